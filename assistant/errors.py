@@ -1,0 +1,37 @@
+"""Exceptions the package raises; adapters translate them for their users."""
+
+
+class AssistantError(Exception):
+    """Base class for the assistant's own errors."""
+
+    code = "assistant_error"
+
+
+class CorpusError(AssistantError):
+    """A corpus file is missing or malformed."""
+
+    code = "corpus_error"
+
+
+class IndexNotFoundError(AssistantError):
+    """No built index where the settings say it should be."""
+
+    code = "index_not_found"
+
+
+class IndexMismatchError(AssistantError):
+    """The built index does not match the configured model or the current corpus."""
+
+    code = "index_mismatch"
+
+
+class ClauseNotFoundError(AssistantError):
+    """No clause has the requested id."""
+
+    code = "clause_not_found"
+
+
+class InvalidQuestionError(AssistantError):
+    """A question is empty or too long after normalisation."""
+
+    code = "invalid_question"

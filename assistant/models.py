@@ -1,0 +1,139 @@
+"""Immutable values that flow between the pipeline stages; imports nothing of the package."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Stance(StrEnum):
+    """What a clause says about support or responsibility."""
+
+    SUPPORTED = "supported"
+    NOT_SUPPORTED = "not_supported"
+    BEST_EFFORT = "best_effort"
+    CUSTOMER_RESPONSIBILITY = "customer_responsibility"
+    MICROSOFT_RESPONSIBILITY = "microsoft_responsibility"
+    SHARED_RESPONSIBILITY = "shared_responsibility"
+    CONDITIONAL = "conditional"
+    INFORMATIONAL = "informational"
+
+
+class Verdict(StrEnum):
+    """The answer's headline: a clause stance, or `unknown` when the policy doesn't say."""
+
+    SUPPORTED = "supported"
+    NOT_SUPPORTED = "not_supported"
+    BEST_EFFORT = "best_effort"
+    CUSTOMER_RESPONSIBILITY = "customer_responsibility"
+    MICROSOFT_RESPONSIBILITY = "microsoft_responsibility"
+    SHARED_RESPONSIBILITY = "shared_responsibility"
+    CONDITIONAL = "conditional"
+    INFORMATIONAL = "informational"
+    UNKNOWN = "unknown"
+
+
+class Frame(StrEnum):
+    """The kind of question asked, which shapes how a clause stance becomes a verdict."""
+
+    SCOPE = "scope"
+    RESPONSIBILITY = "responsibility"
+    FACT = "fact"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A policy document: its metadata and full source text."""
+
+    doc_id: str
+    title: str
+    source_url: str
+    version: str
+    path: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and where it sits in its document."""
+
+    doc_id: str
+    anchor: str
+    path: tuple[str, ...]
+    level: int
+    start: int
+
+
+@dataclass(frozen=True)
+class Clause:
+    """The smallest citable unit: a list item or one sentence of a paragraph, verbatim."""
+
+    clause_id: str
+    doc_id: str
+    section_path: tuple[str, ...]
+    section_anchor: str
+    text: str
+    start: int
+    end: int
+    kind: str  # "item" or "sentence"
+    context: str = ""  # the lead-in sentence(s) a list item or note depends on
+    parent_id: str | None = None  # the list item this clause is nested in or noted under
+    stance: Stance = Stance.INFORMATIONAL
+
+    @property
+    def indexed_text(self) -> str:
+        """Text that is embedded and indexed: section path, lead-in and the clause itself."""
+        parts = [" > ".join(self.section_path), self.context, self.text]
+        return "\n".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved clause with its component and fused scores."""
+
+    clause: Clause
+    score: float
+    dense_score: float | None = None
+    lexical_score: float | None = None
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The verdict stage's output: a verdict, its confidence and the evidence, best first."""
+
+    verdict: Verdict
+    confidence: float
+    frame: Frame
+    evidence: tuple[Hit, ...]
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered, verbatim clause supporting an answer."""
+
+    n: int
+    clause_id: str
+    document: str
+    section: str
+    text: str
+    score: float
+    url: str
+    stance: Stance
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A rendered answer with its verdict and citations."""
+
+    question: str
+    resolved_question: str
+    verdict: Verdict
+    confidence: float
+    answer: str
+    answer_markdown: str
+    answer_html: str
+    citations: tuple[Citation, ...]
+    suggestions: tuple[str, ...] = field(default_factory=tuple)
+    kind: str = "answer"

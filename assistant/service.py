@@ -1,0 +1,113 @@
+"""The `Assistant` facade: question in, grounded answer out, over a loaded corpus and index."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+
+from .compose import compose_answer
+from .config import Settings
+from .corpus import Corpus, load_corpus
+from .embedding import Embedder, SentenceTransformerEmbedder
+from .errors import IndexNotFoundError
+from .index import SearchIndex, build_index, load_index, save_index
+from .models import Answer, Decision, Hit
+from .query import Synonym, expand_query, frame_question, load_synonyms, normalise_question
+from .render import Renderer
+from .retrieval import Retriever
+from .stance import assign_stances, load_overrides
+from .verdict import VerdictDecider
+
+log = logging.getLogger(__name__)
+
+OVERRIDES_FILE = "stance-overrides.toml"
+
+
+def load_policy(settings: Settings) -> Corpus:
+    """The corpus with every clause's stance decided (rules, then reviewed overrides)."""
+    corpus = load_corpus(settings.corpus_dir)
+    overrides = load_overrides(settings.corpus_dir / OVERRIDES_FILE)
+    return replace(corpus, clauses=assign_stances(corpus.clauses, overrides), _by_id={})
+
+
+def ensure_index(settings: Settings, corpus: Corpus, embedder: Embedder) -> SearchIndex:
+    """Load the index, building it first when it is missing and the settings allow."""
+    try:
+        return load_index(settings.index_dir, embedder.model_name, corpus)
+    except IndexNotFoundError:
+        if not settings.build_index_on_start:
+            raise
+        log.info("no index in %s; building it", settings.index_dir)
+        index = build_index(corpus, embedder)
+        save_index(index, settings.index_dir)
+        return index
+
+
+@dataclass(frozen=True)
+class Trace:
+    """An answer with the intermediate values that produced it (for evaluation and debugging)."""
+
+    answer: Answer
+    query: str
+    hits: tuple[Hit, ...]
+    decision: Decision
+
+
+class Assistant:
+    """Answers policy questions; build one per process with `from_settings` and share it."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        corpus: Corpus,
+        index: SearchIndex,
+        embedder: Embedder,
+        synonyms: tuple[Synonym, ...],
+    ) -> None:
+        self.settings = settings
+        self.corpus = corpus
+        self.index = index
+        self.embedder = embedder
+        self.synonyms = synonyms
+        self.retriever = Retriever(
+            corpus, index, embedder, mode=settings.retrieval_mode, rrf_k=settings.rrf_k
+        )
+        self.decider = VerdictDecider(settings.abstain_threshold)
+        self.renderer = Renderer()
+
+    @classmethod
+    def from_settings(cls, settings: Settings, embedder: Embedder | None = None) -> Assistant:
+        """Load the policy, the model and the index (building it when missing)."""
+        corpus = load_policy(settings)
+        embedder = embedder or SentenceTransformerEmbedder(settings.model)
+        index = ensure_index(settings, corpus, embedder)
+        return cls(settings, corpus, index, embedder, load_synonyms(settings.synonyms_file))
+
+    def normalise(self, question: str) -> str:
+        """The question as it will be answered; raises InvalidQuestionError when unusable."""
+        return normalise_question(question, self.settings.max_question_chars)
+
+    def trace(self, question: str) -> Trace:
+        """Answer a question and keep the retrieval and decision that produced the answer."""
+        resolved = self.normalise(question)
+        query = expand_query(resolved, self.synonyms)
+        hits = tuple(self.retriever.retrieve(query, self.settings.top_k))
+        decision = self.decider.decide(resolved, frame_question(resolved), hits)
+        composition = compose_answer(decision, self.corpus, self.settings.citations_max)
+        rendered = self.renderer.render(composition)
+        answer = Answer(
+            question=question,
+            resolved_question=resolved,
+            verdict=decision.verdict,
+            confidence=decision.confidence,
+            answer=rendered.text,
+            answer_markdown=rendered.markdown,
+            answer_html=rendered.html,
+            citations=composition.citations,
+            suggestions=composition.suggestions,
+        )
+        return Trace(answer, query, hits, decision)
+
+    def answer(self, question: str) -> Answer:
+        """The grounded, cited answer to one question."""
+        return self.trace(question).answer
