@@ -20,7 +20,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_file=".env", extra="ignore")
 
     corpus_dir: Path = Field(Path("corpus"), description="Folder of policy documents (*.md).")
-    index_dir: Path = Field(Path("index"), description="Folder the built index is written to.")
+    index_dir: Path = Field(
+        Path("index/current"), description="Folder the built index is written to."
+    )
     model: str = Field(
         DEFAULT_MODEL,
         description="Sentence-transformers model: a local path, a hub name, or the bundled default.",
@@ -37,6 +39,9 @@ class Settings(BaseSettings):
     )
     max_question_chars: int = Field(2000, ge=1, description="Longest accepted question.")
     max_body_bytes: int = Field(16_384, ge=256, description="Largest accepted request body.")
+    conversation_ttl_seconds: float = Field(
+        86_400, gt=0, description="Conversations expire this long after their last turn."
+    )
     build_index_on_start: bool = Field(
         True, description="Build the index when it is missing at start-up."
     )

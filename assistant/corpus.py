@@ -128,7 +128,9 @@ class _DocumentParser:
         path = tuple(title for level, title in self.headings if level > 1)
         return path or tuple(title for _, title in self.headings[:1]) or (self.doc.title,)
 
-    def _new_clause(self, text: str, start: int, kind: str, context: str, parent: Clause | None) -> Clause:
+    def _new_clause(
+        self, text: str, start: int, kind: str, context: str, parent: Clause | None
+    ) -> Clause:
         self.ordinal += 1
         clause = Clause(
             clause_id=f"{self.doc.doc_id}:{self.anchor or 'preamble'}:{self.ordinal}",
@@ -148,8 +150,12 @@ class _DocumentParser:
     def _add_item(self, lines: list[_Line], i: int, indent: int, text_start: int) -> int:
         end = lines[i].end
         j = i + 1
-        while j < len(lines) and lines[j].text.strip() and not _ITEM.match(lines[j].text) \
-                and _indent(lines[j].text) > indent:
+        while (
+            j < len(lines)
+            and lines[j].text.strip()
+            and not _ITEM.match(lines[j].text)
+            and _indent(lines[j].text) > indent
+        ):
             end = lines[j].end
             j += 1
         self.open_items = [(d, c) for d, c in self.open_items if d < indent]
@@ -164,8 +170,12 @@ class _DocumentParser:
     def _add_paragraph(self, lines: list[_Line], i: int) -> int:
         indent = _indent(lines[i].text)
         j = i
-        while j < len(lines) and lines[j].text.strip() and not _ITEM.match(lines[j].text) \
-                and not _HEADING.match(lines[j].text):
+        while (
+            j < len(lines)
+            and lines[j].text.strip()
+            and not _ITEM.match(lines[j].text)
+            and not _HEADING.match(lines[j].text)
+        ):
             j += 1
         start = lines[i].start + indent
         text = self.doc.text[start : lines[j - 1].end]
@@ -192,7 +202,9 @@ def parse_document(path: Path) -> tuple[Document, list[Section], list[Clause]]:
     text = path.read_text(encoding="utf-8")
     front = _FRONT_MATTER.match(text)
     if not front:
-        raise CorpusError(f"{path}: missing front matter block (---) with {', '.join(_REQUIRED_META)}")
+        raise CorpusError(
+            f"{path}: missing front matter block (---) with {', '.join(_REQUIRED_META)}"
+        )
     meta = yaml.safe_load(front.group(1)) or {}
     missing = [key for key in _REQUIRED_META if not meta.get(key)]
     if missing:

@@ -45,9 +45,11 @@ class SentenceTransformerEmbedder:
         self._model: SentenceTransformer = SentenceTransformer(
             resolve_model_path(model_name), device="cpu"
         )
-        dimension = self._model.get_embedding_dimension() if hasattr(
-            self._model, "get_embedding_dimension"
-        ) else self._model.get_sentence_embedding_dimension()
+        dimension = (
+            self._model.get_embedding_dimension()
+            if hasattr(self._model, "get_embedding_dimension")
+            else self._model.get_sentence_embedding_dimension()
+        )
         if not dimension:
             raise ValueError(f"model {model_name!r} does not report an embedding dimension")
         self.dimension = int(dimension)

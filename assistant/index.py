@@ -133,7 +133,9 @@ def read_manifest(index_dir: Path) -> Manifest:
     try:
         return Manifest(**json.loads(path.read_text(encoding="utf-8")))
     except (TypeError, ValueError) as exc:
-        raise IndexMismatchError(f"unreadable manifest {str(path)!r} ({exc}); {_REBUILD_HINT}") from exc
+        raise IndexMismatchError(
+            f"unreadable manifest {str(path)!r} ({exc}); {_REBUILD_HINT}"
+        ) from exc
 
 
 def check_manifest(manifest: Manifest, model: str, corpus: Corpus) -> None:

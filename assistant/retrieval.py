@@ -38,9 +38,7 @@ class Retriever:
             lexical = self.index.search_lexical(query, n)
         return self.fuse(dense, lexical)[:k]
 
-    def fuse(
-        self, dense: list[tuple[int, float]], lexical: list[tuple[int, float]]
-    ) -> list[Hit]:
+    def fuse(self, dense: list[tuple[int, float]], lexical: list[tuple[int, float]]) -> list[Hit]:
         """Reciprocal-rank fusion of two rankings of index positions."""
         fused: dict[int, float] = {}
         dense_at = {pos: (rank, score) for rank, (pos, score) in enumerate(dense, 1)}

@@ -9,7 +9,7 @@ from .compose import compose_answer
 from .config import Settings
 from .corpus import Corpus, load_corpus
 from .embedding import Embedder, SentenceTransformerEmbedder
-from .errors import IndexNotFoundError
+from .errors import ClauseNotFoundError, IndexNotFoundError
 from .index import SearchIndex, build_index, load_index, save_index
 from .models import Answer, Decision, Hit
 from .query import Synonym, expand_query, frame_question, load_synonyms, normalise_question
@@ -111,3 +111,46 @@ class Assistant:
     def answer(self, question: str) -> Answer:
         """The grounded, cited answer to one question."""
         return self.trace(question).answer
+
+    def describe_clause(self, clause_id: str) -> dict[str, object]:
+        """A clause with its document, section, stance and the clauses before and after it."""
+        clause = self.corpus.clause(clause_id)
+        if clause is None:
+            raise ClauseNotFoundError(f"no clause with id {clause_id!r}")
+        doc = self.corpus.document(clause.doc_id)
+        siblings = [c for c in self.corpus.clauses if c.doc_id == clause.doc_id]
+        at = siblings.index(clause)
+        neighbours = {
+            "previous": siblings[at - 1].clause_id if at > 0 else None,
+            "next": siblings[at + 1].clause_id if at + 1 < len(siblings) else None,
+        }
+        return {
+            "clause_id": clause.clause_id,
+            "document": {"id": doc.doc_id, "title": doc.title, "version": doc.version},
+            "section": {
+                "path": list(clause.section_path),
+                "anchor": clause.section_anchor,
+                "url": f"{doc.source_url}#{clause.section_anchor}",
+            },
+            "text": clause.text,
+            "context": clause.context,
+            "stance": clause.stance.value,
+            "kind": clause.kind,
+            "parent_id": clause.parent_id,
+            "offsets": {"start": clause.start, "end": clause.end},
+            "neighbours": neighbours,
+        }
+
+    def describe_documents(self) -> list[dict[str, object]]:
+        """Each document's id, title, version, source and clause count."""
+        return [
+            {
+                "id": doc.doc_id,
+                "title": doc.title,
+                "version": doc.version,
+                "source_url": doc.source_url,
+                "clauses": sum(1 for c in self.corpus.clauses if c.doc_id == doc.doc_id),
+                "sections": sum(1 for s in self.corpus.sections if s.doc_id == doc.doc_id),
+            }
+            for doc in self.corpus.documents
+        ]

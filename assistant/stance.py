@@ -110,7 +110,9 @@ def load_overrides(path: Path | None) -> list[tuple[str, Stance]]:
     return overrides
 
 
-def assign_stances(clauses: tuple[Clause, ...], overrides: list[tuple[str, Stance]]) -> tuple[Clause, ...]:
+def assign_stances(
+    clauses: tuple[Clause, ...], overrides: list[tuple[str, Stance]]
+) -> tuple[Clause, ...]:
     """Return the clauses with stances: rules first, then reviewed overrides on top."""
     stances: dict[str, Stance] = {}
     for clause in clauses:  # reading order: a parent is always decided before its children

@@ -13,10 +13,48 @@ from .models import Decision, Frame, Hit, Stance, Verdict
 
 # Words that say nothing about *what* is asked: every clause of a support policy shares them.
 _GENERIC = {
-    "aks", "azur", "microsoft", "ms", "msft", "kubernet", "k8s", "cluster", "support", "help",
-    "issu", "question", "polici", "use", "can", "get", "ok", "okay", "allow", "cover", "work",
-    "thing", "stuff", "pleas", "need", "want", "know", "tell", "doe", "will", "would", "should",
-    "could", "may", "might", "handl", "take", "care", "respons", "job", "happen", "abl",
+    "aks",
+    "azur",
+    "microsoft",
+    "ms",
+    "msft",
+    "kubernet",
+    "k8s",
+    "cluster",
+    "support",
+    "help",
+    "issu",
+    "question",
+    "polici",
+    "use",
+    "can",
+    "get",
+    "ok",
+    "okay",
+    "allow",
+    "cover",
+    "work",
+    "thing",
+    "stuff",
+    "pleas",
+    "need",
+    "want",
+    "know",
+    "tell",
+    "doe",
+    "will",
+    "would",
+    "should",
+    "could",
+    "may",
+    "might",
+    "handl",
+    "take",
+    "care",
+    "respons",
+    "job",
+    "happen",
+    "abl",
 }
 
 
@@ -44,7 +82,9 @@ class VerdictDecider:
 
     def salient_terms(self, question: str) -> set[str]:
         """Stemmed question words that name what is asked about."""
-        return {t for t in tokenize([question], self._stemmer)[0] if t not in _GENERIC and len(t) > 1}
+        return {
+            t for t in tokenize([question], self._stemmer)[0] if t not in _GENERIC and len(t) > 1
+        }
 
     def _matched(self, hit: Hit, terms: set[str]) -> int:
         return len(terms & set(tokenize([hit.clause.text], self._stemmer)[0]))
@@ -62,7 +102,9 @@ class VerdictDecider:
                 hit.clause.parent_id == top.clause.clause_id
                 and hit.clause.stance != top.clause.stance
             )
-            if is_exception and matched[hit.clause.clause_id] >= max(matched[top.clause.clause_id], 1):
+            if is_exception and matched[hit.clause.clause_id] >= max(
+                matched[top.clause.clause_id], 1
+            ):
                 ranked.remove(hit)
                 ranked.insert(0, hit)
                 break

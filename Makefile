@@ -1,0 +1,34 @@
+# Two commands on a fresh machine: `make serve` and `make test` (see README.md).
+VENV ?= .venv
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+BIN := $(VENV)/bin
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: install serve test lint index eval clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed
+
+serve: install  ## set up, build the index when missing, serve on http://$(HOST):$(PORT)
+	$(BIN)/assistant serve --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check assistant tests
+	$(BIN)/mypy assistant
+
+test: install lint  ## set up and run the whole test suite
+	$(BIN)/pytest
+
+index: install
+	$(BIN)/assistant index build
+
+clean:
+	rm -rf $(VENV) index/current

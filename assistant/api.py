@@ -1,0 +1,272 @@
+"""The HTTP API: `create_app(settings)` builds a FastAPI app over one shared `Assistant`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+import anyio
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from . import __version__
+from .config import Settings
+from .conversation import ConversationStore, MemoryConversationStore
+from .errors import AssistantError, ClauseNotFoundError, InvalidQuestionError
+from .models import Answer
+from .service import Assistant
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    """An error with an HTTP status, rendered as `{"error": {"code", "message"}}`."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
+    """The JSON error shape every endpoint uses."""
+    return {"error": {"code": code, "message": message, **extra}}
+
+
+class BodyLimitMiddleware:
+    """Answers 413 to request bodies larger than `limit` bytes, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await self._reject(scope, receive, send)
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.limit:
+                raise _BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except _BodyTooLarge:
+            await self._reject(scope, receive, send)
+
+    async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = JSONResponse(
+            error_body("body_too_large", f"request body exceeds {self.limit} bytes"),
+            status_code=413,
+        )
+        await response(scope, receive, send)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class AskRequest(BaseModel):
+    """A question, optionally continuing a conversation."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"question": "Is Istio supported?", "conversation_id": None}]
+        },
+    )
+
+    question: StrictStr = Field(description="1 to `max_question_chars` characters after trimming.")
+    conversation_id: StrictStr | None = Field(None, max_length=64)
+
+
+class CitationOut(BaseModel):
+    """A numbered, verbatim clause."""
+
+    n: int
+    clause_id: str
+    document: str
+    section: str
+    text: str
+    score: float
+    url: str
+    stance: str
+
+
+class AskResponse(BaseModel):
+    """A grounded answer with its verdict and citations."""
+
+    conversation_id: str
+    turn: int
+    kind: str
+    question: str
+    resolved_question: str
+    verdict: str
+    confidence: float
+    answer: str
+    answer_markdown: str
+    answer_html: str
+    citations: list[CitationOut]
+    suggestions: list[str]
+
+
+class State:
+    """What the app holds once started: the assistant (when ready) and the conversation store."""
+
+    def __init__(self, settings: Settings, store: ConversationStore) -> None:
+        self.settings = settings
+        self.store = store
+        self.assistant: Assistant | None = None
+        self.load_error: str | None = None
+
+
+def get_state(request: Request) -> State:
+    """The app's state."""
+    state: State = request.app.state.assistant_state
+    return state
+
+
+def get_assistant(state: Annotated[State, Depends(get_state)]) -> Assistant:
+    """The ready assistant, or 503 while it is loading or failed to load."""
+    if state.assistant is None:
+        raise ApiError(503, "not_ready", state.load_error or "the assistant is still loading")
+    return state.assistant
+
+
+StateDep = Annotated[State, Depends(get_state)]
+AssistantDep = Annotated[Assistant, Depends(get_assistant)]
+
+
+def _answer_response(conversation_id: str, turn: int, answer: Answer) -> AskResponse:
+    return AskResponse(
+        conversation_id=conversation_id,
+        turn=turn,
+        kind=answer.kind,
+        question=answer.question,
+        resolved_question=answer.resolved_question,
+        verdict=answer.verdict.value,
+        confidence=answer.confidence,
+        answer=answer.answer,
+        answer_markdown=answer.answer_markdown,
+        answer_html=answer.answer_html,
+        citations=[
+            CitationOut(**{**c.__dict__, "stance": c.stance.value}) for c in answer.citations
+        ],
+        suggestions=list(answer.suggestions),
+    )
+
+
+def create_app(settings: Settings | None = None, assistant: Assistant | None = None) -> FastAPI:
+    """Build the API; loads the assistant at start-up unless one is passed in."""
+    settings = settings or Settings()
+    state = State(settings, MemoryConversationStore(settings.conversation_ttl_seconds))
+    state.assistant = assistant
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if state.assistant is None:
+            try:
+                state.assistant = await anyio.to_thread.run_sync(Assistant.from_settings, settings)
+            except AssistantError as exc:
+                state.load_error = str(exc)
+                log.error("assistant not ready: %s", exc)
+        yield
+
+    app = FastAPI(
+        title="Policy Assistant",
+        version=__version__,
+        description="Answers support-policy questions in the policy's own words, with citations.",
+        lifespan=lifespan,
+    )
+    app.state.assistant_state = state
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    _add_error_handlers(app)
+    _add_routes(app)
+    return app
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(error_body(exc.code, exc.message), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return JSONResponse(error_body("invalid_json", "request body is not valid JSON"), 422)
+        details = [
+            {
+                "field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
+                "problem": e["msg"],
+            }
+            for e in errors
+        ]
+        message = "; ".join(f"{d['field'] or 'body'}: {d['problem']}" for d in details)
+        return JSONResponse(error_body("invalid_request", message, details=details), 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return JSONResponse(error_body(code, str(exc.detail)), exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse(error_body("internal_error", "the server failed to answer"), 500)
+
+
+def _add_routes(app: FastAPI) -> None:
+    @app.get("/healthz", tags=["operations"])
+    def healthz() -> dict[str, str]:
+        """The process is up."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["operations"])
+    def readyz(state: StateDep) -> JSONResponse:
+        """The index is loaded and the model is ready to answer."""
+        if state.assistant is None:
+            message = state.load_error or "the assistant is still loading"
+            return JSONResponse(error_body("not_ready", message), status_code=503)
+        manifest = state.assistant.index.manifest
+        return JSONResponse(
+            {"status": "ready", "model": manifest.model, "clauses": manifest.clause_count}
+        )
+
+    @app.post("/v1/ask", response_model=AskResponse, tags=["questions"])
+    def ask(body: AskRequest, assistant: AssistantDep, state: StateDep) -> AskResponse:
+        """Answer a question about the policy with a verdict and numbered citations."""
+        if body.conversation_id is not None and state.store.get(body.conversation_id) is None:
+            raise ApiError(404, "conversation_not_found", "unknown or expired conversation_id")
+        try:
+            answer = assistant.answer(body.question)
+        except InvalidQuestionError as exc:
+            raise ApiError(422, exc.code, f"question: {exc}") from exc
+        conversation_id, turn = state.store.append(body.conversation_id, answer)
+        return _answer_response(conversation_id, turn.turn, answer)
+
+    @app.get("/v1/clauses/{clause_id}", tags=["policy"])
+    def clause(clause_id: str, assistant: AssistantDep) -> dict[str, Any]:
+        """One clause with its section, stance and neighbouring clauses."""
+        try:
+            return assistant.describe_clause(clause_id)
+        except ClauseNotFoundError as exc:
+            raise ApiError(404, exc.code, str(exc)) from exc
+
+    @app.get("/v1/documents", tags=["policy"])
+    def documents(assistant: AssistantDep) -> dict[str, Any]:
+        """The policy documents with their versions and clause counts."""
+        return {"documents": assistant.describe_documents()}

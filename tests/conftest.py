@@ -1,0 +1,68 @@
+"""Shared fixtures: the real corpus, the real model (loaded once), a real index."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from assistant.config import Settings  # noqa: E402
+from assistant.corpus import Corpus  # noqa: E402
+from assistant.embedding import SentenceTransformerEmbedder  # noqa: E402
+from assistant.index import SearchIndex, build_index, save_index  # noqa: E402
+from assistant.service import Assistant, load_policy  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS_DIR = ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A session-wide folder for the index built from the real corpus."""
+    return tmp_path_factory.mktemp("index") / "current"
+
+
+@pytest.fixture(scope="session")
+def settings(index_dir: Path) -> Settings:
+    """Settings for the bundled corpus with the index in a temporary folder."""
+    return Settings(
+        corpus_dir=CORPUS_DIR,
+        index_dir=index_dir,
+        synonyms_file=CORPUS_DIR / "synonyms.toml",
+        build_index_on_start=False,
+        _env_file=None,
+    )
+
+
+@pytest.fixture(scope="session")
+def corpus(settings: Settings) -> Corpus:
+    """The real policy corpus with stances."""
+    return load_policy(settings)
+
+
+@pytest.fixture(scope="session")
+def embedder() -> SentenceTransformerEmbedder:
+    """The bundled all-MiniLM-L6-v2 model, loaded once per test session."""
+    return SentenceTransformerEmbedder()
+
+
+@pytest.fixture(scope="session")
+def search_index(
+    settings: Settings, corpus: Corpus, embedder: SentenceTransformerEmbedder
+) -> SearchIndex:
+    """The real index, built once and saved where `settings` expects it."""
+    index = build_index(corpus, embedder)
+    save_index(index, settings.index_dir)
+    return index
+
+
+@pytest.fixture(scope="session")
+def assistant(
+    settings: Settings, search_index: SearchIndex, embedder: SentenceTransformerEmbedder
+) -> Assistant:
+    """The assistant over the real corpus, index and model."""
+    return Assistant.from_settings(settings, embedder=embedder)

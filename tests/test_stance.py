@@ -1,0 +1,69 @@
+"""Clause stances come from cue phrases, lead-ins and headings, with reviewed overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.corpus import Corpus
+from assistant.errors import CorpusError
+from assistant.models import Stance
+from assistant.stance import assign_stances, load_overrides
+
+
+def stance_of(corpus: Corpus, fragment: str) -> Stance:
+    matches = [c for c in corpus.clauses if fragment in c.text]
+    assert len(matches) == 1, fragment
+    return matches[0].stance
+
+
+@pytest.mark.parametrize(
+    ("fragment", "stance"),
+    [
+        ("Etcd. Support includes automated", Stance.SUPPORTED),  # from the lead-in
+        ("These projects might include Istio, Helm, Envoy", Stance.NOT_SUPPORTED),
+        ("best-effort support for third-party open-source projects", Stance.BEST_EFFORT),
+        ("Microsoft does support issues and bugs related to network security", Stance.SUPPORTED),
+        ("customizing NSG rules", Stance.NOT_SUPPORTED),
+        (
+            "the customer is responsible for rebooting the worker nodes",
+            Stance.CUSTOMER_RESPONSIBILITY,
+        ),
+        (
+            "Customers are responsible for executing Kubernetes upgrades.",
+            Stance.CUSTOMER_RESPONSIBILITY,
+        ),
+        ("The base OS image has required additions", Stance.SHARED_RESPONSIBILITY),
+        ("DNS services (for example, kube-dns or CoreDNS)", Stance.MICROSOFT_RESPONSIBILITY),
+        ("if a zero-downtime patch is available", Stance.CONDITIONAL),
+        ("Customers have met with the AKS product", Stance.CONDITIONAL),
+        ("Features in public preview are fall under 'best effort'", Stance.BEST_EFFORT),
+        ("Network performance and latency", Stance.SUPPORTED),  # nested under a supported item
+        ("AKS worker nodes appear in the Azure portal", Stance.INFORMATIONAL),
+    ],
+)
+def test_rule_stances(corpus: Corpus, fragment: str, stance: Stance) -> None:
+    assert stance_of(corpus, fragment) is stance
+
+
+def test_reviewed_overrides_win_over_rules(corpus: Corpus) -> None:
+    # The parent list item is Microsoft's job; the override marks the filing's contents informational.
+    assert stance_of(corpus, "The issue, including links to upstream bugs.") is Stance.INFORMATIONAL
+    assert stance_of(corpus, "Provide potential workarounds") is Stance.MICROSOFT_RESPONSIBILITY
+
+
+def test_an_override_must_match_exactly_one_clause(corpus: Corpus, tmp_path: Path) -> None:
+    path = tmp_path / "overrides.toml"
+    path.write_text(
+        '[[override]]\nquote = "no such text"\nstance = "supported"\n', encoding="utf-8"
+    )
+    with pytest.raises(CorpusError, match="matches 0 clauses"):
+        assign_stances(corpus.clauses, load_overrides(path))
+
+
+def test_an_override_with_an_unknown_stance_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "overrides.toml"
+    path.write_text('[[override]]\nquote = "Kubelet"\nstance = "maybe"\n', encoding="utf-8")
+    with pytest.raises(CorpusError, match="bad override"):
+        load_overrides(path)
