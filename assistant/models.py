@@ -100,6 +100,15 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Signals:
+    """Evidence strength features that the confidence is computed from."""
+
+    dense: float  # best cosine similarity among the top hits
+    coverage: float  # share of the question's term weight found in the decisive clause
+    unknown: float  # share of the question's terms that the policy never uses
+
+
+@dataclass(frozen=True)
 class Decision:
     """The verdict stage's output: a verdict, its confidence and the evidence, best first."""
 
@@ -107,6 +116,8 @@ class Decision:
     confidence: float
     frame: Frame
     evidence: tuple[Hit, ...]
+    raw_verdict: Verdict = Verdict.UNKNOWN  # before abstention: what the evidence alone says
+    signals: Signals | None = None
 
 
 @dataclass(frozen=True)

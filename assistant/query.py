@@ -5,26 +5,38 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from .errors import CorpusError, InvalidQuestionError
 from .models import Frame
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 
+_RESPONSIBILITY_CUES = re.compile(
+    r"(^|\b)(who|whose|whom)\b|responsib|\bmy job\b|\bon (?:me|us)\b|\bon the hook\b|"
+    r"\bup to (?:me|us|microsoft)\b|\bdo (?:i|we) (?:have|need) to\b|"
+    r"\bam i (?:supposed|expected|required)\b|"
+    r"\b(?:is|it's|isn't) (?:that|this|it) (?:my|our) (?:problem|fault|call)\b|"
+    r"\bor (?:does |do |will |is it )?(?:microsoft|ms|msft|azure|aks)\b|"
+    r"\b(?:does|will|do) (?:microsoft|ms|msft|azure|aks|the aks team) (?:not |n't )?"
+    r"(?:handle|take care|manage|patch|reboot|restart|upgrade|back ?up|fix|restore|monitor|"
+    r"apply|notify)"
+)
+# Questions asking for a fact, even when they mention support ("what hours does support cover").
+_FACT_CUES = re.compile(
+    r"^\s*(?:how (?:often|long|many|much|frequently|soon|fast)|"
+    r"what (?:hours|time|happens|is the risk|are the risks|'s the risk|s the risk|is in|'s in|"
+    r"s in|does .* explain|does .* include)|"
+    r"when\b|where\b|why\b|which\b)"
+)
 _SCOPE_CUES = re.compile(
     r"\b(support(?:ed|s)?|unsupport\w*|covered|cover|help(?:s|ing)? (?:me |us )?with|allowed|"
-    r"ok(?:ay)? to|can i (?:use|run|install|get|open|ask)|is it ok|permitted|fine to)\b"
-)
-_RESPONSIBILITY_CUES = re.compile(
-    r"(^|\b)(who|whose|whom)\b|responsib|\bmy job\b|\bon me\b|\bup to (?:me|us|microsoft)\b|"
-    r"\bdo (?:i|we) (?:have|need) to\b|\bam i (?:supposed|expected|required)\b|"
-    r"\b(?:does|will|do) (?:microsoft|ms|msft|azure|aks|the aks team) "
-    r"(?:handle|take care|manage|patch|reboot|restart|upgrade|back ?up|fix|restore|monitor|apply|notify)"
-)
-_FACT_CUES = re.compile(
-    r"^\s*(how often|how long|how many|how much|how frequently|when|where|what|which|why|how)\b"
+    r"ok(?:ay)?|permitted|fine|can i|can we|am i allowed|level of support)\b"
 )
 
 
@@ -57,6 +69,41 @@ def load_synonyms(path: Path | None) -> tuple[Synonym, ...]:
         raise CorpusError(f"{path}: each [[synonym]] needs `terms` and `expand` ({exc})") from exc
 
 
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]")
+
+
+class Speller:
+    """Corrects misspelt words to the nearest word the policy (or a synonym entry) uses.
+
+    A word is left alone when the policy uses it or when it is in `dictionary` (the embedding
+    model's whole-word vocabulary), so ordinary English is never "corrected" into policy words.
+    """
+
+    def __init__(self, texts: Iterable[str], dictionary: set[str], min_length: int = 4) -> None:
+        self.vocabulary = {w.lower() for text in texts for w in _WORD.findall(text)}
+        self.dictionary = dictionary
+        self.min_length = min_length
+        self._choices = sorted(self.vocabulary)
+
+    def correct_word(self, word: str) -> str:
+        """The word itself when known or too short, else the closest policy word within one edit
+        (two for words of eight letters or more), else the word itself."""
+        lowered = word.lower()
+        if (
+            len(lowered) < self.min_length
+            or lowered in self.vocabulary
+            or lowered in self.dictionary
+        ):
+            return word
+        cutoff = 2 if len(lowered) >= 8 else 1
+        match = process.extractOne(lowered, self._choices, scorer=OSA.distance, score_cutoff=cutoff)
+        return match[0] if match else word
+
+    def correct(self, text: str) -> str:
+        """The text with each misspelt word replaced."""
+        return _WORD.sub(lambda m: self.correct_word(m.group(0)), text)
+
+
 def normalise_question(text: str, max_chars: int) -> str:
     """NFKC-normalised text without control characters and with single spaces."""
     cleaned = _CONTROL.sub(" ", unicodedata.normalize("NFKC", text))
@@ -82,8 +129,8 @@ def frame_question(question: str) -> Frame:
     lowered = question.lower().replace("\u2019", "'")
     if _RESPONSIBILITY_CUES.search(lowered):
         return Frame.RESPONSIBILITY
-    if _SCOPE_CUES.search(lowered):
-        return Frame.SCOPE
     if _FACT_CUES.search(lowered):
         return Frame.FACT
-    return Frame.SCOPE
+    if _SCOPE_CUES.search(lowered):
+        return Frame.SCOPE
+    return Frame.FACT

@@ -12,11 +12,11 @@ from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import ClauseNotFoundError, IndexNotFoundError
 from .index import SearchIndex, build_index, load_index, save_index
 from .models import Answer, Decision, Hit
-from .query import Synonym, expand_query, frame_question, load_synonyms, normalise_question
+from .query import Speller, Synonym, expand_query, frame_question, load_synonyms, normalise_question
 from .render import Renderer
 from .retrieval import Retriever
 from .stance import assign_stances, load_overrides
-from .verdict import VerdictDecider
+from .verdict import Calibration, VerdictDecider
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +72,16 @@ class Assistant:
         self.retriever = Retriever(
             corpus, index, embedder, mode=settings.retrieval_mode, rrf_k=settings.rrf_k
         )
-        self.decider = VerdictDecider(settings.abstain_threshold)
+        self.decider = VerdictDecider(
+            corpus, Calibration.load(settings.calibration_file), settings.abstain_threshold
+        )
         self.renderer = Renderer()
+        self.speller = Speller(
+            [c.text for c in corpus.clauses]
+            + [" ".join(s.path) for s in corpus.sections]
+            + [" ".join(syn.terms) + " " + syn.expand for syn in synonyms],
+            dictionary=embedder.known_words(),
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings, embedder: Embedder | None = None) -> Assistant:
@@ -89,7 +97,7 @@ class Assistant:
 
     def trace(self, question: str) -> Trace:
         """Answer a question and keep the retrieval and decision that produced the answer."""
-        resolved = self.normalise(question)
+        resolved = self.speller.correct(self.normalise(question))
         query = expand_query(resolved, self.synonyms)
         hits = tuple(self.retriever.retrieve(query, self.settings.top_k))
         decision = self.decider.decide(resolved, frame_question(resolved), hits)

@@ -91,9 +91,10 @@ def _infer_stance(clause: Clause, stances: dict[str, Stance]) -> Stance:
         return own
     if clause.parent_id is not None:
         return stances[clause.parent_id]
-    if clause.kind == "item" and (lead := stance_from_cues(clause.context)) is not None:
-        return lead
-    return _stance_from_heading(clause.section_path) or Stance.INFORMATIONAL
+    if clause.kind != "item":
+        return Stance.INFORMATIONAL  # a sentence without cues states a fact
+    lead = stance_from_cues(clause.context)
+    return lead or _stance_from_heading(clause.section_path) or Stance.INFORMATIONAL
 
 
 def load_overrides(path: Path | None) -> list[tuple[str, Stance]]:

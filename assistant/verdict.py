@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import math
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import Stemmer
 
+from .corpus import Corpus
 from .index import tokenize
-from .models import Decision, Frame, Hit, Stance, Verdict
+from .models import Clause, Decision, Frame, Hit, Signals, Stance, Verdict
 
 # Words that say nothing about *what* is asked: every clause of a support policy shares them.
 _GENERIC = {
@@ -55,80 +59,190 @@ _GENERIC = {
     "job",
     "happen",
     "abl",
+    "us",
+    "mine",
+    "our",
+    "we",
+    "im",
+    "i",
+    "me",
+    "my",
+    "do",
+    "did",
+    "what",
+    "who",
+    "how",
+    "whi",
+    "when",
+    "where",
+    "which",
+    "whose",
+    "true",
+    "realli",
+    "actual",
+    "just",
+    "also",
+    "still",
+    "ani",
+}
+_RERANK_DEPTH = 8
+_FRAME_DEPTH = 3
+_RARE_DF = 2
+_FRAME_STANCES: dict[Frame, frozenset[Stance]] = {
+    Frame.SCOPE: frozenset(Stance) - {Stance.INFORMATIONAL},
+    Frame.RESPONSIBILITY: frozenset(
+        {
+            Stance.CUSTOMER_RESPONSIBILITY,
+            Stance.MICROSOFT_RESPONSIBILITY,
+            Stance.SHARED_RESPONSIBILITY,
+            Stance.SUPPORTED,
+        }
+    ),
+    Frame.FACT: frozenset(Stance),
 }
 
 
 @dataclass(frozen=True)
 class Calibration:
-    """Maps evidence strength to a confidence in [0, 1] with a logistic curve."""
+    """Logistic map from evidence features to P(verdict is right); fitted on the dev split."""
 
-    dense_weight: float = 12.0
-    term_weight: float = 1.0
-    bias: float = -4.5
+    bias: float = -1.2
+    dense: float = 2.3
+    coverage: float = 1.7
+    unknown: float = -2.1
+    threshold: float = 0.35
 
-    def confidence(self, dense: float, matched_terms: int) -> float:
-        """Confidence for the best clause's cosine similarity and its matched question terms."""
-        z = self.bias + self.dense_weight * dense + self.term_weight * min(matched_terms, 3)
+    def confidence(self, e: Signals) -> float:
+        """Confidence in [0, 1]."""
+        z = self.bias + self.dense * e.dense + self.coverage * e.coverage + self.unknown * e.unknown
         return 1.0 / (1.0 + math.exp(-z))
+
+    @classmethod
+    def load(cls, path: Path | None) -> Calibration:
+        """The calibration in a JSON file, or the defaults when there is none."""
+        if path is None or not path.exists():
+            return cls()
+        data = json.loads(path.read_text(encoding="utf-8"))
+        keys = ("bias", "dense", "coverage", "unknown", "threshold")
+        return cls(**{k: float(data[k]) for k in keys})
 
 
 class VerdictDecider:
     """Picks the decisive clause among the hits and turns its stance into a verdict."""
 
-    def __init__(self, threshold: float, calibration: Calibration | None = None) -> None:
-        self.threshold = threshold
-        self.calibration = calibration or Calibration()
+    def __init__(
+        self, corpus: Corpus, calibration: Calibration, threshold: float | None = None
+    ) -> None:
+        self.corpus = corpus
+        self.calibration = calibration
+        self.threshold = calibration.threshold if threshold is None else threshold
         self._stemmer = Stemmer.Stemmer("english")
+        self._tokens = {c.clause_id: set(self._stem(c.text)) for c in corpus.clauses}
+        self._indexed = {c.clause_id: set(self._stem(c.indexed_text)) for c in corpus.clauses}
+        df = Counter(t for tokens in self._tokens.values() for t in tokens)
+        self._df = df
+        n = max(len(corpus.clauses), 1)
+        self._idf = {t: math.log(1 + n / f) for t, f in df.items()}
+        self._children: dict[str, list[Clause]] = {}
+        for clause in corpus.clauses:
+            if clause.parent_id:
+                self._children.setdefault(clause.parent_id, []).append(clause)
+
+    def _stem(self, text: str) -> list[str]:
+        return tokenize([text], self._stemmer)[0]
 
     def salient_terms(self, question: str) -> set[str]:
         """Stemmed question words that name what is asked about."""
-        return {
-            t for t in tokenize([question], self._stemmer)[0] if t not in _GENERIC and len(t) > 1
-        }
+        return {t for t in self._stem(question) if t not in _GENERIC and len(t) > 1}
 
-    def _matched(self, hit: Hit, terms: set[str]) -> int:
-        return len(terms & set(tokenize([hit.clause.text], self._stemmer)[0]))
+    def _rescue(self, terms: set[str], hits: Sequence[Hit]) -> list[Hit]:
+        """Clauses naming a term the policy uses only a few times, when retrieval missed them:
+        a question about "Kured" must see the one clause that names Kured."""
+        seen = {h.clause.clause_id for h in hits[:_RERANK_DEPTH]}
+        floor = min((h.score for h in hits[:_RERANK_DEPTH]), default=0.0)
+        rare = {t for t in terms if self._df.get(t, _RARE_DF + 1) <= _RARE_DF}
+        return [
+            Hit(clause=c, score=floor)
+            for c in self.corpus.clauses
+            if c.clause_id not in seen and rare & self._tokens[c.clause_id]
+        ]
 
-    def rank_evidence(self, question: str, hits: Sequence[Hit]) -> list[Hit]:
-        """Hits reordered so a clause naming more of the question's terms comes first, and a
-        noted exception comes before the list item it qualifies."""
+    def _weight(self, terms: set[str], clause_id: str) -> float:
+        return sum(self._idf.get(t, 0.0) for t in terms & self._tokens[clause_id])
+
+    def rank_evidence(self, question: str, frame: Frame, hits: Sequence[Hit]) -> list[Hit]:
+        """Hits reordered so that clauses naming the question's rarer terms come first, a clause
+        that speaks to the question's frame beats one that doesn't, and a noted exception comes
+        before the list item it qualifies when it names the same thing."""
         terms = self.salient_terms(question)
-        matched = {h.clause.clause_id: self._matched(h, terms) for h in hits}
-        head = sorted(hits[:3], key=lambda h: -matched[h.clause.clause_id])
-        ranked = list(head) + list(hits[3:])
+        head = list(hits[:_RERANK_DEPTH]) + self._rescue(terms, hits)
+        best = max((h.score for h in head), default=0.0)
+        head.sort(key=lambda h: -(h.score / best + 0.15 * self._weight(terms, h.clause.clause_id)))
+        ranked = head + list(hits[_RERANK_DEPTH:])
+        if not ranked:
+            return ranked
+        preferred = _FRAME_STANCES[frame]
+        fit = next((h for h in ranked[:_FRAME_DEPTH] if h.clause.stance in preferred), None)
+        if fit is not None:
+            ranked = [fit] + [h for h in ranked if h is not fit]
         top = ranked[0]
-        for hit in ranked[1:]:
-            is_exception = (
-                hit.clause.parent_id == top.clause.clause_id
-                and hit.clause.stance != top.clause.stance
-            )
-            if is_exception and matched[hit.clause.clause_id] >= max(
-                matched[top.clause.clause_id], 1
-            ):
-                ranked.remove(hit)
-                ranked.insert(0, hit)
+        top_weight = self._weight(terms, top.clause.clause_id)
+        for child in self._children.get(top.clause.clause_id, []):
+            weight = self._weight(terms, child.clause_id)
+            if child.stance != top.clause.stance and weight > 0 and weight >= top_weight:
+                existing = next((h for h in ranked if h.clause.clause_id == child.clause_id), None)
+                promoted = existing or replace(
+                    top, clause=child, dense_rank=None, lexical_rank=None
+                )
+                ranked = [promoted] + [h for h in ranked if h is not existing]
                 break
         return ranked
+        preferred = _FRAME_STANCES[frame]
+        fit = next((h for h in ranked[:_FRAME_DEPTH] if h.clause.stance in preferred), None)
+        if fit is not None:
+            ranked = [fit] + [h for h in ranked if h is not fit]
+        top = ranked[0]
+        shared = terms & self._tokens[top.clause.clause_id]
+        for child in self._children.get(top.clause.clause_id, []):
+            if child.stance != top.clause.stance and shared & self._tokens[child.clause_id]:
+                existing = next((h for h in ranked if h.clause.clause_id == child.clause_id), None)
+                promoted = existing or replace(
+                    top, clause=child, dense_rank=None, lexical_rank=None
+                )
+                ranked = [promoted] + [h for h in ranked if h is not existing]
+                break
+        return ranked
+
+    def signals(self, question: str, ranked: Sequence[Hit]) -> Signals:
+        """Confidence features for the decisive (first) hit."""
+        terms = self.salient_terms(question)
+        total = sum(self._idf.get(t, 0.0) for t in terms)
+        found = sum(
+            self._idf.get(t, 0.0) for t in terms & self._indexed[ranked[0].clause.clause_id]
+        )
+        unknown = sum(1 for t in terms if t not in self._idf)
+        return Signals(
+            dense=max((h.dense_score or 0.0) for h in ranked[:3]),
+            coverage=found / total if total else 0.0,
+            unknown=unknown / len(terms) if terms else 0.0,
+        )
 
     def decide(self, question: str, frame: Frame, hits: Sequence[Hit]) -> Decision:
         """The verdict for a question, `unknown` when the evidence is too weak."""
         if not hits:
             return Decision(Verdict.UNKNOWN, 0.0, frame, ())
-        ranked = self.rank_evidence(question, hits)
-        top = ranked[0]
-        dense = max((h.dense_score or 0.0) for h in ranked[:3])
-        confidence = self.calibration.confidence(
-            dense, self._matched(top, self.salient_terms(question))
-        )
-        verdict = (
-            _verdict_for(frame, top.clause.stance)
-            if confidence >= self.threshold
-            else Verdict.UNKNOWN
-        )
-        return Decision(verdict, round(confidence, 4), frame, tuple(ranked))
+        ranked = self.rank_evidence(question, frame, hits)
+        signals = self.signals(question, ranked)
+        confidence = self.calibration.confidence(signals)
+        raw = verdict_for(frame, ranked[0].clause.stance)
+        verdict = raw if confidence >= self.threshold else Verdict.UNKNOWN
+        return Decision(verdict, round(confidence, 4), frame, tuple(ranked), raw, signals)
 
 
-def _verdict_for(frame: Frame, stance: Stance) -> Verdict:
+def verdict_for(frame: Frame, stance: Stance) -> Verdict:
+    """How a clause stance answers a question of a given frame."""
     if frame is Frame.FACT:
         return Verdict.INFORMATIONAL
+    if frame is Frame.RESPONSIBILITY and stance is Stance.SUPPORTED:
+        return Verdict.MICROSOFT_RESPONSIBILITY
     return Verdict(stance.value)

@@ -1,0 +1,106 @@
+"""Run the labelled set through the assistant (in-process or over HTTP), with ablations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from tqdm import tqdm
+
+from .answerers import HttpAnswerer, InProcessAnswerer
+from .config import RetrievalMode
+from .evaluation import (
+    Answerer,
+    EvalItem,
+    ItemResult,
+    Report,
+    build_report,
+    run_items,
+    summarise,
+)
+from .grounding import GroundingChecker
+from .service import Assistant
+
+ABLATIONS: tuple[tuple[str, RetrievalMode, bool], ...] = (
+    ("dense only", "dense", True),
+    ("BM25 only", "lexical", True),
+    ("hybrid (RRF)", "hybrid", True),
+    ("hybrid, no synonyms", "hybrid", False),
+    ("dense, no synonyms", "dense", False),
+)
+
+
+def evaluate(
+    items: Sequence[EvalItem], answerer: Answerer, checker: GroundingChecker, progress: bool
+) -> list[ItemResult]:
+    """Ask every item, with a progress bar when asked for."""
+    return run_items(
+        items,
+        answerer,
+        checker,
+        progress=(lambda it: tqdm(it, desc="questions", unit="q")) if progress else (lambda it: it),
+    )
+
+
+def variant(assistant: Assistant, mode: RetrievalMode, synonyms: bool) -> Assistant:
+    """The same corpus, index and model with another retrieval mode or without synonyms."""
+    settings = assistant.settings.model_copy(update={"retrieval_mode": mode})
+    return Assistant(
+        settings,
+        assistant.corpus,
+        assistant.index,
+        assistant.embedder,
+        assistant.synonyms if synonyms else (),
+    )
+
+
+def ablate(assistant: Assistant, items: Sequence[EvalItem], split: str) -> list[dict[str, Any]]:
+    """One row of headline metrics for each retrieval variant, on one split."""
+    chosen = [i for i in items if split == "all" or i.split == split]
+    checker = GroundingChecker(assistant.corpus)
+    rows = []
+    for name, mode, synonyms in ABLATIONS:
+        results = run_items(chosen, InProcessAnswerer(variant(assistant, mode, synonyms)), checker)
+        m = summarise(results)
+        rows.append(
+            {
+                "variant": name,
+                "split": split,
+                "verdict_accuracy": m["verdict_accuracy"],
+                "hit@1": m["citations"]["hit@1"],
+                "hit@3": m["citations"]["hit@3"],
+                "recall@3": m["retrieval"]["recall@3"],
+                "abstention_f1": m["abstention"]["f1"],
+            }
+        )
+    return rows
+
+
+def evaluate_assistant(
+    assistant: Assistant,
+    items: Sequence[EvalItem],
+    url: str | None = None,
+    progress: bool = True,
+) -> tuple[list[ItemResult], Report]:
+    """Results and report for the given items, in-process or against a server at `url`."""
+    answerer: Answerer = HttpAnswerer(url) if url else InProcessAnswerer(assistant)
+    results = evaluate(items, answerer, GroundingChecker(assistant.corpus), progress)
+    settings = assistant.settings
+    report = build_report(
+        results,
+        target=url or "in-process",
+        settings={
+            "model": settings.model,
+            "retrieval_mode": settings.retrieval_mode,
+            "top_k": settings.top_k,
+            "threshold": assistant.decider.threshold,
+            "synonyms": bool(assistant.synonyms),
+        },
+    )
+    return results, report
+
+
+def with_ablations(report: Report, rows: list[dict[str, Any]]) -> Report:
+    """The report with an ablation table."""
+    return replace(report, ablations=rows)
