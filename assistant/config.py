@@ -27,14 +27,14 @@ class Settings(BaseSettings):
     )
     model: str = Field(
         DEFAULT_MODEL,
-        description="Sentence-transformers model: a local path, a hub name, or the bundled default.",
+        description="Sentence-transformers model: a local path, a hub name or the bundled default.",
     )
     synonyms_file: Path | None = Field(
         Path("corpus/synonyms.toml"), description="Reviewed query-normalisation file; empty: none."
     )
     calibration_file: Path | None = Field(
         Path("corpus/calibration.json"),
-        description="Confidence calibration fitted on the dev split by `assistant eval --calibrate`.",
+        description="Confidence calibration fitted on dev questions by `assistant eval --calibrate`.",
     )
     retrieval_mode: RetrievalMode = Field("hybrid", description="hybrid, dense or lexical.")
     top_k: int = Field(8, ge=1, le=50, description="Clauses retrieved per question.")
