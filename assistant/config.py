@@ -34,7 +34,7 @@ class Settings(BaseSettings):
     )
     calibration_file: Path | None = Field(
         Path("corpus/calibration.json"),
-        description="Confidence calibration fitted on dev questions by `assistant eval --calibrate`.",
+        description="Confidence calibration written by `assistant eval --calibrate`.",
     )
     retrieval_mode: RetrievalMode = Field("hybrid", description="hybrid, dense or lexical.")
     top_k: int = Field(8, ge=1, le=50, description="Clauses retrieved per question.")
