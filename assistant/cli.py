@@ -145,8 +145,13 @@ def eval_command(
     from .service import Assistant
 
     settings = Settings()
+    target = settings.calibration_file
     try:
-        assistant = Assistant.from_settings(settings)
+        # refitting starts from the default calibration, whatever the current file says
+        run_settings = (
+            settings.model_copy(update={"calibration_file": None}) if calibrate else settings
+        )
+        assistant = Assistant.from_settings(run_settings)
         items = load_items(questions, assistant.corpus)
     except AssistantError as exc:
         _fail(str(exc))

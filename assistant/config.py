@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     synonyms_file: Path | None = Field(
         Path("corpus/synonyms.toml"), description="Reviewed query-normalisation file; empty: none."
     )
+    topics_file: Path | None = Field(
+        Path("corpus/out-of-scope.toml"),
+        description="Reviewed list of subjects the policy does not cover; empty: none.",
+    )
     calibration_file: Path | None = Field(
         Path("corpus/calibration.json"),
         description="Confidence calibration written by `assistant eval --calibrate`.",
@@ -50,6 +54,18 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(16_384, ge=256, description="Largest accepted request body.")
     conversation_ttl_seconds: float = Field(
         86_400, gt=0, description="Conversations expire this long after their last turn."
+    )
+    data_dir: Path = Field(
+        Path("data"), description="Folder of the SQLite conversation and feedback store."
+    )
+    redis_url: str | None = Field(
+        None, description="Redis URL (redis://host:6379/0) so replicas share conversations."
+    )
+    clarify_min_confidence: float = Field(
+        0.3, ge=0.0, le=1.0, description="From this confidence an answer may need clarifying."
+    )
+    clarify_max_confidence: float = Field(
+        0.6, ge=0.0, le=1.0, description="Below this confidence an answer offers clarifications."
     )
     build_index_on_start: bool = Field(
         True, description="Build the index when it is missing at start-up."

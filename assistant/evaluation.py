@@ -470,7 +470,7 @@ def compare_reports(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return lines
 
 
-CALIBRATION_FEATURES = ("dense", "coverage", "unknown")
+CALIBRATION_FEATURES = ("dense", "coverage", "unknown", "off_topic")
 
 
 def fit_calibration(results: Sequence[ItemResult], l2: float = 0.01) -> dict[str, float]:

@@ -106,6 +106,7 @@ class Signals:
     dense: float  # best cosine similarity among the top hits
     coverage: float  # share of the question's term weight found in the decisive clause
     unknown: float  # share of the question's terms that the policy never uses
+    off_topic: float  # 1.0 when the question names a subject the policy doesn't cover
 
 
 @dataclass(frozen=True)

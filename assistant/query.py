@@ -23,13 +23,16 @@ _RESPONSIBILITY_CUES = re.compile(
     r"\bam i (?:supposed|expected|required)\b|"
     r"\b(?:is|it's|isn't) (?:that|this|it) (?:my|our) (?:problem|fault|call)\b|"
     r"\bor (?:does |do |will |is it )?(?:microsoft|ms|msft|azure|aks)\b|"
+    r"\b(?:microsoft|ms|msft|azure|aks|the aks team) (?:does|will|do)?(?:n't| not)? ?"
+    r"(?:patch(?:es)?|reboots?|restarts?|upgrades?|backs? up|manages?|handles?|restores?|fix(?:es)?|"
+    r"monitors?)\b|"
     r"\b(?:does|will|do) (?:microsoft|ms|msft|azure|aks|the aks team) (?:not |n't )?"
     r"(?:handle|take care|manage|patch|reboot|restart|upgrade|back ?up|fix|restore|monitor|"
     r"apply|notify)"
 )
 # Questions asking for a fact, even when they mention support ("what hours does support cover").
 _FACT_CUES = re.compile(
-    r"^\s*(?:how (?:often|long|many|much|frequently|soon|fast)|"
+    r"^\s*(?:how (?:often|long|many|much|frequently|soon|fast)|how (?:do|can|should) (?:i|we)\b|"
     r"what (?:hours|time|happens|is the risk|are the risks|'s the risk|s the risk|is in|'s in|"
     r"s in|does .* explain|does .* include)|"
     r"when\b|where\b|why\b|which\b)"
@@ -49,10 +52,57 @@ class Synonym:
 
     def matches(self, lowered_question: str) -> bool:
         """True when any term appears as whole words in the lower-cased question."""
-        return any(
-            re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", lowered_question)
-            for term in self.terms
+        return any(_mentions(lowered_question, term) for term in self.terms)
+
+
+# Sentences that instruct the assistant instead of asking about the policy.
+_INJECTION = re.compile(
+    r"ignore (?:all |any |the )?(?:previous|prior|above|earlier)|\bsystem\s*:|\byou are now\b|"
+    r"developer mode|\bnew (?:task|instructions?)\b|end of (?:context|prompt)|\bpretend\b|"
+    r"\bact as\b|\bforget (?:the|all|everything|your)|(?:system|hidden) prompt|"
+    r"\breply \w+ to everything|\bpolicy (?:has been |was |is )?updated\b|\bjailbreak",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"[^.!?;\n]+[.!?;]*")
+
+
+def strip_injections(question: str) -> str:
+    """The question without sentences that try to instruct the assistant (kept whole when
+    every sentence does)."""
+    sentences = [s.strip() for s in _SENTENCE.findall(question) if s.strip()]
+    kept = [s for s in sentences if not _INJECTION.search(s)]
+    kept = [s for s in kept if re.search(r"[A-Za-z]{2}", s)]
+    return " ".join(kept) if kept else question
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A subject the policy does not cover, and the words that name it."""
+
+    name: str
+    terms: tuple[str, ...]
+
+    def named_in(self, lowered_text: str) -> str | None:
+        """The first of the topic's terms that appears as whole words, if any."""
+        return next((t for t in self.terms if _mentions(lowered_text, t)), None)
+
+
+def _mentions(lowered_text: str, term: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", lowered_text) is not None
+
+
+def load_topics(path: Path | None) -> tuple[Topic, ...]:
+    """The reviewed out-of-scope topics in `path` (none when no file is configured)."""
+    if path is None or not path.exists():
+        return ()
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    try:
+        return tuple(
+            Topic(str(t["name"]), tuple(x.lower() for x in t["terms"]))
+            for t in data.get("topic", [])
         )
+    except (KeyError, TypeError) as exc:
+        raise CorpusError(f"{path}: each [[topic]] needs `name` and `terms` ({exc})") from exc
 
 
 def load_synonyms(path: Path | None) -> tuple[Synonym, ...]:

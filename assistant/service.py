@@ -12,7 +12,16 @@ from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import ClauseNotFoundError, IndexNotFoundError
 from .index import SearchIndex, build_index, load_index, save_index
 from .models import Answer, Decision, Hit
-from .query import Speller, Synonym, expand_query, frame_question, load_synonyms, normalise_question
+from .query import (
+    Speller,
+    Synonym,
+    expand_query,
+    frame_question,
+    load_synonyms,
+    load_topics,
+    normalise_question,
+    strip_injections,
+)
 from .render import Renderer
 from .retrieval import Retriever
 from .stance import assign_stances, load_overrides
@@ -73,7 +82,10 @@ class Assistant:
             corpus, index, embedder, mode=settings.retrieval_mode, rrf_k=settings.rrf_k
         )
         self.decider = VerdictDecider(
-            corpus, Calibration.load(settings.calibration_file), settings.abstain_threshold
+            corpus,
+            Calibration.load(settings.calibration_file),
+            settings.abstain_threshold,
+            load_topics(settings.topics_file),
         )
         self.renderer = Renderer()
         self.speller = Speller(
@@ -95,9 +107,11 @@ class Assistant:
         """The question as it will be answered; raises InvalidQuestionError when unusable."""
         return normalise_question(question, self.settings.max_question_chars)
 
-    def trace(self, question: str) -> Trace:
-        """Answer a question and keep the retrieval and decision that produced the answer."""
-        resolved = self.speller.correct(self.normalise(question))
+    def trace(self, question: str, resolved: str | None = None) -> Trace:
+        """Answer a question and keep the retrieval and decision that produced the answer;
+        `resolved` is the standalone question to answer in its place (a follow-up's rewrite)."""
+        asked = question if resolved is None else resolved
+        resolved = self.speller.correct(strip_injections(self.normalise(asked)))
         query = expand_query(resolved, self.synonyms)
         hits = tuple(self.retriever.retrieve(query, self.settings.top_k))
         decision = self.decider.decide(resolved, frame_question(resolved), hits)
@@ -116,9 +130,9 @@ class Assistant:
         )
         return Trace(answer, query, hits, decision)
 
-    def answer(self, question: str) -> Answer:
-        """The grounded, cited answer to one question."""
-        return self.trace(question).answer
+    def answer(self, question: str, resolved: str | None = None) -> Answer:
+        """The grounded, cited answer to one question (answered as `resolved` when given)."""
+        return self.trace(question, resolved).answer
 
     def describe_clause(self, clause_id: str) -> dict[str, object]:
         """A clause with its document, section, stance and the clauses before and after it."""

@@ -12,8 +12,10 @@ from pathlib import Path
 import Stemmer
 
 from .corpus import Corpus
+from .errors import CorpusError
 from .index import tokenize
 from .models import Clause, Decision, Frame, Hit, Signals, Stance, Verdict
+from .query import Topic
 
 # Words that say nothing about *what* is asked: every clause of a support policy shares them.
 _GENERIC = {
@@ -110,11 +112,18 @@ class Calibration:
     dense: float = 2.3
     coverage: float = 1.7
     unknown: float = -2.1
+    off_topic: float = -3.0
     threshold: float = 0.35
 
     def confidence(self, e: Signals) -> float:
         """Confidence in [0, 1]."""
-        z = self.bias + self.dense * e.dense + self.coverage * e.coverage + self.unknown * e.unknown
+        z = (
+            self.bias
+            + self.dense * e.dense
+            + self.coverage * e.coverage
+            + self.unknown * e.unknown
+            + self.off_topic * e.off_topic
+        )
         return 1.0 / (1.0 + math.exp(-z))
 
     @classmethod
@@ -123,7 +132,13 @@ class Calibration:
         if path is None or not path.exists():
             return cls()
         data = json.loads(path.read_text(encoding="utf-8"))
-        keys = ("bias", "dense", "coverage", "unknown", "threshold")
+        keys = ("bias", "dense", "coverage", "unknown", "off_topic", "threshold")
+        missing = [k for k in keys if k not in data]
+        if missing:
+            raise CorpusError(
+                f"calibration file {str(path)!r} lacks {', '.join(missing)}; "
+                "run `assistant eval --calibrate` to refit it"
+            )
         return cls(**{k: float(data[k]) for k in keys})
 
 
@@ -131,9 +146,14 @@ class VerdictDecider:
     """Picks the decisive clause among the hits and turns its stance into a verdict."""
 
     def __init__(
-        self, corpus: Corpus, calibration: Calibration, threshold: float | None = None
+        self,
+        corpus: Corpus,
+        calibration: Calibration,
+        threshold: float | None = None,
+        topics: tuple[Topic, ...] = (),
     ) -> None:
         self.corpus = corpus
+        self.topics = topics
         self.calibration = calibration
         self.threshold = calibration.threshold if threshold is None else threshold
         self._stemmer = Stemmer.Stemmer("english")
@@ -225,7 +245,18 @@ class VerdictDecider:
             dense=max((h.dense_score or 0.0) for h in ranked[:3]),
             coverage=found / total if total else 0.0,
             unknown=unknown / len(terms) if terms else 0.0,
+            off_topic=1.0 if self.uncovered_topic(question, ranked) else 0.0,
         )
+
+    def uncovered_topic(self, question: str, ranked: Sequence[Hit]) -> Topic | None:
+        """A subject the question names that the policy doesn't cover and no top clause names."""
+        lowered = question.lower()
+        evidence = " ".join(h.clause.text for h in ranked[:_FRAME_DEPTH]).lower()
+        for topic in self.topics:
+            term = topic.named_in(lowered)
+            if term is not None and term not in evidence:
+                return topic
+        return None
 
     def decide(self, question: str, frame: Frame, hits: Sequence[Hit]) -> Decision:
         """The verdict for a question, `unknown` when the evidence is too weak."""
