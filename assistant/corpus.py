@@ -29,13 +29,30 @@ class Corpus:
     clauses: tuple[Clause, ...]
     content_hash: str
     _by_id: dict[str, Clause] = field(default_factory=dict, repr=False, compare=False)
+    _children: dict[str, list[Clause]] = field(default_factory=dict, repr=False, compare=False)
+    _position: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._by_id.update({c.clause_id: c for c in self.clauses})
+        self._position.update({c.clause_id: i for i, c in enumerate(self.clauses)})
+        for clause in self.clauses:
+            if clause.parent_id is not None:
+                self._children.setdefault(clause.parent_id, []).append(clause)
 
     def clause(self, clause_id: str) -> Clause | None:
         """The clause with this id, or None."""
         return self._by_id.get(clause_id)
+
+    def next_clause(self, clause: Clause) -> Clause | None:
+        """The clause after this one in the same document, if any."""
+        at = self._position[clause.clause_id] + 1
+        if at < len(self.clauses) and self.clauses[at].doc_id == clause.doc_id:
+            return self.clauses[at]
+        return None
+
+    def children(self, clause_id: str) -> list[Clause]:
+        """The list items nested in a list item, and the notes written under it, in order."""
+        return self._children.get(clause_id, [])
 
     def document(self, doc_id: str) -> Document:
         """The document with this id."""
@@ -160,9 +177,8 @@ class _DocumentParser:
             j += 1
         self.open_items = [(d, c) for d, c in self.open_items if d < indent]
         parent = self.open_items[-1][1] if self.open_items else None
-        context = "\n".join(
-            [self.lead_in] + [_last_sentence(c.text) for _, c in self.open_items]
-        ).strip()
+        # a nested item reads as its parent item's text followed by itself
+        context = "\n".join([self.lead_in] + [c.text for _, c in self.open_items]).strip()
         item = self._new_clause(self.doc.text[text_start:end], text_start, "item", context, parent)
         self.open_items.append((indent, item))
         return j

@@ -32,6 +32,8 @@ _RESPONSIBILITY_CUES = re.compile(
 )
 # Questions asking for a fact, even when they mention support ("what hours does support cover").
 _FACT_CUES = re.compile(
+    r"\bcan (?:i|we|microsoft|ms|msft|microsoft support|support) (?:access|get at|get to|see|view|"
+    r"download|read|look at|sign in|log in|ssh)\b|"
     r"^\s*(?:how (?:often|long|many|much|frequently|soon|fast)|how (?:do|can|should) (?:i|we)\b|"
     r"what (?:hours|time|happens|is the risk|are the risks|'s the risk|s the risk|is in|'s in|"
     r"s in|does .* explain|does .* include)|"

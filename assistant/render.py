@@ -17,7 +17,7 @@ HEADLINES: dict[Verdict, str] = {
     Verdict.CUSTOMER_RESPONSIBILITY: "This is the customer's responsibility.",
     Verdict.MICROSOFT_RESPONSIBILITY: "This is Microsoft's responsibility.",
     Verdict.SHARED_RESPONSIBILITY: "This is a shared responsibility.",
-    Verdict.INFORMATIONAL: "Here is what the policy says.",
+    Verdict.INFORMATIONAL: "The policy says:",
     Verdict.UNKNOWN: "The policy doesn't say.",
 }
 

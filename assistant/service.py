@@ -36,7 +36,13 @@ def load_policy(settings: Settings) -> Corpus:
     """The corpus with every clause's stance decided (rules, then reviewed overrides)."""
     corpus = load_corpus(settings.corpus_dir)
     overrides = load_overrides(settings.corpus_dir / OVERRIDES_FILE)
-    return replace(corpus, clauses=assign_stances(corpus.clauses, overrides), _by_id={})
+    return replace(
+        corpus,
+        clauses=assign_stances(corpus.clauses, overrides),
+        _by_id={},
+        _children={},
+        _position={},
+    )
 
 
 def ensure_index(settings: Settings, corpus: Corpus, embedder: Embedder) -> SearchIndex:
@@ -142,9 +148,10 @@ class Assistant:
         doc = self.corpus.document(clause.doc_id)
         siblings = [c for c in self.corpus.clauses if c.doc_id == clause.doc_id]
         at = siblings.index(clause)
+        following = self.corpus.next_clause(clause)
         neighbours = {
             "previous": siblings[at - 1].clause_id if at > 0 else None,
-            "next": siblings[at + 1].clause_id if at + 1 < len(siblings) else None,
+            "next": following.clause_id if following else None,
         }
         return {
             "clause_id": clause.clause_id,

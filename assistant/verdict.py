@@ -14,7 +14,7 @@ import Stemmer
 from .corpus import Corpus
 from .errors import CorpusError
 from .index import tokenize
-from .models import Clause, Decision, Frame, Hit, Signals, Stance, Verdict
+from .models import Decision, Frame, Hit, Signals, Stance, Verdict
 from .query import Topic
 
 # Words that say nothing about *what* is asked: every clause of a support policy shares them.
@@ -163,10 +163,6 @@ class VerdictDecider:
         self._df = df
         n = max(len(corpus.clauses), 1)
         self._idf = {t: math.log(1 + n / f) for t, f in df.items()}
-        self._children: dict[str, list[Clause]] = {}
-        for clause in corpus.clauses:
-            if clause.parent_id:
-                self._children.setdefault(clause.parent_id, []).append(clause)
 
     def _stem(self, text: str) -> list[str]:
         return tokenize([text], self._stemmer)[0]
@@ -207,7 +203,7 @@ class VerdictDecider:
             ranked = [fit] + [h for h in ranked if h is not fit]
         top = ranked[0]
         top_weight = self._weight(terms, top.clause.clause_id)
-        for child in self._children.get(top.clause.clause_id, []):
+        for child in self.corpus.children(top.clause.clause_id):
             weight = self._weight(terms, child.clause_id)
             if child.stance != top.clause.stance and weight > 0 and weight >= top_weight:
                 existing = next((h for h in ranked if h.clause.clause_id == child.clause_id), None)
@@ -223,7 +219,7 @@ class VerdictDecider:
             ranked = [fit] + [h for h in ranked if h is not fit]
         top = ranked[0]
         shared = terms & self._tokens[top.clause.clause_id]
-        for child in self._children.get(top.clause.clause_id, []):
+        for child in self.corpus.children(top.clause.clause_id):
             if child.stance != top.clause.stance and shared & self._tokens[child.clause_id]:
                 existing = next((h for h in ranked if h.clause.clause_id == child.clause_id), None)
                 promoted = existing or replace(
