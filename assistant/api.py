@@ -21,6 +21,7 @@ from .conversation import ConversationStore, MemoryConversationStore
 from .errors import AssistantError, ClauseNotFoundError, InvalidQuestionError
 from .models import Answer
 from .service import Assistant
+from .widget_routes import add_widget
 
 log = logging.getLogger(__name__)
 
@@ -195,6 +196,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     _add_error_handlers(app)
     _add_routes(app)
+    add_widget(app, settings)
     return app
 
 
