@@ -21,7 +21,7 @@ from .embedding import Embedder
 from .errors import IndexMismatchError, IndexNotFoundError
 
 INDEX_FORMAT = 1
-_MANIFEST = "manifest.json"
+MANIFEST = "manifest.json"
 _DENSE = "dense.faiss"
 _LEXICAL = "lexical"
 _CLAUSE_IDS = "clause_ids.json"
@@ -113,7 +113,7 @@ def save_index(index: SearchIndex, index_dir: Path) -> None:
         faiss.write_index(index.dense, str(staging / _DENSE))
         index.lexical.save(str(staging / _LEXICAL))
         (staging / _CLAUSE_IDS).write_text(json.dumps(index.clause_ids), encoding="utf-8")
-        (staging / _MANIFEST).write_text(
+        (staging / MANIFEST).write_text(
             json.dumps(asdict(index.manifest), indent=2), encoding="utf-8"
         )
         retired = index_dir.with_name(f".{index_dir.name}-old-{os.getpid()}")
@@ -127,7 +127,7 @@ def save_index(index: SearchIndex, index_dir: Path) -> None:
 
 def read_manifest(index_dir: Path) -> Manifest:
     """The manifest of the index in `index_dir`."""
-    path = index_dir / _MANIFEST
+    path = index_dir / MANIFEST
     if not path.exists():
         raise IndexNotFoundError(f"no index in {str(index_dir)!r}; {_REBUILD_HINT}")
     try:

@@ -10,7 +10,15 @@ from .config import Settings
 from .corpus import Corpus, load_corpus
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import ClauseNotFoundError, IndexNotFoundError
-from .index import SearchIndex, build_index, load_index, save_index
+from .index import (
+    MANIFEST,
+    SearchIndex,
+    build_index,
+    check_manifest,
+    load_index,
+    read_manifest,
+    save_index,
+)
 from .models import Answer, Decision, Hit
 from .query import (
     Speller,
@@ -105,6 +113,8 @@ class Assistant:
     def from_settings(cls, settings: Settings, embedder: Embedder | None = None) -> Assistant:
         """Load the policy, the model and the index (building it when missing)."""
         corpus = load_policy(settings)
+        if (settings.index_dir / MANIFEST).exists():  # refuse a stale index before the model loads
+            check_manifest(read_manifest(settings.index_dir), settings.model, corpus)
         embedder = embedder or SentenceTransformerEmbedder(settings.model)
         index = ensure_index(settings, corpus, embedder)
         return cls(settings, corpus, index, embedder, load_synonyms(settings.synonyms_file))
