@@ -23,6 +23,8 @@
     informational: "Policy information",
     unknown: "Policy doesn't say",
   };
+  // Kinds of reply that answer from the policy and so carry a verdict (not small talk or hand-off).
+  var POLICY_KINDS = ["answer", "clarification"];
   var REQUEST_TIMEOUT_MS = 30000;
   var MAX_STORED_TURNS = 50;
   var SVG_NS = "http://www.w3.org/2000/svg";
@@ -358,11 +360,15 @@
     var article = h("article", { class: "msg bot", "aria-label": "Answer " + (index + 1) });
     var bubble = h("div", { class: "bubble" });
     article.appendChild(bubble);
-    if ((turn.kind || "answer") === "answer") bubble.appendChild(verdictBadge(turn.verdict));
+    var kind = turn.kind || "answer";
+    if (POLICY_KINDS.indexOf(kind) !== -1) bubble.appendChild(verdictBadge(turn.verdict));
     bubble.appendChild(answerText(turn.answer || "", citations, prefix));
     if (citations.length) bubble.appendChild(citationList(citations, prefix));
     var suggestions = Array.isArray(turn.suggestions) ? turn.suggestions : [];
-    if (suggestions.length) article.appendChild(suggestionChips(suggestions));
+    if (suggestions.length) {
+      var label = kind === "clarification" ? "Did you mean:" : "You could also ask:";
+      article.appendChild(suggestionChips(suggestions, label, prefix));
+    }
     if (turn.conversation_id && turn.turn) article.appendChild(feedbackControls(turn, prefix));
     return article;
   }
@@ -453,21 +459,23 @@
     return list;
   }
 
-  function suggestionChips(suggestions) {
-    return h(
-      "div",
-      { class: "chips", role: "group", "aria-label": "Suggested questions" },
-      suggestions.map(function (text) {
-        return h("button", {
+  function suggestionChips(suggestions, label, prefix) {
+    var chips = h("div", { class: "chips", role: "group", "aria-labelledby": prefix + "-chips" }, [
+      h("p", { id: prefix + "-chips", class: "chips-label", text: label }),
+    ]);
+    suggestions.forEach(function (text) {
+      chips.appendChild(
+        h("button", {
           type: "button",
           class: "chip",
           text: String(text),
           onclick: function () {
             ask(String(text));
           },
-        });
-      })
-    );
+        })
+      );
+    });
+    return chips;
   }
 
   // ---------------------------------------------------------------- feedback
