@@ -22,7 +22,7 @@ _RESPONSIBILITY_CUES = re.compile(
     r"\bup to (?:me|us|microsoft)\b|\bdo (?:i|we) (?:have|need) to\b|"
     r"\bam i (?:supposed|expected|required)\b|"
     r"\b(?:is|it's|isn't) (?:that|this|it) (?:my|our) (?:problem|fault|call)\b|"
-    r"\bor (?:does |do |will |is it )?(?:microsoft|ms|msft|azure|aks)\b|"
+    r"\bor (?:does |do |will |is it )?(?:microsoft|ms|msft|azure|aks)\b|\bor do (?:i|we)\b|"
     r"\b(?:microsoft|ms|msft|azure|aks|the aks team) (?:does|will|do)?(?:n't| not)? ?"
     r"(?:patch(?:es)?|reboots?|restarts?|upgrades?|backs? up|manages?|handles?|restores?|"
     r"fix(?:es)?|monitors?)\b|"
@@ -41,7 +41,8 @@ _FACT_CUES = re.compile(
 )
 _SCOPE_CUES = re.compile(
     r"\b(support(?:ed|s)?|unsupport\w*|covered|cover|help(?:s|ing)? (?:me |us )?with|allowed|"
-    r"ok(?:ay)?|permitted|fine|can i|can we|am i allowed|level of support)\b"
+    r"ok(?:ay)?|permitted|fine|can i|can we|am i allowed|level of support|"
+    r"can (?:ms|msft|microsoft|support|you|they|azure) help)\b"
 )
 
 

@@ -100,6 +100,7 @@ class Assistant:
             Calibration.load(settings.calibration_file),
             settings.abstain_threshold,
             load_topics(settings.topics_file),
+            known_terms=tuple(term for syn in synonyms for term in syn.terms),
         )
         self.renderer = Renderer()
         self.speller = Speller(
@@ -107,6 +108,7 @@ class Assistant:
             + [" ".join(s.path) for s in corpus.sections]
             + [" ".join(syn.terms) + " " + syn.expand for syn in synonyms],
             dictionary=embedder.known_words(),
+            min_length=5,
         )
 
     @classmethod

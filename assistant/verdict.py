@@ -151,13 +151,16 @@ class VerdictDecider:
         calibration: Calibration,
         threshold: float | None = None,
         topics: tuple[Topic, ...] = (),
+        known_terms: tuple[str, ...] = (),
     ) -> None:
         self.corpus = corpus
         self.topics = topics
         self.calibration = calibration
         self.threshold = calibration.threshold if threshold is None else threshold
         self._stemmer = Stemmer.Stemmer("english")
+        self._generic = set(self._stem(" ".join(_GENERIC))) | set(_GENERIC)
         self._tokens = {c.clause_id: set(self._stem(c.text)) for c in corpus.clauses}
+        self._known = set(self._stem(" ".join(known_terms)))  # words the synonym file maps
         self._indexed = {c.clause_id: set(self._stem(c.indexed_text)) for c in corpus.clauses}
         df = Counter(t for tokens in self._tokens.values() for t in tokens)
         self._df = df
@@ -169,7 +172,7 @@ class VerdictDecider:
 
     def salient_terms(self, question: str) -> set[str]:
         """Stemmed question words that name what is asked about."""
-        return {t for t in self._stem(question) if t not in _GENERIC and len(t) > 1}
+        return {t for t in self._stem(question) if t not in self._generic and len(t) > 1}
 
     def _rescue(self, terms: set[str], hits: Sequence[Hit]) -> list[Hit]:
         """Clauses naming a term the policy uses only a few times, when retrieval missed them:
@@ -236,7 +239,7 @@ class VerdictDecider:
         found = sum(
             self._idf.get(t, 0.0) for t in terms & self._indexed[ranked[0].clause.clause_id]
         )
-        unknown = sum(1 for t in terms if t not in self._idf)
+        unknown = sum(1 for t in terms if t not in self._idf and t not in self._known)
         return Signals(
             dense=max((h.dense_score or 0.0) for h in ranked[:3]),
             coverage=found / total if total else 0.0,
