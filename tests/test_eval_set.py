@@ -30,8 +30,11 @@ def test_the_validator_reports_each_kind_of_problem(corpus: Corpus) -> None:
          "split": "train", "follow_up_of": "z", "expected_facts": ["zebra"]},
     ]  # fmt: skip
     problems = "\n".join(validate_items(bad, corpus))
-    for fragment in ["unknown verdict", "does not identify one clause", "duplicate id",
-                     "unknown category", "unknown split", "not an earlier item", "not policy text"]:  # fmt: skip
+    expected = [
+        "unknown verdict", "does not identify one clause", "duplicate id", "unknown category",
+        "unknown split", "not an earlier item", "not policy text",
+    ]  # fmt: skip
+    for fragment in expected:
         assert fragment in problems
 
 
