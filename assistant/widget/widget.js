@@ -59,22 +59,29 @@
   // ---------------------------------------------------------------- storage
 
   function sessionStore(prefix) {
-    // sessionStorage can be missing or throw (sandboxed frames, privacy modes): degrade to memory.
+    // sessionStorage can be missing, full or throw (sandboxed frames, privacy modes): then a value
+    // lives in memory for this page only, and the next page re-fetches the transcript by its id.
     var memory = {};
     function read(key) {
+      if (Object.prototype.hasOwnProperty.call(memory, key)) return memory[key];
       try {
         return window.sessionStorage.getItem(prefix + ":" + key);
       } catch (e) {
-        return Object.prototype.hasOwnProperty.call(memory, key) ? memory[key] : null;
+        return null;
       }
     }
     function write(key, value) {
+      delete memory[key];
       try {
         if (value === null) window.sessionStorage.removeItem(prefix + ":" + key);
         else window.sessionStorage.setItem(prefix + ":" + key, value);
       } catch (e) {
-        if (value === null) delete memory[key];
-        else memory[key] = value;
+        try {
+          window.sessionStorage.removeItem(prefix + ":" + key); // never leave a stale copy
+        } catch (ignored) {
+          // no storage at all
+        }
+        if (value !== null) memory[key] = value;
       }
     }
     return { read: read, write: write };
@@ -607,6 +614,12 @@
     });
   }
 
+  function setBusy(busy) {
+    state.busy = busy;
+    if (busy) ui.send.setAttribute("aria-disabled", "true");
+    else ui.send.removeAttribute("aria-disabled");
+  }
+
   function submitQuestion() {
     var question = ui.input.value.trim();
     if (!question || state.busy) return;
@@ -617,8 +630,7 @@
   function ask(question, isRetry) {
     if (state.busy) return;
     open();
-    state.busy = true;
-    ui.send.setAttribute("aria-disabled", "true");
+    setBusy(true);
     if (!isRetry) append(userMessage(question));
     var typing = append(
       h("div", { class: "msg bot typing" }, [
@@ -649,8 +661,7 @@
         append(errorMessage(error, question));
       })
       .finally(function () {
-        state.busy = false;
-        ui.send.removeAttribute("aria-disabled");
+        setBusy(false);
       });
   }
 
@@ -695,6 +706,7 @@
     // The conversation id survived but its transcript did not (cleared or too large to keep).
     var loading = append(h("p", { class: "note", text: "Loading your conversation…" }));
     var id = state.conversationId;
+    setBusy(true); // a question asked meanwhile would be wiped by the re-render
     request("GET", "/v1/conversations/" + encodeURIComponent(id))
       .then(function (response) {
         if (response.status === 404) return { turns: null };
@@ -715,6 +727,9 @@
       })
       .catch(function () {
         loading.textContent = "Couldn't load your earlier messages. New questions still work.";
+      })
+      .finally(function () {
+        setBusy(false);
       });
   }
 
