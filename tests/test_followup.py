@@ -1,0 +1,166 @@
+"""Follow-up rules: each rewrites an elliptical message from the earlier turns, by rule data."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.followup import clean_subject, extract_subject, resolve_followup, strip_markers
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("Is Istio supported?", "Istio"),
+        ("is istio supported on aks? thinking about rolling it out", "istio"),
+        ("Are preview features actually supported?", "preview features"),
+        ("Who is responsible for kubernetes upgrades?", "kubernetes upgrades"),
+        ("who's on the hook for etcd backups then", "etcd backups"),
+        ("who patches sshd on the worker nodes", "sshd"),
+        ("who reboots nodes after OS patches?", "nodes"),
+        ("how often is etcd backed up?", "etcd"),
+        ("how often does etcd get backed up", "etcd"),
+        ("where do the aks nodes show up in the portal? can't find them", "the aks nodes"),
+        ("Does Microsoft support the API server?", "the API server"),
+        ("can I open a support case for envoy?", "envoy"),
+        ("coredns — do I run it or does microsoft", "coredns"),
+        ("What does the policy say about NSGs?", "NSGs"),
+        ("Is it ok to customize NSG rules?", None),
+        ("tell me a joke", None),
+    ],
+)
+def test_extract_subject(question: str, subject: str | None) -> None:
+    assert extract_subject(question) == subject
+
+
+def test_strip_markers_and_clean_subject() -> None:
+    assert strip_markers("ok so, and what about helm?") == "what about helm"
+    assert strip_markers("ok?") == "ok"
+    assert clean_subject("istio on aks, thinking about it") == "istio"
+    assert clean_subject("them") is None
+
+
+def chain(*messages: str) -> list[tuple[str, str | None]]:
+    """Resolve each message against the resolved questions before it."""
+    resolved: list[str] = []
+    out = []
+    for message in messages:
+        resolution = resolve_followup(message, resolved)
+        resolved.append(resolution.question)
+        out.append((resolution.question, resolution.rule))
+    return out
+
+
+def test_first_message_stands_alone() -> None:
+    resolution = resolve_followup("what about kured?", [])
+    assert (resolution.question, resolution.rule) == ("what about kured?", None)
+
+
+def test_subject_swap_keeps_the_scope_frame() -> None:
+    assert chain("Is Istio supported?", "what about kured?", "and Envoy?", "ok and linkerd?") == [
+        ("Is Istio supported?", None),
+        ("Is kured supported?", "subject_swap"),
+        ("Is Envoy supported?", "subject_swap"),
+        ("Is linkerd supported?", "subject_swap"),
+    ]
+
+
+def test_subject_swap_keeps_the_responsibility_frame() -> None:
+    assert chain("who reboots nodes after OS patches?", "and kubernetes upgrades?")[1] == (
+        "Who is responsible for kubernetes upgrades?",
+        "subject_swap",
+    )
+
+
+def test_subject_swap_in_a_fact_question_keeps_its_wording() -> None:
+    assert chain("how often is etcd backed up?", "and the api server?")[1] == (
+        "How often is the api server backed up?",
+        "subject_swap",
+    )
+
+
+@pytest.mark.parametrize(
+    "message", ["helm too?", "thanks! and helm too?", "same for helm", "helm?"]
+)
+def test_other_subject_swap_shapes(message: str) -> None:
+    assert resolve_followup(message, ["Is Istio supported?"]).question == "Is helm supported?"
+
+
+def test_pronouns_carry_the_subject_forward() -> None:
+    assert chain("Is Istio supported?", "what about Kured?", "who patches them?") == [
+        ("Is Istio supported?", None),
+        ("Is Kured supported?", "subject_swap"),
+        ("Who patches Kured?", "anaphora"),
+    ]
+
+
+def test_demonstrative_noun_combines_with_the_subject() -> None:
+    assert chain(
+        "how often is etcd backed up?",
+        "can I get those backups?",
+        "so who's on the hook for them then",
+    ) == [
+        ("how often is etcd backed up?", None),
+        ("Can I get etcd backups?", "anaphora"),
+        ("Who's on the hook for etcd backups then?", "anaphora"),
+    ]
+
+
+def test_they_who_tell_or_patch_is_microsoft() -> None:
+    resolution = resolve_followup("will they at least tell me?", ["Who patches the clusters?"])
+    assert resolution.question == "Will Microsoft at least tell me?"
+
+
+def test_expletive_it_is_left_alone() -> None:
+    resolution = resolve_followup("is it ok to block port 443?", ["Is Istio supported?"])
+    assert resolution.rule is None
+
+
+def test_bare_question_words_reuse_the_previous_question() -> None:
+    assert chain("Is Istio supported?", "who patches them?", "how often?")[2] == (
+        "How often is Istio patched?",
+        "wh_fragment",
+    )
+    assert chain("Does Microsoft back up etcd?", "how often?")[1] == (
+        "How often does Microsoft back up etcd?",
+        "wh_fragment",
+    )
+    assert chain("how often is etcd backed up?", "why?")[1] == (
+        "Why is etcd backed up?",
+        "wh_fragment",
+    )
+    assert chain("Is Kured supported?", "who?")[1] == (
+        "Who is responsible for Kured?",
+        "wh_fragment",
+    )
+
+
+def test_conditions_attach_to_the_previous_question_and_replace_its_condition() -> None:
+    assert chain(
+        "does aks support alpha k8s features?",
+        "even if the aks team asked us to try them out?",
+        "and if it's behind a feature flag?",
+    )[1:] == [
+        (
+            "Does aks support alpha k8s features even if the aks team asked us to try them out?",
+            "condition",
+        ),
+        ("Does aks support alpha k8s features if it's behind a feature flag?", "condition"),
+    ]
+
+
+def test_a_fronted_subject_resolves_its_own_pronoun() -> None:
+    assert chain(
+        "who patches sshd on the worker nodes", "and the OS patches, do I need to reboot for those?"
+    )[1] == ("Do I need to reboot for the OS patches?", "fronted_subject")
+
+
+def test_follow_ups_skip_back_to_the_last_question_with_a_subject() -> None:
+    previous = ["Is Istio supported?", "tell me more"]
+    assert resolve_followup("and helm?", previous).question == "Is helm supported?"
+
+
+def test_standalone_questions_are_untouched() -> None:
+    previous = ["Is Istio supported?"]
+    for message in ("Who is responsible for kubernetes upgrades?", "Can I SSH into worker nodes?"):
+        assert resolve_followup(message, previous).question == message
+        assert resolve_followup(message, previous).rule is None
