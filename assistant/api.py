@@ -5,21 +5,36 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
 import anyio
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import __version__
 from .config import Settings
-from .conversation import ConversationStore, MemoryConversationStore
-from .errors import AssistantError, ClauseNotFoundError, InvalidQuestionError
-from .models import Answer
+from .conversation import (
+    MAX_COMMENT_CHARS,
+    Conversation,
+    Conversations,
+    ConversationStore,
+    Turn,
+    open_store,
+)
+from .errors import (
+    AssistantError,
+    ClauseNotFoundError,
+    ConversationNotFoundError,
+    InvalidFeedbackError,
+    InvalidQuestionError,
+    StoreUnavailableError,
+    TurnNotFoundError,
+)
 from .service import Assistant
 from .widget_routes import add_widget
 
@@ -107,12 +122,11 @@ class CitationOut(BaseModel):
     stance: str
 
 
-class AskResponse(BaseModel):
-    """A grounded answer with its verdict and citations."""
+class TurnOut(BaseModel):
+    """One turn: the message, the question answered for it, and the full answer."""
 
-    conversation_id: str
     turn: int
-    kind: str
+    kind: str = Field(description="answer, clarification, smalltalk or handoff.")
     question: str
     resolved_question: str
     verdict: str
@@ -122,6 +136,45 @@ class AskResponse(BaseModel):
     answer_html: str
     citations: list[CitationOut]
     suggestions: list[str]
+    created_at: str = Field(description="When the turn was answered (ISO 8601, UTC).")
+
+
+class AskResponse(TurnOut):
+    """A grounded answer with its verdict and citations, as a turn of a conversation."""
+
+    conversation_id: str
+
+
+class TranscriptResponse(BaseModel):
+    """A conversation's turns, oldest first."""
+
+    conversation_id: str
+    created_at: str
+    updated_at: str
+    turns: list[TurnOut]
+
+
+class FeedbackRequest(BaseModel):
+    """A rating of one turn of a conversation."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"conversation_id": "…", "turn": 1, "rating": "down", "comment": "…"}]
+        },
+    )
+
+    conversation_id: StrictStr = Field(max_length=64)
+    turn: StrictInt = Field(ge=1)
+    rating: Literal["up", "down"]
+    comment: StrictStr | None = Field(None, max_length=MAX_COMMENT_CHARS)
+
+
+class FeedbackResponse(BaseModel):
+    """Where a rating was recorded."""
+
+    status: Literal["recorded"] = "recorded"
+    feedback_id: str
 
 
 class State:
@@ -132,6 +185,14 @@ class State:
         self.store = store
         self.assistant: Assistant | None = None
         self.load_error: str | None = None
+        self._conversations: Conversations | None = None
+
+    @property
+    def conversations(self) -> Conversations | None:
+        """The conversations façade, once the assistant is ready."""
+        if self._conversations is None and self.assistant is not None:
+            self._conversations = Conversations(self.assistant, self.store)
+        return self._conversations
 
 
 def get_state(request: Request) -> State:
@@ -147,14 +208,36 @@ def get_assistant(state: Annotated[State, Depends(get_state)]) -> Assistant:
     return state.assistant
 
 
+def get_conversations(state: Annotated[State, Depends(get_state)]) -> Conversations:
+    """The conversations façade, or 503 while the assistant is loading or failed to load."""
+    if state.conversations is None:
+        raise ApiError(503, "not_ready", state.load_error or "the assistant is still loading")
+    return state.conversations
+
+
 StateDep = Annotated[State, Depends(get_state)]
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
+ConversationsDep = Annotated[Conversations, Depends(get_conversations)]
+
+# Status codes for the package's own errors wherever they surface.
+ERROR_STATUS: dict[type[AssistantError], int] = {
+    ConversationNotFoundError: 404,
+    TurnNotFoundError: 404,
+    ClauseNotFoundError: 404,
+    InvalidQuestionError: 422,
+    InvalidFeedbackError: 422,
+    StoreUnavailableError: 503,
+}
 
 
-def _answer_response(conversation_id: str, turn: int, answer: Answer) -> AskResponse:
-    return AskResponse(
-        conversation_id=conversation_id,
-        turn=turn,
+def _timestamp(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds")
+
+
+def _turn_fields(turn: Turn) -> dict[str, Any]:
+    answer = turn.answer
+    return dict(
+        turn=turn.turn,
         kind=answer.kind,
         question=answer.question,
         resolved_question=answer.resolved_question,
@@ -167,13 +250,29 @@ def _answer_response(conversation_id: str, turn: int, answer: Answer) -> AskResp
             CitationOut(**{**c.__dict__, "stance": c.stance.value}) for c in answer.citations
         ],
         suggestions=list(answer.suggestions),
+        created_at=_timestamp(turn.created_at),
     )
 
 
-def create_app(settings: Settings | None = None, assistant: Assistant | None = None) -> FastAPI:
-    """Build the API; loads the assistant at start-up unless one is passed in."""
+def _transcript_response(conversation: Conversation) -> TranscriptResponse:
+    return TranscriptResponse(
+        conversation_id=conversation.conversation_id,
+        created_at=_timestamp(conversation.created_at),
+        updated_at=_timestamp(conversation.updated_at),
+        turns=[TurnOut(**_turn_fields(t)) for t in conversation.turns],
+    )
+
+
+def create_app(
+    settings: Settings | None = None,
+    assistant: Assistant | None = None,
+    store: ConversationStore | None = None,
+) -> FastAPI:
+    """Build the API; loads the assistant at start-up unless one is passed in, and opens the
+    conversation store the settings name unless one is passed in."""
     settings = settings or Settings()
-    state = State(settings, MemoryConversationStore(settings.conversation_ttl_seconds))
+    owns_store = store is None
+    state = State(settings, store or open_store(settings))
     state.assistant = assistant
 
     @asynccontextmanager
@@ -185,6 +284,8 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
                 state.load_error = str(exc)
                 log.error("assistant not ready: %s", exc)
         yield
+        if owns_store:
+            state.store.close()
 
     app = FastAPI(
         title="Policy Assistant",
@@ -204,6 +305,13 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
         return JSONResponse(error_body(exc.code, exc.message), status_code=exc.status)
+
+    @app.exception_handler(AssistantError)
+    async def assistant_error(request: Request, exc: AssistantError) -> JSONResponse:
+        status = next((s for t, s in ERROR_STATUS.items() if isinstance(exc, t)), 500)
+        if status == 500:
+            log.error("unhandled %s on %s: %s", exc.code, request.url.path, exc)
+        return JSONResponse(error_body(exc.code, str(exc)), status_code=status)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -249,16 +357,39 @@ def _add_routes(app: FastAPI) -> None:
         )
 
     @app.post("/v1/ask", response_model=AskResponse, tags=["questions"])
-    def ask(body: AskRequest, assistant: AssistantDep, state: StateDep) -> AskResponse:
-        """Answer a question about the policy with a verdict and numbered citations."""
-        if body.conversation_id is not None and state.store.get(body.conversation_id) is None:
-            raise ApiError(404, "conversation_not_found", "unknown or expired conversation_id")
+    def ask(body: AskRequest, conversations: ConversationsDep) -> AskResponse:
+        """Answer a message (a question, a follow-up or small talk) with a verdict and numbered
+        citations; without `conversation_id` it starts a conversation."""
         try:
-            answer = assistant.answer(body.question)
+            reply = conversations.ask(body.question, body.conversation_id)
         except InvalidQuestionError as exc:
             raise ApiError(422, exc.code, f"question: {exc}") from exc
-        conversation_id, turn = state.store.append(body.conversation_id, answer)
-        return _answer_response(conversation_id, turn.turn, answer)
+        return AskResponse(conversation_id=reply.conversation_id, **_turn_fields(reply.turn))
+
+    @app.get(
+        "/v1/conversations/{conversation_id}",
+        response_model=TranscriptResponse,
+        tags=["conversations"],
+    )
+    def transcript(conversation_id: str, conversations: ConversationsDep) -> TranscriptResponse:
+        """A conversation's transcript: every turn with its full answer, oldest first."""
+        return _transcript_response(conversations.transcript(conversation_id))
+
+    @app.delete("/v1/conversations/{conversation_id}", status_code=204, tags=["conversations"])
+    def delete_conversation(conversation_id: str, conversations: ConversationsDep) -> Response:
+        """Delete a conversation and all feedback on it."""
+        conversations.delete(conversation_id)
+        return Response(status_code=204)
+
+    @app.post(
+        "/v1/feedback", status_code=201, response_model=FeedbackResponse, tags=["conversations"]
+    )
+    def feedback(body: FeedbackRequest, conversations: ConversationsDep) -> FeedbackResponse:
+        """Rate a turn up or down, with an optional comment of up to 1000 characters."""
+        recorded = conversations.record_feedback(
+            body.conversation_id, body.turn, body.rating, body.comment
+        )
+        return FeedbackResponse(feedback_id=recorded.feedback_id)
 
     @app.get("/v1/clauses/{clause_id}", tags=["policy"])
     def clause(clause_id: str, assistant: AssistantDep) -> dict[str, Any]:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sys
 from dataclasses import asdict
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -20,6 +23,8 @@ app = typer.Typer(
 )
 index_app = typer.Typer(help="Build and inspect the search index.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
+feedback_app = typer.Typer(help="Work with users' ratings of answers.", no_args_is_help=True)
+app.add_typer(feedback_app, name="feedback")
 
 
 def _fail(message: str) -> None:
@@ -183,6 +188,59 @@ def eval_command(
             f"5xx={m['server_errors']} p50={m['latency_ms']['p50']}ms"
         )
     typer.echo(f"report: {paths['md']} {paths['html']} {paths['json']}")
+
+
+class ExportFormat(StrEnum):
+    """File formats `feedback export` writes."""
+
+    JSONL = "jsonl"
+    CSV = "csv"
+
+
+@feedback_app.command("export")
+def feedback_export(
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", help="jsonl (one item a line) or csv.")
+    ] = ExportFormat.JSONL,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write; default: stdout.")
+    ] = None,
+) -> None:
+    """Write every rating with its turn's question, verdict and cited clauses, shaped like
+    evaluation items (`expected_verdict` is left empty for a reviewer)."""
+    from .conversation import feedback_rows, open_store
+
+    try:
+        store = open_store(Settings())
+        try:
+            rows = feedback_rows(store)
+        finally:
+            store.close()
+    except AssistantError as exc:
+        _fail(str(exc))
+        return
+    text = _jsonl(rows) if fmt is ExportFormat.JSONL else _csv(rows)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {len(rows)} feedback items to {output}", err=True)
+
+
+def _jsonl(rows: list[dict[str, Any]]) -> str:
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    from .conversation import FEEDBACK_FIELDS
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=FEEDBACK_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "gold_clause_ids": " ".join(row["gold_clause_ids"])})
+    return buffer.getvalue()
 
 
 def main() -> None:

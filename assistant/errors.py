@@ -35,3 +35,27 @@ class InvalidQuestionError(AssistantError):
     """A question is empty or too long after normalisation."""
 
     code = "invalid_question"
+
+
+class ConversationNotFoundError(AssistantError):
+    """No conversation has the requested id, or it expired."""
+
+    code = "conversation_not_found"
+
+
+class TurnNotFoundError(AssistantError):
+    """The conversation has no turn with the requested number."""
+
+    code = "turn_not_found"
+
+
+class InvalidFeedbackError(AssistantError):
+    """A feedback rating or comment is not acceptable."""
+
+    code = "invalid_feedback"
+
+
+class StoreUnavailableError(AssistantError):
+    """The conversation store cannot be reached (Redis down, disk full)."""
+
+    code = "store_unavailable"

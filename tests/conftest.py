@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,11 +28,13 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def settings(index_dir: Path) -> Settings:
-    """Settings for the bundled corpus with the index in a temporary folder."""
+def settings(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings for the bundled corpus with the index and the conversation store in temporary
+    folders."""
     return Settings(
         corpus_dir=CORPUS_DIR,
         index_dir=index_dir,
+        data_dir=tmp_path_factory.mktemp("data"),
         synonyms_file=CORPUS_DIR / "synonyms.toml",
         build_index_on_start=False,
         _env_file=None,
@@ -66,3 +69,12 @@ def assistant(
 ) -> Assistant:
     """The assistant over the real corpus, index and model."""
     return Assistant.from_settings(settings, embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real redis-server on a free loopback port for the session (tests/servers.py)."""
+    from tests.servers import running_redis
+
+    with running_redis(tmp_path_factory.mktemp("redis")) as url:
+        yield url
