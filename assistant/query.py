@@ -133,7 +133,7 @@ class Speller:
     """
 
     def __init__(self, texts: Iterable[str], dictionary: set[str], min_length: int = 4) -> None:
-        self.vocabulary = {w.lower() for text in texts for w in _WORD.findall(text)}
+        self.vocabulary = words_of(texts)
         self.dictionary = dictionary
         self.min_length = min_length
         self._choices = sorted(self.vocabulary)
@@ -168,6 +168,24 @@ def normalise_question(text: str, max_chars: int) -> str:
             f"question is {len(cleaned)} characters long; the limit is {max_chars}"
         )
     return cleaned
+
+
+def words_of(texts: Iterable[str]) -> set[str]:
+    """The lower-cased words of some texts."""
+    return {w.lower() for text in texts for w in _WORD.findall(text)}
+
+
+def bridge_terms(question: str, synonyms: tuple[Synonym, ...], vocabulary: set[str]) -> str:
+    """The expansions of synonym entries that the question reaches only through words the
+    policy never uses ("linkerd" → the policy's words for third-party open-source projects)."""
+    lowered = question.lower()
+    bridged = [
+        s.expand
+        for s in synonyms
+        if any(_mentions(lowered, t) and not set(t.split()) <= vocabulary for t in s.terms)
+        and not any(_mentions(lowered, t) and set(t.split()) <= vocabulary for t in s.terms)
+    ]
+    return " ".join(bridged)
 
 
 def expand_query(question: str, synonyms: tuple[Synonym, ...]) -> str:

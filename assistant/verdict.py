@@ -189,14 +189,26 @@ class VerdictDecider:
     def _weight(self, terms: set[str], clause_id: str) -> float:
         return sum(self._idf.get(t, 0.0) for t in terms & self._tokens[clause_id])
 
-    def rank_evidence(self, question: str, frame: Frame, hits: Sequence[Hit]) -> list[Hit]:
+    def rank_evidence(
+        self, question: str, frame: Frame, hits: Sequence[Hit], bridges: str = ""
+    ) -> list[Hit]:
         """Hits reordered so that clauses naming the question's rarer terms come first, a clause
         that speaks to the question's frame beats one that doesn't, and a noted exception comes
-        before the list item it qualifies when it names the same thing."""
+        before the list item it qualifies when it names the same thing. `bridges` are policy
+        words standing in for question words the policy never uses; they count half, so
+        "linkerd" weighs a little like "Istio" and "Envoy"."""
         terms = self.salient_terms(question)
+        added = self.salient_terms(bridges) - terms
         head = list(hits[:_RERANK_DEPTH]) + self._rescue(terms, hits)
         best = max((h.score for h in head), default=0.0)
-        head.sort(key=lambda h: -(h.score / best + 0.15 * self._weight(terms, h.clause.clause_id)))
+
+        def strength(hit: Hit) -> float:
+            cid = hit.clause.clause_id
+            return hit.score / best + 0.15 * (
+                self._weight(terms, cid) + 0.5 * self._weight(added, cid)
+            )
+
+        head.sort(key=lambda h: -strength(h))
         ranked = head + list(hits[_RERANK_DEPTH:])
         if not ranked:
             return ranked
@@ -257,11 +269,13 @@ class VerdictDecider:
                 return topic
         return None
 
-    def decide(self, question: str, frame: Frame, hits: Sequence[Hit]) -> Decision:
+    def decide(
+        self, question: str, frame: Frame, hits: Sequence[Hit], bridges: str = ""
+    ) -> Decision:
         """The verdict for a question, `unknown` when the evidence is too weak."""
         if not hits:
             return Decision(Verdict.UNKNOWN, 0.0, frame, ())
-        ranked = self.rank_evidence(question, frame, hits)
+        ranked = self.rank_evidence(question, frame, hits, bridges)
         signals = self.signals(question, ranked)
         confidence = self.calibration.confidence(signals)
         raw = verdict_for(frame, ranked[0].clause.stance)
