@@ -7,30 +7,32 @@ from typing import Any
 
 import httpx
 
+from .conversation import Conversations
 from .evaluation import Reply
-from .service import Assistant
 
 
 class InProcessAnswerer:
-    """Asks the `Assistant` directly, keeping the retrieval trace."""
+    """Asks through the conversation layer in this process (follow-ups included), keeping the
+    retrieval trace."""
 
-    def __init__(self, assistant: Assistant) -> None:
-        self.assistant = assistant
+    def __init__(self, conversations: Conversations) -> None:
+        self.conversations = conversations
 
     def ask(self, question: str, conversation_id: str | None) -> Reply:
-        """The reply, with the raw verdict and the retriever's ranking."""
-        trace = self.assistant.trace(question)
-        answer = trace.answer
+        """The reply, with the raw verdict and the retriever's ranking when the policy was
+        searched."""
+        reply, trace = self.conversations.ask_traced(question, conversation_id)
+        answer = reply.answer
         return Reply(
-            conversation_id=conversation_id,
+            conversation_id=reply.conversation_id,
             verdict=answer.verdict.value,
             confidence=answer.confidence,
             answer=answer.answer,
             citations=tuple({"clause_id": c.clause_id, "text": c.text} for c in answer.citations),
             resolved_question=answer.resolved_question,
-            raw_verdict=trace.decision.raw_verdict.value,
-            retrieved_ids=tuple(h.clause.clause_id for h in trace.hits),
-            signals=asdict(trace.decision.signals) if trace.decision.signals else None,
+            raw_verdict=trace.decision.raw_verdict.value if trace else answer.verdict.value,
+            retrieved_ids=tuple(h.clause.clause_id for h in trace.hits) if trace else (),
+            signals=asdict(trace.decision.signals) if trace and trace.decision.signals else None,
         )
 
 

@@ -16,7 +16,7 @@ from .models import Answer, Citation, Stance, Verdict
 from .smalltalk import SmallTalk, detect_intent, policy_vocabulary, strip_pleasantries
 
 if TYPE_CHECKING:
-    from .service import Assistant
+    from .service import Assistant, Trace
 
 SQLITE_FILE = "conversations.sqlite3"
 RATINGS = ("up", "down")
@@ -227,32 +227,44 @@ class Conversations:
 
     def respond(self, question: str, history: Sequence[Turn] = ()) -> Answer:
         """The answer to a message given the conversation's earlier turns (nothing is stored)."""
+        return self.respond_traced(question, history)[0]
+
+    def respond_traced(
+        self, question: str, history: Sequence[Turn] = ()
+    ) -> tuple[Answer, Trace | None]:
+        """`respond`, with the retrieval trace when the policy was searched (for evaluation)."""
         text = self.assistant.normalise(question)
         intent = detect_intent(text)
         if intent is not None:
-            return self.smalltalk.reply(question, intent.name, intent.kind)
+            return self.smalltalk.reply(question, intent.name, intent.kind), None
         previous = [t.resolved_question for t in history if t.kind in POLICY_KINDS]
         resolution = resolve_followup(strip_pleasantries(text), previous)
         trace = self.assistant.trace(question, resolved=resolution.question)
         if trace.answer.verdict is Verdict.UNKNOWN and self.smalltalk.is_off_topic(
             trace.answer.resolved_question
         ):
-            return self.smalltalk.reply(question, "out_of_domain")
+            return self.smalltalk.reply(question, "out_of_domain"), trace
         suggestions = self.clarifier.suggestions(trace.answer.resolved_question, trace.decision)
         if suggestions:
-            return replace(trace.answer, kind=CLARIFICATION, suggestions=suggestions)
-        return trace.answer
+            return replace(trace.answer, kind=CLARIFICATION, suggestions=suggestions), trace
+        return trace.answer, trace
 
     def ask(self, question: str, conversation_id: str | None = None) -> Reply:
         """Answer a message in a conversation (a new one when the id is None) and store the turn.
         Raises ConversationNotFoundError for an unknown or expired id, InvalidQuestionError for
         an empty or over-long message."""
+        return self.ask_traced(question, conversation_id)[0]
+
+    def ask_traced(
+        self, question: str, conversation_id: str | None = None
+    ) -> tuple[Reply, Trace | None]:
+        """`ask`, with the retrieval trace when the policy was searched (for evaluation)."""
         history: tuple[Turn, ...] = ()
         if conversation_id is not None:
             history = self.transcript(conversation_id).turns
-        answer = self.respond(question, history)
+        answer, trace = self.respond_traced(question, history)
         stored_id, turn = self.store.append(conversation_id, answer)
-        return Reply(stored_id, turn)
+        return Reply(stored_id, turn), trace
 
     def ask_by_key(self, key: str, question: str) -> Reply:
         """Answer a message in the conversation an external key (a Slack thread) maps to."""

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
 from .answerers import HttpAnswerer, InProcessAnswerer
 from .config import RetrievalMode
+from .conversation import Conversations
 from .evaluation import (
     Answerer,
     EvalItem,
@@ -21,6 +25,8 @@ from .evaluation import (
 )
 from .grounding import GroundingChecker
 from .service import Assistant
+from .smalltalk import SmallTalk, policy_vocabulary
+from .sqlite_store import SQLiteConversationStore
 
 ABLATIONS: tuple[tuple[str, RetrievalMode, bool], ...] = (
     ("dense only", "dense", True),
@@ -43,6 +49,25 @@ def evaluate(
     )
 
 
+def grounding_checker(assistant: Assistant) -> GroundingChecker:
+    """A checker that knows the policy text, the answer templates and the small-talk replies."""
+    replies = SmallTalk(policy_vocabulary(assistant.corpus)).fixed_phrases()
+    return GroundingChecker(assistant.corpus, replies)
+
+
+@contextmanager
+def in_process(assistant: Assistant) -> Iterator[InProcessAnswerer]:
+    """An answerer over the real conversation layer, its turns kept in a throwaway database."""
+    with tempfile.TemporaryDirectory(prefix="assistant-eval-") as folder:
+        store = SQLiteConversationStore(
+            Path(folder) / "eval.sqlite3", assistant.settings.conversation_ttl_seconds
+        )
+        try:
+            yield InProcessAnswerer(Conversations(assistant, store))
+        finally:
+            store.close()
+
+
 def variant(assistant: Assistant, mode: RetrievalMode, synonyms: bool) -> Assistant:
     """The same corpus, index and model with another retrieval mode or without synonyms."""
     settings = assistant.settings.model_copy(update={"retrieval_mode": mode})
@@ -58,10 +83,11 @@ def variant(assistant: Assistant, mode: RetrievalMode, synonyms: bool) -> Assist
 def ablate(assistant: Assistant, items: Sequence[EvalItem], split: str) -> list[dict[str, Any]]:
     """One row of headline metrics for each retrieval variant, on one split."""
     chosen = [i for i in items if split == "all" or i.split == split]
-    checker = GroundingChecker(assistant.corpus)
+    checker = grounding_checker(assistant)
     rows = []
     for name, mode, synonyms in ABLATIONS:
-        results = run_items(chosen, InProcessAnswerer(variant(assistant, mode, synonyms)), checker)
+        with in_process(variant(assistant, mode, synonyms)) as answerer:
+            results = run_items(chosen, answerer, checker)
         m = summarise(results)
         rows.append(
             {
@@ -84,8 +110,12 @@ def evaluate_assistant(
     progress: bool = True,
 ) -> tuple[list[ItemResult], Report]:
     """Results and report for the given items, in-process or against a server at `url`."""
-    answerer: Answerer = HttpAnswerer(url) if url else InProcessAnswerer(assistant)
-    results = evaluate(items, answerer, GroundingChecker(assistant.corpus), progress)
+    checker = grounding_checker(assistant)
+    if url:
+        results = evaluate(items, HttpAnswerer(url), checker, progress)
+    else:
+        with in_process(assistant) as answerer:
+            results = evaluate(items, answerer, checker, progress)
     settings = assistant.settings
     report = build_report(
         results,

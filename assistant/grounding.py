@@ -30,9 +30,11 @@ class Grounding:
 class GroundingChecker:
     """Knows the corpus text and the template phrases an answer may use."""
 
-    def __init__(self, corpus: Corpus) -> None:
+    def __init__(self, corpus: Corpus, replies: Iterable[str] = ()) -> None:
+        """`replies` are further fixed texts (small-talk replies) an answer may consist of."""
         self._policy = " ".join(" ".join(d.text for d in corpus.documents).split())
-        self._phrases = {p.rstrip(".:") for p in fixed_phrases()}
+        phrases = list(fixed_phrases()) + [f for r in replies for f in self.fragments(r)]
+        self._phrases = {p.rstrip(".:") for p in phrases}
 
     def is_policy_text(self, text: str) -> bool:
         """True when `text` stands verbatim in a policy document (whitespace folded)."""

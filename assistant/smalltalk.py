@@ -143,6 +143,16 @@ class SmallTalk:
             lstrip_blocks=True,
         )
 
+    def fixed_phrases(self) -> list[str]:
+        """Every paragraph any small-talk reply can say (for grounding checks)."""
+        names = [n for n in self._env.list_templates() if n.startswith("smalltalk/")]
+        return [
+            str(p)
+            for name in names
+            if not name.endswith("_base.j2")
+            for p in self._env.get_template(name).module.paragraphs  # type: ignore[attr-defined]
+        ]
+
     def is_off_topic(self, question: str) -> bool:
         """True when no word of the question (beyond very common ones) appears in the policy."""
         return not self._terms.terms(question) & self.vocabulary
