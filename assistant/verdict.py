@@ -166,6 +166,7 @@ class VerdictDecider:
         self._df = df
         n = max(len(corpus.clauses), 1)
         self._idf = {t: math.log(1 + n / f) for t, f in df.items()}
+        self._max_idf = max(self._idf.values(), default=1.0)
 
     def _stem(self, text: str) -> list[str]:
         return tokenize([text], self._stemmer)[0]
@@ -247,7 +248,8 @@ class VerdictDecider:
     def signals(self, question: str, ranked: Sequence[Hit]) -> Signals:
         """Confidence features for the decisive (first) hit."""
         terms = self.salient_terms(question)
-        total = sum(self._idf.get(t, 0.0) for t in terms)
+        # a word the policy never uses weighs like its rarest word: it is what is asked about
+        total = sum(self._idf.get(t, self._max_idf) for t in terms)
         found = sum(
             self._idf.get(t, 0.0) for t in terms & self._indexed[ranked[0].clause.clause_id]
         )
