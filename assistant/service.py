@@ -21,6 +21,7 @@ from .index import (
 )
 from .models import Answer, Decision, Hit
 from .query import (
+    bridge_terms,
     Speller,
     Synonym,
     expand_query,
@@ -29,6 +30,7 @@ from .query import (
     load_topics,
     normalise_question,
     strip_injections,
+    words_of,
 )
 from .render import Renderer
 from .retrieval import Retriever
@@ -103,11 +105,13 @@ class Assistant:
             known_terms=tuple(term for syn in synonyms for term in syn.terms),
         )
         self.renderer = Renderer()
-        self.speller = Speller(
-            [c.text for c in corpus.clauses]
-            + [" ".join(s.path) for s in corpus.sections]
-            + [" ".join(syn.terms) + " " + syn.expand for syn in synonyms],
-            dictionary=embedder.known_words(),
+        policy_texts = [c.text for c in corpus.clauses] + [
+            " ".join(s.path) for s in corpus.sections
+        ]
+        self.policy_words = words_of(policy_texts)
+        self.speller = Speller(  # corrects towards policy words; synonym terms are left alone
+            policy_texts,
+            dictionary=embedder.known_words() | words_of(t for syn in synonyms for t in syn.terms),
             min_length=5,
         )
 
@@ -132,7 +136,8 @@ class Assistant:
         resolved = self.speller.correct(strip_injections(self.normalise(asked)))
         query = expand_query(resolved, self.synonyms)
         hits = tuple(self.retriever.retrieve(query, self.settings.top_k))
-        decision = self.decider.decide(resolved, frame_question(resolved), hits)
+        bridges = bridge_terms(resolved, self.synonyms, self.policy_words)
+        decision = self.decider.decide(resolved, frame_question(resolved), hits, bridges)
         composition = compose_answer(decision, self.corpus, self.settings.citations_max)
         rendered = self.renderer.render(composition)
         answer = Answer(
