@@ -21,9 +21,9 @@ from .index import (
 )
 from .models import Answer, Decision, Hit
 from .query import (
-    bridge_terms,
     Speller,
     Synonym,
+    bridge_terms,
     expand_query,
     frame_question,
     load_synonyms,
