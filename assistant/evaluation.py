@@ -67,7 +67,8 @@ def resolve_quote(quote: str, corpus: Corpus) -> str | None:
 
 def validate_items(raw: Sequence[dict[str, Any]], corpus: Corpus) -> list[str]:
     """Every problem in the raw labelled items (an empty list when the file is sound)."""
-    problems, seen = [], {}
+    problems: list[str] = []
+    seen: dict[Any, Any] = {}
     policy_lower = " ".join(d.text for d in corpus.documents).lower()
     for n, item in enumerate(raw, 1):
         where = f"line {n} ({item.get('id', '?')})"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
@@ -87,7 +88,7 @@ class Renderer:
             "label": LABELS[composition.verdict],
             "phrases": PHRASES,
         }
-        module = template.make_module(context)
+        module: Any = template.make_module(context)  # macros are attributes of the module
         return Rendered(
             text=" ".join(str(module.text()).split()),
             markdown=str(module.markdown()).strip(),
