@@ -150,7 +150,6 @@ def eval_command(
     from .service import Assistant
 
     settings = Settings()
-    target = settings.calibration_file
     try:
         # refitting starts from the default calibration, whatever the current file says
         run_settings = (
