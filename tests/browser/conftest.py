@@ -7,22 +7,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from assistant.config import Settings
 from assistant.index import SearchIndex
+from tests.servers import ApiServer, running_api
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
@@ -33,21 +29,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-READY_TIMEOUT_S = 180.0
 
 
 def _unavailable(reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{reason}; CI must run the browser tests (.ci/run installs Chromium)")
     pytest.skip(f"{reason}; the browser tests run in CI")
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="session")
@@ -111,69 +98,10 @@ def host_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostSite]:
     thread.join(5)
 
 
-@dataclass
-class Server:
-    """A running `assistant serve` process."""
-
-    url: str
-    process: subprocess.Popen[bytes]
-    data_dir: Path
-    log_path: Path
-
-    def log_tail(self, lines: int = 40) -> str:
-        """The end of the server's output, for failure messages."""
-        text = self.log_path.read_text(encoding="utf-8", errors="replace")
-        return "\n".join(text.splitlines()[-lines:])
-
-    def stop(self) -> None:
-        """Stop the process and wait for it."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(15)
-
-
-def start_server(settings: Settings, workdir: Path, cors_origins: str = "") -> Server:
-    """Start `python -m assistant serve` over the saved index and wait until /readyz says ready."""
-    port = free_port()
-    data_dir = workdir / "data"
-    data_dir.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "ASSISTANT_INDEX_DIR": str(settings.index_dir),
-        "ASSISTANT_CORPUS_DIR": str(settings.corpus_dir),
-        "ASSISTANT_SYNONYMS_FILE": str(settings.synonyms_file or ""),
-        "ASSISTANT_DATA_DIR": str(data_dir),
-        "ASSISTANT_BUILD_INDEX_ON_START": "false",
-        "ASSISTANT_CORS_ORIGINS": cors_origins,
-    }
-    log_path = workdir / "server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "assistant", "serve", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    server = Server(f"http://127.0.0.1:{port}", process, data_dir, log_path)
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}:\n{server.log_tail()}")
-        try:
-            if httpx.get(f"{server.url}/readyz", timeout=2).status_code == 200:
-                return server
-        except httpx.TransportError:
-            pass
-        time.sleep(0.25)
-    server.stop()
-    raise RuntimeError(f"server not ready after {READY_TIMEOUT_S}s:\n{server.log_tail()}")
+@pytest.fixture(scope="session")
+def server_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the browser tests' server keeps its SQLite conversation and feedback store."""
+    return tmp_path_factory.mktemp("server-data")
 
 
 @pytest.fixture(scope="session")
@@ -181,18 +109,28 @@ def server(
     settings: Settings,
     search_index: SearchIndex,
     host_site: HostSite,
-    tmp_path_factory: pytest.TempPathFactory,
+    server_data_dir: Path,
     browser: Any,
-) -> Iterator[Server]:
-    """The real service over the real index, allowing the host site's origin (CORS)."""
-    running = start_server(settings, tmp_path_factory.mktemp("server"), host_site.origin)
-    host_site.publish(running.url)
-    yield running
-    running.stop()
+) -> Iterator[ApiServer]:
+    """`assistant serve` over the real index, allowing the host site's origin (CORS)."""
+    env = {
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "ASSISTANT_INDEX_DIR": str(settings.index_dir),
+        "ASSISTANT_CORPUS_DIR": str(settings.corpus_dir),
+        "ASSISTANT_SYNONYMS_FILE": str(settings.synonyms_file or ""),
+        "ASSISTANT_DATA_DIR": str(server_data_dir),
+        "ASSISTANT_REDIS_URL": "",  # the SQLite store in data_dir, which the tests read
+        "ASSISTANT_BUILD_INDEX_ON_START": "false",
+        "ASSISTANT_CORS_ORIGINS": host_site.origin,
+    }
+    with running_api(env, cwd=ROOT, log=server_data_dir / "server.log") as api:
+        host_site.publish(api.url)
+        yield api
 
 
 @pytest.fixture
-def page(browser: Any, server: Server) -> Iterator[Any]:
+def page(browser: Any, server: ApiServer) -> Iterator[Any]:
     """A fresh browser context (empty sessionStorage) with one page; fails on page errors."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     context.set_default_timeout(20_000)

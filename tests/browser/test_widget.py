@@ -17,7 +17,11 @@ except ImportError:  # pragma: no cover - the conftest reports the missing packa
         raise
     pytest.skip("the playwright package is not installed", allow_module_level=True)
 
-from .conftest import ROOT, HostSite, Server
+from assistant.config import Settings
+from assistant.conversation import open_store
+from tests.servers import ApiServer
+
+from .conftest import ROOT, HostSite
 
 expect.set_options(timeout=20_000)
 
@@ -40,7 +44,7 @@ SHADOW_ACTIVE = """() => {
 }"""
 
 
-def storage_key(server: Server, name: str) -> str:
+def storage_key(server: ApiServer, name: str) -> str:
     return f"policy-assistant:{server.url}:{name}"
 
 
@@ -86,7 +90,8 @@ def active(page: Page) -> dict[str, Any] | None:
 
 def serious_axe_violations(page: Page) -> list[str]:
     """axe-core's serious and critical violations on the page, open Shadow DOM included."""
-    page.add_script_tag(path=str(VENDOR / "axe.min.js"))
+    # Evaluated rather than added as a <script>: the page's CSP rightly refuses inline scripts.
+    page.evaluate((VENDOR / "axe.min.js").read_text(encoding="utf-8"))
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
@@ -99,7 +104,7 @@ def serious_axe_violations(page: Page) -> list[str]:
 
 
 def test_answer_shows_verdict_badge_text_and_expandable_citations(
-    page: Page, server: Server
+    page: Page, server: ApiServer
 ) -> None:
     page.goto(server.url + "/")
     open_widget(page)
@@ -131,7 +136,7 @@ def test_answer_shows_verdict_badge_text_and_expandable_citations(
 
 
 def test_suggestion_chip_asks_a_follow_up_in_the_same_conversation(
-    page: Page, server: Server
+    page: Page, server: ApiServer
 ) -> None:
     page.goto(server.url + "/")
     open_widget(page)
@@ -153,7 +158,7 @@ def test_suggestion_chip_asks_a_follow_up_in_the_same_conversation(
     assert (typed["conversation_id"], typed["turn"]) == (first["conversation_id"], 3)
 
 
-def test_typing_indicator_shows_while_waiting(page: Page, server: Server) -> None:
+def test_typing_indicator_shows_while_waiting(page: Page, server: ApiServer) -> None:
     held: list[Route] = []
     page.route("**/v1/ask", lambda route: held.append(route))
     page.goto(server.url + "/")
@@ -172,7 +177,7 @@ def test_typing_indicator_shows_while_waiting(page: Page, server: Server) -> Non
 # ------------------------------------------------------------------------------ persistence
 
 
-def test_conversation_survives_reload_and_navigation(page: Page, server: Server) -> None:
+def test_conversation_survives_reload_and_navigation(page: Page, server: ApiServer) -> None:
     page.goto(server.url + "/")
     open_widget(page)
     first = ask(page, "Is Istio supported?")
@@ -197,7 +202,7 @@ def test_conversation_survives_reload_and_navigation(page: Page, server: Server)
 
 
 def test_new_conversation_clears_the_transcript_and_starts_afresh(
-    page: Page, server: Server
+    page: Page, server: ApiServer
 ) -> None:
     page.goto(server.url + "/")
     open_widget(page)
@@ -216,7 +221,7 @@ def test_new_conversation_clears_the_transcript_and_starts_afresh(
     expect(widget(page).locator(".msg.user .bubble")).to_have_text(["Is Helm supported?"])
 
 
-def test_expired_conversation_is_replaced_transparently(page: Page, server: Server) -> None:
+def test_expired_conversation_is_replaced_transparently(page: Page, server: ApiServer) -> None:
     page.goto(server.url + "/")
     transcript = json.dumps({"conversationId": "expired-id", "turns": [], "feedback": {}})
     page.evaluate(
@@ -239,7 +244,9 @@ def test_expired_conversation_is_replaced_transparently(page: Page, server: Serv
 # ------------------------------------------------------------------------------ failures
 
 
-def test_unreachable_server_shows_an_error_and_retry_recovers(page: Page, server: Server) -> None:
+def test_unreachable_server_shows_an_error_and_retry_recovers(
+    page: Page, server: ApiServer
+) -> None:
     page.route("**/v1/ask", lambda route: route.abort("connectionrefused"))
     page.goto(server.url + "/")
     open_widget(page)
@@ -257,7 +264,7 @@ def test_unreachable_server_shows_an_error_and_retry_recovers(page: Page, server
     expect(widget(page).locator(".msg.user")).to_have_count(1)
 
 
-def test_server_error_shows_an_error_and_retry_recovers(page: Page, server: Server) -> None:
+def test_server_error_shows_an_error_and_retry_recovers(page: Page, server: ApiServer) -> None:
     failures = {"left": 1}
 
     def fail_once(route: Route) -> None:
@@ -283,7 +290,7 @@ def test_server_error_shows_an_error_and_retry_recovers(page: Page, server: Serv
 
 
 def test_markup_in_a_question_is_shown_literally_and_never_runs(
-    page: Page, server: Server
+    page: Page, server: ApiServer
 ) -> None:
     page.goto(server.url + "/")
     open_widget(page)
@@ -296,7 +303,9 @@ def test_markup_in_a_question_is_shown_literally_and_never_runs(
     assert widget(page).locator("img, script").count() == 0
 
 
-def test_markup_in_an_answer_is_shown_literally_and_never_runs(page: Page, server: Server) -> None:
+def test_markup_in_an_answer_is_shown_literally_and_never_runs(
+    page: Page, server: ApiServer
+) -> None:
     hostile = {
         "conversation_id": "c-hostile",
         "turn": 1,
@@ -341,7 +350,7 @@ def test_markup_in_an_answer_is_shown_literally_and_never_runs(page: Page, serve
 # ------------------------------------------------------------------------------ accessibility
 
 
-def test_keyboard_only_use(page: Page, server: Server) -> None:
+def test_keyboard_only_use(page: Page, server: ApiServer) -> None:
     page.goto(server.url + "/")
     for _ in range(30):
         page.keyboard.press("Tab")
@@ -386,7 +395,7 @@ def test_keyboard_only_use(page: Page, server: Server) -> None:
     expect(widget(page).locator("button.launcher")).to_have_attribute("aria-expanded", "true")
 
 
-def test_open_widget_has_no_serious_accessibility_violations(page: Page, server: Server) -> None:
+def test_open_widget_has_no_serious_accessibility_violations(page: Page, server: ApiServer) -> None:
     page.goto(server.url + "/")
     open_widget(page)
     ask(page, "Who is responsible for patching worker node operating systems?")
@@ -402,7 +411,7 @@ def test_open_widget_has_no_serious_accessibility_violations(page: Page, server:
     assert serious_axe_violations(page) == []
 
 
-def test_works_at_320_pixels_wide(browser: Any, server: Server) -> None:
+def test_works_at_320_pixels_wide(browser: Any, server: ApiServer) -> None:
     context = browser.new_context(viewport={"width": 320, "height": 640})
     try:
         page = context.new_page()
@@ -427,7 +436,7 @@ def test_works_at_320_pixels_wide(browser: Any, server: Server) -> None:
         context.close()
 
 
-def test_respects_reduced_motion(browser: Any, server: Server) -> None:
+def test_respects_reduced_motion(browser: Any, server: ApiServer) -> None:
     context = browser.new_context(reduced_motion="reduce")
     try:
         page = context.new_page()
@@ -454,7 +463,7 @@ def test_respects_reduced_motion(browser: Any, server: Server) -> None:
 
 
 def test_embeds_on_another_origin_with_styles_isolated_both_ways(
-    page: Page, server: Server, host_site: HostSite
+    page: Page, server: ApiServer, host_site: HostSite
 ) -> None:
     page.goto(host_site.origin + "/index.html")
     launcher = widget(page).locator("button.launcher")
@@ -475,7 +484,7 @@ def test_embeds_on_another_origin_with_styles_isolated_both_ways(
 
 
 def test_a_site_not_in_cors_origins_cannot_call_the_api(
-    page: Page, server: Server, host_site: HostSite
+    page: Page, server: ApiServer, host_site: HostSite
 ) -> None:
     page.goto(host_site.other_origin + "/index.html")
     open_widget(page)
@@ -484,3 +493,115 @@ def test_a_site_not_in_cors_origins_cannot_call_the_api(
     error = widget(page).locator(".msg.error")
     expect(error).to_contain_text("Couldn't reach the policy assistant")
     expect(answers(page)).to_have_count(0)
+
+
+# ------------------------------------------------------------------------------ conversations API
+
+
+def test_transcript_is_fetched_from_the_server_when_only_the_id_is_kept(
+    page: Page, server: ApiServer
+) -> None:
+    page.goto(server.url + "/")
+    open_widget(page)
+    first = ask(page, "Is Istio supported?")
+    ask(page, "Who is responsible for patching worker node operating systems?")
+    badges = answers(page).locator(".badge").all_inner_texts()
+    page.evaluate(f"sessionStorage.removeItem({storage_key(server, 'transcript')!r})")
+
+    page.reload()
+    with page.expect_response(f"**/v1/conversations/{first['conversation_id']}") as response:
+        open_widget(page)
+    assert response.value.status == 200
+    expect(answers(page)).to_have_count(2)
+    expect(widget(page).locator(".msg.user .bubble")).to_have_text(
+        ["Is Istio supported?", "Who is responsible for patching worker node operating systems?"]
+    )
+    assert answers(page).locator(".badge").all_inner_texts() == badges
+    expect(answers(page).first.locator("li.citation")).to_have_count(len(first["citations"]))
+    assert page.evaluate(f"sessionStorage.getItem({storage_key(server, 'transcript')!r})")
+
+    follow_up = ask(page, "Is Helm supported?")
+    assert (follow_up["conversation_id"], follow_up["turn"]) == (first["conversation_id"], 3)
+
+
+def test_a_conversation_the_server_no_longer_has_is_dropped(page: Page, server: ApiServer) -> None:
+    page.goto(server.url + "/")
+    page.evaluate(f"sessionStorage.setItem({storage_key(server, 'conversation')!r}, 'gone')")
+    page.reload()
+    with page.expect_response("**/v1/conversations/gone") as response:
+        open_widget(page)
+    assert response.value.status == 404
+    expect(widget(page).locator(".intro")).to_be_visible()
+    expect(widget(page).locator(".note")).to_have_count(0)
+    body = ask(page, "Is Istio supported?")
+    assert body["turn"] == 1 and body["conversation_id"] != "gone"
+
+
+def test_feedback_reaches_the_feedback_store(
+    page: Page, server: ApiServer, server_data_dir: Path
+) -> None:
+    page.goto(server.url + "/")
+    open_widget(page)
+    liked = ask(page, "Is Istio supported?")
+    disliked = ask(page, "Can I SSH into my worker nodes and change them?")
+
+    first = answers(page).nth(0)
+    with page.expect_response("**/v1/feedback") as response:
+        first.get_by_role("button", name="Helpful", exact=True).click()
+    assert response.value.status == 201
+    expect(first.locator(".fb-status")).to_have_text("Thanks for your feedback.")
+
+    second = answers(page).nth(1)
+    second.get_by_role("button", name="Not helpful").click()
+    comment = second.get_by_role("textbox", name="What was wrong or missing? (optional)")
+    expect(comment).to_be_focused()
+    comment.fill("I asked about <b>node pools</b> too")
+    with page.expect_response("**/v1/feedback") as response:
+        second.get_by_role("button", name="Send feedback").click()
+    assert response.value.status == 201
+    expect(second.locator(".fb-status")).to_have_text("Thanks for your feedback.")
+    expect(second.get_by_role("button", name="Not helpful")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(second.get_by_role("button", name="Helpful", exact=True)).to_be_disabled()
+
+    store = open_store(Settings(data_dir=server_data_dir, redis_url=None, _env_file=None))
+    try:
+        records = {(f.conversation_id, f.turn): f for f in store.feedback()}
+    finally:
+        store.close()
+    up = records[(liked["conversation_id"], liked["turn"])]
+    down = records[(disliked["conversation_id"], disliked["turn"])]
+    assert (up.rating, up.comment, up.question) == ("up", None, "Is Istio supported?")
+    assert (down.rating, down.comment, down.verdict) == (
+        "down",
+        "I asked about <b>node pools</b> too",
+        disliked["verdict"],
+    )
+
+    page.reload()  # a rated answer stays rated
+    open_widget(page)
+    expect(answers(page).nth(1).locator(".fb-status")).to_have_text("Thanks for your feedback.")
+    expect(answers(page).nth(1).get_by_role("button", name="Not helpful")).to_be_disabled()
+
+
+def test_a_transcript_too_big_to_store_is_fetched_from_the_server(
+    page: Page, server: ApiServer
+) -> None:
+    page.add_init_script(
+        """const setItem = Storage.prototype.setItem;
+        Storage.prototype.setItem = function (key, value) {
+          if (key.endsWith(':transcript')) throw new DOMException('full', 'QuotaExceededError');
+          return setItem.call(this, key, value);
+        };"""
+    )
+    page.goto(server.url + "/")
+    open_widget(page)
+    first = ask(page, "Is Istio supported?")
+    assert page.evaluate(f"sessionStorage.getItem({storage_key(server, 'transcript')!r})") is None
+
+    page.goto(server.url + "/?page=faq")
+    with page.expect_response(f"**/v1/conversations/{first['conversation_id']}"):
+        open_widget(page)
+    expect(widget(page).locator(".msg.user .bubble")).to_have_text(["Is Istio supported?"])
+    expect(answers(page).locator(".badge")).to_have_text("Verdict: Not supported")
