@@ -605,3 +605,11 @@ def test_a_transcript_too_big_to_store_is_fetched_from_the_server(
         open_widget(page)
     expect(widget(page).locator(".msg.user .bubble")).to_have_text(["Is Istio supported?"])
     expect(answers(page).locator(".badge")).to_have_text("Verdict: Not supported")
+
+
+def test_demo_page_example_buttons_ask_through_the_widget(page: Page, server: ApiServer) -> None:
+    page.goto(server.url + "/")
+    page.get_by_role("button", name="Is Istio supported?").click()
+    expect(widget(page).locator("section.panel")).to_be_visible()
+    expect(widget(page).locator(".msg.user .bubble")).to_have_text(["Is Istio supported?"])
+    expect(answers(page).locator(".badge")).to_have_text("Verdict: Not supported")
