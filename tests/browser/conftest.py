@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -130,13 +130,27 @@ def server(
 
 
 @pytest.fixture
-def page(browser: Any, server: ApiServer) -> Iterator[Any]:
-    """A fresh browser context (empty sessionStorage) with one page; fails on page errors."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.set_default_timeout(20_000)
-    page = context.new_page()
+def new_page(browser: Any, server: ApiServer) -> Iterator[Callable[..., Any]]:
+    """Opens pages, each in a fresh browser context (empty sessionStorage) made with the given
+    context options; fails the test on any JavaScript error in them."""
+    contexts: list[Any] = []
     errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
+
+    def open_page(**options: Any) -> Any:
+        context = browser.new_context(**{"viewport": {"width": 1280, "height": 800}, **options})
+        context.set_default_timeout(20_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def page(new_page: Callable[..., Any]) -> Any:
+    """A page in a fresh 1280×800 browser context."""
+    return new_page()

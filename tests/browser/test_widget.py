@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -62,15 +63,28 @@ def open_widget(page: Page) -> None:
     expect(widget(page).locator("section.panel")).to_be_visible()
 
 
+def send(page: Page, question: str) -> None:
+    """Type a question into the open widget and press Enter."""
+    box = widget(page).locator("textarea.question")
+    box.fill(question)
+    box.press("Enter")
+
+
 def ask(page: Page, question: str) -> dict[str, Any]:
-    """Type a question into the open widget, send it, and return the server's answer."""
+    """Send a question and return the server's answer once the widget shows it."""
     before = answers(page).count()
-    widget(page).locator("textarea.question").fill(question)
     with page.expect_response(lambda r: r.url.endswith("/v1/ask") and r.ok) as response:
-        widget(page).locator("textarea.question").press("Enter")
+        send(page, question)
     expect(answers(page)).to_have_count(before + 1)
     body: dict[str, Any] = response.value.json()
     return body
+
+
+def hold_asks(page: Page) -> list[Route]:
+    """Hold back the page's questions: each waits in the list until the test releases it."""
+    held: list[Route] = []
+    page.route("**/v1/ask", lambda route: held.append(route))
+    return held
 
 
 def held_request(page: Page, held: list[Route]) -> Route:
@@ -159,12 +173,10 @@ def test_suggestion_chip_asks_a_follow_up_in_the_same_conversation(
 
 
 def test_typing_indicator_shows_while_waiting(page: Page, server: ApiServer) -> None:
-    held: list[Route] = []
-    page.route("**/v1/ask", lambda route: held.append(route))
+    held = hold_asks(page)
     page.goto(server.url + "/")
     open_widget(page)
-    widget(page).locator("textarea.question").fill("Is Helm supported?")
-    widget(page).locator("textarea.question").press("Enter")
+    send(page, "Is Helm supported?")
     expect(widget(page).locator(".msg.typing")).to_be_visible()
     expect(widget(page).locator(".msg.typing")).to_contain_text("Looking that up")
     expect(widget(page).locator("button.send")).to_have_attribute("aria-disabled", "true")
@@ -250,8 +262,7 @@ def test_unreachable_server_shows_an_error_and_retry_recovers(
     page.route("**/v1/ask", lambda route: route.abort("connectionrefused"))
     page.goto(server.url + "/")
     open_widget(page)
-    widget(page).locator("textarea.question").fill("Is Istio supported?")
-    widget(page).locator("textarea.question").press("Enter")
+    send(page, "Is Istio supported?")
     error = widget(page).locator(".msg.error")
     expect(error).to_contain_text("Couldn't reach the policy assistant")
     expect(widget(page).locator(".msg.typing")).to_have_count(0)
@@ -278,8 +289,7 @@ def test_server_error_shows_an_error_and_retry_recovers(page: Page, server: ApiS
     page.route("**/v1/ask", fail_once)
     page.goto(server.url + "/")
     open_widget(page)
-    widget(page).locator("textarea.question").fill("Is Istio supported?")
-    widget(page).locator("textarea.question").press("Enter")
+    send(page, "Is Istio supported?")
     expect(widget(page).locator(".msg.error")).to_contain_text("ran into a problem (error 500)")
     widget(page).locator(".msg.error").get_by_role("button", name="Retry").click()
     expect(answers(page)).to_have_count(1)
@@ -334,8 +344,7 @@ def test_markup_in_an_answer_is_shown_literally_and_never_runs(
     page.route("**/v1/ask", lambda route: route.fulfill(status=200, json=hostile))
     page.goto(server.url + "/")
     open_widget(page)
-    widget(page).locator("textarea.question").fill("anything")
-    widget(page).locator("textarea.question").press("Enter")
+    send(page, "anything")
     answer = answers(page).last
     expect(answer.locator("p.answer")).to_have_text(f"Supported. {EVIL} [1]")
     answer.locator("button.marker").click()
@@ -411,52 +420,42 @@ def test_open_widget_has_no_serious_accessibility_violations(page: Page, server:
     assert serious_axe_violations(page) == []
 
 
-def test_works_at_320_pixels_wide(browser: Any, server: ApiServer) -> None:
-    context = browser.new_context(viewport={"width": 320, "height": 640})
-    try:
-        page = context.new_page()
-        page.goto(server.url + "/")
-        launcher = widget(page).locator("button.launcher").bounding_box()
-        assert launcher and launcher["x"] >= 0 and launcher["x"] + launcher["width"] <= 320
-        open_widget(page)
-        ask(page, "Who is responsible for patching worker node operating systems?")
-        answers(page).last.locator("button.marker").first.click()
-        panel = widget(page).locator("section.panel").bounding_box()
-        assert panel == {"x": 0, "y": 0, "width": 320, "height": 640}
-        overflow = page.evaluate(
-            """() => { const log = document.querySelector('policy-assistant')
-                         .shadowRoot.querySelector('.log');
-                       return log.scrollWidth - log.clientWidth; }"""
-        )
-        assert overflow <= 0, "the conversation scrolls sideways at 320 px"
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "widget-320.png"), animations="disabled")
-        assert serious_axe_violations(page) == []
-    finally:
-        context.close()
+def test_works_at_320_pixels_wide(new_page: Callable[..., Page], server: ApiServer) -> None:
+    page = new_page(viewport={"width": 320, "height": 640})
+    page.goto(server.url + "/")
+    launcher = widget(page).locator("button.launcher").bounding_box()
+    assert launcher and launcher["x"] >= 0 and launcher["x"] + launcher["width"] <= 320
+    open_widget(page)
+    ask(page, "Who is responsible for patching worker node operating systems?")
+    answers(page).last.locator("button.marker").first.click()
+    panel = widget(page).locator("section.panel").bounding_box()
+    assert panel == {"x": 0, "y": 0, "width": 320, "height": 640}
+    overflow = page.evaluate(
+        """() => { const log = document.querySelector('policy-assistant')
+                     .shadowRoot.querySelector('.log');
+                   return log.scrollWidth - log.clientWidth; }"""
+    )
+    assert overflow <= 0, "the conversation scrolls sideways at 320 px"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "widget-320.png"), animations="disabled")
+    assert serious_axe_violations(page) == []
 
 
-def test_respects_reduced_motion(browser: Any, server: ApiServer) -> None:
-    context = browser.new_context(reduced_motion="reduce")
-    try:
-        page = context.new_page()
-        held: list[Route] = []
-        page.route("**/v1/ask", lambda route: held.append(route))
-        page.goto(server.url + "/")
-        open_widget(page)
-        widget(page).locator("textarea.question").fill("Is Istio supported?")
-        widget(page).locator("textarea.question").press("Enter")
-        expect(widget(page).locator(".msg.typing")).to_be_visible()
-        animations = page.evaluate(
-            """() => { const root = document.querySelector('policy-assistant').shadowRoot;
-                       return [root.querySelector('.panel'), root.querySelector('.dots span')]
-                         .map(el => getComputedStyle(el).animationName); }"""
-        )
-        assert animations == ["none", "none"]
-        held_request(page, held).continue_()
-        expect(answers(page)).to_have_count(1)
-    finally:
-        context.close()
+def test_respects_reduced_motion(new_page: Callable[..., Page], server: ApiServer) -> None:
+    page = new_page(reduced_motion="reduce")
+    held = hold_asks(page)
+    page.goto(server.url + "/")
+    open_widget(page)
+    send(page, "Is Istio supported?")
+    expect(widget(page).locator(".msg.typing")).to_be_visible()
+    animations = page.evaluate(
+        """() => { const root = document.querySelector('policy-assistant').shadowRoot;
+                   return [root.querySelector('.panel'), root.querySelector('.dots span')]
+                     .map(el => getComputedStyle(el).animationName); }"""
+    )
+    assert animations == ["none", "none"]
+    held_request(page, held).continue_()
+    expect(answers(page)).to_have_count(1)
 
 
 # ------------------------------------------------------------------------------ embedding
@@ -488,8 +487,7 @@ def test_a_site_not_in_cors_origins_cannot_call_the_api(
 ) -> None:
     page.goto(host_site.other_origin + "/index.html")
     open_widget(page)
-    widget(page).locator("textarea.question").fill("Is Istio supported?")
-    widget(page).locator("textarea.question").press("Enter")
+    send(page, "Is Istio supported?")
     error = widget(page).locator(".msg.error")
     expect(error).to_contain_text("Couldn't reach the policy assistant")
     expect(answers(page)).to_have_count(0)
