@@ -204,7 +204,7 @@
       rows: "2",
       maxlength: "2000",
       autocomplete: "off",
-      placeholder: "Ask about the " + config.title + "…",
+      placeholder: "Type your question…",
       onkeydown: function (event) {
         if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
           event.preventDefault();
@@ -341,10 +341,7 @@
     ui.log.appendChild(
       h("p", {
         class: "intro",
-        text:
-          "Ask a question about the " +
-          config.title +
-          ". Each answer quotes the policy and links to its source.",
+        text: "Ask me about the policy. Each answer quotes it and links to the source.",
       })
     );
     state.turns.forEach(function (turn, index) {
