@@ -42,6 +42,10 @@ class HttpAnswerer:
     def __init__(self, base_url: str, timeout: float = 30.0) -> None:
         self.client = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout)
 
+    def close(self) -> None:
+        """Close the connection pool."""
+        self.client.close()
+
     def ask(self, question: str, conversation_id: str | None) -> Reply:
         """The server's reply; a failed request becomes an `unknown` reply with its status."""
         response = self.client.post(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -112,7 +112,8 @@ def evaluate_assistant(
     """Results and report for the given items, in-process or against a server at `url`."""
     checker = grounding_checker(assistant)
     if url:
-        results = evaluate(items, HttpAnswerer(url), checker, progress)
+        with closing(HttpAnswerer(url)) as http:
+            results = evaluate(items, http, checker, progress)
     else:
         with in_process(assistant) as answerer:
             results = evaluate(items, answerer, checker, progress)

@@ -1,0 +1,129 @@
+"""Evaluation metrics on hand-made results, and the harness end to end (in-process and HTTP)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.eval_report import write_report
+from assistant.eval_runner import evaluate_assistant
+from assistant.evaluation import (
+    ItemResult,
+    build_report,
+    compare_reports,
+    fit_calibration,
+    load_items,
+    summarise,
+)
+from assistant.index import SearchIndex
+from assistant.service import Assistant
+
+from .conftest import ROOT
+from .servers import running_api
+
+
+def result(
+    id: str, expected: str, got: str, confidence: float = 0.9, cited: tuple[str, ...] = ("a",),
+    gold: tuple[str, ...] = ("a",), raw: str | None = None, split: str = "dev",
+) -> ItemResult:  # fmt: skip
+    return ItemResult(
+        id=id, question=f"question {id}", category="scope", split=split,
+        expected_verdict=expected, got_verdict=got, raw_verdict=raw or got, confidence=confidence,
+        gold_clause_ids=list(gold), cited_ids=list(cited), retrieved_ids=list(cited),
+        resolved_question=f"question {id}", answer="", facts_expected=1, facts_found=1,
+        grounded=1, grounded_total=1, ungrounded=[], latency_ms=10.0, status=200,
+        signals={"dense": confidence, "coverage": 1.0, "unknown": 0.0, "off_topic": 0.0},
+    )  # fmt: skip
+
+
+def test_summary_metrics_on_known_results() -> None:
+    results = [
+        result("1", "supported", "supported", cited=("a", "b")),
+        result("2", "supported", "not_supported", cited=("b", "a")),
+        result("3", "unknown", "unknown", gold=(), cited=("c",), confidence=0.1),
+        result("4", "not_supported", "unknown", cited=("c", "d", "a"), confidence=0.2),
+    ]
+    m = summarise(results)
+    assert m["verdict_accuracy"] == 0.5
+    assert m["citations"] == {"hit@1": 0.3333, "hit@3": 1.0, "mrr": 0.6111, "n": 3}
+    assert m["abstention"] == {"precision": 0.5, "recall": 1.0, "f1": 0.6667}
+    assert m["confusion"]["matrix"]["supported"]["not_supported"] == 1
+    assert m["per_category"]["scope"] == {"n": 4, "accuracy": 0.5}
+    assert m["grounding_rate"] == 1.0 and m["fact_coverage"] == 1.0
+    coverage = {p["threshold"]: p["coverage"] for p in m["risk_coverage"]}
+    assert coverage[0.0] == 0.5 and coverage[1.0] == 0.0  # items 3 and 4 never answered
+
+
+def test_calibration_error_is_zero_when_confidence_matches_accuracy() -> None:
+    results = [result(str(i), "supported", "supported", confidence=0.95) for i in range(19)]
+    results.append(result("x", "supported", "not_supported", confidence=0.95))
+    assert summarise(results)["calibration"]["ece"] == 0.0
+
+
+def test_fitted_calibration_separates_right_from_wrong() -> None:
+    right = [result(f"r{i}", "supported", "supported", confidence=0.8 + i / 100) for i in range(10)]
+    wrong = [result(f"w{i}", "unknown", "supported", confidence=0.1 + i / 100) for i in range(10)]
+    fitted = fit_calibration(right + wrong)
+    assert fitted["dense"] > 0
+    assert 0.2 <= fitted["threshold"] <= 0.8
+    assert fitted["dev_accuracy"] == 1.0
+
+
+def test_compare_reports_names_what_got_better_and_worse() -> None:
+    old = build_report(
+        [result("1", "supported", "not_supported"), result("2", "supported", "supported")], "x", {}
+    )  # noqa: E501
+    new = build_report(
+        [result("1", "supported", "supported"), result("2", "supported", "unknown")], "x", {}
+    )  # noqa: E501
+    lines = compare_reports(json.loads(old.to_json()), json.loads(new.to_json()))
+    assert any(line.startswith("better") and " 1:" in line for line in lines)
+    assert any(line.startswith("WORSE") and " 2:" in line for line in lines)
+
+
+def test_in_process_evaluation_writes_all_three_reports(
+    assistant: Assistant, tmp_path: Path
+) -> None:
+    items = load_items(ROOT / "eval" / "questions.jsonl", assistant.corpus)
+    chain = [i for i in items if i.id in {"q001", "q002", "q003"}]  # a follow-up chain
+    _, report = evaluate_assistant(assistant, chain, progress=False)
+    paths = write_report(report, tmp_path)
+    assert report.results[1]["resolved_question"] != report.results[1]["question"]
+    html = paths["html"].read_text(encoding="utf-8")
+    # a confusion matrix and a risk/calibration figure for the split and for all items
+    assert html.count("data:image/png;base64,") == 4
+    assert "| test |" in paths["md"].read_text(encoding="utf-8")
+    assert json.loads(paths["json"].read_text(encoding="utf-8"))["metrics"]["test"]["n"] == 3
+
+
+def test_evaluation_over_http_scores_a_running_server(
+    assistant: Assistant, settings: Settings, search_index: SearchIndex, tmp_path: Path
+) -> None:
+    items = load_items(ROOT / "eval" / "questions.jsonl", assistant.corpus)
+    sample = [i for i in items if i.split == "dev"][:12]
+    env = {
+        "ASSISTANT_CORPUS_DIR": str(settings.corpus_dir),
+        "ASSISTANT_INDEX_DIR": str(settings.index_dir),
+        "ASSISTANT_SYNONYMS_FILE": str(settings.corpus_dir / "synonyms.toml"),
+        "ASSISTANT_TOPICS_FILE": str(settings.corpus_dir / "out-of-scope.toml"),
+        "ASSISTANT_CALIBRATION_FILE": str(settings.corpus_dir / "calibration.json"),
+        "ASSISTANT_DATA_DIR": str(tmp_path / "data"),
+    }
+    with running_api(env, tmp_path, tmp_path / "server.log") as server:
+        http_results, _ = evaluate_assistant(assistant, sample, url=server.url, progress=False)
+    local_results, _ = evaluate_assistant(assistant, sample, progress=False)
+    assert [r.status for r in http_results] == [200] * len(sample)
+    assert [r.got_verdict for r in http_results] == [r.got_verdict for r in local_results]
+    assert [r.cited_ids for r in http_results] == [r.cited_ids for r in local_results]
+
+
+@pytest.mark.parametrize("split", ["dev", "test"])
+def test_every_split_has_each_answer_grounded(assistant: Assistant, split: str) -> None:
+    items = load_items(ROOT / "eval" / "questions.jsonl", assistant.corpus)
+    results, _ = evaluate_assistant(
+        assistant, [i for i in items if i.split == split][:40], progress=False
+    )  # noqa: E501
+    assert [r.ungrounded for r in results if r.ungrounded] == []
