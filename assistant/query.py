@@ -20,7 +20,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u
 _RESPONSIBILITY_CUES = re.compile(
     r"(^|\b)(who|whose|whom)\b|responsib|\bmy job\b|\bon (?:me|us)\b|\bon the hook\b|"
     r"\bup to (?:me|us|microsoft)\b|\bdo (?:i|we) (?:have|need) to\b|"
-    r"\bam i (?:supposed|expected|required)\b|"
+    r"\bam i (?:supposed|expected|required)\b|\b(?:must|should) (?:i|we)\b|"
+    r"\b(?:my|our) (?:side|end|responsibility)\b|\btake care of\b|\bin charge of\b|"
     r"\b(?:is|it's|isn't) (?:that|this|it) (?:my|our) (?:problem|fault|call)\b|"
     r"\bor (?:does |do |will |is it )?(?:microsoft|ms|msft|azure|aks)\b|\bor do (?:i|we)\b|"
     r"\b(?:microsoft|ms|msft|azure|aks|the aks team) (?:does|will|do)?(?:n't| not)? ?"
@@ -40,10 +41,12 @@ _FACT_CUES = re.compile(
     r"when\b|where\b|why\b|which\b)"
 )
 _SCOPE_CUES = re.compile(
-    r"\b(support(?:ed|s)?|unsupport\w*|covered|cover|help(?:s|ing)? (?:me |us )?with|allowed|"
-    r"ok(?:ay)?|permitted|fine|can i|can we|am i allowed|level of support|"
-    r"can (?:ms|msft|microsoft|support|you|they|azure) help)\b"
+    r"\b(support(?:ed|s)?|unsupport\w*|covered|cover|help(?:s|ing)?|assist\w*|allowed|"
+    r"ok(?:ay)?|permitted|fine|can i|can we|am i allowed|level of support|in scope|"
+    r"out of scope|ticket|open a case|support case|troubleshoot\w*|debug\w*|escalat\w*|"
+    r"investigat\w*)\b"
 )
+_WH_WORD = re.compile(r"\b(?:what|whats|how|when|where|why|which|who)\b")
 
 
 @dataclass(frozen=True)
@@ -204,4 +207,6 @@ def frame_question(question: str) -> Frame:
         return Frame.FACT
     if _SCOPE_CUES.search(lowered):
         return Frame.SCOPE
+    if len(lowered.split()) <= 3 and not _WH_WORD.search(lowered):
+        return Frame.SCOPE  # a bare name ("linkerd?") asks whether it is supported
     return Frame.FACT

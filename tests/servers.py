@@ -90,14 +90,20 @@ class ApiServer:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=10)
 
+    def terminate(self, timeout: float = 60) -> int:
+        """SIGTERM, as an orchestrator stops a replica; returns the exit status."""
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=timeout)
+
 
 @contextmanager
 def running_api(
-    env: Mapping[str, str], cwd: Path, log: Path, timeout: float = 180
+    env: Mapping[str, str], cwd: Path, log: Path, timeout: float = 180, port: int | None = None
 ) -> Iterator[ApiServer]:
     """The API served by a real uvicorn process (`python -m assistant serve`) run in `cwd` with
-    `env` added to this one's environment; its output goes to `log`."""
-    port = free_port()
+    `env` added to this one's environment, on `port` (default: a free one); its output goes to
+    `log`."""
+    port = port or free_port()
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "assistant", "serve", "--host", LOOPBACK, "--port", str(port)],
