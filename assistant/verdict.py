@@ -199,24 +199,31 @@ class VerdictDecider:
         words standing in for question words the policy never uses; they count half, so
         "linkerd" weighs a little like "Istio" and "Envoy"."""
         terms = self.salient_terms(question)
-        added = self.salient_terms(bridges) - terms
+        ranked = self._by_term_strength(terms, self.salient_terms(bridges) - terms, hits)
+        if not ranked:
+            return ranked
+        ranked = self._fit_frame(frame, ranked)
+        return self._prefer_exception(terms, ranked)
+
+    def _by_term_strength(
+        self, terms: set[str], bridged: set[str], hits: Sequence[Hit]
+    ) -> list[Hit]:
         head = list(hits[:_RERANK_DEPTH]) + self._rescue(terms, hits)
         best = max((h.score for h in head), default=0.0)
 
         def strength(hit: Hit) -> float:
             cid = hit.clause.clause_id
-            return hit.score / best + 0.15 * (
-                self._weight(terms, cid) + 0.5 * self._weight(added, cid)
-            )
+            weight = self._weight(terms, cid) + 0.5 * self._weight(bridged, cid)
+            return hit.score / best + 0.15 * weight
 
-        head.sort(key=lambda h: -strength(h))
-        ranked = head + list(hits[_RERANK_DEPTH:])
-        if not ranked:
-            return ranked
+        return sorted(head, key=strength, reverse=True) + list(hits[_RERANK_DEPTH:])
+
+    def _fit_frame(self, frame: Frame, ranked: list[Hit]) -> list[Hit]:
         preferred = _FRAME_STANCES[frame]
         fit = next((h for h in ranked[:_FRAME_DEPTH] if h.clause.stance in preferred), None)
-        if fit is not None:
-            ranked = [fit] + [h for h in ranked if h is not fit]
+        return ranked if fit is None else [fit] + [h for h in ranked if h is not fit]
+
+    def _prefer_exception(self, terms: set[str], ranked: list[Hit]) -> list[Hit]:
         top = ranked[0]
         top_weight = self._weight(terms, top.clause.clause_id)
         for child in self.corpus.children(top.clause.clause_id):
@@ -226,23 +233,7 @@ class VerdictDecider:
                 promoted = existing or replace(
                     top, clause=child, dense_rank=None, lexical_rank=None
                 )
-                ranked = [promoted] + [h for h in ranked if h is not existing]
-                break
-        return ranked
-        preferred = _FRAME_STANCES[frame]
-        fit = next((h for h in ranked[:_FRAME_DEPTH] if h.clause.stance in preferred), None)
-        if fit is not None:
-            ranked = [fit] + [h for h in ranked if h is not fit]
-        top = ranked[0]
-        shared = terms & self._tokens[top.clause.clause_id]
-        for child in self.corpus.children(top.clause.clause_id):
-            if child.stance != top.clause.stance and shared & self._tokens[child.clause_id]:
-                existing = next((h for h in ranked if h.clause.clause_id == child.clause_id), None)
-                promoted = existing or replace(
-                    top, clause=child, dense_rank=None, lexical_rank=None
-                )
-                ranked = [promoted] + [h for h in ranked if h is not existing]
-                break
+                return [promoted] + [h for h in ranked if h is not existing]
         return ranked
 
     def signals(self, question: str, ranked: Sequence[Hit]) -> Signals:
