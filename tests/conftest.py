@@ -78,3 +78,19 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     with running_redis(tmp_path_factory.mktemp("redis")) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def server_env(settings: Settings, search_index: SearchIndex) -> dict[str, str]:
+    """Environment for a `python -m assistant` subprocess on the session's corpus and index."""
+    return {
+        "ASSISTANT_CORPUS_DIR": str(settings.corpus_dir),
+        "ASSISTANT_INDEX_DIR": str(settings.index_dir),
+        "ASSISTANT_SYNONYMS_FILE": str(settings.corpus_dir / "synonyms.toml"),
+        "ASSISTANT_TOPICS_FILE": str(settings.corpus_dir / "out-of-scope.toml"),
+        "ASSISTANT_CALIBRATION_FILE": str(settings.corpus_dir / "calibration.json"),
+        "ASSISTANT_DATA_DIR": str(settings.data_dir),
+        "ASSISTANT_BUILD_INDEX_ON_START": "false",
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+    }

@@ -10,9 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import Settings
-from assistant.index import SearchIndex
-
 
 def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -26,15 +23,8 @@ def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedP
 
 
 @pytest.fixture(scope="module")
-def cli_env(settings: Settings, search_index: SearchIndex) -> dict[str, str]:
-    return {
-        "ASSISTANT_CORPUS_DIR": str(settings.corpus_dir),
-        "ASSISTANT_INDEX_DIR": str(settings.index_dir),
-        "ASSISTANT_SYNONYMS_FILE": str(settings.corpus_dir / "synonyms.toml"),
-        "ASSISTANT_TOPICS_FILE": str(settings.corpus_dir / "out-of-scope.toml"),
-        "ASSISTANT_CALIBRATION_FILE": str(settings.corpus_dir / "calibration.json"),
-        "HF_HUB_OFFLINE": "1",
-    }
+def cli_env(server_env: dict[str, str]) -> dict[str, str]:
+    return {**server_env, "ASSISTANT_BUILD_INDEX_ON_START": "true"}
 
 
 def test_ask_prints_the_verdict_and_citations(cli_env: dict[str, str], tmp_path: Path) -> None:

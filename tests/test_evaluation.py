@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import Settings
 from assistant.eval_report import write_report
 from assistant.eval_runner import evaluate_assistant
 from assistant.evaluation import (
@@ -18,7 +17,6 @@ from assistant.evaluation import (
     load_items,
     summarise,
 )
-from assistant.index import SearchIndex
 from assistant.service import Assistant
 
 from .conftest import ROOT
@@ -100,18 +98,11 @@ def test_in_process_evaluation_writes_all_three_reports(
 
 
 def test_evaluation_over_http_scores_a_running_server(
-    assistant: Assistant, settings: Settings, search_index: SearchIndex, tmp_path: Path
+    assistant: Assistant, server_env: dict[str, str], tmp_path: Path
 ) -> None:
     items = load_items(ROOT / "eval" / "questions.jsonl", assistant.corpus)
     sample = [i for i in items if i.split == "dev"][:12]
-    env = {
-        "ASSISTANT_CORPUS_DIR": str(settings.corpus_dir),
-        "ASSISTANT_INDEX_DIR": str(settings.index_dir),
-        "ASSISTANT_SYNONYMS_FILE": str(settings.corpus_dir / "synonyms.toml"),
-        "ASSISTANT_TOPICS_FILE": str(settings.corpus_dir / "out-of-scope.toml"),
-        "ASSISTANT_CALIBRATION_FILE": str(settings.corpus_dir / "calibration.json"),
-        "ASSISTANT_DATA_DIR": str(tmp_path / "data"),
-    }
+    env = {**server_env, "ASSISTANT_DATA_DIR": str(tmp_path / "data")}
     with running_api(env, tmp_path, tmp_path / "server.log") as server:
         http_results, _ = evaluate_assistant(assistant, sample, url=server.url, progress=False)
     local_results, _ = evaluate_assistant(assistant, sample, progress=False)
