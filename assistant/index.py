@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
+import uuid
 from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -15,9 +17,11 @@ import bm25s
 import faiss
 import numpy as np
 import Stemmer
+from bm25s.stopwords import STOPWORDS_EN
 
+from .config import DenseIndexKind
 from .corpus import Corpus
-from .embedding import Embedder
+from .embedding import Embedder, vector_family
 from .errors import IndexMismatchError, IndexNotFoundError
 
 INDEX_FORMAT = 1
@@ -26,6 +30,14 @@ _DENSE = "dense.faiss"
 _LEXICAL = "lexical"
 _CLAUSE_IDS = "clause_ids.json"
 _REBUILD_HINT = "run `assistant index build` to rebuild it"
+
+AUTO_APPROXIMATE_FROM = 50_000
+"""`dense_index=auto` searches exhaustively below this many clauses, with HNSW from here on."""
+HNSW_NEIGHBOURS = 32
+HNSW_EF_CONSTRUCTION = 200
+HNSW_EF_SEARCH = 128
+IVF_PROBE_SHARE = 0.08
+"""Share of the IVF lists searched per query (at least 8 lists)."""
 
 
 @dataclass(frozen=True)
@@ -40,18 +52,34 @@ class Manifest:
     build_seconds: float
     package_version: str
     index_format: int = INDEX_FORMAT
+    embedding_backend: str = "torch"
+    dense_index: str = "flat"
+    build_id: str = ""
+
+    @property
+    def version(self) -> str:
+        """Changes whenever the index is rebuilt: what cached answers are keyed by."""
+        return f"{self.corpus_hash[:16]}:{self.built_at}:{self.build_id}"
 
 
 def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("english")
 
 
+_WORD = re.compile(r"(?u)\b\w\w+\b")
+_STOPWORDS = frozenset(STOPWORDS_EN)
+
+
 def tokenize(texts: list[str], stemmer: Stemmer.Stemmer) -> list[list[str]]:
-    """Lower-cased, stemmed word tokens without English stopwords, as BM25 indexes them."""
-    tokens = bm25s.tokenize(
-        texts, stopwords="en", stemmer=stemmer, return_ids=False, show_progress=False
-    )
-    return [list(t) for t in tokens]
+    """Lower-cased, stemmed word tokens without English stopwords, as BM25 indexes them.
+
+    The same tokens as `bm25s.tokenize(texts, stopwords="en", stemmer=stemmer)` (a test checks
+    it), without its per-call progress-bar and vocabulary set-up, which cost more than the
+    tokenizing itself for the one short query each question needs."""
+    words = [[w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS] for text in texts]
+    unique = list(dict.fromkeys(w for ws in words for w in ws))
+    stems = dict(zip(unique, stemmer.stemWords(unique), strict=True))
+    return [[stems[w] for w in ws] for ws in words]
 
 
 class SearchIndex:
@@ -83,15 +111,61 @@ class SearchIndex:
         return [(int(p), float(scores[p])) for p in ranked if scores[p] > 0]
 
 
-def build_index(corpus: Corpus, embedder: Embedder) -> SearchIndex:
+def choose_dense_index(kind: DenseIndexKind, count: int) -> str:
+    """The dense index type `kind` stands for at `count` vectors (`auto` decides by size)."""
+    if kind == "auto":
+        return "flat" if count < AUTO_APPROXIMATE_FROM else "hnsw"
+    return kind
+
+
+def build_dense_index(vectors: np.ndarray, kind: DenseIndexKind = "auto") -> faiss.Index:
+    """An inner-product index over normalised vectors: exact (flat) or approximate (HNSW, IVF)."""
+    count, dimension = vectors.shape
+    chosen = choose_dense_index(kind, count)
+    index: faiss.Index
+    if chosen == "flat":
+        index = faiss.IndexFlatIP(dimension)
+    elif chosen == "hnsw":
+        index = faiss.IndexHNSWFlat(dimension, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        index.hnsw.efSearch = HNSW_EF_SEARCH
+    elif chosen == "ivf":
+        lists = max(1, min(int(4 * np.sqrt(count)), count // 39))
+        quantizer = faiss.IndexFlatIP(dimension)
+        index = faiss.IndexIVFFlat(quantizer, dimension, lists, faiss.METRIC_INNER_PRODUCT)
+        index.train(vectors)
+        index.nprobe = min(lists, max(8, round(lists * IVF_PROBE_SHARE)))
+    else:
+        raise ValueError(f"dense_index: {kind!r} is not one of auto, flat, hnsw, ivf")
+    index.add(vectors)
+    return index
+
+
+def dense_index_kind(index: faiss.Index) -> str:
+    """flat, hnsw or ivf: what a loaded FAISS index is."""
+    if isinstance(index, faiss.IndexHNSW):
+        return "hnsw"
+    if isinstance(index, faiss.IndexIVF):
+        return "ivf"
+    return "flat"
+
+
+def build_lexical_index(texts: list[str]) -> bm25s.BM25:
+    """A BM25 index over the stemmed, stopword-free tokens of the texts."""
+    lexical = bm25s.BM25()
+    lexical.index(tokenize(texts, _stemmer()), show_progress=False)
+    return lexical
+
+
+def build_index(
+    corpus: Corpus, embedder: Embedder, dense_index: DenseIndexKind = "auto"
+) -> SearchIndex:
     """Embed and index every clause of the corpus."""
     started = time.perf_counter()
     texts = [c.indexed_text for c in corpus.clauses]
     vectors = embedder.embed(texts)
-    dense = faiss.IndexFlatIP(embedder.dimension)
-    dense.add(vectors)
-    lexical = bm25s.BM25()
-    lexical.index(tokenize(texts, _stemmer()), show_progress=False)
+    dense = build_dense_index(vectors, dense_index)
+    lexical = build_lexical_index(texts)
     manifest = Manifest(
         model=embedder.model_name,
         dimension=embedder.dimension,
@@ -100,6 +174,9 @@ def build_index(corpus: Corpus, embedder: Embedder) -> SearchIndex:
         built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         build_seconds=round(time.perf_counter() - started, 3),
         package_version=version("policy-assistant"),
+        embedding_backend=getattr(embedder, "backend", "torch"),
+        dense_index=dense_index_kind(dense),
+        build_id=uuid.uuid4().hex,
     )
     return SearchIndex(manifest, [c.clause_id for c in corpus.clauses], dense, lexical)
 
@@ -138,8 +215,11 @@ def read_manifest(index_dir: Path) -> Manifest:
         ) from exc
 
 
-def check_manifest(manifest: Manifest, model: str, corpus: Corpus) -> None:
-    """Refuse an index built for another model, another corpus or another format."""
+def check_manifest(
+    manifest: Manifest, model: str, corpus: Corpus, backend: str | None = None
+) -> None:
+    """Refuse an index built for another model, another corpus or another format, or with an
+    embedding backend whose vectors differ from `backend`'s (torch and onnx give the same)."""
     problems = []
     if manifest.index_format != INDEX_FORMAT:
         problems.append(f"format {manifest.index_format} (expected {INDEX_FORMAT})")
@@ -149,14 +229,20 @@ def check_manifest(manifest: Manifest, model: str, corpus: Corpus) -> None:
         problems.append("a different corpus (the policy documents have changed since)")
     if manifest.clause_count != len(corpus.clauses):
         problems.append(f"{manifest.clause_count} clauses (corpus has {len(corpus.clauses)})")
+    if backend is not None and vector_family(manifest.embedding_backend) != vector_family(backend):
+        problems.append(
+            f"embedding backend {manifest.embedding_backend!r} (configured: {backend!r})"
+        )
     if problems:
         raise IndexMismatchError(f"index was built for {'; '.join(problems)}; {_REBUILD_HINT}")
 
 
-def load_index(index_dir: Path, model: str, corpus: Corpus) -> SearchIndex:
-    """Load the index in `index_dir` after checking it matches the model and corpus."""
+def load_index(
+    index_dir: Path, model: str, corpus: Corpus, backend: str | None = None
+) -> SearchIndex:
+    """Load the index in `index_dir` after checking it matches the model, corpus and backend."""
     manifest = read_manifest(index_dir)
-    check_manifest(manifest, model, corpus)
+    check_manifest(manifest, model, corpus, backend)
     clause_ids = json.loads((index_dir / _CLAUSE_IDS).read_text(encoding="utf-8"))
     if clause_ids != [c.clause_id for c in corpus.clauses]:
         raise IndexMismatchError(f"index clause ids differ from the corpus; {_REBUILD_HINT}")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
+
+from .cache import VersionedLRUCache
 from .config import RetrievalMode
 from .corpus import Corpus
 from .embedding import Embedder
@@ -20,6 +23,7 @@ class Retriever:
         mode: RetrievalMode = "hybrid",
         rrf_k: int = 60,
         candidates: int = 30,
+        cache: VersionedLRUCache[np.ndarray] | None = None,
     ) -> None:
         self.corpus = corpus
         self.index = index
@@ -27,16 +31,28 @@ class Retriever:
         self.mode = mode
         self.rrf_k = rrf_k
         self.candidates = candidates
+        self.cache = cache
 
     def retrieve(self, query: str, k: int) -> list[Hit]:
         """The k best hits, each with its dense, lexical and fused scores and ranks."""
         n = min(max(self.candidates, k), len(self.index.clause_ids))
         dense = lexical = []
         if self.mode in ("hybrid", "dense"):
-            dense = self.index.search_dense(self.embedder.embed([query])[0], n)
+            dense = self.index.search_dense(self.embed_query(query), n)
         if self.mode in ("hybrid", "lexical"):
             lexical = self.index.search_lexical(query, n)
         return self.fuse(dense, lexical)[:k]
+
+    def embed_query(self, query: str) -> np.ndarray:
+        """The query's vector; from the cache when this index's retriever embedded it before."""
+        version = self.index.manifest.version
+        vector = self.cache.get(version, query) if self.cache is not None else None
+        if vector is None:
+            vector = self.embedder.embed([query])[0]
+            vector.setflags(write=False)  # shared by every later lookup of the same query
+            if self.cache is not None:
+                self.cache.put(version, query, vector)
+        return vector
 
     def fuse(self, dense: list[tuple[int, float]], lexical: list[tuple[int, float]]) -> list[Hit]:
         """Reciprocal-rank fusion of two rankings of index positions."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 
+from .cache import CacheStats, VersionedLRUCache
 from .compose import compose_answer
 from .config import Settings
 from .corpus import Corpus, load_corpus
-from .embedding import Embedder, SentenceTransformerEmbedder
+from .embedding import Embedder, load_embedder
 from .errors import ClauseNotFoundError, IndexNotFoundError
 from .index import (
     MANIFEST,
@@ -58,12 +59,13 @@ def load_policy(settings: Settings) -> Corpus:
 def ensure_index(settings: Settings, corpus: Corpus, embedder: Embedder) -> SearchIndex:
     """Load the index, building it first when it is missing and the settings allow."""
     try:
-        return load_index(settings.index_dir, embedder.model_name, corpus)
+        backend = getattr(embedder, "backend", None)
+        return load_index(settings.index_dir, embedder.model_name, corpus, backend)
     except IndexNotFoundError:
         if not settings.build_index_on_start:
             raise
         log.info("no index in %s; building it", settings.index_dir)
-        index = build_index(corpus, embedder)
+        index = build_index(corpus, embedder, settings.dense_index)
         save_index(index, settings.index_dir)
         return index
 
@@ -95,8 +97,14 @@ class Assistant:
         self.embedder = embedder
         self.synonyms = synonyms
         self.retriever = Retriever(
-            corpus, index, embedder, mode=settings.retrieval_mode, rrf_k=settings.rrf_k
+            corpus,
+            index,
+            embedder,
+            mode=settings.retrieval_mode,
+            rrf_k=settings.rrf_k,
+            cache=VersionedLRUCache(settings.cache_size),
         )
+        self.answers: VersionedLRUCache[Trace] = VersionedLRUCache(settings.cache_size)
         self.decider = VerdictDecider(
             corpus,
             Calibration.load(settings.calibration_file),
@@ -120,8 +128,9 @@ class Assistant:
         """Load the policy, the model and the index (building it when missing)."""
         corpus = load_policy(settings)
         if (settings.index_dir / MANIFEST).exists():  # refuse a stale index before the model loads
-            check_manifest(read_manifest(settings.index_dir), settings.model, corpus)
-        embedder = embedder or SentenceTransformerEmbedder(settings.model)
+            manifest = read_manifest(settings.index_dir)
+            check_manifest(manifest, settings.model, corpus, settings.embedding_backend)
+        embedder = embedder or load_embedder(settings)
         index = ensure_index(settings, corpus, embedder)
         return cls(settings, corpus, index, embedder, load_synonyms(settings.synonyms_file))
 
@@ -133,6 +142,11 @@ class Assistant:
         """Answer a question and keep the retrieval and decision that produced the answer;
         `resolved` is the standalone question to answer in its place (a follow-up's rewrite)."""
         asked = question if resolved is None else resolved
+        # everything below depends on the normalised text alone (and on the index): cache it
+        key, version = self.normalise(asked), self.index.manifest.version
+        cached = self.answers.get(version, key)
+        if cached is not None:
+            return replace(cached, answer=replace(cached.answer, question=question))
         resolved = self.speller.correct(strip_injections(self.normalise(asked)))
         query = expand_query(resolved, self.synonyms)
         hits = tuple(self.retriever.retrieve(query, self.settings.top_k))
@@ -151,11 +165,25 @@ class Assistant:
             citations=composition.citations,
             suggestions=composition.suggestions,
         )
-        return Trace(answer, query, hits, decision)
+        trace = Trace(answer, query, hits, decision)
+        self.answers.put(version, key, trace)
+        return trace
 
     def answer(self, question: str, resolved: str | None = None) -> Answer:
         """The grounded, cited answer to one question (answered as `resolved` when given)."""
         return self.trace(question, resolved).answer
+
+    def use_index(self, index: SearchIndex) -> None:
+        """Serve another (rebuilt) index; answers cached from the previous one are not reused."""
+        self.index = self.retriever.index = index
+
+    def cache_stats(self) -> dict[str, CacheStats]:
+        """Hits, misses and sizes of the answer and query-embedding caches."""
+        embeddings = self.retriever.cache
+        stats = {"answers": self.answers.stats()}
+        if embeddings is not None:
+            stats["embeddings"] = embeddings.stats()
+        return stats
 
     def describe_clause(self, clause_id: str) -> dict[str, object]:
         """A clause with its document, section, stance and the clauses before and after it."""
