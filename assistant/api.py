@@ -208,6 +208,17 @@ def get_state(request: Request) -> State:
     return state
 
 
+def ask_limiter(app: FastAPI) -> anyio.CapacityLimiter:
+    """The worker pool questions are answered on: `settings.workers` at once, the rest wait in
+    line, so a burst neither blocks the event loop nor piles CPU-bound threads on the cores."""
+    limiter: anyio.CapacityLimiter | None = getattr(app.state, "ask_limiter", None)
+    if limiter is None:  # created on the event loop, by the first question
+        limiter = app.state.ask_limiter = anyio.CapacityLimiter(
+            app.state.assistant_state.settings.workers
+        )
+    return limiter
+
+
 def get_assistant(state: Annotated[State, Depends(get_state)]) -> Assistant:
     """The ready assistant, or 503 while it is loading or failed to load."""
     if state.assistant is None:
@@ -367,11 +378,18 @@ def _add_routes(app: FastAPI) -> None:
         )
 
     @app.post("/v1/ask", response_model=AskResponse, tags=["questions"])
-    def ask(body: AskRequest, conversations: ConversationsDep, request: Request) -> AskResponse:
+    async def ask(
+        body: AskRequest, conversations: ConversationsDep, request: Request
+    ) -> AskResponse:
         """Answer a message (a question, a follow-up or small talk) with a verdict and numbered
         citations; without `conversation_id` it starts a conversation."""
         try:
-            reply = conversations.ask(body.question, body.conversation_id)
+            reply = await anyio.to_thread.run_sync(
+                conversations.ask,
+                body.question,
+                body.conversation_id,
+                limiter=ask_limiter(request.app),
+            )
         except InvalidQuestionError as exc:
             raise ApiError(422, exc.code, f"question: {exc}") from exc
         record_turn(request.app, reply.conversation_id, reply.turn)
