@@ -40,6 +40,7 @@ from .security import client_address
 if TYPE_CHECKING:
     from .config import Settings
     from .conversation import Turn
+    from .index import Manifest
     from .service import Assistant
 
 METRICS_PATH = "/metrics"
@@ -54,6 +55,12 @@ POLICY_KINDS = ("answer", "clarification")
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 access_log = logging.getLogger("assistant.access")
 question_log = logging.getLogger("assistant.questions")
+
+
+def index_version(manifest: Manifest) -> str:
+    """A name for the index build that changes with every rebuild."""
+    version = getattr(manifest, "version", None)  # Manifest.version, where the index has it
+    return str(version) if version else f"{manifest.corpus_hash[:16]}:{manifest.built_at}"
 
 
 def request_id_from(headers: Headers) -> str:
@@ -145,7 +152,7 @@ class AssistantCollector(Collector):
         )
         info.add_metric(
             [
-                manifest.version,
+                index_version(manifest),
                 manifest.model,
                 str(manifest.clause_count),
                 getattr(manifest, "embedding_backend", ""),

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from .config import Settings
 from .errors import AssistantError, IndexMismatchError
+from .observability import index_version
 from .service import Assistant
 
 log = logging.getLogger(__name__)
@@ -104,8 +105,8 @@ class Reloader:
                 raise
             self.install(replacement)
             result = ReloadResult(
-                previous.index.manifest.version if previous is not None else None,
-                replacement.index.manifest.version,
+                index_version(previous.index.manifest) if previous is not None else None,
+                index_version(replacement.index.manifest),
                 replacement.index.manifest.clause_count,
                 round(time.perf_counter() - started, 3),
             )

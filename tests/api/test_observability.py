@@ -13,7 +13,12 @@ from fastapi.testclient import TestClient
 
 from assistant.api import create_app
 from assistant.config import Settings
-from assistant.observability import JsonFormatter, RequestIdFilter, configure_logging
+from assistant.observability import (
+    JsonFormatter,
+    RequestIdFilter,
+    configure_logging,
+    index_version,
+)
 from assistant.service import Assistant
 
 SECRET_QUESTION = "Is the zebra-unicorn-7731 operator supported?"
@@ -96,9 +101,17 @@ def test_answers_are_counted_by_verdict_and_abstentions_counted(client: TestClie
     assert delta == abstentions
 
 
-def test_cache_hits_and_the_served_index_are_exported(
-    client: TestClient, assistant: Assistant
-) -> None:
+def test_the_served_index_is_exported(client: TestClient, assistant: Assistant) -> None:
+    metrics = client.get("/metrics").text
+    version = index_version(assistant.index.manifest)
+    assert sample(metrics, "assistant_index_info", version=version) == 1
+    assert sample(metrics, "assistant_ready") == 1
+    assert sample(metrics, "assistant_index_loaded_timestamp_seconds") > 0
+
+
+def test_cache_hits_are_exported(client: TestClient, assistant: Assistant) -> None:
+    if not hasattr(assistant, "cache_stats"):
+        pytest.skip("this Assistant keeps no answer cache")
     question = {"question": "How often is etcd backed up? (cache probe)"}
     client.post("/v1/ask", json=question)
     before = sample(client.get("/metrics").text, "assistant_cache_hits_total", cache="answers")
@@ -106,9 +119,6 @@ def test_cache_hits_and_the_served_index_are_exported(
     metrics = client.get("/metrics").text
     assert sample(metrics, "assistant_cache_hits_total", cache="answers") == before + 1
     assert sample(metrics, "assistant_cache_capacity", cache="answers") > 0
-    manifest = assistant.index.manifest
-    assert sample(metrics, "assistant_index_info", version=manifest.version) == 1
-    assert sample(metrics, "assistant_ready") == 1
 
 
 def test_a_request_id_is_generated_or_echoed(client: TestClient) -> None:

@@ -15,16 +15,17 @@ from fastapi.testclient import TestClient
 from assistant.api import create_app
 from assistant.config import Settings
 from assistant.index import MANIFEST, SearchIndex, save_index
+from assistant.observability import index_version
 from assistant.service import Assistant
 
 ADMIN_KEY = "reload-admin-key-77e1"
 ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
 
 
-def rebuilt(index: SearchIndex, build_id: str) -> SearchIndex:
+def rebuilt(index: SearchIndex, built_at: str) -> SearchIndex:
     """The same vectors under a new manifest version, as `assistant index build` would give."""
     return SearchIndex(
-        replace(index.manifest, build_id=build_id), index.clause_ids, index.dense, index.lexical
+        replace(index.manifest, built_at=built_at), index.clause_ids, index.dense, index.lexical
     )
 
 
@@ -49,8 +50,7 @@ def client(settings: Settings, assistant: Assistant, live_dir: Path) -> Iterator
 
 def served_version(client: TestClient) -> str:
     state = client.app.state.assistant_state  # type: ignore[attr-defined]
-    version: str = state.assistant.index.manifest.version
-    return version
+    return index_version(state.assistant.index.manifest)
 
 
 def assert_still_answering(client: TestClient) -> None:
@@ -63,12 +63,12 @@ def test_reload_swaps_in_the_index_built_beside_the_live_one(
 ) -> None:
     before = served_version(client)
     first = client.post("/v1/ask", json={"question": "Who reboots nodes after OS patches?"})
-    save_index(rebuilt(search_index, "reload-test-1"), live_dir)
+    save_index(rebuilt(search_index, "2030-01-01T00:00:01Z"), live_dir)
     response = client.post("/admin/reload", headers=ADMIN)
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["status"] == "reloaded" and body["previous_version"] == before
-    assert body["version"].endswith(":reload-test-1") and served_version(client) == body["version"]
+    assert "2030-01-01T00:00:01Z" in body["version"] and served_version(client) == body["version"]
     assert body["clauses"] == search_index.manifest.clause_count and body["seconds"] > 0
     assert_still_answering(client)
     # conversations live in the store, not in the assistant: they survive the swap
