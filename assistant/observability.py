@@ -35,6 +35,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .responses import error_response
 from .security import client_address
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ POLICY_KINDS = ("answer", "clarification")
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 access_log = logging.getLogger("assistant.access")
 question_log = logging.getLogger("assistant.questions")
+error_log = logging.getLogger("assistant.errors")
 
 
 def index_version(manifest: Manifest) -> str:
@@ -294,13 +296,13 @@ class RequestContextMiddleware:
         token = request_id_var.set(request_id)
         method = scope["method"] if scope["method"] in _METHODS else "OTHER"
         counted = scope["path"] != METRICS_PATH
-        status = 500
+        status, responded = 500, False
         started = time.perf_counter()
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, responded
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, responded = message["status"], True
                 MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
             await send(message)
 
@@ -308,6 +310,12 @@ class RequestContextMiddleware:
             self.metrics.in_flight.inc()
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            error_log.exception("unhandled error on %s %s", method, scope["path"])
+            if not responded:  # answer here, so the 500 carries the request id too
+                failure = error_response(500, "internal_error", "the server failed to answer")
+                await failure(scope, receive, send_with_id)
+            raise
         finally:
             elapsed = time.perf_counter() - started
             route = route_template(self.routes(), scope)

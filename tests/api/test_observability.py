@@ -131,6 +131,28 @@ def test_a_request_id_is_generated_or_echoed(client: TestClient) -> None:
     assert error.status_code == 404 and error.headers["x-request-id"] == "req-43"
 
 
+def test_an_unexpected_error_is_a_json_500_with_the_request_id(
+    settings: Settings, assistant: Assistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = create_app(settings, assistant)
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("kaboom")
+
+    caplog.set_level(logging.INFO)
+    caplog.handler.addFilter(RequestIdFilter())
+    client = TestClient(app, raise_server_exceptions=False)
+    response = client.get("/boom", headers={"X-Request-ID": "boom-1"})
+    assert response.status_code == 500 and response.headers["x-request-id"] == "boom-1"
+    assert response.json()["error"]["code"] == "internal_error"
+    assert "kaboom" not in response.text
+    errors = [r for r in caplog.records if r.name == "assistant.errors"]
+    assert errors and errors[0].request_id == "boom-1" and errors[0].exc_info  # type: ignore[attr-defined]
+    access = [line for line in captured(caplog) if line.get("event") == "request"]
+    assert access[-1]["status"] == 500 and access[-1]["route"] == "/boom"
+
+
 @pytest.mark.parametrize("bad", ["has space", "x" * 129, "new\\nline", "<script>", ""])
 def test_an_unsafe_request_id_is_replaced(client: TestClient, bad: str) -> None:
     echoed = client.get("/healthz", headers={"X-Request-ID": bad}).headers["x-request-id"]
