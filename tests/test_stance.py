@@ -48,7 +48,7 @@ def test_rule_stances(corpus: Corpus, fragment: str, stance: Stance) -> None:
 
 
 def test_reviewed_overrides_win_over_rules(corpus: Corpus) -> None:
-    # The parent list item is Microsoft's job; the override marks the filing's contents informational.
+    # The parent item is Microsoft's job; the override marks the filing's contents informational.
     assert stance_of(corpus, "The issue, including links to upstream bugs.") is Stance.INFORMATIONAL
     assert stance_of(corpus, "Provide potential workarounds") is Stance.MICROSOFT_RESPONSIBILITY
 
