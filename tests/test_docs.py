@@ -7,6 +7,7 @@ import re
 import click
 import pytest
 import typer
+from pydantic import AliasChoices
 
 from assistant.api import create_app
 from assistant.cli import app as cli_app
@@ -18,9 +19,18 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 FRAMEWORK_ROUTES = {"/openapi.json", "/docs/oauth2-redirect", "/redoc"}
 
 
+def _variable(name: str) -> str:
+    """The environment variable a setting is read from: its alias (Slack's own names such as
+    SLACK_BOT_TOKEN) or ASSISTANT_<NAME>."""
+    alias = Settings.model_fields[name].validation_alias
+    if isinstance(alias, AliasChoices):
+        return str(alias.choices[0])
+    return f"ASSISTANT_{name.upper()}"
+
+
 @pytest.mark.parametrize("name", sorted(Settings.model_fields))
 def test_every_setting_is_documented(name: str) -> None:
-    assert f"`ASSISTANT_{name.upper()}`" in README
+    assert f"`{_variable(name)}`" in README
 
 
 def _commands(group: click.Group, prefix: str) -> list[str]:
