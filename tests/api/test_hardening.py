@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import timedelta
 
 import pytest
 import schemathesis
@@ -21,9 +20,9 @@ from assistant.api import create_app
 from assistant.config import Settings
 from assistant.service import Assistant
 
-# Bounded so the whole fuzz run stays well under two minutes on two cores.
-FUZZ_EXAMPLES = 25
-FUZZ_DEADLINE = timedelta(seconds=5)
+# Bounded by examples, not time (a busy CI machine must not turn slowness into failures): the
+# whole fuzz run takes well under two minutes on two cores.
+FUZZ_EXAMPLES = 60
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +54,7 @@ def test_fuzzed_requests_get_no_5xx_and_schema_conformant_responses(
         @given(case=operation.as_strategy(generation_mode=mode))
         @settings(
             max_examples=FUZZ_EXAMPLES,
-            deadline=FUZZ_DEADLINE,
+            deadline=None,
             database=None,
             suppress_health_check=list(HealthCheck),
         )
