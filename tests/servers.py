@@ -18,6 +18,9 @@ import httpx
 import pytest
 
 LOOPBACK = "127.0.0.1"
+# Servers started for tests carry load from many tests at once; rate limiting has its own tests
+# (tests/api/test_access.py) with explicit limits.
+UNTHROTTLED = {"ASSISTANT_RATE_LIMIT_PER_SECOND": "0"}  # 0: no limit
 
 
 def free_port() -> int:
@@ -107,7 +110,7 @@ def running_api(
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "assistant", "serve", "--host", LOOPBACK, "--port", str(port)],
-            env={**os.environ, **env},
+            env={**os.environ, **UNTHROTTLED, **env},
             cwd=cwd,
             stdout=out,
             stderr=subprocess.STDOUT,
