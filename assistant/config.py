@@ -82,7 +82,7 @@ class Settings(BaseSettings):
         Path("index/models"), description="Folder the ONNX export of the model is cached in."
     )
     dense_index: DenseIndexKind = Field(
-        "auto", description="auto (flat below 50,000 clauses, else hnsw), flat, hnsw or ivf."
+        "auto", description="auto (flat below 50,000 clauses, else ivf), flat, hnsw or ivf."
     )
     cache_size: int = Field(
         1024, ge=0, description="Answers and query embeddings kept in memory; 0: no cache."

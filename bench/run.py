@@ -153,6 +153,23 @@ def http_ours(
     }
 
 
+def cold_starts(work: Path, backend: str, times: int) -> dict[str, Any]:
+    """Spawn → /readyz 200 of `assistant serve`, `times` times, and its RSS when ready."""
+    settings = settings_for(work, backend)
+    command = [python(), "-m", "assistant", "serve", "--host", "127.0.0.1", "--port", "{port}"]
+    seconds, rss = [], []
+    for _ in range(times):
+        log = work / "logs" / f"cold-{backend}.log"
+        with running_server(command, server_env(settings), log) as server:
+            seconds.append(round(server.cold_start_s, 2))
+            rss.append(peak_rss_mb(server.process.pid)["peak_rss_mb"])
+    return {
+        "median_s": statistics.median(seconds),
+        "runs_s": seconds,
+        "peak_rss_at_ready_mb": statistics.median(rss),
+    }
+
+
 def http_peer(
     work: Path, bodies: list[bytes], levels: list[int], repeats: int, total: int, threads: int
 ) -> dict[str, Any]:
@@ -321,6 +338,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="1 repeat, 64 requests per level")
     parser.add_argument("--name", default="run", help="result file: bench/results/NAME.json")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs)")
+    parser.add_argument(
+        "--cold-only", action="store_true", help="only cold starts and RSS at ready (5 each)"
+    )
     args = parser.parse_args()
     repeats = 1 if args.quick else args.repeats
     levels = [int(c) for c in args.concurrency.split(",")]
@@ -348,6 +368,11 @@ def main() -> None:
     try:
         print(f"building indexes in {work} ...", flush=True)
         result["build"] = build_indexes(work, backends, repeats)
+        if args.cold_only:
+            result["cold_start"] = {b: cold_starts(work, b, 5) for b in backends}
+            path = write_result(args.name, result)
+            print(json.dumps(result["cold_start"], indent=1), f"\nwrote {path}")
+            return
         result["http"] = {}
         for backend in backends:
             print(f"HTTP: ours ({backend}) ...", flush=True)

@@ -144,9 +144,19 @@ def test_approximate_dense_indexes_find_what_flat_finds(kind: DenseIndexKind) ->
     np.testing.assert_array_equal(exact[:, 0], np.argmax(queries @ vectors.T, axis=1))
 
 
-def test_auto_chooses_flat_for_small_and_hnsw_for_large_indexes() -> None:
+def test_dense_search_puts_the_openmp_thread_count_back(
+    search_index: SearchIndex, embedder: SentenceTransformerEmbedder
+) -> None:
+    import faiss
+
+    before = faiss.omp_get_max_threads()
+    search_index.search_dense(embedder.embed(["Is Istio supported?"])[0], 3)
+    assert faiss.omp_get_max_threads() == before
+
+
+def test_auto_chooses_flat_for_small_and_ivf_for_large_indexes() -> None:
     assert choose_dense_index("auto", AUTO_APPROXIMATE_FROM - 1) == "flat"
-    assert choose_dense_index("auto", AUTO_APPROXIMATE_FROM) == "hnsw"
+    assert choose_dense_index("auto", AUTO_APPROXIMATE_FROM) == "ivf"
     assert choose_dense_index("ivf", 10) == "ivf"
 
 
