@@ -102,10 +102,11 @@ def test_a_conversation_survives_a_replica_restart(
         restarted = stack.enter_context(
             running_api(env, cwd=ROOT, log=tmp_path / "a-again.log", port=port_a)
         )
-        after = {ask(q) for q in QUESTIONS[5:]}
-        assert after == {str(port_a), str(port_b)}
+        # the poller shares the proxy's round robin; stop it so our asks alternate again
         poller.stop.set()
         poller.join(timeout=30)
+        after = {ask(q) for q in QUESTIONS[5:]}
+        assert after == {str(port_a), str(port_b)}
         assert restarted.process.poll() is None
 
         transcript = http.get(f"/v1/conversations/{conversation_id}").json()
