@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 import unicodedata
@@ -93,8 +94,13 @@ class Topic:
         return next((t for t in self.terms if _mentions(lowered_text, t)), None)
 
 
+@functools.cache
+def _whole_words(term: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])")
+
+
 def _mentions(lowered_text: str, term: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", lowered_text) is not None
+    return _whole_words(term).search(lowered_text) is not None
 
 
 def load_topics(path: Path | None) -> tuple[Topic, ...]:

@@ -163,7 +163,12 @@ class VerdictDecider:
         self._known = set(self._stem(" ".join(known_terms)))  # words the synonym file maps
         self._indexed = {c.clause_id: set(self._stem(c.indexed_text)) for c in corpus.clauses}
         df = Counter(t for tokens in self._tokens.values() for t in tokens)
-        self._df = df
+        # terms the policy uses in only a few clauses, and where (reading order), for _rescue
+        self._rare_positions: dict[str, list[int]] = {}
+        for position, clause in enumerate(corpus.clauses):
+            for term in self._tokens[clause.clause_id]:
+                if df[term] <= _RARE_DF:
+                    self._rare_positions.setdefault(term, []).append(position)
         n = max(len(corpus.clauses), 1)
         self._idf = {t: math.log(1 + n / f) for t, f in df.items()}
         self._max_idf = max(self._idf.values(), default=1.0)
@@ -180,12 +185,9 @@ class VerdictDecider:
         a question about "Kured" must see the one clause that names Kured."""
         seen = {h.clause.clause_id for h in hits[:_RERANK_DEPTH]}
         floor = min((h.score for h in hits[:_RERANK_DEPTH]), default=0.0)
-        rare = {t for t in terms if self._df.get(t, _RARE_DF + 1) <= _RARE_DF}
-        return [
-            Hit(clause=c, score=floor)
-            for c in self.corpus.clauses
-            if c.clause_id not in seen and rare & self._tokens[c.clause_id]
-        ]
+        positions = {p for t in terms for p in self._rare_positions.get(t, ())}
+        clauses = [self.corpus.clauses[p] for p in sorted(positions)]
+        return [Hit(clause=c, score=floor) for c in clauses if c.clause_id not in seen]
 
     def _weight(self, terms: set[str], clause_id: str) -> float:
         return sum(self._idf.get(t, 0.0) for t in terms & self._tokens[clause_id])
