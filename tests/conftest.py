@@ -92,6 +92,7 @@ def server_env(settings: Settings, search_index: SearchIndex) -> dict[str, str]:
         "ASSISTANT_CALIBRATION_FILE": str(settings.corpus_dir / "calibration.json"),
         "ASSISTANT_DATA_DIR": str(settings.data_dir),
         "ASSISTANT_BUILD_INDEX_ON_START": "false",
+        "ASSISTANT_REDIS_URL": "",  # the SQLite store in ASSISTANT_DATA_DIR unless a test says
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
     }

@@ -9,9 +9,8 @@ from pathlib import Path
 import httpx
 
 from assistant.config import Settings
-from assistant.index import SearchIndex
 from assistant.sqlite_store import SQLiteConversationStore
-from tests.conftest import CORPUS_DIR, ROOT
+from tests.conftest import ROOT
 from tests.servers import running_api
 
 QUESTIONS = ("Is Istio supported?", "what about Kured?", "and Envoy?", "who patches them?")
@@ -52,18 +51,10 @@ class Client(threading.Thread):
 
 
 def test_sigkill_loses_no_acknowledged_turn_or_feedback(
-    settings: Settings, search_index: SearchIndex, tmp_path: Path
+    settings: Settings, server_env: dict[str, str], tmp_path: Path
 ) -> None:
     data_dir = tmp_path / "data"
-    env = {
-        "ASSISTANT_DATA_DIR": str(data_dir),
-        "ASSISTANT_INDEX_DIR": str(settings.index_dir),
-        "ASSISTANT_CORPUS_DIR": str(CORPUS_DIR),
-        "ASSISTANT_BUILD_INDEX_ON_START": "false",
-        "ASSISTANT_REDIS_URL": "",
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-    }
+    env = {**server_env, "ASSISTANT_DATA_DIR": str(data_dir)}
     with running_api(env, cwd=ROOT, log=tmp_path / "server.log") as server:
         client = Client(server.url)
         client.start()

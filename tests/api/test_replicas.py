@@ -10,9 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from assistant.config import Settings
-from assistant.index import SearchIndex
-from tests.conftest import CORPUS_DIR, ROOT
+from tests.conftest import ROOT
 from tests.proxy import running_proxy
 from tests.servers import free_port, running_api
 
@@ -54,16 +52,12 @@ class Poller(threading.Thread):
 
 
 def test_a_conversation_survives_a_replica_restart(
-    settings: Settings, search_index: SearchIndex, redis_url: str, tmp_path: Path
+    server_env: dict[str, str], redis_url: str, tmp_path: Path
 ) -> None:
     env = {
+        **server_env,
         "ASSISTANT_REDIS_URL": redis_url,
-        "ASSISTANT_INDEX_DIR": str(settings.index_dir),
-        "ASSISTANT_CORPUS_DIR": str(CORPUS_DIR),
-        "ASSISTANT_BUILD_INDEX_ON_START": "false",
         "ASSISTANT_DATA_DIR": str(tmp_path / "data"),
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
     }
     port_a, port_b = free_port(), free_port()
     with ExitStack() as stack:

@@ -16,8 +16,6 @@ from typing import Any
 
 import pytest
 
-from assistant.config import Settings
-from assistant.index import SearchIndex
 from tests.servers import ApiServer, running_api
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,22 +104,15 @@ def server_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def server(
-    settings: Settings,
-    search_index: SearchIndex,
+    server_env: dict[str, str],
     host_site: HostSite,
     server_data_dir: Path,
     browser: Any,
 ) -> Iterator[ApiServer]:
     """`assistant serve` over the real index, allowing the host site's origin (CORS)."""
     env = {
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "ASSISTANT_INDEX_DIR": str(settings.index_dir),
-        "ASSISTANT_CORPUS_DIR": str(settings.corpus_dir),
-        "ASSISTANT_SYNONYMS_FILE": str(settings.synonyms_file or ""),
-        "ASSISTANT_DATA_DIR": str(server_data_dir),
-        "ASSISTANT_REDIS_URL": "",  # the SQLite store in data_dir, which the tests read
-        "ASSISTANT_BUILD_INDEX_ON_START": "false",
+        **server_env,
+        "ASSISTANT_DATA_DIR": str(server_data_dir),  # the SQLite store the tests read
         "ASSISTANT_CORS_ORIGINS": host_site.origin,
     }
     with running_api(env, cwd=ROOT, log=server_data_dir / "server.log") as api:

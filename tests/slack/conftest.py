@@ -10,10 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import Settings
-from assistant.index import SearchIndex
 from assistant.sqlite_store import SQLiteConversationStore
-from tests.conftest import CORPUS_DIR, ROOT
+from tests.conftest import ROOT
 from tests.servers import ApiServer, running_api
 from tests.slack.fake_slack import SIGNING_SECRET, FakeSlack, SlackClient, running_fake_slack
 
@@ -41,8 +39,7 @@ def fake_slack() -> Iterator[FakeSlack]:
 
 @pytest.fixture(scope="session")
 def slack_bot(
-    settings: Settings,
-    search_index: SearchIndex,
+    server_env: dict[str, str],
     fake_slack: FakeSlack,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[SlackBot]:
@@ -51,17 +48,12 @@ def slack_bot(
     folder = tmp_path_factory.mktemp("slack-bot")
     data_dir = folder / "data"
     env = {
+        **server_env,
         "SLACK_BOT_TOKEN": "xoxb-test",
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_APP_TOKEN": "",
         "ASSISTANT_SLACK_API_URL": fake_slack.api_url,
         "ASSISTANT_DATA_DIR": str(data_dir),
-        "ASSISTANT_INDEX_DIR": str(settings.index_dir),
-        "ASSISTANT_CORPUS_DIR": str(CORPUS_DIR),
-        "ASSISTANT_BUILD_INDEX_ON_START": "false",
-        "ASSISTANT_REDIS_URL": "",
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
     }
     with running_api(env, cwd=ROOT, log=folder / "server.log") as server:
         client = SlackClient(server.url)
