@@ -228,6 +228,22 @@ class SlackBot:
                 pass
         return conversations.ask_by_key(key, question)
 
+    def _private_answer(
+        self, question: str, key: str, what: str, conversation_id: str | None = None
+    ) -> SlackMessage:
+        """The answer shown only to the asker (with "Share in channel"), or an apology."""
+        try:
+            reply = self._ask(question, key, conversation_id)
+            return answer_message(
+                reply.answer,
+                reply.conversation_id,
+                reply.turn.turn,
+                show_question=True,
+                shareable=True,
+            )
+        except Exception as exc:
+            return apology_message(exc, f"answering {what} {question[:80]!r}")
+
     def _post(self, client: WebClient, place: Place, message: SlackMessage) -> None:
         try:
             client.chat_postMessage(
@@ -285,17 +301,7 @@ class SlackBot:
         if not question:
             return  # the acknowledgement already showed how to use the command
         key = command_key(_team(context), command["channel_id"], command["user_id"])
-        try:
-            reply = self._ask(question, key)
-            message = answer_message(
-                reply.answer,
-                reply.conversation_id,
-                reply.turn.turn,
-                show_question=True,
-                shareable=True,
-            )
-        except Exception as exc:
-            message = apology_message(exc, f"answering /policy {question[:80]!r}")
+        message = self._private_answer(question, key, "/policy")
         respond(response_type="ephemeral", **message.payload())
 
     # -- buttons and the comment dialog
@@ -321,18 +327,8 @@ class SlackBot:
         container = body.get("container", {})
         channel = container.get("channel_id") or body["channel"]["id"]
         if container.get("is_ephemeral") or "message" not in body:
-            try:
-                key = command_key(_team(context), channel, user)
-                reply = self._ask(question, key, ref.conversation_id)
-                message = answer_message(
-                    reply.answer,
-                    reply.conversation_id,
-                    reply.turn.turn,
-                    show_question=True,
-                    shareable=True,
-                )
-            except Exception as exc:
-                message = apology_message(exc, f"answering suggestion {question[:80]!r}")
+            key = command_key(_team(context), channel, user)
+            message = self._private_answer(question, key, "suggestion", ref.conversation_id)
             respond(response_type="ephemeral", replace_original=False, **message.payload())
             return
         posted = body["message"]
