@@ -45,8 +45,15 @@ class Corpus:
 
     def next_clause(self, clause: Clause) -> Clause | None:
         """The clause after this one in the same document, if any."""
-        at = self._position[clause.clause_id] + 1
-        if at < len(self.clauses) and self.clauses[at].doc_id == clause.doc_id:
+        return self._neighbour(clause, 1)
+
+    def previous_clause(self, clause: Clause) -> Clause | None:
+        """The clause before this one in the same document, if any."""
+        return self._neighbour(clause, -1)
+
+    def _neighbour(self, clause: Clause, step: int) -> Clause | None:
+        at = self._position[clause.clause_id] + step
+        if 0 <= at < len(self.clauses) and self.clauses[at].doc_id == clause.doc_id:
             return self.clauses[at]
         return None
 

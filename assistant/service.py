@@ -191,12 +191,10 @@ class Assistant:
         if clause is None:
             raise ClauseNotFoundError(f"no clause with id {clause_id!r}")
         doc = self.corpus.document(clause.doc_id)
-        siblings = [c for c in self.corpus.clauses if c.doc_id == clause.doc_id]
-        at = siblings.index(clause)
-        following = self.corpus.next_clause(clause)
+        before, after = self.corpus.previous_clause(clause), self.corpus.next_clause(clause)
         neighbours = {
-            "previous": siblings[at - 1].clause_id if at > 0 else None,
-            "next": following.clause_id if following else None,
+            "previous": before.clause_id if before else None,
+            "next": after.clause_id if after else None,
         }
         return {
             "clause_id": clause.clause_id,
