@@ -23,6 +23,7 @@ serve: install  ## set up, build the index when missing, serve on http://$(HOST)
 lint: install
 	$(BIN)/ruff check assistant tests
 	$(BIN)/mypy assistant
+	$(BIN)/lint-imports
 
 test: install lint  ## set up and run the whole test suite
 	$(BIN)/pytest

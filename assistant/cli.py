@@ -13,8 +13,8 @@ from typing import Annotated, Any
 
 import typer
 
-from .config import Settings
-from .errors import AssistantError
+from assistant.config import Settings
+from assistant.errors import AssistantError
 
 app = typer.Typer(
     help="Answers support-policy questions in the policy's own words.",
@@ -40,7 +40,7 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
 ) -> None:
     """Answer one question and print it with its citations."""
-    from .service import Assistant
+    from assistant.service import Assistant
 
     try:
         answer = Assistant.from_settings(Settings()).answer(question)
@@ -63,10 +63,10 @@ def serve(
 ) -> None:
     """Serve the HTTP API (and build the index first when it is missing); SIGHUP reloads the
     index, SIGTERM finishes running requests and stops."""
-    from .api import create_app
-    from .observability import configure_logging
-    from .operations import run_server
-    from .service import Assistant
+    from assistant.service import Assistant
+    from assistant.web.api import create_app
+    from assistant.web.observability import configure_logging
+    from assistant.web.operations import run_server
 
     settings = Settings()
     configure_logging(settings)
@@ -85,9 +85,9 @@ def slack_serve(
 ) -> None:
     """Serve only the Slack bot: over Socket Mode when SLACK_APP_TOKEN is set, else its
     /slack/* routes over HTTP."""
-    from .observability import configure_logging
-    from .service import Assistant
-    from .slack import create_slack_app, run_socket_mode, slack_configured
+    from assistant.service import Assistant
+    from assistant.slack.bot import create_slack_app, run_socket_mode, slack_configured
+    from assistant.web.observability import configure_logging
 
     settings = Settings()
     configure_logging(settings)
@@ -111,9 +111,9 @@ def slack_serve(
 @index_app.command("build")
 def index_build() -> None:
     """Embed the corpus and write the dense and lexical indexes atomically."""
-    from .embedding import load_embedder
-    from .index import build_index, save_index
-    from .service import load_policy
+    from assistant.search.embedding import load_embedder
+    from assistant.search.index import build_index, save_index
+    from assistant.service import load_policy
 
     settings = Settings()
     try:
@@ -134,8 +134,8 @@ def index_build() -> None:
 @index_app.command("info")
 def index_info() -> None:
     """Print the index manifest and whether it matches the corpus and model."""
-    from .index import check_manifest, read_manifest
-    from .service import load_policy
+    from assistant.search.index import check_manifest, read_manifest
+    from assistant.service import load_policy
 
     settings = Settings()
     try:
@@ -173,7 +173,7 @@ def eval_command(
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
 ) -> None:
     """Score the assistant on the labelled questions and write a report."""
-    from .evaluation import compare_reports, fit_calibration, load_items
+    from assistant.evaluation.harness import compare_reports, fit_calibration, load_items
 
     if compare is not None:
         old, new = (json.loads(p.read_text(encoding="utf-8")) for p in compare)
@@ -182,9 +182,9 @@ def eval_command(
         return
     if split not in ("dev", "test", "all"):
         _fail(f"--split must be dev, test or all, not {split!r}")
-    from .eval_report import write_report
-    from .eval_runner import ablate, evaluate_assistant, with_ablations
-    from .service import Assistant
+    from assistant.evaluation.report import write_report
+    from assistant.evaluation.runner import ablate, evaluate_assistant, with_ablations
+    from assistant.service import Assistant
 
     settings = Settings()
     try:
@@ -244,7 +244,8 @@ def feedback_export(
 ) -> None:
     """Write every rating with its turn's question, verdict and cited clauses, shaped like
     evaluation items (`expected_verdict` is left empty for a reviewer)."""
-    from .conversation import feedback_rows, open_store
+    from assistant.storage.records import feedback_rows
+    from assistant.storage.stores import open_store
 
     try:
         store = open_store(Settings())
@@ -269,7 +270,7 @@ def _jsonl(rows: list[dict[str, Any]]) -> str:
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:
-    from .conversation import FEEDBACK_FIELDS
+    from assistant.storage.records import FEEDBACK_FIELDS
 
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=FEEDBACK_FIELDS, lineterminator="\n")

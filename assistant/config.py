@@ -96,7 +96,7 @@ class Settings(BaseSettings):
         "list of origins such as https://support.example.com; empty: same origin only.",
     )
 
-    # Operations (assistant/security.py, ratelimit.py, observability.py, reload.py).
+    # Operations (assistant/web/: security, ratelimit, observability, reload).
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list,
         description="Keys /v1/* requires (comma-separated), sent as `Authorization: Bearer` or "

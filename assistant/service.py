@@ -5,23 +5,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 
-from .cache import CacheStats, VersionedLRUCache
-from .compose import compose_answer
-from .config import Settings
-from .corpus import Corpus, load_corpus
-from .embedding import Embedder, load_embedder
-from .errors import ClauseNotFoundError, IndexNotFoundError
-from .index import (
-    MANIFEST,
-    SearchIndex,
-    build_index,
-    check_manifest,
-    load_index,
-    read_manifest,
-    save_index,
-)
-from .models import Answer, Decision, Hit
-from .query import (
+from assistant.answer.compose import compose_answer
+from assistant.answer.query import (
     Speller,
     Synonym,
     bridge_terms,
@@ -33,10 +18,25 @@ from .query import (
     strip_injections,
     words_of,
 )
-from .render import Renderer
-from .retrieval import Retriever
-from .stance import assign_stances, load_overrides
-from .verdict import Calibration, VerdictDecider
+from assistant.answer.render import Renderer
+from assistant.answer.verdict import Calibration, VerdictDecider
+from assistant.config import Settings
+from assistant.errors import ClauseNotFoundError, IndexNotFoundError
+from assistant.models import Answer, Decision, Hit
+from assistant.policy.corpus import Corpus, load_corpus
+from assistant.policy.stance import assign_stances, load_overrides
+from assistant.search.cache import CacheStats, VersionedLRUCache
+from assistant.search.embedding import Embedder, load_embedder
+from assistant.search.index import (
+    MANIFEST,
+    SearchIndex,
+    build_index,
+    check_manifest,
+    load_index,
+    read_manifest,
+    save_index,
+)
+from assistant.search.retrieval import Retriever
 
 log = logging.getLogger(__name__)
 

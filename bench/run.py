@@ -55,7 +55,7 @@ WARMUP = 16
 
 def family(backend: str) -> str:
     """Which index a backend's vectors need (torch and onnx share one)."""
-    from assistant.embedding import vector_family
+    from assistant.search.embedding import vector_family
 
     return vector_family(backend)
 
@@ -91,8 +91,8 @@ def server_env(settings: Any) -> dict[str, str]:
 
 def build_indexes(work: Path, backends: list[str], repeats: int) -> dict[str, Any]:
     """Export the ONNX models, build each index family `repeats` times (median seconds)."""
-    from assistant.embedding import load_embedder
-    from assistant.index import build_index, save_index
+    from assistant.search.embedding import load_embedder
+    from assistant.search.index import build_index, save_index
     from assistant.service import load_policy
 
     out: dict[str, Any] = {}
@@ -347,7 +347,7 @@ def main() -> None:
     backends = args.backends.split(",")
 
     from assistant.config import Settings
-    from assistant.evaluation import load_items
+    from assistant.evaluation.harness import load_items
     from assistant.service import load_policy
 
     items = load_items(ROOT / "eval" / "questions.jsonl", load_policy(Settings()))

@@ -99,7 +99,7 @@ def measure_dense(
     are searched one at a time through `SearchIndex.search_dense`, as the service does."""
     import faiss
 
-    from assistant.index import SearchIndex, build_dense_index
+    from assistant.search.index import SearchIndex, build_dense_index
 
     out: dict[str, dict[str, Any]] = {}
     exact: np.ndarray | None = None
@@ -153,7 +153,7 @@ def _recall(exact: np.ndarray, found: np.ndarray) -> float:
 
 
 def _manifest(kind: str) -> Any:
-    from assistant.index import Manifest
+    from assistant.search.index import Manifest
 
     return Manifest("bench", 0, "", 0, "", 0.0, "", dense_index=kind)
 
@@ -162,15 +162,15 @@ def measure_assistant(
     corpus: Any, clauses: list[Any], vectors: np.ndarray, embedder: Any, repeats: int
 ) -> dict[str, Any]:
     """BM25 build/search and `Assistant.answer` over the enlarged corpus (dense: auto)."""
+    from assistant.answer.query import load_synonyms
     from assistant.config import Settings
-    from assistant.corpus import Corpus
-    from assistant.index import (
+    from assistant.policy.corpus import Corpus
+    from assistant.search.index import (
         Manifest,
         SearchIndex,
         build_dense_index,
         build_lexical_index,
     )
-    from assistant.query import load_synonyms
     from assistant.service import Assistant
 
     texts = [c.indexed_text for c in clauses]
@@ -228,7 +228,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from assistant.config import Settings
-    from assistant.embedding import OnnxEmbedder
+    from assistant.search.embedding import OnnxEmbedder
     from assistant.service import load_policy
 
     settings = Settings()

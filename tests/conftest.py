@@ -12,9 +12,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from assistant.config import Settings  # noqa: E402
-from assistant.corpus import Corpus  # noqa: E402
-from assistant.embedding import SentenceTransformerEmbedder  # noqa: E402
-from assistant.index import SearchIndex, build_index, save_index  # noqa: E402
+from assistant.policy.corpus import Corpus  # noqa: E402
+from assistant.search.embedding import SentenceTransformerEmbedder  # noqa: E402
+from assistant.search.index import SearchIndex, build_index, save_index  # noqa: E402
 from assistant.service import Assistant, load_policy  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.grounding import GroundingChecker
+from assistant.evaluation.grounding import GroundingChecker
 from assistant.models import Verdict
 from assistant.service import Assistant
 

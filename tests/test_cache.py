@@ -6,12 +6,12 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.cache import VersionedLRUCache
+from assistant.answer.query import load_synonyms
 from assistant.config import Settings
-from assistant.corpus import Corpus
-from assistant.embedding import SentenceTransformerEmbedder
-from assistant.index import SearchIndex
-from assistant.query import load_synonyms
+from assistant.policy.corpus import Corpus
+from assistant.search.cache import VersionedLRUCache
+from assistant.search.embedding import SentenceTransformerEmbedder
+from assistant.search.index import SearchIndex
 from assistant.service import Assistant
 
 

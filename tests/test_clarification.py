@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from assistant.clarification import Clarifier, clause_topic, suggest_questions
-from assistant.corpus import Corpus
+from assistant.dialogue.clarification import Clarifier, clause_topic, suggest_questions
 from assistant.models import Clause, Decision, Frame, Hit, Verdict
+from assistant.policy.corpus import Corpus
 
 
 def clause(corpus: Corpus, fragment: str) -> Clause:

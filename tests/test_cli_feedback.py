@@ -10,7 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from assistant.sqlite_store import SQLiteConversationStore
+from assistant.storage.sqlite_store import SQLiteConversationStore
 from tests.test_conversation_store import make_answer
 
 runner = CliRunner()

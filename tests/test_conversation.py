@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.conversation import Conversations, feedback_rows
+from assistant.dialogue.conversation import Conversations
 from assistant.errors import (
     ConversationNotFoundError,
     InvalidFeedbackError,
@@ -16,7 +16,8 @@ from assistant.errors import (
     TurnNotFoundError,
 )
 from assistant.service import Assistant
-from assistant.sqlite_store import SQLiteConversationStore
+from assistant.storage.records import feedback_rows
+from assistant.storage.sqlite_store import SQLiteConversationStore
 
 # One step of a chain: the message, the question it must resolve to, the verdict expected
 # (None where the engine, tuned separately, still wavers) and a verbatim fragment of a clause

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from assistant.conversation import ConversationStore, answer_from_dict, answer_to_dict
 from assistant.errors import (
     ConversationNotFoundError,
     StoreUnavailableError,
     TurnNotFoundError,
 )
 from assistant.models import Answer, Citation, Stance, Verdict
-from assistant.redis_store import RedisConversationStore
-from assistant.sqlite_store import SQLiteConversationStore
+from assistant.storage.records import ConversationStore, answer_from_dict, answer_to_dict
+from assistant.storage.redis_store import RedisConversationStore
+from assistant.storage.sqlite_store import SQLiteConversationStore
 from tests.servers import free_port
 
 StoreFactory = Callable[..., ConversationStore]

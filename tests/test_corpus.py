@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import Corpus, load_corpus, parse_document, split_sentences
 from assistant.errors import CorpusError
+from assistant.policy.corpus import Corpus, load_corpus, parse_document, split_sentences
 
 from .conftest import CORPUS_DIR, ROOT
 

@@ -65,7 +65,7 @@ def test_settings_named_by_the_deployment_files_exist() -> None:
 
 
 def test_the_deployment_probes_readiness_and_liveness_on_the_real_routes() -> None:
-    from assistant.api import create_app
+    from assistant.web.api import create_app
 
     container = k8s("Deployment", "policy-assistant")["spec"]["template"]["spec"]["containers"][0]
     assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"

@@ -9,9 +9,9 @@ import pytest
 import typer
 from pydantic import AliasChoices
 
-from assistant.api import create_app
 from assistant.cli import app as cli_app
 from assistant.config import Settings
+from assistant.web.api import create_app
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.corpus import Corpus
-from assistant.embedding import (
+from assistant.policy.corpus import Corpus
+from assistant.search.embedding import (
     EmbeddingModelError,
     OnnxEmbedder,
     SentenceTransformerEmbedder,

@@ -6,8 +6,8 @@ import tomllib
 
 import pytest
 
-from assistant.eval_runner import evaluate_assistant
-from assistant.evaluation import load_items
+from assistant.evaluation.harness import load_items
+from assistant.evaluation.runner import evaluate_assistant
 from assistant.service import Assistant
 
 from .conftest import ROOT

@@ -6,8 +6,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from assistant.corpus import Corpus
-from assistant.evaluation import CATEGORIES, load_items, validate_items
+from assistant.evaluation.harness import CATEGORIES, load_items, validate_items
+from assistant.policy.corpus import Corpus
 
 from .conftest import ROOT
 
@@ -58,7 +58,7 @@ def test_every_list_item_and_exception_is_a_gold_clause(corpus: Corpus) -> None:
 
 def test_gold_quotes_resolve_after_ids_shift(corpus: Corpus, tmp_path: Path) -> None:
     # A sentence added at the top of a section shifts ordinals; quotes still find their clauses.
-    from assistant.corpus import load_corpus
+    from assistant.policy.corpus import load_corpus
 
     text = (corpus.documents[0].text).replace(
         "## AKS support coverage\n\n", "## AKS support coverage\n\nA new opening sentence.\n\n"

@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.eval_report import write_report
-from assistant.eval_runner import evaluate_assistant
-from assistant.evaluation import (
+from assistant.evaluation.harness import (
     ItemResult,
     build_report,
     compare_reports,
@@ -17,6 +15,8 @@ from assistant.evaluation import (
     load_items,
     summarise,
 )
+from assistant.evaluation.report import write_report
+from assistant.evaluation.runner import evaluate_assistant
 from assistant.service import Assistant
 
 from .conftest import ROOT

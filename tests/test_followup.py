@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.followup import clean_subject, extract_subject, resolve_followup, strip_markers
+from assistant.dialogue.followup import (
+    clean_subject,
+    extract_subject,
+    resolve_followup,
+    strip_markers,
+)
 
 
 @pytest.mark.parametrize(

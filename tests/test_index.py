@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from assistant.config import DenseIndexKind, Settings
-from assistant.corpus import Corpus
-from assistant.embedding import SentenceTransformerEmbedder
 from assistant.errors import IndexMismatchError, IndexNotFoundError
-from assistant.index import (
+from assistant.policy.corpus import Corpus
+from assistant.search.embedding import SentenceTransformerEmbedder
+from assistant.search.index import (
     AUTO_APPROXIMATE_FROM,
     Manifest,
     SearchIndex,

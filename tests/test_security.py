@@ -7,7 +7,7 @@ import hashlib
 
 from starlette.datastructures import Headers
 
-from assistant.security import (
+from assistant.web.security import (
     KeyRing,
     client_identity,
     is_allowed_browser,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import StoreUnavailableError
-from assistant.seen_events import (
+from assistant.storage.seen_events import (
     LayeredSeenEvents,
     MemorySeenEvents,
     RedisSeenEvents,

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.corpus import Corpus
-from assistant.smalltalk import (
+from assistant.dialogue.smalltalk import (
     EXAMPLE_QUESTIONS,
     INTENTS,
     SmallTalk,
@@ -13,6 +12,7 @@ from assistant.smalltalk import (
     policy_vocabulary,
     strip_pleasantries,
 )
+from assistant.policy.corpus import Corpus
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import Corpus
 from assistant.errors import CorpusError
 from assistant.models import Stance
-from assistant.stance import assign_stances, load_overrides
+from assistant.policy.corpus import Corpus
+from assistant.policy.stance import assign_stances, load_overrides
 
 
 def stance_of(corpus: Corpus, fragment: str) -> Stance:

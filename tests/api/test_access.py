@@ -12,10 +12,10 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.api import create_app
 from assistant.config import Settings
-from assistant.observability import JsonFormatter, RequestIdFilter
 from assistant.service import Assistant
+from assistant.web.api import create_app
+from assistant.web.observability import JsonFormatter, RequestIdFilter
 
 API_KEY = "test-api-key-5f1c9e"
 OTHER_KEY = "test-other-key-88aa01"

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.api import create_app
 from assistant.config import Settings
 from assistant.service import Assistant
+from assistant.web.api import create_app
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 
 from assistant.config import Settings
-from assistant.sqlite_store import SQLiteConversationStore
+from assistant.storage.sqlite_store import SQLiteConversationStore
 from tests.conftest import ROOT
 from tests.servers import running_api
 

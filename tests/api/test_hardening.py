@@ -16,9 +16,9 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import positive_data_acceptance
 
-from assistant.api import create_app
 from assistant.config import Settings
 from assistant.service import Assistant
+from assistant.web.api import create_app
 
 # Bounded by examples, not time (a busy CI machine must not turn slowness into failures): the
 # whole fuzz run takes well under two minutes on two cores.

@@ -16,8 +16,8 @@ from pathlib import Path
 import httpx
 
 from assistant.config import Settings
-from assistant.index import SearchIndex, save_index
-from assistant.sqlite_store import SQLiteConversationStore
+from assistant.search.index import SearchIndex, save_index
+from assistant.storage.sqlite_store import SQLiteConversationStore
 from tests.conftest import CORPUS_DIR, ROOT
 from tests.servers import LOOPBACK, running_api
 

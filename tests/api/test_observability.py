@@ -11,15 +11,15 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.api import create_app
 from assistant.config import Settings
-from assistant.observability import (
+from assistant.service import Assistant
+from assistant.web.api import create_app
+from assistant.web.observability import (
     JsonFormatter,
     RequestIdFilter,
     configure_logging,
     index_version,
 )
-from assistant.service import Assistant
 
 SECRET_QUESTION = "Is the zebra-unicorn-7731 operator supported?"
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.api import create_app
 from assistant.config import Settings
-from assistant.index import MANIFEST, SearchIndex, save_index
-from assistant.observability import index_version
+from assistant.search.index import MANIFEST, SearchIndex, save_index
 from assistant.service import Assistant
+from assistant.web.api import create_app
+from assistant.web.observability import index_version
 
 ADMIN_KEY = "reload-admin-key-77e1"
 ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}

@@ -8,11 +8,11 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from assistant.api import create_app
+from assistant.answer.render import LABELS
 from assistant.config import Settings
 from assistant.models import Verdict
-from assistant.render import LABELS
-from assistant.widget_routes import WIDGET_DIR
+from assistant.web.api import create_app
+from assistant.web.widget_routes import WIDGET_DIR
 
 ALLOWED = "https://support.example.com"
 

@@ -19,7 +19,7 @@ except ImportError:  # pragma: no cover - the conftest reports the missing packa
     pytest.skip("the playwright package is not installed", allow_module_level=True)
 
 from assistant.config import Settings
-from assistant.conversation import open_store
+from assistant.storage.stores import open_store
 from tests.servers import ApiServer
 
 from .conftest import ROOT, HostSite

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.sqlite_store import SQLiteConversationStore
+from assistant.storage.sqlite_store import SQLiteConversationStore
 from tests.conftest import ROOT
 from tests.servers import ApiServer, running_api
 from tests.slack.fake_slack import SIGNING_SECRET, FakeSlack, SlackClient, running_fake_slack

@@ -6,7 +6,7 @@ from __future__ import annotations
 import yaml
 
 from assistant.config import Settings
-from assistant.slack import COMMAND, ROUTES
+from assistant.slack.bot import COMMAND, ROUTES
 from tests.conftest import ROOT
 
 MANIFEST = ROOT / "slack" / "manifest.yml"

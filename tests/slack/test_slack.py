@@ -7,11 +7,10 @@ import logging
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.api import create_app
 from assistant.config import Settings
 from assistant.errors import InvalidQuestionError, StoreUnavailableError
 from assistant.service import Assistant
-from assistant.slack import (
+from assistant.slack.bot import (
     NotReadyError,
     Place,
     apology,
@@ -19,6 +18,7 @@ from assistant.slack import (
     question_from_slack,
     slack_configured,
 )
+from assistant.web.api import create_app
 
 
 @pytest.mark.parametrize(
@@ -71,7 +71,7 @@ def test_without_token_and_secret_the_slack_routes_are_off_and_logged(
     settings: Settings, assistant: Assistant, caplog: pytest.LogCaptureFixture
 ) -> None:
     plain = settings.model_copy(update={"slack_bot_token": None, "slack_signing_secret": None})
-    with caplog.at_level(logging.INFO, logger="assistant.slack"):
+    with caplog.at_level(logging.INFO, logger="assistant.slack.bot"):
         app = create_app(plain, assistant)
     assert (
         "Slack bot off (its /slack/* routes too): SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from assistant.answer.render import LABELS
 from assistant.models import Answer, Citation, Stance, Verdict
-from assistant.render import LABELS
 from assistant.service import Assistant
-from assistant.slack_blocks import (
+from assistant.slack.blocks import (
     CLAUSE_CHARS,
     EMOJI,
     MAX_BLOCKS,

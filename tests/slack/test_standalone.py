@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 
 from assistant.config import Settings
-from assistant.index import SearchIndex
+from assistant.search.index import SearchIndex
 from tests.conftest import CORPUS_DIR, ROOT
 from tests.servers import LOOPBACK, free_port
 from tests.slack.fake_slack import BOT_USER, SIGNING_SECRET, FakeSlack, SlackClient

@@ -1,0 +1,1 @@
+"""Answers: question cleaning, verdicts, composition and rendering."""

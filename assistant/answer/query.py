@@ -1,0 +1,218 @@
+"""Question normalisation, synonym expansion and question framing."""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from assistant.errors import CorpusError, InvalidQuestionError
+from assistant.models import Frame
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+
+_RESPONSIBILITY_CUES = re.compile(
+    r"(^|\b)(who|whose|whom)\b|responsib|\bmy job\b|\bon (?:me|us)\b|\bon the hook\b|"
+    r"\bup to (?:me|us|microsoft)\b|\bdo (?:i|we) (?:have|need) to\b|"
+    r"\bam i (?:supposed|expected|required)\b|\b(?:must|should) (?:i|we)\b|"
+    r"\b(?:my|our) (?:side|end|responsibility)\b|\btake care of\b|\bin charge of\b|"
+    r"\b(?:is|it's|isn't) (?:that|this|it) (?:my|our) (?:problem|fault|call)\b|"
+    r"\bor (?:does |do |will |is it )?(?:microsoft|ms|msft|azure|aks)\b|\bor do (?:i|we)\b|"
+    r"\b(?:microsoft|ms|msft|azure|aks|the aks team) (?:does|will|do)?(?:n't| not)? ?"
+    r"(?:patch(?:es)?|reboots?|restarts?|upgrades?|backs? up|manages?|handles?|restores?|"
+    r"fix(?:es)?|monitors?)\b|"
+    r"\b(?:does|will|do) (?:microsoft|ms|msft|azure|aks|the aks team) (?:not |n't )?"
+    r"(?:handle|take care|manage|patch|reboot|restart|upgrade|back ?up|fix|restore|monitor|"
+    r"apply|notify)"
+)
+# Questions asking for a fact, even when they mention support ("what hours does support cover").
+_FACT_CUES = re.compile(
+    r"\bcan (?:i|we|microsoft|ms|msft|microsoft support|support) (?:access|get at|get to|see|view|"
+    r"download|read|look at|sign in|log in|ssh)\b|"
+    r"^\s*(?:how (?:often|long|many|much|frequently|soon|fast)|how (?:do|can|should) (?:i|we)\b|"
+    r"what (?:hours|time|happens|is the risk|are the risks|'s the risk|s the risk|is in|'s in|"
+    r"s in|does .* explain|does .* include)|"
+    r"when\b|where\b|why\b|which\b)"
+)
+_SCOPE_CUES = re.compile(
+    r"\b(support(?:ed|s)?|unsupport\w*|covered|cover|help(?:s|ing)?|assist\w*|allowed|"
+    r"ok(?:ay)?|permitted|fine|can i|can we|am i allowed|level of support|in scope|"
+    r"out of scope|ticket|open a case|support case|troubleshoot\w*|debug\w*|escalat\w*|"
+    r"investigat\w*)\b"
+)
+_WH_WORD = re.compile(r"\b(?:what|whats|how|when|where|why|which|who)\b")
+
+
+@dataclass(frozen=True)
+class Synonym:
+    """Question terms and the policy words appended to the search text when one appears."""
+
+    terms: tuple[str, ...]
+    expand: str
+
+    def matches(self, lowered_question: str) -> bool:
+        """True when any term appears as whole words in the lower-cased question."""
+        return any(_mentions(lowered_question, term) for term in self.terms)
+
+
+# Sentences that instruct the assistant instead of asking about the policy.
+_INJECTION = re.compile(
+    r"ignore (?:all |any |the )?(?:previous|prior|above|earlier)|\bsystem\s*:|\byou are now\b|"
+    r"developer mode|\bnew (?:task|instructions?)\b|end of (?:context|prompt)|\bpretend\b|"
+    r"\bact as\b|\bforget (?:the|all|everything|your)|(?:system|hidden) prompt|"
+    r"\breply \w+ to everything|\bpolicy (?:has been |was |is )?updated\b|\bjailbreak",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"[^.!?;\n]+[.!?;]*")
+
+
+def strip_injections(question: str) -> str:
+    """The question without sentences that try to instruct the assistant (kept whole when
+    every sentence does)."""
+    sentences = [s.strip() for s in _SENTENCE.findall(question) if s.strip()]
+    kept = [s for s in sentences if not _INJECTION.search(s)]
+    kept = [s for s in kept if re.search(r"[A-Za-z]{2}", s)]
+    return " ".join(kept) if kept else question
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A subject the policy does not cover, and the words that name it."""
+
+    name: str
+    terms: tuple[str, ...]
+
+    def named_in(self, lowered_text: str) -> str | None:
+        """The first of the topic's terms that appears as whole words, if any."""
+        return next((t for t in self.terms if _mentions(lowered_text, t)), None)
+
+
+@functools.cache
+def _whole_words(term: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])")
+
+
+def _mentions(lowered_text: str, term: str) -> bool:
+    return _whole_words(term).search(lowered_text) is not None
+
+
+def load_topics(path: Path | None) -> tuple[Topic, ...]:
+    """The reviewed out-of-scope topics in `path` (none when no file is configured)."""
+    if path is None or not path.exists():
+        return ()
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    try:
+        return tuple(
+            Topic(str(t["name"]), tuple(x.lower() for x in t["terms"]))
+            for t in data.get("topic", [])
+        )
+    except (KeyError, TypeError) as exc:
+        raise CorpusError(f"{path}: each [[topic]] needs `name` and `terms` ({exc})") from exc
+
+
+def load_synonyms(path: Path | None) -> tuple[Synonym, ...]:
+    """The reviewed synonym entries in `path` (none when no file is configured)."""
+    if path is None or not path.exists():
+        return ()
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    try:
+        return tuple(
+            Synonym(tuple(t.lower() for t in entry["terms"]), str(entry["expand"]))
+            for entry in data.get("synonym", [])
+        )
+    except (KeyError, TypeError) as exc:
+        raise CorpusError(f"{path}: each [[synonym]] needs `terms` and `expand` ({exc})") from exc
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]")
+
+
+class Speller:
+    """Corrects misspelt words to the nearest word the policy (or a synonym entry) uses.
+
+    A word is left alone when the policy uses it or when it is in `dictionary` (the embedding
+    model's whole-word vocabulary), so ordinary English is never "corrected" into policy words.
+    """
+
+    def __init__(self, texts: Iterable[str], dictionary: set[str], min_length: int = 4) -> None:
+        self.vocabulary = words_of(texts)
+        self.dictionary = dictionary
+        self.min_length = min_length
+        self._choices = sorted(self.vocabulary)
+
+    def correct_word(self, word: str) -> str:
+        """The word itself when known or too short, else the closest policy word within one edit
+        (two for words of eight letters or more), else the word itself."""
+        lowered = word.lower()
+        if (
+            len(lowered) < self.min_length
+            or lowered in self.vocabulary
+            or lowered in self.dictionary
+        ):
+            return word
+        cutoff = 2 if len(lowered) >= 8 else 1
+        match = process.extractOne(lowered, self._choices, scorer=OSA.distance, score_cutoff=cutoff)
+        return match[0] if match else word
+
+    def correct(self, text: str) -> str:
+        """The text with each misspelt word replaced."""
+        return _WORD.sub(lambda m: self.correct_word(m.group(0)), text)
+
+
+def normalise_question(text: str, max_chars: int) -> str:
+    """NFKC-normalised text without control characters and with single spaces."""
+    cleaned = _CONTROL.sub(" ", unicodedata.normalize("NFKC", text))
+    cleaned = " ".join(cleaned.split())
+    if not cleaned:
+        raise InvalidQuestionError("question is empty")
+    if len(cleaned) > max_chars:
+        raise InvalidQuestionError(
+            f"question is {len(cleaned)} characters long; the limit is {max_chars}"
+        )
+    return cleaned
+
+
+def words_of(texts: Iterable[str]) -> set[str]:
+    """The lower-cased words of some texts."""
+    return {w.lower() for text in texts for w in _WORD.findall(text)}
+
+
+def bridge_terms(question: str, synonyms: tuple[Synonym, ...], vocabulary: set[str]) -> str:
+    """The expansions of synonym entries that the question reaches only through words the
+    policy never uses ("linkerd" → the policy's words for third-party open-source projects)."""
+    lowered = question.lower()
+    bridged = [
+        s.expand
+        for s in synonyms
+        if any(_mentions(lowered, t) and not set(t.split()) <= vocabulary for t in s.terms)
+        and not any(_mentions(lowered, t) and set(t.split()) <= vocabulary for t in s.terms)
+    ]
+    return " ".join(bridged)
+
+
+def expand_query(question: str, synonyms: tuple[Synonym, ...]) -> str:
+    """The question plus the expansion of every synonym entry it mentions."""
+    lowered = question.lower()
+    extra = [s.expand for s in synonyms if s.matches(lowered)]
+    return " ".join([question, *extra])
+
+
+def frame_question(question: str) -> Frame:
+    """Whether a question asks about scope, responsibility or a fact."""
+    lowered = question.lower().replace("\u2019", "'")
+    if _RESPONSIBILITY_CUES.search(lowered):
+        return Frame.RESPONSIBILITY
+    if _FACT_CUES.search(lowered):
+        return Frame.FACT
+    if _SCOPE_CUES.search(lowered):
+        return Frame.SCOPE
+    if len(lowered.split()) <= 3 and not _WH_WORD.search(lowered):
+        return Frame.SCOPE  # a bare name ("linkerd?") asks whether it is supported
+    return Frame.FACT

@@ -1,0 +1,96 @@
+"""Render a composition as plain text, Markdown and an HTML fragment with Jinja2 templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from assistant.answer.compose import Composition
+from assistant.models import Verdict
+
+HEADLINES: dict[Verdict, str] = {
+    Verdict.SUPPORTED: "Supported.",
+    Verdict.NOT_SUPPORTED: "Not supported.",
+    Verdict.BEST_EFFORT: "Best-effort support only.",
+    Verdict.CONDITIONAL: "Supported only under conditions.",
+    Verdict.CUSTOMER_RESPONSIBILITY: "This is the customer's responsibility.",
+    Verdict.MICROSOFT_RESPONSIBILITY: "This is Microsoft's responsibility.",
+    Verdict.SHARED_RESPONSIBILITY: "This is a shared responsibility.",
+    Verdict.INFORMATIONAL: "The policy says:",
+    Verdict.UNKNOWN: "The policy doesn't say.",
+}
+
+LABELS: dict[Verdict, str] = {
+    Verdict.SUPPORTED: "Supported",
+    Verdict.NOT_SUPPORTED: "Not supported",
+    Verdict.BEST_EFFORT: "Best effort",
+    Verdict.CONDITIONAL: "Conditional",
+    Verdict.CUSTOMER_RESPONSIBILITY: "Customer's responsibility",
+    Verdict.MICROSOFT_RESPONSIBILITY: "Microsoft's responsibility",
+    Verdict.SHARED_RESPONSIBILITY: "Shared responsibility",
+    Verdict.INFORMATIONAL: "Policy information",
+    Verdict.UNKNOWN: "Policy doesn't say",
+}
+
+PHRASES = {
+    "says": "The policy says:",
+    "closest": "Here is what is closest:",
+    "see_also": "See also",
+}
+
+_FAMILIES: dict[Verdict, str] = {
+    Verdict.SUPPORTED: "scope",
+    Verdict.NOT_SUPPORTED: "scope",
+    Verdict.BEST_EFFORT: "scope",
+    Verdict.CONDITIONAL: "scope",
+    Verdict.CUSTOMER_RESPONSIBILITY: "responsibility",
+    Verdict.MICROSOFT_RESPONSIBILITY: "responsibility",
+    Verdict.SHARED_RESPONSIBILITY: "responsibility",
+    Verdict.INFORMATIONAL: "informational",
+    Verdict.UNKNOWN: "unknown",
+}
+
+
+def fixed_phrases() -> set[str]:
+    """Every phrase a template may add around policy text (used by grounding checks)."""
+    return set(HEADLINES.values()) | set(PHRASES.values())
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """An answer in the three formats clients use."""
+
+    text: str
+    markdown: str
+    html: str
+
+
+class Renderer:
+    """Renders compositions with the verdict family's template."""
+
+    def __init__(self) -> None:
+        self._env = Environment(
+            loader=PackageLoader("assistant.answer", "templates"),
+            autoescape=select_autoescape(default=False, default_for_string=False),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
+    def render(self, composition: Composition) -> Rendered:
+        """Plain text with [n] markers, Markdown, and an escaped HTML fragment."""
+        template = self._env.get_template(f"{_FAMILIES[composition.verdict]}.j2")
+        context = {
+            "c": composition,
+            "headline": HEADLINES[composition.verdict],
+            "label": LABELS[composition.verdict],
+            "phrases": PHRASES,
+        }
+        module: Any = template.make_module(context)  # macros are attributes of the module
+        return Rendered(
+            text=" ".join(str(module.text()).split()),
+            markdown=str(module.markdown()).strip(),
+            html=str(module.html()).strip(),
+        )

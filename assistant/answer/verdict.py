@@ -1,0 +1,287 @@
+"""Decide a verdict and its confidence from the retrieved clauses and the question frame."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import Stemmer
+
+from assistant.answer.query import Topic
+from assistant.errors import CorpusError
+from assistant.models import Decision, Frame, Hit, Signals, Stance, Verdict
+from assistant.policy.corpus import Corpus
+from assistant.search.index import tokenize
+
+# Words that say nothing about *what* is asked: every clause of a support policy shares them.
+_GENERIC = {
+    "aks",
+    "azur",
+    "microsoft",
+    "ms",
+    "msft",
+    "kubernet",
+    "k8s",
+    "cluster",
+    "support",
+    "help",
+    "issu",
+    "question",
+    "polici",
+    "use",
+    "can",
+    "get",
+    "ok",
+    "okay",
+    "allow",
+    "cover",
+    "work",
+    "thing",
+    "stuff",
+    "pleas",
+    "need",
+    "want",
+    "know",
+    "tell",
+    "doe",
+    "will",
+    "would",
+    "should",
+    "could",
+    "may",
+    "might",
+    "handl",
+    "take",
+    "care",
+    "respons",
+    "job",
+    "happen",
+    "abl",
+    "us",
+    "mine",
+    "our",
+    "we",
+    "im",
+    "i",
+    "me",
+    "my",
+    "do",
+    "did",
+    "what",
+    "who",
+    "how",
+    "whi",
+    "when",
+    "where",
+    "which",
+    "whose",
+    "true",
+    "realli",
+    "actual",
+    "just",
+    "also",
+    "still",
+    "ani",
+}
+_RERANK_DEPTH = 8
+_FRAME_DEPTH = 3
+_RARE_DF = 2
+_FRAME_STANCES: dict[Frame, frozenset[Stance]] = {
+    Frame.SCOPE: frozenset(Stance) - {Stance.INFORMATIONAL},
+    Frame.RESPONSIBILITY: frozenset(
+        {
+            Stance.CUSTOMER_RESPONSIBILITY,
+            Stance.MICROSOFT_RESPONSIBILITY,
+            Stance.SHARED_RESPONSIBILITY,
+            Stance.SUPPORTED,
+        }
+    ),
+    Frame.FACT: frozenset(Stance),
+}
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Logistic map from evidence features to P(verdict is right); fitted on the dev split."""
+
+    bias: float = -1.2
+    dense: float = 2.3
+    coverage: float = 1.7
+    unknown: float = -2.1
+    off_topic: float = -3.0
+    threshold: float = 0.35
+
+    def confidence(self, e: Signals) -> float:
+        """Confidence in [0, 1]."""
+        z = (
+            self.bias
+            + self.dense * e.dense
+            + self.coverage * e.coverage
+            + self.unknown * e.unknown
+            + self.off_topic * e.off_topic
+        )
+        return 1.0 / (1.0 + math.exp(-z))
+
+    @classmethod
+    def load(cls, path: Path | None) -> Calibration:
+        """The calibration in a JSON file, or the defaults when there is none."""
+        if path is None or not path.exists():
+            return cls()
+        data = json.loads(path.read_text(encoding="utf-8"))
+        keys = ("bias", "dense", "coverage", "unknown", "off_topic", "threshold")
+        missing = [k for k in keys if k not in data]
+        if missing:
+            raise CorpusError(
+                f"calibration file {str(path)!r} lacks {', '.join(missing)}; "
+                "run `assistant eval --calibrate` to refit it"
+            )
+        return cls(**{k: float(data[k]) for k in keys})
+
+
+class VerdictDecider:
+    """Picks the decisive clause among the hits and turns its stance into a verdict."""
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        calibration: Calibration,
+        threshold: float | None = None,
+        topics: tuple[Topic, ...] = (),
+        known_terms: tuple[str, ...] = (),
+    ) -> None:
+        self.corpus = corpus
+        self.topics = topics
+        self.calibration = calibration
+        self.threshold = calibration.threshold if threshold is None else threshold
+        self._stemmer = Stemmer.Stemmer("english")
+        self._generic = set(self._stem(" ".join(_GENERIC))) | set(_GENERIC)
+        self._tokens = {c.clause_id: set(self._stem(c.text)) for c in corpus.clauses}
+        self._known = set(self._stem(" ".join(known_terms)))  # words the synonym file maps
+        self._indexed = {c.clause_id: set(self._stem(c.indexed_text)) for c in corpus.clauses}
+        df = Counter(t for tokens in self._tokens.values() for t in tokens)
+        # terms the policy uses in only a few clauses, and where (reading order), for _rescue
+        self._rare_positions: dict[str, list[int]] = {}
+        for position, clause in enumerate(corpus.clauses):
+            for term in self._tokens[clause.clause_id]:
+                if df[term] <= _RARE_DF:
+                    self._rare_positions.setdefault(term, []).append(position)
+        n = max(len(corpus.clauses), 1)
+        self._idf = {t: math.log(1 + n / f) for t, f in df.items()}
+        self._max_idf = max(self._idf.values(), default=1.0)
+
+    def _stem(self, text: str) -> list[str]:
+        return tokenize([text], self._stemmer)[0]
+
+    def salient_terms(self, question: str) -> set[str]:
+        """Stemmed question words that name what is asked about."""
+        return {t for t in self._stem(question) if t not in self._generic and len(t) > 1}
+
+    def _rescue(self, terms: set[str], hits: Sequence[Hit]) -> list[Hit]:
+        """Clauses naming a term the policy uses only a few times, when retrieval missed them:
+        a question about "Kured" must see the one clause that names Kured."""
+        seen = {h.clause.clause_id for h in hits[:_RERANK_DEPTH]}
+        floor = min((h.score for h in hits[:_RERANK_DEPTH]), default=0.0)
+        positions = {p for t in terms for p in self._rare_positions.get(t, ())}
+        clauses = [self.corpus.clauses[p] for p in sorted(positions)]
+        return [Hit(clause=c, score=floor) for c in clauses if c.clause_id not in seen]
+
+    def _weight(self, terms: set[str], clause_id: str) -> float:
+        return sum(self._idf.get(t, 0.0) for t in terms & self._tokens[clause_id])
+
+    def rank_evidence(
+        self, question: str, frame: Frame, hits: Sequence[Hit], bridges: str = ""
+    ) -> list[Hit]:
+        """Hits reordered so that clauses naming the question's rarer terms come first, a clause
+        that speaks to the question's frame beats one that doesn't, and a noted exception comes
+        before the list item it qualifies when it names the same thing. `bridges` are policy
+        words standing in for question words the policy never uses; they count half, so
+        "linkerd" weighs a little like "Istio" and "Envoy"."""
+        terms = self.salient_terms(question)
+        ranked = self._by_term_strength(terms, self.salient_terms(bridges) - terms, hits)
+        if not ranked:
+            return ranked
+        ranked = self._fit_frame(frame, ranked)
+        return self._prefer_exception(terms, ranked)
+
+    def _by_term_strength(
+        self, terms: set[str], bridged: set[str], hits: Sequence[Hit]
+    ) -> list[Hit]:
+        head = list(hits[:_RERANK_DEPTH]) + self._rescue(terms, hits)
+        best = max((h.score for h in head), default=0.0)
+
+        def strength(hit: Hit) -> float:
+            cid = hit.clause.clause_id
+            weight = self._weight(terms, cid) + 0.5 * self._weight(bridged, cid)
+            return hit.score / best + 0.15 * weight
+
+        return sorted(head, key=strength, reverse=True) + list(hits[_RERANK_DEPTH:])
+
+    def _fit_frame(self, frame: Frame, ranked: list[Hit]) -> list[Hit]:
+        preferred = _FRAME_STANCES[frame]
+        fit = next((h for h in ranked[:_FRAME_DEPTH] if h.clause.stance in preferred), None)
+        return ranked if fit is None else [fit] + [h for h in ranked if h is not fit]
+
+    def _prefer_exception(self, terms: set[str], ranked: list[Hit]) -> list[Hit]:
+        top = ranked[0]
+        top_weight = self._weight(terms, top.clause.clause_id)
+        for child in self.corpus.children(top.clause.clause_id):
+            weight = self._weight(terms, child.clause_id)
+            if child.stance != top.clause.stance and weight > 0 and weight >= top_weight:
+                existing = next((h for h in ranked if h.clause.clause_id == child.clause_id), None)
+                promoted = existing or replace(
+                    top, clause=child, dense_rank=None, lexical_rank=None
+                )
+                return [promoted] + [h for h in ranked if h is not existing]
+        return ranked
+
+    def signals(self, question: str, ranked: Sequence[Hit]) -> Signals:
+        """Confidence features for the decisive (first) hit."""
+        terms = self.salient_terms(question)
+        # a word the policy never uses weighs like its rarest word: it is what is asked about
+        total = sum(self._idf.get(t, self._max_idf) for t in terms)
+        found = sum(
+            self._idf.get(t, 0.0) for t in terms & self._indexed[ranked[0].clause.clause_id]
+        )
+        unknown = sum(1 for t in terms if t not in self._idf and t not in self._known)
+        return Signals(
+            dense=max((h.dense_score or 0.0) for h in ranked[:3]),
+            coverage=found / total if total else 0.0,
+            unknown=unknown / len(terms) if terms else 0.0,
+            off_topic=1.0 if self.uncovered_topic(question, ranked) else 0.0,
+        )
+
+    def uncovered_topic(self, question: str, ranked: Sequence[Hit]) -> Topic | None:
+        """A subject the question names that the policy doesn't cover and no top clause names."""
+        lowered = question.lower()
+        evidence = " ".join(h.clause.text for h in ranked[:_FRAME_DEPTH]).lower()
+        for topic in self.topics:
+            term = topic.named_in(lowered)
+            if term is not None and term not in evidence:
+                return topic
+        return None
+
+    def decide(
+        self, question: str, frame: Frame, hits: Sequence[Hit], bridges: str = ""
+    ) -> Decision:
+        """The verdict for a question, `unknown` when the evidence is too weak."""
+        if not hits:
+            return Decision(Verdict.UNKNOWN, 0.0, frame, ())
+        ranked = self.rank_evidence(question, frame, hits, bridges)
+        signals = self.signals(question, ranked)
+        confidence = self.calibration.confidence(signals)
+        raw = verdict_for(frame, ranked[0].clause.stance)
+        verdict = raw if confidence >= self.threshold else Verdict.UNKNOWN
+        return Decision(verdict, round(confidence, 4), frame, tuple(ranked), raw, signals)
+
+
+def verdict_for(frame: Frame, stance: Stance) -> Verdict:
+    """How a clause stance answers a question of a given frame."""
+    if frame is Frame.FACT:
+        return Verdict.INFORMATIONAL
+    if frame is Frame.RESPONSIBILITY and stance is Stance.SUPPORTED:
+        return Verdict.MICROSOFT_RESPONSIBILITY
+    return Verdict(stance.value)

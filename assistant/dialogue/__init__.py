@@ -1,0 +1,1 @@
+"""Dialogue: conversations, follow-ups, small talk and clarification."""

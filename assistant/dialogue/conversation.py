@@ -1,0 +1,139 @@
+"""Conversations: turns, feedback, the stores that keep them and the `Conversations` façade
+that every chat adapter (HTTP API, widget, Slack) shares."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from assistant.dialogue.clarification import CLARIFICATION, Clarifier
+from assistant.dialogue.followup import resolve_followup
+from assistant.dialogue.smalltalk import (
+    SmallTalk,
+    detect_intent,
+    policy_vocabulary,
+    strip_pleasantries,
+)
+from assistant.errors import ConversationNotFoundError, InvalidFeedbackError
+from assistant.models import Answer, Verdict
+from assistant.storage.records import (
+    MAX_COMMENT_CHARS,
+    RATINGS,
+    Conversation,
+    ConversationStore,
+    Feedback,
+    Turn,
+)
+
+if TYPE_CHECKING:
+    from assistant.service import Assistant, Trace
+
+# Turns whose resolved question later follow-ups may build on.
+POLICY_KINDS = ("answer", CLARIFICATION)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What `Conversations.ask` returns: where the turn was stored, and the turn."""
+
+    conversation_id: str
+    turn: Turn
+
+    @property
+    def answer(self) -> Answer:
+        """The turn's answer."""
+        return self.turn.answer
+
+
+class Conversations:
+    """Multi-turn conversations over one assistant and one store: small talk, follow-ups,
+    clarification, transcripts and feedback. Adapters (API, widget, Slack) share this."""
+
+    def __init__(
+        self,
+        assistant: Assistant,
+        store: ConversationStore,
+        clarifier: Clarifier | None = None,
+        smalltalk: SmallTalk | None = None,
+    ) -> None:
+        self.assistant = assistant
+        self.store = store
+        settings = assistant.settings
+        self.clarifier = clarifier or Clarifier(
+            settings.clarify_min_confidence, settings.clarify_max_confidence
+        )
+        self.smalltalk = smalltalk or SmallTalk(policy_vocabulary(assistant.corpus))
+
+    def respond(self, question: str, history: Sequence[Turn] = ()) -> Answer:
+        """The answer to a message given the conversation's earlier turns (nothing is stored)."""
+        return self.respond_traced(question, history)[0]
+
+    def respond_traced(
+        self, question: str, history: Sequence[Turn] = ()
+    ) -> tuple[Answer, Trace | None]:
+        """`respond`, with the retrieval trace when the policy was searched (for evaluation)."""
+        text = self.assistant.normalise(question)
+        intent = detect_intent(text)
+        if intent is not None:
+            return self.smalltalk.reply(question, intent.name, intent.kind), None
+        previous = [t.resolved_question for t in history if t.kind in POLICY_KINDS]
+        resolution = resolve_followup(strip_pleasantries(text), previous)
+        trace = self.assistant.trace(question, resolved=resolution.question)
+        if trace.answer.verdict is Verdict.UNKNOWN and self.smalltalk.is_off_topic(
+            trace.answer.resolved_question
+        ):
+            return self.smalltalk.reply(question, "out_of_domain"), trace
+        suggestions = self.clarifier.suggestions(trace.answer.resolved_question, trace.decision)
+        if suggestions:
+            return replace(trace.answer, kind=CLARIFICATION, suggestions=suggestions), trace
+        return trace.answer, trace
+
+    def ask(self, question: str, conversation_id: str | None = None) -> Reply:
+        """Answer a message in a conversation (a new one when the id is None) and store the turn.
+        Raises ConversationNotFoundError for an unknown or expired id, InvalidQuestionError for
+        an empty or over-long message."""
+        return self.ask_traced(question, conversation_id)[0]
+
+    def ask_traced(
+        self, question: str, conversation_id: str | None = None
+    ) -> tuple[Reply, Trace | None]:
+        """`ask`, with the retrieval trace when the policy was searched (for evaluation)."""
+        history: tuple[Turn, ...] = ()
+        if conversation_id is not None:
+            history = self.transcript(conversation_id).turns
+        answer, trace = self.respond_traced(question, history)
+        stored_id, turn = self.store.append(conversation_id, answer)
+        return Reply(stored_id, turn), trace
+
+    def ask_by_key(self, key: str, question: str) -> Reply:
+        """Answer a message in the conversation an external key (a Slack thread) maps to."""
+        return self.ask(question, self.store.conversation_for_key(key))
+
+    def conversation_for_key(self, key: str) -> str:
+        """The conversation id an external key maps to (created when needed)."""
+        return self.store.conversation_for_key(key)
+
+    def transcript(self, conversation_id: str) -> Conversation:
+        """The conversation with every turn; raises ConversationNotFoundError."""
+        conversation = self.store.get(conversation_id)
+        if conversation is None:
+            raise ConversationNotFoundError("unknown or expired conversation_id")
+        return conversation
+
+    def delete(self, conversation_id: str) -> None:
+        """Delete a conversation and its feedback; raises ConversationNotFoundError."""
+        if not self.store.delete(conversation_id):
+            raise ConversationNotFoundError("unknown or expired conversation_id")
+
+    def record_feedback(
+        self, conversation_id: str, turn: int, rating: str, comment: str | None = None
+    ) -> Feedback:
+        """Store a rating ("up" or "down") of a turn, with an optional comment."""
+        if rating not in RATINGS:
+            raise InvalidFeedbackError(f"rating: {rating!r} is not one of {', '.join(RATINGS)}")
+        if comment is not None and len(comment) > MAX_COMMENT_CHARS:
+            raise InvalidFeedbackError(
+                f"comment: {len(comment)} characters; the limit is {MAX_COMMENT_CHARS}"
+            )
+        return self.store.add_feedback(conversation_id, turn, rating, comment or None)

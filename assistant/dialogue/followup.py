@@ -1,0 +1,389 @@
+"""Follow-up questions: rewrite an elliptical message as a standalone question by explicit rules.
+
+"Is Istio supported?" then "what about Kured?" becomes "Is Kured supported?": a follow-up either
+brings a new subject for the previous question's predicate (subject swap) or a new predicate
+for the previous question's subject (pronouns, bare "how often?"). No generative model: the
+rule data below is the whole of it, and `Resolution.rule` names the rule that fired.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.answer.query import frame_question
+from assistant.models import Frame
+
+# --- rule data ------------------------------------------------------------------------------
+
+# Words people put in front of a follow-up that carry no meaning of their own.
+DISCOURSE_MARKERS = (
+    "ok", "okay", "k", "so", "and", "also", "then", "hmm", "right", "cool", "great", "alright",
+    "well", "but", "thanks", "thank you", "got it", "i see", "nice", "perfect",
+)  # fmt: skip
+
+# "<lead> X?" introduces a new subject for the previous question.
+SUBJECT_LEADS = (
+    "what about", "how about", "what of", "and what about", "and how about", "same for",
+    "same question for", "same goes for", "same with", "and for", "and", "also", "plus",
+)  # fmt: skip
+
+# "X too?" / "X as well?"
+SUBJECT_TAILS = ("too", "as well", "also")
+
+# How a new subject is asked about, by the frame of the question it follows. FACT questions
+# keep their own wording with the subject swapped in place ("how often is etcd backed up?").
+SUBJECT_TEMPLATES: dict[Frame, str] = {
+    Frame.SCOPE: "Is {subject} supported?",
+    Frame.RESPONSIBILITY: "Who is responsible for {subject}?",
+    Frame.FACT: "What does the policy say about {subject}?",
+}
+
+# Bare question words asked about the previous question ("how often?", "when?").
+WH_FRAGMENTS = (
+    "how often", "how frequently", "how long", "how soon", "how", "when", "why", "where",
+    "who", "by whom", "whose job", "who does that",
+)  # fmt: skip
+WHO_TEMPLATE = "Who is responsible for {subject}?"
+WH_FALLBACK = "{wh}, regarding {subject}?"
+
+# Where the subject sits in the question shapes people use; the first pattern that matches
+# names the previous question's subject.
+SUBJECT_FRAMES = (
+    r"(?:is|are) (?:it true (?:that )?)?(?P<subject>.+?) (?:actually |really |even |still |fully )?"
+    r"(?:supported|covered|allowed|permitted|ok|okay|fine)",
+    r"(?:does|do|will|would|can|could) (?:microsoft|ms|msft|azure|aks|the aks team|"
+    r"microsoft support|azure support|support)(?: support)? (?:support|cover|help(?: me| us)? "
+    r"with|handle|manage|patch|reboot|restart|upgrade|back up|fix|restore|monitor|"
+    r"troubleshoot|look at|take care of) (?P<subject>.+)",
+    r"who(?:'s| is| are|s)? (?:responsible|on the hook|in charge) for (?P<subject>.+)",
+    r"who(?:se job is it to| has to| needs to| should| must| will)? "
+    r"(?!is |are |does |do |has )(?:\w+ )(?:up )?(?P<subject>.+)",
+    r"(?:how often|how frequently|how long|how soon|when|why|where|how) (?:is|are|will|can|was|"
+    r"were) (?P<subject>.+?)(?: (?:get|gets|be))?(?: \w+(?:ed|en)(?: up)?)?",
+    r"(?:how often|how frequently|how long|how soon|when|why|where|how) (?:do|does|did) "
+    r"(?P<subject>.+?)(?: (?:get|gets) \w+(?:ed|en)| \w+)(?: (?:up|down|out|in|on|over))?",
+    r"can (?:i|we) (?:get|use|run|install|access|see|restore|open a (?:support )?"
+    r"(?:case|ticket|request) (?:for|about)|get help with) (?P<subject>.+)",
+    r"what does the policy say about (?P<subject>.+)",
+    r"what (?:about|of) (?P<subject>.+)",
+)
+
+# Words that end a subject: what follows is a condition, a place or a remark, not the thing.
+SUBJECT_ENDS = (
+    r" on (?:aks|azure|my|our|the)\b(?! hook)", r" in (?:aks|azure|my|our|the|prod)\b",
+    r" (?:even |only )?(?:if|when|after|before|during|because|since|once)\b",
+    r" (?:thinking|myself|ourselves|then|tho|though|or not|me or|or me|or microsoft)\b",
+    r" for (?:me|us|my|our)\b", r",", r" - ", r" — ",
+)  # fmt: skip
+# Sentences of a message are read separately for its subject.
+SENTENCE_BREAK = r"[?!.;]\s+|\s+[-—]\s+"
+
+# Pronouns that point back at the previous subject.
+ANAPHORS = ("them", "they", "it", "those", "these", "that", "this", "that one", "this one")
+# "it" in these phrases points at nothing ("is it ok to...", "it's possible").
+EXPLETIVE_IT = (
+    r"\bit(?:'s| is)? (?:ok|okay|possible|fine|true|safe|allowed|necessary|required|"
+    r"worth|a good idea|recommended|bad|better)\b|\bis it (?:ok|okay|possible|fine|true|safe|"
+    r"allowed|worth|a good idea|recommended|bad|better)\b|\bmake it\b|\bit depends\b"
+)
+# Words after which "that"/"this" is a pronoun rather than a conjunction.
+DEMONSTRATIVE_AFTER = (
+    "is", "are", "was", "would", "will", "does", "do", "can", "could", "should", "about",
+    "for", "with", "on", "of", "to", "at", "patches", "patch", "support", "supports", "cover",
+    "covers", "fix", "fixes", "handle", "handles", "reboot", "reboots", "get", "use", "run",
+    "install", "does", "manage", "manages", "own", "owns", "into", "like",
+)  # fmt: skip
+# "they" doing one of these is the support organisation, not the thing asked about.
+AGENT = "Microsoft"
+AGENT_VERBS = (
+    "tell", "notify", "let", "warn", "inform", "email", "contact", "patch", "reboot", "restart",
+    "fix", "help", "handle", "apply", "restore", "support", "look", "say", "do", "file", "give",
+    "send", "provide", "upgrade", "back", "take", "answer", "troubleshoot",
+)  # fmt: skip
+# Nouns a demonstrative may carry that say nothing about the subject ("that thing").
+BARE_NOUNS = ("one", "ones", "thing", "things", "stuff", "cluster", "clusters", "case", "issue",
+              "issues", "question", "questions", "part", "bit")  # fmt: skip
+# A message with one of these words says its own predicate: it is not a bare subject.
+CLAUSE_WORDS = (
+    "is", "are", "am", "was", "were", "do", "does", "did", "can", "could", "will", "would",
+    "should", "shall", "may", "might", "must", "have", "has", "need", "needs", "i", "we", "you",
+    "it's", "its", "they're", "who", "what", "when", "where", "why", "how", "which", "if",
+    "don't", "doesn't", "can't", "isn't", "aren't", "won't",
+)  # fmt: skip
+MAX_BARE_SUBJECT_WORDS = 6
+
+# Regular past participles need no entry; these do.
+IRREGULAR_PARTICIPLES = {
+    "run": "run", "do": "done", "get": "gotten", "take": "taken", "keep": "kept",
+    "make": "made", "give": "given", "set": "set", "put": "put", "see": "seen",
+}  # fmt: skip
+
+# --- the rules ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The standalone question for a message, the rule that produced it and its subject."""
+
+    question: str
+    rule: str | None = None  # None: the message stands alone
+    subject: str | None = None
+
+
+def _alternation(words: Sequence[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_MARKERS = re.compile(rf"^(?:(?:{_alternation(DISCOURSE_MARKERS)})\b[\s,.!-]*)+", re.IGNORECASE)
+_SUBJECT_LEAD = re.compile(rf"^(?:{_alternation(SUBJECT_LEADS)})\s+(?P<subject>.+)$", re.IGNORECASE)
+_SUBJECT_TAIL = re.compile(
+    rf"^(?P<subject>.+?),?\s+(?:{_alternation(SUBJECT_TAILS)})$", re.IGNORECASE
+)
+_FRONTED = re.compile(
+    rf"^(?:(?:{_alternation(SUBJECT_LEADS)})\s+)?(?P<subject>[^,]+),\s*(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+_TRAILING_CONDITION = re.compile(r"\s+(?:even |only )?if\b.*$", re.IGNORECASE)
+_CONDITION = re.compile(
+    r"^(?:(?:and|but|so|what)\s+)?(?P<cond>(?:even |only )?if\b.+)$", re.IGNORECASE
+)
+_WH_FRAGMENT = re.compile(
+    rf"^(?P<wh>{_alternation(WH_FRAGMENTS)})(?:\s+(?:exactly|then|though|tho|again|now))?$",
+    re.IGNORECASE,
+)
+_WH_LEAD = re.compile(
+    r"^(?P<wh>how often|how frequently|how long|how soon|how|when|why|where|what|which)\s+"
+    r"(?P<rest>(?:is|are|does|do|did|will|would|can|could|should|was|were)\b.+)$",
+    re.IGNORECASE,
+)
+_AUX_LEAD = re.compile(
+    r"^(?:is|are|does|do|did|will|would|can|could|should|was|were|am)\b", re.IGNORECASE
+)
+_WHO_VERB = re.compile(
+    r"^who\s+(?!(?:is|has|does|was)\b)(?P<stem>[a-z]+?)(?P<suffix>es|s)\s+(?:(?P<particle>up|out|over|down|on)\s+)?"
+    r"(?P<object>.+)$",
+    re.IGNORECASE,
+)
+_OBJECT_TAIL = re.compile(r"\s+(?P<tail>(?:after|before|during|when|if|once|for)\b.+)$")
+_SUBJECT_FRAMES = tuple(re.compile(rf"^{p}$", re.IGNORECASE) for p in SUBJECT_FRAMES)
+_SUBJECT_END = re.compile("|".join(SUBJECT_ENDS), re.IGNORECASE)
+_SENTENCE_BREAK = re.compile(SENTENCE_BREAK)
+_TOPIC = re.compile(r"^(?P<subject>[^,:?!.\u2014]+?)\s*(?:\u2014|:|\s-\s)\s*(?P<rest>.+)$")
+_EXPLETIVE = re.compile(EXPLETIVE_IT, re.IGNORECASE)
+_ANAPHOR = re.compile(
+    rf"\b(?P<pronoun>{_alternation(ANAPHORS)})\b(?:\s+(?P<next>[a-z][\w/-]*))?", re.IGNORECASE
+)
+_WORDS = re.compile(r"[\w'/-]+")
+_NOT_A_SUBJECT = {a.lower() for a in ANAPHORS} | {"i", "we", "you", "me", "us", "microsoft"}
+
+
+def strip_markers(message: str) -> str:
+    """The message without leading discourse markers, trailing punctuation or extra spaces."""
+    text = " ".join(message.split()).rstrip(" ?!.")
+    return _MARKERS.sub("", text).strip() or text
+
+
+def _sentence(text: str) -> str:
+    text = text.strip().rstrip(" ?!.").strip()
+    return text[:1].upper() + text[1:] + "?" if text else text
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORDS.findall(text)]
+
+
+def _is_bare_subject(text: str) -> bool:
+    words = _words(text)
+    return 0 < len(words) <= MAX_BARE_SUBJECT_WORDS and not set(words) & set(CLAUSE_WORDS)
+
+
+def clean_subject(text: str) -> str | None:
+    """The subject phrase cut before any condition, place or trailing remark."""
+    end = _SUBJECT_END.search(text)
+    subject = (text[: end.start()] if end else text).strip(" ,?!.")
+    if not subject or subject.lower() in _NOT_A_SUBJECT:
+        return None
+    return subject
+
+
+def extract_subject(question: str) -> str | None:
+    """What a standalone question asks about, by the first subject frame that matches."""
+    topic = _TOPIC.match(question.strip())
+    if topic and _is_bare_subject(topic.group("subject")):
+        return clean_subject(topic.group("subject"))
+    for sentence in _SENTENCE_BREAK.split(question):
+        text = strip_markers(sentence)
+        end = _SUBJECT_END.search(text)
+        text = text[: end.start()] if end else text
+        for frame in _SUBJECT_FRAMES:
+            match = frame.match(text)
+            if match:
+                subject = clean_subject(match.group("subject"))
+                if subject:
+                    return subject
+    return None
+
+
+def _participle(stem: str, suffix: str) -> str:
+    base = stem + ("e" if suffix == "s" and stem.endswith("e") else "")
+    if suffix == "es" and not re.search(r"(?:sh|ch|x|s|z|o)$", stem):
+        base = stem + "e"  # "manages" -> "manage"
+    if base in IRREGULAR_PARTICIPLES:
+        return IRREGULAR_PARTICIPLES[base]
+    if stem in IRREGULAR_PARTICIPLES:
+        return IRREGULAR_PARTICIPLES[stem]
+    if base.endswith("e"):
+        return base + "d"
+    if base.endswith("i"):  # "applies" -> "applied"
+        return base + "ed"
+    return base + "ed"
+
+
+def _plural(noun_phrase: str) -> bool:
+    last = _words(noun_phrase)[-1] if _words(noun_phrase) else ""
+    return last.endswith("s") and not last.endswith("ss")
+
+
+class _Context:
+    """What the earlier turns offer a follow-up: the latest question that names a subject
+    (else the latest question), its frame and its subject."""
+
+    def __init__(self, previous: Sequence[str]) -> None:
+        anchor, self.subject = previous[-1], None
+        for question in reversed(previous):
+            subject = extract_subject(question)
+            if subject:
+                anchor, self.subject = question, subject
+                break
+        self.question = strip_markers(anchor)
+        self.frame = frame_question(anchor)
+
+
+def _swap_subject(new_subject: str, context: _Context) -> str:
+    if context.frame is Frame.FACT and context.subject:
+        at = context.question.lower().find(context.subject.lower())
+        if at >= 0:
+            end = at + len(context.subject)
+            return _sentence(context.question[:at] + new_subject + context.question[end:])
+    return SUBJECT_TEMPLATES[context.frame].format(subject=new_subject)
+
+
+def _ask_wh(wh: str, context: _Context) -> str | None:
+    wh_lower = wh.lower()
+    if wh_lower in ("who", "by whom", "whose job", "who does that"):
+        return WHO_TEMPLATE.format(subject=context.subject) if context.subject else None
+    lead = _WH_LEAD.match(context.question)
+    if lead:
+        return _sentence(f"{wh} {lead.group('rest')}")
+    if _AUX_LEAD.match(context.question):
+        return _sentence(f"{wh} {context.question[:1].lower()}{context.question[1:]}")
+    who = _WHO_VERB.match(context.question)
+    if who:
+        obj, tail = who.group("object"), ""
+        cut = _OBJECT_TAIL.search(obj)
+        if cut:
+            obj, tail = obj[: cut.start()], " " + cut.group("tail")
+        participle = _participle(who.group("stem").lower(), who.group("suffix").lower())
+        particle = f" {who.group('particle')}" if who.group("particle") else ""
+        verb = "are" if _plural(obj) else "is"
+        return _sentence(f"{wh} {verb} {obj} {participle}{particle}{tail}")
+    if context.subject:
+        return _sentence(WH_FALLBACK.format(wh=wh, subject=context.subject))
+    return None
+
+
+def _replace_anaphors(text: str, antecedent: str | None) -> tuple[str, bool]:
+    """The text with pronouns that point back replaced by `antecedent` (or by the support
+    organisation, for "they" that tell, patch or fix); whether any was replaced."""
+    expletives = [m.span() for m in _EXPLETIVE.finditer(text)]
+    pieces, pos, replaced = [], 0, False
+    for match in _ANAPHOR.finditer(text):
+        pronoun, following = match.group("pronoun").lower(), (match.group("next") or "").lower()
+        start, end = match.start("pronoun"), match.end("pronoun")
+        before = _words(text[:start])
+        if any(a <= start < b for a, b in expletives):
+            continue
+        if pronoun in ("that", "this") and before and before[-1] not in DEMONSTRATIVE_AFTER:
+            continue
+        if pronoun == "they" and set(_words(text[end:])[:3]) & set(AGENT_VERBS):
+            replacement = AGENT
+        elif antecedent is None:
+            continue
+        else:
+            replacement, end = _antecedent_phrase(pronoun, following, antecedent, match)
+        pieces += [text[pos:start], replacement]
+        pos, replaced = end, True
+    pieces.append(text[pos:])
+    return "".join(pieces), replaced
+
+
+def _antecedent_phrase(
+    pronoun: str, following: str, antecedent: str, match: re.Match[str]
+) -> tuple[str, int]:
+    """What replaces a pronoun (and the noun after a demonstrative), and where it ends."""
+    if pronoun not in ("those", "these", "that", "this") or not following:
+        return antecedent, match.end("pronoun")
+    if following in CLAUSE_WORDS or following in ("the", "a", "an", "to", "and", "or"):
+        return antecedent, match.end("pronoun")
+    if following in BARE_NOUNS or any(
+        w.rstrip("s") == following.rstrip("s") for w in _words(antecedent)
+    ):
+        return antecedent, match.end("next")
+    return f"{antecedent} {following}", match.end("next")
+
+
+def _without_condition(question: str) -> str:
+    """A question with any trailing condition ("... if it's behind a flag") cut off."""
+    cut = _TRAILING_CONDITION.search(question)
+    return question[: cut.start()] if cut else question
+
+
+def _has_letters(text: str) -> bool:
+    return any(sum(c.isalpha() for c in w) > 1 for w in _words(text))
+
+
+def resolve_followup(message: str, previous: Sequence[str]) -> Resolution:
+    """The standalone question a message stands for, given the earlier turns' questions.
+
+    `previous` holds the resolved questions of the conversation's earlier policy turns,
+    oldest first. A message that needs no context comes back unchanged with `rule=None`.
+    """
+    text = " ".join(message.split())
+    if not previous or not text:
+        return Resolution(text, None, extract_subject(text))
+    context = _Context(previous)
+    core = strip_markers(text)
+
+    wh = _WH_FRAGMENT.match(core)
+    if wh:
+        question = _ask_wh(wh.group("wh"), context)
+        if question:
+            return Resolution(question, "wh_fragment", context.subject)
+
+    lead = _SUBJECT_LEAD.match(core) or _SUBJECT_TAIL.match(core)
+    candidate = lead.group("subject") if lead else core
+    bare = _is_bare_subject(candidate) and _has_letters(candidate)
+    if bare and (lead or len(_words(candidate)) <= 3):
+        subject = clean_subject(candidate) or candidate
+        return Resolution(_swap_subject(subject, context), "subject_swap", subject)
+
+    condition = _CONDITION.match(core)
+    if condition:
+        question = _sentence(f"{_without_condition(context.question)} {condition.group('cond')}")
+        return Resolution(question, "condition", context.subject)
+
+    fronted = _FRONTED.match(core)
+    if fronted and _is_bare_subject(fronted.group("subject")):
+        rest, replaced = _replace_anaphors(fronted.group("rest"), fronted.group("subject"))
+        if replaced:
+            return Resolution(_sentence(rest), "fronted_subject", fronted.group("subject"))
+
+    antecedent = context.subject
+    if antecedent and antecedent.lower() in core.lower():
+        antecedent = None
+    question, replaced = _replace_anaphors(core, antecedent)
+    if replaced and len(_words(question)) >= 3:
+        return Resolution(_sentence(question), "anaphora", extract_subject(question) or antecedent)
+    return Resolution(text, None, extract_subject(text))

@@ -1,0 +1,175 @@
+"""Small talk and hand-offs: fixed, templated replies that never carry a policy verdict."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from assistant.models import Answer, Verdict
+from assistant.policy.corpus import Corpus
+from assistant.search.terms import TermCounter
+
+SMALLTALK = "smalltalk"
+HANDOFF = "handoff"
+
+
+@dataclass(frozen=True)
+class Intent:
+    """A kind of message that gets a fixed reply: its name, reply kind and how to spot it."""
+
+    name: str
+    kind: str
+    pattern: re.Pattern[str]
+
+
+def _whole(pattern: str) -> re.Pattern[str]:
+    return re.compile(rf"^(?:{pattern})$", re.IGNORECASE)
+
+
+_BYE = (
+    r"(?:bye|goodbye|bye bye|see you|see ya|cya|that'?s all|that is all|that'?s it|"
+    r"nothing else|have a (?:good|nice|great) (?:day|one|weekend))"
+)
+_POLITE = r"(?:\s+(?:there|all|folks|team|everyone|bot|assistant|again|so much|a lot|very much))*"
+
+# Checked in order on the message without punctuation or emoji. Greetings, thanks and goodbyes
+# must be the whole message ("hi, is istio supported?" is a policy question); a request for a
+# person may appear anywhere in it.
+INTENTS: tuple[Intent, ...] = (
+    Intent(
+        "handoff",
+        HANDOFF,
+        re.compile(
+            r"\b(?:talk|speak|chat|connect me|put me through|get me)(?:\s+(?:to|with))?\s+"
+            r"(?:(?:a|an|some|real|actual|live)\s+)*(?:human|person|agent|engineer|"
+            r"representative|rep|someone|somebody|support engineer|operator)\b|"
+            r"\b(?:human|live)\s+(?:agent|support|help|being)\b|\breal person\b|"
+            r"\bescalat(?:e|ion)\b|^(?:agent|human|operator|representative|a human)$",
+            re.IGNORECASE,
+        ),
+    ),
+    Intent(
+        "greeting",
+        SMALLTALK,
+        _whole(
+            rf"(?:hi|hello|hey|heya|hiya|howdy|yo|hallo|greetings|good (?:morning|afternoon|"
+            rf"evening|day)|what'?s up|sup)(?:\s+(?:hi|hello|hey))?{_POLITE}"
+        ),
+    ),
+    Intent(
+        "thanks",
+        SMALLTALK,
+        _whole(
+            rf"(?:(?:ok(?:ay)?|great|perfect|awesome|cool|nice|got it|that helps|brilliant)"
+            rf"\s*,?\s*)*(?:thanks?|thank you|thx|ty|cheers|much appreciated|appreciate it|"
+            rf"that help(?:s|ed)|great help){_POLITE}"
+        ),
+    ),
+    Intent(
+        "goodbye",
+        SMALLTALK,
+        _whole(rf"(?:(?:ok(?:ay)?|thanks?|thank you)\s*,?\s*)?{_BYE}(?:\s*,?\s*{_BYE})*{_POLITE}"),
+    ),
+    Intent(
+        "capabilities",
+        SMALLTALK,
+        _whole(
+            r"(?:help|help me|what can you do|what do you do|what can i ask(?: you)?|who are you|"
+            r"what are you|how does this work|how do you work|what do you know(?: about)?|"
+            r"what is this|what are you for|what can you help (?:me |us )?with|menu|options|"
+            r"start|are you (?:a )?(?:bot|robot|human|person|real|ai|chatgpt)|"
+            r"what (?:kind of |sort of )?questions can i ask(?: you)?)"
+        ),
+    ),
+)
+
+# Offered with fixed replies; each is one the engine answers from the policy.
+EXAMPLE_QUESTIONS = (
+    "Is Istio supported?",
+    "Who reboots nodes after OS patches?",
+    "How often is etcd backed up?",
+    "Who is responsible for Kubernetes upgrades?",
+)
+
+_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+_GREETING_PREFIX = re.compile(
+    r"^(?:hi|hello|hey|heya|hiya|good (?:morning|afternoon|evening))(?:\s+(?:there|all|team))?"
+    r"\s*[,!.:-]+\s*",
+    re.IGNORECASE,
+)
+_THANKS_SUFFIX = re.compile(r"[\s,.!]+(?:thanks?|thank you|thx|ty|cheers)[\s!.]*$", re.IGNORECASE)
+
+
+def bare_message(message: str) -> str:
+    """The message lower-cased without leading or trailing punctuation, emoji or spaces."""
+    return " ".join(_EDGES.sub("", message.strip()).split()).lower()
+
+
+def detect_intent(message: str) -> Intent | None:
+    """The small-talk intent of a message, or None for a policy question."""
+    text = bare_message(message)
+    if not text:
+        return None
+    return next((i for i in INTENTS if i.pattern.search(text)), None)
+
+
+def strip_pleasantries(message: str) -> str:
+    """A question without a leading greeting or trailing thanks ("hi, is X supported? thx")."""
+    stripped = _THANKS_SUFFIX.sub("", _GREETING_PREFIX.sub("", message.strip()))
+    return stripped.strip() or message.strip()
+
+
+def policy_vocabulary(corpus: Corpus) -> frozenset[str]:
+    """Stemmed content words of the policy's clauses and headings."""
+    texts = [c.text for c in corpus.clauses] + [" ".join(s.path) for s in corpus.sections]
+    return TermCounter().vocabulary(texts)
+
+
+class SmallTalk:
+    """Spots small talk and off-topic messages and renders their fixed replies."""
+
+    def __init__(self, vocabulary: Iterable[str], suggestions: tuple[str, ...] = EXAMPLE_QUESTIONS):
+        self.vocabulary = frozenset(vocabulary)
+        self.suggestions = suggestions
+        self._terms = TermCounter()
+        self._env = Environment(
+            loader=PackageLoader("assistant.dialogue", "templates"),
+            autoescape=select_autoescape(default=False, default_for_string=False),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
+    def fixed_phrases(self) -> list[str]:
+        """Every paragraph any small-talk reply can say (for grounding checks)."""
+        names = self._env.list_templates()
+        return [
+            str(p)
+            for name in names
+            if not name.endswith("_base.j2")
+            for p in self._env.get_template(name).module.paragraphs  # type: ignore[attr-defined]
+        ]
+
+    def is_off_topic(self, question: str) -> bool:
+        """True when no word of the question (beyond very common ones) appears in the policy."""
+        return not self._terms.terms(question) & self.vocabulary
+
+    def reply(self, question: str, intent: str, kind: str = SMALLTALK) -> Answer:
+        """The fixed reply for an intent ("greeting", "handoff", "out_of_domain", ...)."""
+        paragraphs = list(self._env.get_template(f"{intent}.j2").module.paragraphs)  # type: ignore[attr-defined]
+        base = self._env.get_template("_base.j2").make_module()
+        return Answer(
+            question=question,
+            resolved_question=question,
+            verdict=Verdict.UNKNOWN,
+            confidence=0.0,
+            answer=" ".join(str(base.text(paragraphs)).split()),  # type: ignore[attr-defined]
+            answer_markdown=str(base.markdown(paragraphs)).strip(),  # type: ignore[attr-defined]
+            answer_html=str(base.html(paragraphs, intent, kind)).strip(),  # type: ignore[attr-defined]
+            citations=(),
+            suggestions=self.suggestions[:3],
+            kind=kind,
+        )

@@ -1,0 +1,1 @@
+"""The evaluation harness: labelled items, runner, reports, grounding."""

@@ -1,0 +1,56 @@
+"""Check that an answer says nothing but policy text and fixed template phrases."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from assistant.answer.render import fixed_phrases
+from assistant.policy.corpus import Corpus
+
+_MARKERS = re.compile(r"\s*\[\d+\](?:\s*,\s*\[\d+\])*")
+_FRAGMENT_END = re.compile(r"(?<=[.!?:])\s+|\n")
+
+
+@dataclass(frozen=True)
+class Grounding:
+    """How many answer fragments and citation texts were verbatim, and which were not."""
+
+    grounded: int
+    total: int
+    ungrounded: tuple[str, ...]
+
+    @property
+    def rate(self) -> float:
+        """Share of grounded parts (1.0 for an empty answer)."""
+        return self.grounded / self.total if self.total else 1.0
+
+
+class GroundingChecker:
+    """Knows the corpus text and the template phrases an answer may use."""
+
+    def __init__(self, corpus: Corpus, replies: Iterable[str] = ()) -> None:
+        """`replies` are further fixed texts (small-talk replies) an answer may consist of."""
+        self._policy = " ".join(" ".join(d.text for d in corpus.documents).split())
+        phrases = list(fixed_phrases()) + [f for r in replies for f in self.fragments(r)]
+        self._phrases = {p.rstrip(".:") for p in phrases}
+
+    def is_policy_text(self, text: str) -> bool:
+        """True when `text` stands verbatim in a policy document (whitespace folded)."""
+        return " ".join(text.split()) in self._policy
+
+    def fragments(self, answer: str) -> list[str]:
+        """The answer cut into sentence-like fragments, citation markers removed."""
+        stripped = _MARKERS.sub("\n", answer)
+        return [f.strip() for f in _FRAGMENT_END.split(stripped) if f.strip()]
+
+    def check(self, answer: str, citation_texts: Iterable[str]) -> Grounding:
+        """Grounding of one answer text and its citations."""
+        parts = [(f, self._is_grounded_fragment(f)) for f in self.fragments(answer)]
+        parts += [(t, self.is_policy_text(t)) for t in citation_texts]
+        bad = tuple(text for text, ok in parts if not ok)
+        return Grounding(len(parts) - len(bad), len(parts), bad)
+
+    def _is_grounded_fragment(self, fragment: str) -> bool:
+        return fragment.rstrip(".:") in self._phrases or self.is_policy_text(fragment)

@@ -1,0 +1,137 @@
+"""Run the labelled set through the assistant (in-process or over HTTP), with ablations."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from assistant.config import RetrievalMode
+from assistant.dialogue.conversation import Conversations
+from assistant.dialogue.smalltalk import SmallTalk, policy_vocabulary
+from assistant.evaluation.answerers import HttpAnswerer, InProcessAnswerer
+from assistant.evaluation.grounding import GroundingChecker
+from assistant.evaluation.harness import (
+    Answerer,
+    EvalItem,
+    ItemResult,
+    Report,
+    build_report,
+    run_items,
+    summarise,
+)
+from assistant.service import Assistant
+from assistant.storage.sqlite_store import SQLiteConversationStore
+
+ABLATIONS: tuple[tuple[str, RetrievalMode, bool], ...] = (
+    ("dense only", "dense", True),
+    ("BM25 only", "lexical", True),
+    ("hybrid (RRF)", "hybrid", True),
+    ("hybrid, no synonyms", "hybrid", False),
+    ("dense, no synonyms", "dense", False),
+)
+
+
+def evaluate(
+    items: Sequence[EvalItem], answerer: Answerer, checker: GroundingChecker, progress: bool
+) -> list[ItemResult]:
+    """Ask every item, with a progress bar when asked for."""
+    return run_items(
+        items,
+        answerer,
+        checker,
+        progress=(lambda it: tqdm(it, desc="questions", unit="q")) if progress else (lambda it: it),
+    )
+
+
+def grounding_checker(assistant: Assistant) -> GroundingChecker:
+    """A checker that knows the policy text, the answer templates and the small-talk replies."""
+    replies = SmallTalk(policy_vocabulary(assistant.corpus)).fixed_phrases()
+    return GroundingChecker(assistant.corpus, replies)
+
+
+@contextmanager
+def in_process(assistant: Assistant) -> Iterator[InProcessAnswerer]:
+    """An answerer over the real conversation layer, its turns kept in a throwaway database."""
+    with tempfile.TemporaryDirectory(prefix="assistant-eval-") as folder:
+        store = SQLiteConversationStore(
+            Path(folder) / "eval.sqlite3", assistant.settings.conversation_ttl_seconds
+        )
+        try:
+            yield InProcessAnswerer(Conversations(assistant, store))
+        finally:
+            store.close()
+
+
+def variant(assistant: Assistant, mode: RetrievalMode, synonyms: bool) -> Assistant:
+    """The same corpus, index and model with another retrieval mode or without synonyms."""
+    settings = assistant.settings.model_copy(update={"retrieval_mode": mode})
+    return Assistant(
+        settings,
+        assistant.corpus,
+        assistant.index,
+        assistant.embedder,
+        assistant.synonyms if synonyms else (),
+    )
+
+
+def ablate(assistant: Assistant, items: Sequence[EvalItem], split: str) -> list[dict[str, Any]]:
+    """One row of headline metrics for each retrieval variant, on one split."""
+    chosen = [i for i in items if split == "all" or i.split == split]
+    checker = grounding_checker(assistant)
+    rows = []
+    for name, mode, synonyms in ABLATIONS:
+        with in_process(variant(assistant, mode, synonyms)) as answerer:
+            results = run_items(chosen, answerer, checker)
+        m = summarise(results)
+        rows.append(
+            {
+                "variant": name,
+                "split": split,
+                "verdict_accuracy": m["verdict_accuracy"],
+                "hit@1": m["citations"]["hit@1"],
+                "hit@3": m["citations"]["hit@3"],
+                "recall@3": m["retrieval"]["recall@3"],
+                "abstention_f1": m["abstention"]["f1"],
+            }
+        )
+    return rows
+
+
+def evaluate_assistant(
+    assistant: Assistant,
+    items: Sequence[EvalItem],
+    url: str | None = None,
+    progress: bool = True,
+) -> tuple[list[ItemResult], Report]:
+    """Results and report for the given items, in-process or against a server at `url`."""
+    checker = grounding_checker(assistant)
+    if url:
+        with closing(HttpAnswerer(url)) as http:
+            results = evaluate(items, http, checker, progress)
+    else:
+        with in_process(assistant) as answerer:
+            results = evaluate(items, answerer, checker, progress)
+    settings = assistant.settings
+    report = build_report(
+        results,
+        target=url or "in-process",
+        settings={
+            "model": settings.model,
+            "retrieval_mode": settings.retrieval_mode,
+            "top_k": settings.top_k,
+            "threshold": assistant.decider.threshold,
+            "synonyms": bool(assistant.synonyms),
+        },
+    )
+    return results, report
+
+
+def with_ablations(report: Report, rows: list[dict[str, Any]]) -> Report:
+    """The report with an ablation table."""
+    return replace(report, ablations=rows)

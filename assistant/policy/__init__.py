@@ -1,0 +1,1 @@
+"""Policy documents: Markdown parsing, sections and clauses, stances."""

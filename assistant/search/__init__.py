@@ -1,0 +1,1 @@
+"""Search: embedders, the FAISS + BM25 index, caches, hybrid retrieval."""

@@ -1,0 +1,80 @@
+"""Hybrid retrieval: dense and BM25 rankings fused with reciprocal-rank fusion."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.config import RetrievalMode
+from assistant.models import Hit
+from assistant.policy.corpus import Corpus
+from assistant.search.cache import VersionedLRUCache
+from assistant.search.embedding import Embedder
+from assistant.search.index import SearchIndex
+
+
+class Retriever:
+    """Finds the clauses that best match a (normalised, expanded) query."""
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        index: SearchIndex,
+        embedder: Embedder,
+        mode: RetrievalMode = "hybrid",
+        rrf_k: int = 60,
+        candidates: int = 30,
+        cache: VersionedLRUCache[np.ndarray] | None = None,
+    ) -> None:
+        self.corpus = corpus
+        self.index = index
+        self.embedder = embedder
+        self.mode = mode
+        self.rrf_k = rrf_k
+        self.candidates = candidates
+        self.cache = cache
+
+    def retrieve(self, query: str, k: int) -> list[Hit]:
+        """The k best hits, each with its dense, lexical and fused scores and ranks."""
+        n = min(max(self.candidates, k), len(self.index.clause_ids))
+        dense = lexical = []
+        if self.mode in ("hybrid", "dense"):
+            dense = self.index.search_dense(self.embed_query(query), n)
+        if self.mode in ("hybrid", "lexical"):
+            lexical = self.index.search_lexical(query, n)
+        return self.fuse(dense, lexical)[:k]
+
+    def embed_query(self, query: str) -> np.ndarray:
+        """The query's vector; from the cache when this index's retriever embedded it before."""
+        version = self.index.manifest.version
+        vector = self.cache.get(version, query) if self.cache is not None else None
+        if vector is None:
+            vector = self.embedder.embed([query])[0]
+            vector.setflags(write=False)  # shared by every later lookup of the same query
+            if self.cache is not None:
+                self.cache.put(version, query, vector)
+        return vector
+
+    def fuse(self, dense: list[tuple[int, float]], lexical: list[tuple[int, float]]) -> list[Hit]:
+        """Reciprocal-rank fusion of two rankings of index positions."""
+        fused: dict[int, float] = {}
+        dense_at = {pos: (rank, score) for rank, (pos, score) in enumerate(dense, 1)}
+        lexical_at = {pos: (rank, score) for rank, (pos, score) in enumerate(lexical, 1)}
+        for ranking in (dense_at, lexical_at):
+            for pos, (rank, _) in ranking.items():
+                fused[pos] = fused.get(pos, 0.0) + 1.0 / (self.rrf_k + rank)
+        hits = []
+        for pos, score in sorted(fused.items(), key=lambda item: -item[1]):
+            clause = self.corpus.clause(self.index.clause_ids[pos])
+            assert clause is not None  # load_index checked the ids against the corpus
+            d, lx = dense_at.get(pos), lexical_at.get(pos)
+            hits.append(
+                Hit(
+                    clause=clause,
+                    score=score,
+                    dense_score=d[1] if d else None,
+                    lexical_score=lx[1] if lx else None,
+                    dense_rank=d[0] if d else None,
+                    lexical_rank=lx[0] if lx else None,
+                )
+            )
+        return hits

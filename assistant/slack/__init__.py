@@ -1,0 +1,1 @@
+"""The Slack adapter: Bolt listeners and Block Kit rendering."""

@@ -1,0 +1,1 @@
+"""Storage: the conversation and feedback stores, seen Slack events."""

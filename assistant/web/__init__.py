@@ -1,0 +1,1 @@
+"""The HTTP adapter: FastAPI app, operations middleware, widget routes."""
