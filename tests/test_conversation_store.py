@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.config import SqliteSynchronous
 from assistant.errors import (
     ConversationNotFoundError,
     StoreUnavailableError,
@@ -274,13 +275,21 @@ def test_a_bad_store_location_is_reported_as_unavailable(tmp_path: Path) -> None
         SQLiteConversationStore(blocker / "c.sqlite3", 60)
 
 
-def test_sqlite_store_is_durable_and_in_wal_mode(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("synchronous", "level"), [(None, 1), ("normal", 1), ("full", 2)]  # NORMAL is the default
+)
+def test_sqlite_store_is_durable_and_in_wal_mode(
+    tmp_path: Path, synchronous: SqliteSynchronous | None, level: int
+) -> None:
     path = tmp_path / "c.sqlite3"
-    store = SQLiteConversationStore(path, 60)
+    if synchronous is None:
+        store = SQLiteConversationStore(path, 60)
+    else:
+        store = SQLiteConversationStore(path, 60, synchronous=synchronous)
     conversation_id, _ = store.append(None, make_answer())
     db = store._connection()
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == level
     store.close()
     reopened = SQLiteConversationStore(path, 60)
     conversation = reopened.get(conversation_id)

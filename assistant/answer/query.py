@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 import tomllib
 import unicodedata
@@ -13,6 +12,7 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from assistant.answer.phrases import phrase_finder
 from assistant.errors import CorpusError, InvalidQuestionError
 from assistant.models import Frame
 
@@ -59,7 +59,7 @@ class Synonym:
 
     def matches(self, lowered_question: str) -> bool:
         """True when any term appears as whole words in the lower-cased question."""
-        return any(_mentions(lowered_question, term) for term in self.terms)
+        return bool(phrase_finder(frozenset(self.terms)).mentioned(lowered_question))
 
 
 # Sentences that instruct the assistant instead of asking about the policy.
@@ -91,16 +91,13 @@ class Topic:
 
     def named_in(self, lowered_text: str) -> str | None:
         """The first of the topic's terms that appears as whole words, if any."""
-        return next((t for t in self.terms if _mentions(lowered_text, t)), None)
+        found = phrase_finder(frozenset(self.terms)).mentioned(lowered_text)
+        return next((t for t in self.terms if t in found), None)
 
 
-@functools.cache
-def _whole_words(term: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])")
-
-
-def _mentions(lowered_text: str, term: str) -> bool:
-    return _whole_words(term).search(lowered_text) is not None
+def _mentioned_terms(lowered_text: str, synonyms: tuple[Synonym, ...]) -> frozenset[str]:
+    """Every synonym term the text mentions, found in one pass over it."""
+    return phrase_finder(frozenset(t for s in synonyms for t in s.terms)).mentioned(lowered_text)
 
 
 def load_topics(path: Path | None) -> tuple[Topic, ...]:
@@ -187,20 +184,20 @@ def words_of(texts: Iterable[str]) -> set[str]:
 def bridge_terms(question: str, synonyms: tuple[Synonym, ...], vocabulary: set[str]) -> str:
     """The expansions of synonym entries that the question reaches only through words the
     policy never uses ("linkerd" → the policy's words for third-party open-source projects)."""
-    lowered = question.lower()
+    found = _mentioned_terms(question.lower(), synonyms)
     bridged = [
         s.expand
         for s in synonyms
-        if any(_mentions(lowered, t) and not set(t.split()) <= vocabulary for t in s.terms)
-        and not any(_mentions(lowered, t) and set(t.split()) <= vocabulary for t in s.terms)
+        if any(t in found and not set(t.split()) <= vocabulary for t in s.terms)
+        and not any(t in found and set(t.split()) <= vocabulary for t in s.terms)
     ]
     return " ".join(bridged)
 
 
 def expand_query(question: str, synonyms: tuple[Synonym, ...]) -> str:
     """The question plus the expansion of every synonym entry it mentions."""
-    lowered = question.lower()
-    extra = [s.expand for s in synonyms if s.matches(lowered)]
+    found = _mentioned_terms(question.lower(), synonyms)
+    extra = [s.expand for s in synonyms if found.intersection(s.terms)]
     return " ".join([question, *extra])
 
 

@@ -15,5 +15,7 @@ def open_store(settings: Settings) -> ConversationStore:
     from assistant.storage.sqlite_store import SQLiteConversationStore
 
     return SQLiteConversationStore(
-        settings.data_dir / SQLITE_FILE, settings.conversation_ttl_seconds
+        settings.data_dir / SQLITE_FILE,
+        settings.conversation_ttl_seconds,
+        synchronous=settings.sqlite_synchronous,
     )
