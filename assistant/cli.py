@@ -27,6 +27,8 @@ feedback_app = typer.Typer(help="Work with users' ratings of answers.", no_args_
 app.add_typer(feedback_app, name="feedback")
 slack_app = typer.Typer(help="Run the Slack bot on its own.", no_args_is_help=True)
 app.add_typer(slack_app, name="slack")
+policy_app = typer.Typer(help="Check the policy documents and their data files.")
+app.add_typer(policy_app, name="policy", no_args_is_help=True)
 
 
 def _fail(message: str) -> None:
@@ -141,13 +143,35 @@ def index_info() -> None:
     try:
         manifest = read_manifest(settings.index_dir)
         typer.echo(json.dumps(asdict(manifest), indent=2))
-        check_manifest(
-            manifest, settings.model, load_policy(settings), settings.embedding_backend
-        )
+        check_manifest(manifest, settings.model, load_policy(settings), settings.embedding_backend)
     except AssistantError as exc:
         _fail(str(exc))
         return
     typer.echo("index matches the corpus and the configured model")
+
+
+@policy_app.command("check")
+def policy_check() -> None:
+    """Parse every document and data file; report out-of-scope terms the policy now covers
+    (exit status 1 when there is any problem)."""
+    from assistant.service import load_policy, stale_topics
+
+    settings = Settings()
+    try:
+        corpus = load_policy(settings)
+    except AssistantError as exc:
+        _fail(str(exc))
+        return
+    problems = stale_topics(settings, corpus)
+    for problem in problems:
+        typer.echo(problem)
+    if problems:
+        raise typer.Exit(1)
+    counts = ", ".join(
+        f"{d.doc_id} {d.version}: {sum(c.doc_id == d.doc_id for c in corpus.clauses)} clauses"
+        for d in corpus.documents
+    )
+    typer.echo(f"ok: {counts}")
 
 
 @app.command("eval")

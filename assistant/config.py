@@ -33,11 +33,14 @@ class Settings(BaseSettings):
         description="Sentence-transformers model: a local path, a hub name or the bundled default.",
     )
     synonyms_file: Path | None = Field(
-        Path("corpus/synonyms.toml"), description="Reviewed query-normalisation file; empty: none."
+        None,
+        description="A query-normalisation file besides each document's own "
+        "`<document-id>.synonyms.toml` in the corpus folder; empty: none.",
     )
     topics_file: Path | None = Field(
-        Path("corpus/out-of-scope.toml"),
-        description="Reviewed list of subjects the policy does not cover; empty: none.",
+        None,
+        description="A list of subjects the policy does not cover besides each document's own "
+        "`<document-id>.out-of-scope.toml` in the corpus folder; empty: none.",
     )
     calibration_file: Path | None = Field(
         Path("corpus/calibration.json"),

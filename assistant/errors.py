@@ -59,3 +59,9 @@ class StoreUnavailableError(AssistantError):
     """The conversation store cannot be reached (Redis down, disk full)."""
 
     code = "store_unavailable"
+
+
+class UnknownDocumentError(AssistantError):
+    """No policy document has the requested id."""
+
+    code = "unknown_document"

@@ -47,10 +47,14 @@ class Document:
 
     doc_id: str
     title: str
-    source_url: str
+    source_url: str  # "" when the front matter gives none: citations then carry no link
     version: str
     path: str
     text: str
+
+    def url(self, anchor: str) -> str:
+        """The link to a section of the published document ("" without a source URL)."""
+        return f"{self.source_url}#{anchor}" if self.source_url else ""
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,8 @@ class Section:
 
 @dataclass(frozen=True)
 class Clause:
-    """The smallest citable unit: a list item or one sentence of a paragraph, verbatim."""
+    """The smallest citable unit, as it reads: a list item, one sentence of a paragraph or a
+    note, or one table row; `start`/`end` are the source slice that renders as `text`."""
 
     clause_id: str
     doc_id: str
@@ -75,16 +80,29 @@ class Clause:
     text: str
     start: int
     end: int
-    kind: str  # "item" or "sentence"
-    context: str = ""  # the lead-in sentence(s) a list item or note depends on
+    kind: str  # "item", "sentence", "note" or "row"
+    context: str = ""  # the lead-in a list item depends on; a table row's header row
     parent_id: str | None = None  # the list item this clause is nested in or noted under
     stance: Stance = Stance.INFORMATIONAL
+    cells: tuple[str, ...] = ()  # a table row's cells as they read (empty ones included)
+    header: tuple[str, ...] = ()  # the header cells of a table row's table
 
     @property
     def indexed_text(self) -> str:
         """Text that is embedded and indexed: section path, lead-in and the clause itself."""
         parts = [" > ".join(self.section_path), self.context, self.text]
         return "\n".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which policy an answer may quote: some documents (empty: all of them)."""
+
+    documents: tuple[str, ...] = ()
+
+    def allows(self, clause: Clause) -> bool:
+        """True when the clause belongs to a selected document."""
+        return not self.documents or clause.doc_id in self.documents
 
 
 @dataclass(frozen=True)

@@ -162,7 +162,6 @@ def measure_assistant(
     corpus: Any, clauses: list[Any], vectors: np.ndarray, embedder: Any, repeats: int
 ) -> dict[str, Any]:
     """BM25 build/search and `Assistant.answer` over the enlarged corpus (dense: auto)."""
-    from assistant.answer.query import load_synonyms
     from assistant.config import Settings
     from assistant.policy.corpus import Corpus
     from assistant.search.index import (
@@ -171,7 +170,7 @@ def measure_assistant(
         build_dense_index,
         build_lexical_index,
     )
-    from assistant.service import Assistant
+    from assistant.service import Assistant, load_policy_synonyms
 
     texts = [c.indexed_text for c in clauses]
     started = time.perf_counter()
@@ -194,7 +193,7 @@ def measure_assistant(
     index = SearchIndex(manifest, [c.clause_id for c in clauses], dense, lexical)
     settings = Settings(cache_size=0)
     started = time.perf_counter()
-    assistant = Assistant(settings, big, index, embedder, load_synonyms(settings.synonyms_file))
+    assistant = Assistant(settings, big, index, embedder, load_policy_synonyms(settings, big))
     setup = time.perf_counter() - started
     questions = [q["question"] for q in load_questions()]
     lexical_samples, answer_samples = [], []

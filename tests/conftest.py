@@ -35,7 +35,6 @@ def settings(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Setti
         corpus_dir=CORPUS_DIR,
         index_dir=index_dir,
         data_dir=tmp_path_factory.mktemp("data"),
-        synonyms_file=CORPUS_DIR / "synonyms.toml",
         build_index_on_start=False,
         rate_limit_per_second=0,  # no limit: tests/api/test_access.py sets its own
         _env_file=None,
@@ -87,8 +86,6 @@ def server_env(settings: Settings, search_index: SearchIndex) -> dict[str, str]:
     return {
         "ASSISTANT_CORPUS_DIR": str(settings.corpus_dir),
         "ASSISTANT_INDEX_DIR": str(settings.index_dir),
-        "ASSISTANT_SYNONYMS_FILE": str(settings.corpus_dir / "synonyms.toml"),
-        "ASSISTANT_TOPICS_FILE": str(settings.corpus_dir / "out-of-scope.toml"),
         "ASSISTANT_CALIBRATION_FILE": str(settings.corpus_dir / "calibration.json"),
         "ASSISTANT_DATA_DIR": str(settings.data_dir),
         "ASSISTANT_BUILD_INDEX_ON_START": "false",

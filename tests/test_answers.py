@@ -6,6 +6,7 @@ import pytest
 
 from assistant.evaluation.grounding import GroundingChecker
 from assistant.models import Verdict
+from assistant.policy.markdown import visible_text
 from assistant.service import Assistant
 
 V = Verdict
@@ -136,9 +137,9 @@ def test_every_answer_is_grounded(assistant: Assistant, question: str) -> None:
     texts = {d.doc_id: d.text for d in assistant.corpus.documents}
     for citation in answer.citations:
         clause = assistant.corpus.clause(citation.clause_id)
-        assert (
-            clause is not None and texts[clause.doc_id][clause.start : clause.end] == citation.text
-        )
+        assert clause is not None and citation.text == clause.text
+        source = texts[clause.doc_id][clause.start : clause.end]
+        assert visible_text(source, texts[clause.doc_id]) == citation.text
         assert citation.url.startswith("https://learn.microsoft.com/azure/aks/support-policies#")
 
 
@@ -155,3 +156,24 @@ def test_markdown_and_html_carry_the_same_citations(assistant: Assistant) -> Non
         assert citation.url in answer.answer_markdown
         assert f'id="cite-{citation.n}"' in answer.answer_html
     assert "<script" not in assistant.answer("<script>alert(1)</script> Istio?").answer_html
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is Kubernetes 1.29 supported on v1.28.3 with kube-proxy?",
+        "we upgraded on 2024-05-01 to 1.29.2; is node.kubernetes.io/exclude-from-lb ok?",
+    ],
+)
+def test_versions_dates_and_dotted_names_survive_cleaning(
+    assistant: Assistant, question: str
+) -> None:
+    assert assistant.answer(question).resolved_question == question
+
+
+def test_a_lead_in_is_never_quoted_alone(assistant: Assistant) -> None:
+    answer = assistant.answer("can you help me?")
+    first = answer.citations[0]
+    if first.text.rstrip().endswith(":"):
+        assert len(answer.citations) > 1
+        assert f"{first.text} [1] {answer.citations[1].text} [2]" in answer.answer

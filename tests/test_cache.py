@@ -6,13 +6,12 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.answer.query import load_synonyms
 from assistant.config import Settings
 from assistant.policy.corpus import Corpus
 from assistant.search.cache import VersionedLRUCache
 from assistant.search.embedding import SentenceTransformerEmbedder
 from assistant.search.index import SearchIndex
-from assistant.service import Assistant
+from assistant.service import Assistant, load_policy_synonyms
 
 
 def test_least_recently_used_entry_is_evicted() -> None:
@@ -58,7 +57,7 @@ def _fresh(
         corpus,
         index,
         embedder,
-        load_synonyms(settings.synonyms_file),
+        load_policy_synonyms(settings, corpus),
     )
 
 

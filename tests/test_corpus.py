@@ -10,17 +10,21 @@ import pytest
 
 from assistant.errors import CorpusError
 from assistant.policy.corpus import Corpus, load_corpus, parse_document, split_sentences
+from assistant.policy.markdown import visible_text
 
 from .conftest import CORPUS_DIR, ROOT
 
 SHARED_SOURCE = ROOT.parent / "shared" / "corpus-source" / "aks-support-policies.txt"
 
 
-def test_every_clause_is_the_source_slice_at_its_offsets(corpus: Corpus) -> None:
+def test_every_clause_is_the_visible_rendering_of_its_source_slice(corpus: Corpus) -> None:
     texts = {d.doc_id: d.text for d in corpus.documents}
     assert len(corpus.clauses) > 100
     for clause in corpus.clauses:
-        assert texts[clause.doc_id][clause.start : clause.end] == clause.text
+        source = texts[clause.doc_id][clause.start : clause.end]
+        assert visible_text(source, texts[clause.doc_id]) == clause.text
+    escaped = next(c for c in corpus.clauses if "prefixed with MC" in c.text)
+    assert escaped.text.endswith("(prefixed with MC*).")  # the source escapes it: MC\*
 
 
 def test_clause_ids_are_unique_and_name_document_section_and_ordinal(corpus: Corpus) -> None:

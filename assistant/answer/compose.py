@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.models import Citation, Clause, Decision, Verdict
+from assistant.models import Citation, Clause, Decision, Hit, Verdict
 from assistant.policy.corpus import Corpus
 
 
 @dataclass(frozen=True)
 class Passage:
-    """One quoted clause: its lead-in (verbatim, may be empty), its text and citation number."""
+    """One quoted clause: its lead-in (verbatim, may be empty), its text and citation number.
+
+    A table row reads as "header: cell" pairs, so each cell is quoted with its column's name.
+    """
 
     n: int
     lead_in: str
@@ -30,9 +33,11 @@ class Composition:
     passages: tuple[Passage, ...]
     citations: tuple[Citation, ...]
     suggestions: tuple[str, ...]
+    document: str = ""  # the quoted document's title, named when the corpus has several
 
 
 SUGGESTION = "What does the policy say about {heading}?"
+FOLLOWERS_MAX = 6  # list items or table rows quoted after a lead-in that ends with a colon
 
 
 def _cite(n: int, clause: Clause, score: float, corpus: Corpus) -> Citation:
@@ -44,7 +49,7 @@ def _cite(n: int, clause: Clause, score: float, corpus: Corpus) -> Citation:
         section=" > ".join(clause.section_path),
         text=clause.text,
         score=round(score, 6),
-        url=f"{doc.source_url}#{clause.section_anchor}",
+        url=doc.url(clause.section_anchor),
         stance=clause.stance,
     )
 
@@ -64,34 +69,81 @@ def _passage_run(clause: Clause, corpus: Corpus) -> list[Clause]:
     return [clause]
 
 
+def row_reading(clause: Clause) -> str:
+    """A table row as "header: cell" pairs (cells without a header as they are); any other
+    clause as its text."""
+    if clause.kind != "row" or len(clause.cells) < 2:
+        return clause.text
+    header = clause.header + ("",) * (len(clause.cells) - len(clause.header))
+    pairs = [f"{h}: {c}" if h else c for h, c in zip(header, clause.cells, strict=False) if c]
+    return "; ".join(pairs)
+
+
+def followers(clause: Clause, corpus: Corpus) -> list[Clause]:
+    """The list items or table rows a lead-in ending with a colon introduces."""
+    if not clause.text.rstrip().endswith(":"):
+        return []
+    nested = [c for c in corpus.children(clause.clause_id) if c.kind == "item"]
+    if nested:
+        return nested[:FOLLOWERS_MAX]
+    out: list[Clause] = []
+    after = corpus.next_clause(clause)
+    while (
+        after is not None
+        and after.kind in ("item", "row")
+        and after.section_anchor == clause.section_anchor
+        and len(out) < FOLLOWERS_MAX
+    ):
+        if after.parent_id is None:
+            out.append(after)
+        after = corpus.next_clause(after)
+    return out
+
+
+def _introduced(clause: Clause, evidence: list[Hit], corpus: Corpus) -> list[Clause]:
+    """What a quoted lead-in introduces: every nested item of a list item (as the policy
+    reads), else the items or rows it introduces that the evidence found (the first one when
+    it found none), so other evidence keeps its place among the citations."""
+    nested = [c for c in corpus.children(clause.clause_id) if c.kind == "item"]
+    if nested or not clause.text.rstrip().endswith(":"):
+        return nested if clause.text.rstrip().endswith(":") else []
+    introduced = followers(clause, corpus)
+    found = {h.clause.clause_id for h in evidence}
+    return [c for c in introduced if c.clause_id in found][:2] or introduced[:1]
+
+
 def compose_answer(decision: Decision, corpus: Corpus, citations_max: int) -> Composition:
-    """Quote the decisive clause (with the list items it introduces, if it is a lead-in), then
-    cite the next strongest evidence."""
-    if not decision.evidence:
-        return Composition(decision.verdict, decision.confidence, (), (), ())
-    top = decision.evidence[0]
-    quoted = [(c, top.score) for c in _passage_run(top.clause, corpus)]
-    if top.clause.text.rstrip().endswith(":"):
-        quoted += [
-            (c, top.score) for c in corpus.children(top.clause.clause_id) if c.kind == "item"
-        ]
-    quoted_ids = {c.clause_id for c, _ in quoted}
-    others = [
-        (h.clause, h.score) for h in decision.evidence[1:] if h.clause.clause_id not in quoted_ids
+    """Quote the decisive clause (with the list items or rows it introduces, if it is a
+    lead-in; a lead-in that introduces nothing is never quoted alone), then cite the next
+    strongest evidence."""
+    evidence = [
+        h
+        for h in decision.evidence
+        if not h.clause.text.rstrip().endswith(":") or followers(h.clause, corpus)
     ]
+    if not evidence:
+        return Composition(decision.verdict, decision.confidence, (), (), ())
+    top = evidence[0]
+    quoted = [(c, top.score) for c in _passage_run(top.clause, corpus)]
+    quoted += [(c, top.score) for c in _introduced(top.clause, evidence, corpus)]
+    quoted_ids = {c.clause_id for c, _ in quoted}
+    others = [(h.clause, h.score) for h in evidence[1:] if h.clause.clause_id not in quoted_ids]
     chosen = quoted + others[: max(citations_max - 1, 0)]
     citations = [_cite(n, clause, score, corpus) for n, (clause, score) in enumerate(chosen, 1)]
     passages = []
     for n, (clause, _) in enumerate(quoted, 1):
-        lead_in = " ".join(clause.context.split("\n")) if clause.context and n == 1 else ""
-        passages.append(Passage(n, lead_in, clause.text))
-
+        lead_in = ""
+        if clause.context and n == 1 and clause.kind != "row":  # a row names its header cells
+            lead_in = " ".join(clause.context.split("\n"))
+        passages.append(Passage(n, lead_in, row_reading(clause)))
+    several = len(corpus.documents) > 1
     return Composition(
         verdict=decision.verdict,
         confidence=decision.confidence,
         passages=tuple(passages),
         citations=tuple(citations),
         suggestions=suggest_questions(decision),
+        document=corpus.document(top.clause.doc_id).title if several else "",
     )
 
 

@@ -70,13 +70,15 @@ _INJECTION = re.compile(
     r"\breply \w+ to everything|\bpolicy (?:has been |was |is )?updated\b|\bjailbreak",
     re.IGNORECASE,
 )
-_SENTENCE = re.compile(r"[^.!?;\n]+[.!?;]*")
+# A sentence ends at . ! ? or ; followed by white space, or at a line break, so version
+# numbers, dates and dotted names ("1.29", "v1.28.3", "node.kubernetes.io") stay whole.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n")
 
 
 def strip_injections(question: str) -> str:
     """The question without sentences that try to instruct the assistant (kept whole when
     every sentence does)."""
-    sentences = [s.strip() for s in _SENTENCE.findall(question) if s.strip()]
+    sentences = [s.strip() for s in _SENTENCE_BREAK.split(question) if s.strip()]
     kept = [s for s in sentences if not _INJECTION.search(s)]
     kept = [s for s in kept if re.search(r"[A-Za-z]{2}", s)]
     return " ".join(kept) if kept else question
@@ -112,6 +114,19 @@ def load_topics(path: Path | None) -> tuple[Topic, ...]:
         )
     except (KeyError, TypeError) as exc:
         raise CorpusError(f"{path}: each [[topic]] needs `name` and `terms` ({exc})") from exc
+
+
+def covered_terms(topics: tuple[Topic, ...], texts: Iterable[str]) -> list[tuple[str, str]]:
+    """(topic, term) for each out-of-scope term that the policy text itself uses: such a topic
+    is no longer out of scope and must be reviewed, not applied."""
+    lowered = "\n".join(texts).lower().replace("\u2019", "'")
+    return [(t.name, term) for t in topics for term in t.terms if _mentions(lowered, term)]
+
+
+def without_terms(topics: tuple[Topic, ...], terms: set[str]) -> tuple[Topic, ...]:
+    """The topics without the given terms (topics left with none are dropped)."""
+    kept = (Topic(t.name, tuple(x for x in t.terms if x not in terms)) for t in topics)
+    return tuple(t for t in kept if t.terms)
 
 
 def load_synonyms(path: Path | None) -> tuple[Synonym, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +40,11 @@ PHRASES = {
     "closest": "Here is what is closest:",
     "see_also": "See also",
 }
+# When the corpus holds several documents, the intro names the one quoted (its title).
+DOCUMENT_PHRASES = {
+    "says": "{document} says:",
+    "closest": "Here is what is closest, in {document}:",
+}
 
 _FAMILIES: dict[Verdict, str] = {
     Verdict.SUPPORTED: "scope",
@@ -53,9 +59,11 @@ _FAMILIES: dict[Verdict, str] = {
 }
 
 
-def fixed_phrases() -> set[str]:
-    """Every phrase a template may add around policy text (used by grounding checks)."""
-    return set(HEADLINES.values()) | set(PHRASES.values())
+def fixed_phrases(documents: Iterable[str] = ()) -> set[str]:
+    """Every phrase a template may add around policy text (used by grounding checks), with
+    the intros that name each of the given document titles."""
+    named = {p.format(document=d) for d in documents for p in DOCUMENT_PHRASES.values()}
+    return set(HEADLINES.values()) | set(PHRASES.values()) | named
 
 
 @dataclass(frozen=True)
@@ -82,11 +90,16 @@ class Renderer:
     def render(self, composition: Composition) -> Rendered:
         """Plain text with [n] markers, Markdown, and an escaped HTML fragment."""
         template = self._env.get_template(f"{_FAMILIES[composition.verdict]}.j2")
+        phrases = dict(PHRASES)
+        if composition.document:
+            phrases.update(
+                {k: p.format(document=composition.document) for k, p in DOCUMENT_PHRASES.items()}
+            )
         context = {
             "c": composition,
             "headline": HEADLINES[composition.verdict],
             "label": LABELS[composition.verdict],
-            "phrases": PHRASES,
+            "phrases": phrases,
         }
         module: Any = template.make_module(context)  # macros are attributes of the module
         return Rendered(

@@ -13,7 +13,7 @@ import Stemmer
 
 from assistant.answer.query import Topic
 from assistant.errors import CorpusError
-from assistant.models import Decision, Frame, Hit, Signals, Stance, Verdict
+from assistant.models import Decision, Frame, Hit, Selection, Signals, Stance, Verdict
 from assistant.policy.corpus import Corpus
 from assistant.search.index import tokenize
 
@@ -180,20 +180,29 @@ class VerdictDecider:
         """Stemmed question words that name what is asked about."""
         return {t for t in self._stem(question) if t not in self._generic and len(t) > 1}
 
-    def _rescue(self, terms: set[str], hits: Sequence[Hit]) -> list[Hit]:
+    def _rescue(self, terms: set[str], hits: Sequence[Hit], selection: Selection) -> list[Hit]:
         """Clauses naming a term the policy uses only a few times, when retrieval missed them:
         a question about "Kured" must see the one clause that names Kured."""
         seen = {h.clause.clause_id for h in hits[:_RERANK_DEPTH]}
         floor = min((h.score for h in hits[:_RERANK_DEPTH]), default=0.0)
         positions = {p for t in terms for p in self._rare_positions.get(t, ())}
         clauses = [self.corpus.clauses[p] for p in sorted(positions)]
-        return [Hit(clause=c, score=floor) for c in clauses if c.clause_id not in seen]
+        return [
+            Hit(clause=c, score=floor)
+            for c in clauses
+            if c.clause_id not in seen and selection.allows(c)
+        ]
 
     def _weight(self, terms: set[str], clause_id: str) -> float:
         return sum(self._idf.get(t, 0.0) for t in terms & self._tokens[clause_id])
 
     def rank_evidence(
-        self, question: str, frame: Frame, hits: Sequence[Hit], bridges: str = ""
+        self,
+        question: str,
+        frame: Frame,
+        hits: Sequence[Hit],
+        bridges: str = "",
+        selection: Selection | None = None,
     ) -> list[Hit]:
         """Hits reordered so that clauses naming the question's rarer terms come first, a clause
         that speaks to the question's frame beats one that doesn't, and a noted exception comes
@@ -201,16 +210,18 @@ class VerdictDecider:
         words standing in for question words the policy never uses; they count half, so
         "linkerd" weighs a little like "Istio" and "Envoy"."""
         terms = self.salient_terms(question)
-        ranked = self._by_term_strength(terms, self.salient_terms(bridges) - terms, hits)
+        ranked = self._by_term_strength(
+            terms, self.salient_terms(bridges) - terms, hits, selection or Selection()
+        )
         if not ranked:
             return ranked
         ranked = self._fit_frame(frame, ranked)
         return self._prefer_exception(terms, ranked)
 
     def _by_term_strength(
-        self, terms: set[str], bridged: set[str], hits: Sequence[Hit]
+        self, terms: set[str], bridged: set[str], hits: Sequence[Hit], selection: Selection
     ) -> list[Hit]:
-        head = list(hits[:_RERANK_DEPTH]) + self._rescue(terms, hits)
+        head = list(hits[:_RERANK_DEPTH]) + self._rescue(terms, hits, selection)
         best = max((h.score for h in head), default=0.0)
 
         def strength(hit: Hit) -> float:
@@ -265,12 +276,18 @@ class VerdictDecider:
         return None
 
     def decide(
-        self, question: str, frame: Frame, hits: Sequence[Hit], bridges: str = ""
+        self,
+        question: str,
+        frame: Frame,
+        hits: Sequence[Hit],
+        bridges: str = "",
+        selection: Selection | None = None,
     ) -> Decision:
-        """The verdict for a question, `unknown` when the evidence is too weak."""
+        """The verdict for a question, `unknown` when the evidence is too weak; only clauses
+        the selection allows are considered."""
         if not hits:
             return Decision(Verdict.UNKNOWN, 0.0, frame, ())
-        ranked = self.rank_evidence(question, frame, hits, bridges)
+        ranked = self.rank_evidence(question, frame, hits, bridges, selection)
         signals = self.signals(question, ranked)
         confidence = self.calibration.confidence(signals)
         raw = verdict_for(frame, ranked[0].clause.stance)

@@ -16,7 +16,7 @@ from assistant.dialogue.smalltalk import (
     strip_pleasantries,
 )
 from assistant.errors import ConversationNotFoundError, InvalidFeedbackError
-from assistant.models import Answer, Verdict
+from assistant.models import Answer, Selection, Verdict
 from assistant.storage.records import (
     MAX_COMMENT_CHARS,
     RATINGS,
@@ -65,21 +65,25 @@ class Conversations:
         )
         self.smalltalk = smalltalk or SmallTalk(policy_vocabulary(assistant.corpus))
 
-    def respond(self, question: str, history: Sequence[Turn] = ()) -> Answer:
+    def respond(
+        self, question: str, history: Sequence[Turn] = (), selection: Selection | None = None
+    ) -> Answer:
         """The answer to a message given the conversation's earlier turns (nothing is stored)."""
-        return self.respond_traced(question, history)[0]
+        return self.respond_traced(question, history, selection)[0]
 
     def respond_traced(
-        self, question: str, history: Sequence[Turn] = ()
+        self, question: str, history: Sequence[Turn] = (), selection: Selection | None = None
     ) -> tuple[Answer, Trace | None]:
         """`respond`, with the retrieval trace when the policy was searched (for evaluation)."""
         text = self.assistant.normalise(question)
+        if selection is not None:
+            self.assistant.check_selection(selection)
         intent = detect_intent(text)
         if intent is not None:
             return self.smalltalk.reply(question, intent.name, intent.kind), None
         previous = [t.resolved_question for t in history if t.kind in POLICY_KINDS]
         resolution = resolve_followup(strip_pleasantries(text), previous)
-        trace = self.assistant.trace(question, resolved=resolution.question)
+        trace = self.assistant.trace(question, resolution.question, selection)
         if trace.answer.verdict is Verdict.UNKNOWN and self.smalltalk.is_off_topic(
             trace.answer.resolved_question
         ):
@@ -89,20 +93,28 @@ class Conversations:
             return replace(trace.answer, kind=CLARIFICATION, suggestions=suggestions), trace
         return trace.answer, trace
 
-    def ask(self, question: str, conversation_id: str | None = None) -> Reply:
+    def ask(
+        self,
+        question: str,
+        conversation_id: str | None = None,
+        selection: Selection | None = None,
+    ) -> Reply:
         """Answer a message in a conversation (a new one when the id is None) and store the turn.
         Raises ConversationNotFoundError for an unknown or expired id, InvalidQuestionError for
-        an empty or over-long message."""
-        return self.ask_traced(question, conversation_id)[0]
+        an empty or over-long message, UnknownDocumentError for a selection naming no document."""
+        return self.ask_traced(question, conversation_id, selection)[0]
 
     def ask_traced(
-        self, question: str, conversation_id: str | None = None
+        self,
+        question: str,
+        conversation_id: str | None = None,
+        selection: Selection | None = None,
     ) -> tuple[Reply, Trace | None]:
         """`ask`, with the retrieval trace when the policy was searched (for evaluation)."""
         history: tuple[Turn, ...] = ()
         if conversation_id is not None:
             history = self.transcript(conversation_id).turns
-        answer, trace = self.respond_traced(question, history)
+        answer, trace = self.respond_traced(question, history, selection)
         stored_id, turn = self.store.append(conversation_id, answer)
         return Reply(stored_id, turn), trace
 

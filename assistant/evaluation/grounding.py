@@ -10,7 +10,7 @@ from assistant.answer.render import fixed_phrases
 from assistant.policy.corpus import Corpus
 
 _MARKERS = re.compile(r"\s*\[\d+\](?:\s*,\s*\[\d+\])*")
-_FRAGMENT_END = re.compile(r"(?<=[.!?:])\s+|\n")
+_FRAGMENT_END = re.compile(r"(?<=[.!?:;])\s+|\n")
 
 
 @dataclass(frozen=True)
@@ -32,12 +32,16 @@ class GroundingChecker:
 
     def __init__(self, corpus: Corpus, replies: Iterable[str] = ()) -> None:
         """`replies` are further fixed texts (small-talk replies) an answer may consist of."""
-        self._policy = " ".join(" ".join(d.text for d in corpus.documents).split())
-        phrases = list(fixed_phrases()) + [f for r in replies for f in self.fragments(r)]
+        visible = [d.title for d in corpus.documents] + [" ".join(s.path) for s in corpus.sections]
+        visible += [c.context for c in corpus.clauses] + [c.text for c in corpus.clauses]
+        self._policy = " ".join(" \n ".join(visible).split())  # the policy as it reads
+        titles = [d.title for d in corpus.documents]
+        phrases = list(fixed_phrases(titles)) + [f for r in replies for f in self.fragments(r)]
         self._phrases = {p.rstrip(".:") for p in phrases}
 
     def is_policy_text(self, text: str) -> bool:
-        """True when `text` stands verbatim in a policy document (whitespace folded)."""
+        """True when `text` stands verbatim in the policy as it reads (whitespace folded):
+        within a clause, a lead-in or header row, a heading or a title."""
         return " ".join(text.split()) in self._policy
 
     def fragments(self, answer: str) -> list[str]:
@@ -53,4 +57,5 @@ class GroundingChecker:
         return Grounding(len(parts) - len(bad), len(parts), bad)
 
     def _is_grounded_fragment(self, fragment: str) -> bool:
-        return fragment.rstrip(".:") in self._phrases or self.is_policy_text(fragment)
+        # a table row reads "header: cell; header: cell", so a trailing : or ; is template's
+        return fragment.rstrip(".:") in self._phrases or self.is_policy_text(fragment.rstrip(":;"))

@@ -1,4 +1,4 @@
-"""Parse Markdown policy documents into sections and verbatim, offset-tracked clauses."""
+"""Parse Markdown policy documents into sections and clauses that keep their source offsets."""
 
 from __future__ import annotations
 
@@ -6,18 +6,20 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import yaml
+from markdown_it.token import Token
 
 from assistant.errors import CorpusError
 from assistant.models import Clause, Document, Section
+from assistant.policy.markdown import Visible, parse_blocks, visible
 
-_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
-_HEADING = re.compile(r"^(#{1,6}) +(.+?) *$")
-_ITEM = re.compile(r"^( *)[-*] +(.*)$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
-_REQUIRED_META = ("title", "source_url", "version")
+# Learn directives that are paragraphs but not policy text: includes, zones, monikers, videos.
+_DIRECTIVE = re.compile(r"\[!(?:INCLUDE|VIDEO|div)\b|:::", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -66,18 +68,9 @@ class Corpus:
         return next(d for d in self.documents if d.doc_id == doc_id)
 
 
-@dataclass
-class _Line:
-    text: str
-    start: int
-
-    @property
-    def end(self) -> int:
-        return self.start + len(self.text)
-
-
 def slugify(heading: str) -> str:
-    """A URL anchor for a heading, as Markdown renderers make them."""
+    """A URL anchor for a heading as Microsoft Learn (and GitHub) make them: lower case,
+    punctuation dropped, spaces to hyphens."""
     slug = re.sub(r"[^\w\- ]", "", heading.lower()).strip()
     return re.sub(r"[\s]+", "-", slug)
 
@@ -93,24 +86,12 @@ def split_sentences(text: str, offset: int) -> Iterator[tuple[str, int, int]]:
         yield tail, offset + pos, offset + pos + len(tail)
 
 
-def _lines(text: str, start: int) -> list[_Line]:
-    out, pos = [], start
-    for raw in text[start:].split("\n"):
-        out.append(_Line(raw, pos))
-        pos += len(raw) + 1
-    return out
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
 class _DocumentParser:
-    """Walks a document's lines once, tracking headings, lead-ins and open list items."""
+    """Walks a document's Markdown tokens once, tracking headings, lead-ins and list items."""
 
-    def __init__(self, doc: Document, body_start: int) -> None:
+    def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self.body_start = body_start
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", doc.text)]
         self.sections: list[Section] = []
         self.clauses: list[Clause] = []
         self.headings: list[tuple[int, str]] = []
@@ -118,24 +99,43 @@ class _DocumentParser:
         self.anchor = ""
         self.ordinal = 0
         self.lead_in = ""
-        self.open_items: list[tuple[int, Clause]] = []  # (indent, item) from outermost
+        self.items: list[Clause | None] = []  # open list items, outermost first (None: no text)
+        self.quotes: list[bool] = []  # open block quotes: whether each is a note
 
     def parse(self) -> None:
-        lines = _lines(self.doc.text, self.body_start)
+        tokens = parse_blocks(self.doc.text)
         i = 0
-        while i < len(lines):
-            line = lines[i]
-            if not line.text.strip():
-                i += 1
-            elif heading := _HEADING.match(line.text):
-                self._open_section(len(heading.group(1)), heading.group(2), line.start)
-                i += 1
-            elif item := _ITEM.match(line.text):
-                i = self._add_item(lines, i, _indent(line.text), line.start + item.start(2))
-            else:
-                i = self._add_paragraph(lines, i)
+        while i < len(tokens):
+            token = tokens[i]
+            if token.type == "heading_open":
+                self._heading(token, tokens[i + 1])
+            elif token.type == "list_item_open":
+                self.items.append(None)
+            elif token.type == "list_item_close":
+                self.items.pop()
+            elif token.type == "blockquote_open":
+                self.quotes.append(False)
+            elif token.type == "blockquote_close":
+                self.quotes.pop()
+            elif token.type == "paragraph_open":
+                self._paragraph(tokens[i + 1])
+            elif token.type == "table_open":
+                close = next(j for j in range(i, len(tokens)) if tokens[j].type == "table_close")
+                self._table(tokens[i : close + 1])
+                i = close
+            i += 1  # fences, code blocks, HTML blocks and comments, rules: not clauses
 
-    def _open_section(self, level: int, title: str, start: int) -> None:
+    def _line_start(self, token: Token) -> int:
+        return self.line_starts[token.map[0]] if token.map else 0
+
+    def _heading(self, opening: Token, inline: Token) -> None:
+        if any(
+            c.type == "link_open" and str(c.attrs.get("href", "")).startswith("#tab/")
+            for c in inline.children or []
+        ):
+            return  # a tab selector, not a section
+        title = visible(inline, self.doc.text, self._line_start(opening)).strip().text
+        level = int(opening.tag[1])
         self.headings = [h for h in self.headings if h[0] < level] + [(level, title)]
         anchor = slugify(title)
         self.anchors[anchor] = self.anchors.get(anchor, 0) + 1
@@ -144,7 +144,7 @@ class _DocumentParser:
         self.anchor = anchor
         self.ordinal = 0
         self.lead_in = ""
-        self.open_items = []
+        start = self._line_start(opening)
         self.sections.append(Section(self.doc.doc_id, anchor, self.section_path, level, start))
 
     @property
@@ -152,67 +152,94 @@ class _DocumentParser:
         path = tuple(title for level, title in self.headings if level > 1)
         return path or tuple(title for _, title in self.headings[:1]) or (self.doc.title,)
 
-    def _new_clause(
-        self, text: str, start: int, kind: str, context: str, parent: Clause | None
-    ) -> Clause:
+    def _new_clause(self, text: Visible, kind: str, context: str, **extra: Any) -> Clause:
         self.ordinal += 1
+        start, end = text.span(0, len(text.text))
+        parent = self._parent()
         clause = Clause(
             clause_id=f"{self.doc.doc_id}:{self.anchor or 'preamble'}:{self.ordinal}",
             doc_id=self.doc.doc_id,
             section_path=self.section_path,
             section_anchor=self.anchor,
-            text=text,
+            text=text.text,
             start=start,
-            end=start + len(text),
+            end=end,
             kind=kind,
             context=context,
             parent_id=parent.clause_id if parent else None,
+            **extra,
         )
         self.clauses.append(clause)
         return clause
 
-    def _add_item(self, lines: list[_Line], i: int, indent: int, text_start: int) -> int:
-        end = lines[i].end
-        j = i + 1
-        while (
-            j < len(lines)
-            and lines[j].text.strip()
-            and not _ITEM.match(lines[j].text)
-            and _indent(lines[j].text) > indent
-        ):
-            end = lines[j].end
-            j += 1
-        self.open_items = [(d, c) for d, c in self.open_items if d < indent]
-        parent = self.open_items[-1][1] if self.open_items else None
-        # a nested item reads as its parent item's text followed by itself
-        context = "\n".join([self.lead_in] + [c.text for _, c in self.open_items]).strip()
-        item = self._new_clause(self.doc.text[text_start:end], text_start, "item", context, parent)
-        self.open_items.append((indent, item))
-        return j
+    def _parent(self) -> Clause | None:
+        return next((c for c in reversed(self.items) if c is not None), None)
 
-    def _add_paragraph(self, lines: list[_Line], i: int) -> int:
-        indent = _indent(lines[i].text)
-        j = i
-        while (
-            j < len(lines)
-            and lines[j].text.strip()
-            and not _ITEM.match(lines[j].text)
-            and not _HEADING.match(lines[j].text)
-        ):
-            j += 1
-        start = lines[i].start + indent
-        text = self.doc.text[start : lines[j - 1].end]
-        owners = [(d, c) for d, c in self.open_items if d < indent]
-        parent = owners[-1][1] if owners else None
-        if parent is None:
-            self.open_items = []
+    def _paragraph(self, inline: Token) -> None:
+        text = visible(inline, self.doc.text, self._line_start(inline)).strip()
+        if self.quotes and not self.quotes[-1] and (marker := text.note_marker()):
+            self.quotes[-1] = True
+            text = text.cut(marker, len(text.text)).strip()
+        if not text.text or _DIRECTIVE.match(text.text):
+            return  # images only, include directives, zone and moniker markers
+        if self.items and self.items[-1] is None:  # an item's first paragraph is the item
+            ancestors = [c.text for c in self.items[:-1] if c is not None]
+            context = "\n".join([self.lead_in, *ancestors]).strip()
+            self.items[-1] = self._new_clause(text, "item", context)
+            return
+        parent = self._parent()
+        kind = "note" if any(self.quotes) else "sentence"
         context = _last_sentence(parent.text) if parent else ""
-        sentences = list(split_sentences(text, start))
-        for sentence, s_start, _ in sentences:
-            self._new_clause(sentence, s_start, "sentence", context, parent)
-        if parent is None and sentences:
+        sentences = list(split_sentences(text.text, 0))
+        for _, first, stop in sentences:
+            self._new_clause(text.cut(first, stop), kind, context)
+        if parent is None and kind == "sentence" and sentences:
             self.lead_in = sentences[-1][0]
-        return j
+
+    def _table(self, tokens: list[Token]) -> None:
+        header: tuple[str, ...] = ()
+        group = ""
+        row: list[Visible] = []
+        at = 0
+        for token in tokens:
+            if token.type == "tr_open":
+                row, at = [], self._line_start(token)
+            elif token.type == "inline":
+                cell = visible(token, self.doc.text, at).strip()
+                row.append(cell)
+                if cell.text:
+                    at = cell.ends[-1]
+            elif token.type == "tr_close" and not header:
+                header = tuple(c.text for c in row)
+            elif token.type == "tr_close":
+                filled = [c for c in row if c.text]
+                if not filled:
+                    continue
+                if len(filled) == 1 and row[0].text and len(row) > 1:
+                    group = row[0].text  # a row that only names the group of rows below it
+                    context = " | ".join(h for h in header if h)
+                else:
+                    context = "\n".join(p for p in (" | ".join(h for h in header if h), group) if p)
+                self._new_clause(
+                    _joined(filled),
+                    "row",
+                    context,
+                    cells=tuple(c.text for c in row),
+                    header=header,
+                )
+
+
+def _joined(cells: list[Visible]) -> Visible:
+    """A row's cells as one text, ` | ` between them; the span runs from first to last cell."""
+    text = " | ".join(c.text for c in cells)
+    starts, ends = [], []
+    for i, cell in enumerate(cells):
+        if i:
+            starts += [cell.starts[0]] * 3
+            ends += [cell.starts[0]] * 3
+        starts += cell.starts
+        ends += cell.ends
+    return Visible(text, tuple(starts), tuple(ends))
 
 
 def _last_sentence(text: str) -> str:
@@ -220,29 +247,64 @@ def _last_sentence(text: str) -> str:
     return sentences[-1][0] if sentences else text
 
 
-def parse_document(path: Path) -> tuple[Document, list[Section], list[Clause]]:
+def _front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
+    """The YAML front matter of a document and its version (an ISO date from Learn's
+    `ms.date` MM/DD/YYYY when there is no `version`)."""
+    tokens = parse_blocks(text)
+    block = next((t for t in tokens if t.type == "front_matter"), None)
+    if block is None:
+        raise CorpusError(
+            f"{path}: missing front matter block (---) with a title and a version or ms.date"
+        )
+    try:
+        meta = yaml.safe_load(block.content) or {}
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: an impossible date
+        raise CorpusError(f"{path}: front matter is not valid YAML ({exc})") from exc
+    if not isinstance(meta, dict):
+        raise CorpusError(f"{path}: front matter must be a mapping of keys to values")
+    version = meta.get("version") or _learn_date(path, meta.get("ms.date"))
+    missing = [
+        k for k, v in (("title", meta.get("title")), ("version or ms.date", version)) if not v
+    ]
+    if missing:
+        raise CorpusError(f"{path}: front matter lacks {' and '.join(missing)}")
+    return meta, str(version)
+
+
+def _learn_date(path: Path, value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    try:
+        return datetime.strptime(str(value).strip(), "%m/%d/%Y").date().isoformat()
+    except ValueError as exc:
+        raise CorpusError(f"{path}: ms.date {value!r} is not a MM/DD/YYYY date") from exc
+
+
+def parse_document(
+    path: Path, doc_id: str | None = None
+) -> tuple[Document, list[Section], list[Clause]]:
     """Read one Markdown policy file with its front matter into a document, sections, clauses."""
     text = path.read_text(encoding="utf-8")
-    front = _FRONT_MATTER.match(text)
-    if not front:
-        raise CorpusError(
-            f"{path}: missing front matter block (---) with {', '.join(_REQUIRED_META)}"
-        )
-    meta = yaml.safe_load(front.group(1)) or {}
-    missing = [key for key in _REQUIRED_META if not meta.get(key)]
-    if missing:
-        raise CorpusError(f"{path}: front matter lacks {', '.join(missing)}")
+    meta, version = _front_matter(path, text)
     doc = Document(
-        doc_id=path.stem,
+        doc_id=doc_id or path.stem,
         title=str(meta["title"]),
-        source_url=str(meta["source_url"]),
-        version=str(meta["version"]),
+        source_url=str(meta.get("source_url") or ""),
+        version=version,
         path=str(path),
         text=text,
     )
-    parser = _DocumentParser(doc, front.end())
+    parser = _DocumentParser(doc)
     parser.parse()
     return doc, parser.sections, parser.clauses
+
+
+def document_file(corpus_dir: Path, doc_id: str, kind: str) -> Path:
+    """A document's reviewed data file of a kind (`stance-overrides`, `synonyms`,
+    `out-of-scope`): `<document-id>.<kind>.toml` beside the document."""
+    return corpus_dir / f"{doc_id}.{kind}.toml"
 
 
 def load_corpus(corpus_dir: Path) -> Corpus:

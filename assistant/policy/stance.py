@@ -1,46 +1,76 @@
-"""Give each clause a stance from its own cue phrases, its lead-in and its section heading."""
+"""Give each clause a stance from its own cue phrases, its table cells, its lead-in and its
+section heading; reviewed overrides have the last word."""
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.errors import CorpusError
 from assistant.models import Clause, Stance
 
 # Ordered: the first stance whose cue matches wins, so specific cues come before general ones.
+# Written from the wordings policies use for each stance (not from labelled clauses).
 _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
     (Stance.BEST_EFFORT, (r"best[- ]effort",)),
     (Stance.SHARED_RESPONSIBILITY, (r"shared? responsibility",)),
     (
         Stance.CUSTOMER_RESPONSIBILITY,
-        (r"customers? (?:is|are) responsible", r"user input is required", r"users must help"),
+        (
+            r"customers? (?:is|are) responsible",
+            r"\byou(?:'re| are) responsible\b",
+            r"\b(?:it's|it is) your responsibility\b",
+            r"^you (?:own|manage)\b",
+            r"\byou should (?:apply|seek|update|keep)\b",
+            r"user input is required",
+            r"users must help",
+        ),
     ),
     (
         Stance.NOT_SUPPORTED,
         (
             r"unsupportable",
+            r"(?<!supported and )\bunsupported\b",
+            r"\byou can't (?:change|alter|modify)\b",
+            r"\bnot supported\b",
+            r"\b(?:is|are)n't supported\b",
+            r"\bisn't a supported\b",
+            r"\bout of support\b(?! guidelines)",
+            r"\boutside the scope of support\b",
+            r"\bisn't covered\b",
             r"doesn't (?:provide technical )?support\b",
+            r"doesn't provide (?:advice|technical support)\b",
             r"don't support",
             r"doesn't allow",
+            r"\bcan't (?:help|troubleshoot|investigate|configure|diagnose|provide custom)\b",
             r"aren't meant for production",
+            r"\bnot for production\b",
             r"\bdon't install\b",
+            r"\bdon't perform\b",
+            r"\bshould be prohibited\b",
             r"can't alter",
         ),
     ),
     (
         Stance.CONDITIONAL,
-        (r"\bif\b[^.]*\bis available\b", r"^where\b", r"\bin two scenarios\b"),
+        (
+            r"\bif\b[^.]*\bis available\b",
+            r"^where\b",
+            r"\bin two scenarios\b",
+            r"\bonly (?:when|if|under)\b",
+            r"\bcan (?:customize|use|modify|change)\b[^.]*\bonly\b",
+        ),
     ),
     (
         Stance.MICROSOFT_RESPONSIBILITY,
         (
             r"maintained and operated by microsoft",
-            r"microsoft manages",
-            r"\baks team will\b",
-            r"\bautomatically (?:remediated|patched|restore)",
+            r"\bmicrosoft (?:manages|maintains|owns|notifies|monitors)\b",
+            r"\baks team (?:will|patches)\b",
+            r"\bautomatically (?:remediated|remediates|patched|restore)",
+            r"\bprovides? autoremediation\b",
             r"\b(?:microsoft|aks) will (?:notify|detect)",
             r"\baks team might need to reboot",
             r"reboot operations are automated",
@@ -51,11 +81,14 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
     (
         Stance.SUPPORTED,
         (
+            r"provides? (?:[\w-]+ )?support\b",
             r"provides? technical support",
             r"\bdoes support\b",
             r"\bcan advise\b",
             r"\bcan answer questions\b",
+            r"\bcan provide\b",
             r"\bsupports\b",
+            r"\b(?:is|are) supported\b",
         ),
     ),
 )
@@ -65,16 +98,44 @@ _HEADING_CUES: tuple[tuple[Stance, str], ...] = (
     (Stance.MICROSOFT_RESPONSIBILITY, r"microsoft responsibilit"),
     (Stance.SHARED_RESPONSIBILITY, r"shared responsibilit"),
     (Stance.NOT_SUPPORTED, r"\bunsupported\b"),
+    (Stance.SUPPORTED, r"(?<!un)supported scenarios"),
 )
+
+# Table cells that state a stance by themselves: yes/no answers and check marks, and short
+# cells that are a stance word or a party ("Best-effort", "Customer", "Microsoft").
+_CELL_ANSWERS: tuple[tuple[Stance, str], ...] = (
+    (Stance.NOT_SUPPORTED, r"^(?:no|not supported)\b|^[\u274c\u2716\u26d4\U0001f6ab]"),
+    (Stance.SUPPORTED, r"^yes\b|^[\u2705\u2714\u2611]"),
+)
+_CELL_WORDS: tuple[tuple[Stance, str], ...] = (
+    (Stance.BEST_EFFORT, r"^best[- ]effort\b"),
+    (Stance.NOT_SUPPORTED, r"^unsupported\b"),
+    (Stance.SUPPORTED, r"^(?:fully )?supported\b"),
+    (Stance.SHARED_RESPONSIBILITY, r"^shared\b"),
+    (Stance.CUSTOMER_RESPONSIBILITY, r"^(?:customer|you|user)s?\b"),
+    (Stance.MICROSOFT_RESPONSIBILITY, r"^microsoft\b"),
+)
+_SHORT_CELL = 4  # words
+_NOT_APPLICABLE = re.compile(r"^(?:not applicable|n/a|-|—)$", re.IGNORECASE)
+_ICON = re.compile(r"^([^\w\s(\[]+)\s*(\w.*)$")
+_RESPONSIBILITIES = {
+    Stance.CUSTOMER_RESPONSIBILITY,
+    Stance.MICROSOFT_RESPONSIBILITY,
+    Stance.SHARED_RESPONSIBILITY,
+}
 
 
 def stance_from_cues(text: str) -> Stance | None:
     """The stance a piece of policy text states by its cue phrases, if any."""
-    lowered = text.lower().replace("\u2019", "'")
+    lowered = _plain(text)
     for stance, patterns in _CUES:
         if any(re.search(p, lowered) for p in patterns):
             return stance
     return None
+
+
+def _plain(text: str) -> str:
+    return text.lower().replace("\u2019", "'")
 
 
 def _stance_from_heading(path: tuple[str, ...]) -> Stance | None:
@@ -85,16 +146,117 @@ def _stance_from_heading(path: tuple[str, ...]) -> Stance | None:
     return None
 
 
-def _infer_stance(clause: Clause, stances: dict[str, Stance]) -> Stance:
-    own = stance_from_cues(clause.text)
-    if own is not None:
-        return own
-    if clause.parent_id is not None:
-        return stances[clause.parent_id]
-    if clause.kind != "item":
-        return Stance.INFORMATIONAL  # a sentence without cues states a fact
-    lead = stance_from_cues(clause.context)
-    return lead or _stance_from_heading(clause.section_path) or Stance.INFORMATIONAL
+def cell_stance(cell: str, legend: dict[str, Stance]) -> Stance | None:
+    """The stance a table cell states by itself: an icon the document's legend explains
+    (unsupported wins over a party), a yes/no/best-effort answer, a check mark or a party."""
+    icons = [stance for icon, stance in legend.items() if icon in cell]
+    if icons:
+        return Stance.NOT_SUPPORTED if Stance.NOT_SUPPORTED in icons else icons[-1]
+    lowered = _plain(cell.strip())
+    short = len(lowered.split()) <= _SHORT_CELL
+    for stance, pattern in _CELL_ANSWERS + (_CELL_WORDS if short else ()):
+        if re.search(pattern, lowered):
+            return stance
+    return None
+
+
+def icon_legend(clauses: tuple[Clause, ...]) -> dict[str, Stance]:
+    """Icons a document explains in a key table ("🔵 Customer | You own and manage this
+    area."), with the stance each stands for."""
+    legend: dict[str, Stance] = {}
+    for clause in clauses:
+        if clause.kind != "row" or not clause.cells:
+            continue
+        match = _ICON.match(clause.cells[0].strip())
+        if match is None:
+            continue
+        words = " ".join([match.group(2), *clause.cells[1:]])
+        stance = cell_stance(match.group(2), {}) or stance_from_cues(words)
+        if stance is not None:
+            legend[match.group(1).strip()] = stance
+    return legend
+
+
+@dataclass(frozen=True)
+class RuleStance:
+    """A clause's rule-based stance, the rule that decided it, and every rule's vote as
+    features (1.0 where a rule points at a stance) for a learned classifier."""
+
+    stance: Stance
+    rule: str
+    features: dict[str, float]
+
+
+def _row_stance(clause: Clause, legend: dict[str, Stance]) -> Stance | None:
+    """A table row's stance from its cells: answers and icons first (the rightmost one),
+    then what each column's header says about the cells under it."""
+    columns = list(zip(clause.header or ("",) * len(clause.cells), clause.cells, strict=False))
+    by_cell = [  # the first column names the row's subject, unless it is a legend's icon
+        cell_stance(cell, legend)
+        for i, (_, cell) in enumerate(columns)
+        if cell.strip() and (i or any(icon in cell for icon in legend))
+    ]
+    answers = [s for s in by_cell if s is not None]
+    if answers:
+        return answers[-1]
+    stances = []
+    for i, (head, cell) in enumerate(columns):
+        if not cell.strip() or _NOT_APPLICABLE.match(cell.strip()):
+            continue
+        by_header = stance_from_cues(head) or cell_stance(head, {})
+        if i == 0 and by_header is None:
+            continue  # the first column names what the row is about
+        stance = by_header or stance_from_cues(cell)
+        if stance is not None:
+            stances.append(stance)
+    if not stances:
+        return None
+    kinds = set(stances)
+    if len(kinds & _RESPONSIBILITIES) > 1:
+        return Stance.SHARED_RESPONSIBILITY
+    if {Stance.SUPPORTED, Stance.NOT_SUPPORTED} <= kinds:
+        return Stance.CONDITIONAL
+    return stances[-1]
+
+
+def rule_stances(clauses: tuple[Clause, ...]) -> list[RuleStance]:
+    """Each clause's rule-based stance with the votes of every rule (reading order, so a
+    parent is decided before its children)."""
+    legend: dict[str, dict[str, Stance]] = {}
+    decided: dict[str, Stance] = {}
+    out = []
+    for clause in clauses:
+        if clause.doc_id not in legend:
+            legend[clause.doc_id] = icon_legend(
+                tuple(c for c in clauses if c.doc_id == clause.doc_id)
+            )
+        votes = {
+            "own": stance_from_cues(clause.text),
+            "cells": _row_stance(clause, legend[clause.doc_id]) if clause.kind == "row" else None,
+            "parent": decided.get(clause.parent_id or ""),
+            "lead_in": stance_from_cues(clause.context) if clause.kind == "item" else None,
+            "heading": _stance_from_heading(clause.section_path),
+        }
+        rule, stance = _decide(clause, votes)
+        decided[clause.clause_id] = stance
+        features = {f"kind={clause.kind}": 1.0}
+        features.update({f"{name}={vote.value}": 1.0 for name, vote in votes.items() if vote})
+        out.append(RuleStance(stance, rule, features))
+    return out
+
+
+_ORDER: dict[str, tuple[str, ...]] = {
+    "row": ("cells", "own", "heading"),
+    "item": ("own", "parent", "lead_in", "heading"),
+}
+
+
+def _decide(clause: Clause, votes: dict[str, Stance | None]) -> tuple[str, Stance]:
+    for name in _ORDER.get(clause.kind, ("own", "parent")):  # a sentence without cues: a fact
+        vote = votes[name]
+        if vote is not None:
+            return name, vote
+    return "none", Stance.INFORMATIONAL
 
 
 def load_overrides(path: Path | None) -> list[tuple[str, Stance]]:
@@ -115,14 +277,16 @@ def assign_stances(
     clauses: tuple[Clause, ...], overrides: list[tuple[str, Stance]]
 ) -> tuple[Clause, ...]:
     """Return the clauses with stances: rules first, then reviewed overrides on top."""
-    stances: dict[str, Stance] = {}
-    for clause in clauses:  # reading order: a parent is always decided before its children
-        stances[clause.clause_id] = _infer_stance(clause, stances)
+    stances = {c.clause_id: r.stance for c, r in zip(clauses, rule_stances(clauses), strict=True)}
+    problems = []
     for quote, stance in overrides:
         matches = [c for c in clauses if quote in c.text]
         if len(matches) != 1:
-            raise CorpusError(
+            problems.append(
                 f"stance override quote {quote!r} matches {len(matches)} clauses; it must match one"
             )
+            continue
         stances[matches[0].clause_id] = stance
+    if problems:  # every orphaned or ambiguous override at once
+        raise CorpusError("\n".join(problems))
     return tuple(replace(c, stance=stances[c.clause_id]) for c in clauses)

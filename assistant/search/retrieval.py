@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from assistant.config import RetrievalMode
-from assistant.models import Hit
+from assistant.models import Clause, Hit
 from assistant.policy.corpus import Corpus
 from assistant.search.cache import VersionedLRUCache
 from assistant.search.embedding import Embedder
@@ -33,15 +35,32 @@ class Retriever:
         self.candidates = candidates
         self.cache = cache
 
-    def retrieve(self, query: str, k: int) -> list[Hit]:
-        """The k best hits, each with its dense, lexical and fused scores and ranks."""
-        n = min(max(self.candidates, k), len(self.index.clause_ids))
+    def retrieve(
+        self, query: str, k: int, allow: Callable[[Clause], bool] | None = None
+    ) -> list[Hit]:
+        """The k best hits, each with its dense, lexical and fused scores and ranks; with
+        `allow`, only clauses it accepts (every clause is ranked so none is missed)."""
+        total = len(self.index.clause_ids)
+        n = total if allow is not None else min(max(self.candidates, k), total)
         dense = lexical = []
         if self.mode in ("hybrid", "dense"):
             dense = self.index.search_dense(self.embed_query(query), n)
         if self.mode in ("hybrid", "lexical"):
             lexical = self.index.search_lexical(query, n)
+        if allow is not None:
+            dense = self._allowed(dense, allow)[: self.candidates]
+            lexical = self._allowed(lexical, allow)[: self.candidates]
         return self.fuse(dense, lexical)[:k]
+
+    def _allowed(
+        self, ranking: list[tuple[int, float]], allow: Callable[[Clause], bool]
+    ) -> list[tuple[int, float]]:
+        out = []
+        for pos, score in ranking:
+            clause = self.corpus.clause(self.index.clause_ids[pos])
+            if clause is not None and allow(clause):
+                out.append((pos, score))
+        return out
 
     def embed_query(self, query: str) -> np.ndarray:
         """The query's vector; from the cache when this index's retriever embedded it before."""

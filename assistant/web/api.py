@@ -27,7 +27,9 @@ from assistant.errors import (
     InvalidQuestionError,
     StoreUnavailableError,
     TurnNotFoundError,
+    UnknownDocumentError,
 )
+from assistant.models import Selection
 from assistant.service import Assistant
 from assistant.slack.bot import SLACK_PATHS, add_slack
 from assistant.storage.records import MAX_COMMENT_CHARS, Conversation, ConversationStore, Turn
@@ -107,6 +109,12 @@ class AskRequest(BaseModel):
 
     question: StrictStr = Field(description="1 to `max_question_chars` characters after trimming.")
     conversation_id: StrictStr | None = Field(None, max_length=64)
+    documents: list[StrictStr] | None = Field(
+        None,
+        max_length=50,
+        description="Answer only from these policy documents (ids from GET /v1/documents); "
+        "unset: all of them.",
+    )
 
 
 class CitationOut(BaseModel):
@@ -220,6 +228,7 @@ ERROR_STATUS: dict[type[AssistantError], int] = {
     InvalidQuestionError: 422,
     InvalidFeedbackError: 422,
     StoreUnavailableError: 503,
+    UnknownDocumentError: 404,
 }
 
 
@@ -365,10 +374,13 @@ def _add_routes(app: FastAPI) -> None:
                 conversations.ask,
                 body.question,
                 body.conversation_id,
+                Selection(tuple(body.documents or ())),
                 limiter=ask_limiter(request.app),
             )
         except InvalidQuestionError as exc:
             raise ApiError(422, exc.code, f"question: {exc}") from exc
+        except UnknownDocumentError as exc:
+            raise ApiError(422, exc.code, f"documents: {exc}") from exc
         record_turn(request.app, reply.conversation_id, reply.turn)
         return AskResponse(conversation_id=reply.conversation_id, **_turn_fields(reply.turn))
 
@@ -409,3 +421,12 @@ def _add_routes(app: FastAPI) -> None:
     def documents(assistant: AssistantDep) -> dict[str, Any]:
         """The policy documents with their versions and clause counts."""
         return {"documents": assistant.describe_documents()}
+
+    @app.get("/v1/documents/{document_id}/clauses", tags=["policy"])
+    def document_clauses(document_id: str, assistant: AssistantDep) -> dict[str, Any]:
+        """A document's clauses for review: id, section, kind, text and stance, in order."""
+        try:
+            clauses = assistant.document_clauses(document_id)
+        except UnknownDocumentError as exc:
+            raise ApiError(404, exc.code, str(exc)) from exc
+        return {"document": document_id, "clauses": clauses}

@@ -179,3 +179,28 @@ def test_a_mismatched_index_is_refused_with_503(
         assert "assistant index build" in body["message"]
         assert_error(client.post("/v1/ask", json={"question": "Is Istio supported?"}), 503)
         assert client.get("/healthz").status_code == 200
+
+
+def test_document_clauses_list_every_clause_for_review(
+    client: TestClient, assistant: Assistant
+) -> None:
+    body = client.get("/v1/documents/aks-support-policies/clauses").json()
+    assert body["document"] == "aks-support-policies"
+    assert [c["clause_id"] for c in body["clauses"]] == [
+        c.clause_id for c in assistant.corpus.clauses
+    ]
+    first = body["clauses"][0]
+    assert set(first) >= {"clause_id", "section", "kind", "text", "stance"}
+    assert_error(client.get("/v1/documents/no-such-document/clauses"), 404, "unknown_document")
+
+
+def test_a_documents_filter_naming_no_document_gets_422(client: TestClient) -> None:
+    response = client.post(
+        "/v1/ask", json={"question": "Is Istio supported?", "documents": ["no-such-document"]}
+    )
+    body = assert_error(response, 422, "unknown_document")
+    assert "aks-support-policies" in body["message"]
+    ok = client.post(
+        "/v1/ask", json={"question": "Is Istio supported?", "documents": ["aks-support-policies"]}
+    )
+    assert ok.status_code == 200 and ok.json()["verdict"] == "not_supported"

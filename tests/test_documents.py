@@ -1,0 +1,107 @@
+"""Several documents: per-document data files, the documents filter, answers that name their
+document, and out-of-scope topics that the policy covers."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.errors import UnknownDocumentError
+from assistant.evaluation.grounding import GroundingChecker
+from assistant.models import Selection, Stance, Verdict
+from assistant.search.embedding import SentenceTransformerEmbedder
+from assistant.search.index import build_index, save_index
+from assistant.service import Assistant, data_files, load_policy, stale_topics
+
+from .conftest import CORPUS_DIR
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def two_documents(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A corpus of the AKS policy (with its data files) and the test document."""
+    folder = tmp_path_factory.mktemp("two")
+    for path in CORPUS_DIR.glob("aks-support-policies*"):
+        shutil.copy(path, folder / path.name)
+    shutil.copy(DATA / "every-construct.md", folder / "widgets.md")
+    (folder / "widgets.stance-overrides.toml").write_text(
+        '[[override]]\nquote = "See the FAQ."\nstance = "best_effort"\n', encoding="utf-8"
+    )
+    return Settings(
+        corpus_dir=folder,
+        index_dir=folder / "index",
+        calibration_file=CORPUS_DIR / "calibration.json",
+        build_index_on_start=False,
+        _env_file=None,
+    )
+
+
+@pytest.fixture(scope="module")
+def two_assistant(two_documents: Settings, embedder: SentenceTransformerEmbedder) -> Assistant:
+    corpus = load_policy(two_documents)
+    save_index(build_index(corpus, embedder), two_documents.index_dir)
+    return Assistant.from_settings(two_documents, embedder=embedder)
+
+
+def test_data_files_are_found_per_document_in_the_corpus_dir(two_documents: Settings) -> None:
+    corpus = load_policy(two_documents)
+    names = [p.name for p in data_files(two_documents, corpus, "stance-overrides")]
+    assert names == ["aks-support-policies.stance-overrides.toml", "widgets.stance-overrides.toml"]
+    note = next(c for c in corpus.clauses if c.text == "See the FAQ.")
+    assert note.doc_id == "widgets" and note.stance is Stance.BEST_EFFORT
+    assert [p.name for p in data_files(two_documents, corpus, "synonyms")] == [
+        "aks-support-policies.synonyms.toml"
+    ]
+
+
+def test_answers_name_their_document_and_the_filter_keeps_to_it(two_assistant: Assistant) -> None:
+    answer = two_assistant.answer("Are alpha widgets supported?")
+    assert answer.verdict is Verdict.NOT_SUPPORTED
+    assert "Widget Service support policy says:" in answer.answer
+    assert answer.citations[0].document == "Widget Service support policy"
+    only_aks = two_assistant.answer(
+        "Are alpha widgets supported?", selection=Selection(("aks-support-policies",))
+    )
+    assert all(c.clause_id.startswith("aks-support-policies:") for c in only_aks.citations)
+    grounding = GroundingChecker(two_assistant.corpus)
+    assert grounding.check(answer.answer, [c.text for c in answer.citations]).rate == 1.0
+    with pytest.raises(UnknownDocumentError, match="widgets"):
+        two_assistant.answer("Is Istio supported?", selection=Selection(("nope",)))
+
+
+def test_a_table_row_reads_as_header_cell_pairs(two_assistant: Assistant) -> None:
+    answer = two_assistant.answer("Are preview widgets supported?")
+    assert answer.verdict is Verdict.BEST_EFFORT
+    assert "Feature: Preview widgets; Supported?: Best-effort" in answer.answer
+
+
+def test_the_shipped_out_of_scope_topics_name_nothing_the_policy_covers(
+    settings: Settings,
+) -> None:
+    assert stale_topics(settings, load_policy(settings)) == []
+
+
+def test_an_out_of_scope_term_the_policy_uses_is_reported_not_applied(
+    two_documents: Settings, two_assistant: Assistant
+) -> None:
+    path = two_documents.corpus_dir / "widgets.out-of-scope.toml"
+    path.write_text('[[topic]]\nname = "gear"\nterms = ["sprockets", "flywheels"]\n', "utf-8")
+    try:
+        problems = stale_topics(two_documents, load_policy(two_documents))
+        assert problems == [
+            f"{path}: out-of-scope topic 'gear' names 'sprockets', which the policy covers"
+        ]
+        fresh = Assistant(
+            two_documents,
+            two_assistant.corpus,
+            two_assistant.index,
+            two_assistant.embedder,
+            two_assistant.synonyms,
+        )
+        assert [t.terms for t in fresh.decider.topics if t.name == "gear"] == [("flywheels",)]
+    finally:
+        path.unlink()
