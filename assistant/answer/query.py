@@ -120,7 +120,8 @@ def covered_terms(topics: tuple[Topic, ...], texts: Iterable[str]) -> list[tuple
     """(topic, term) for each out-of-scope term that the policy text itself uses: such a topic
     is no longer out of scope and must be reviewed, not applied."""
     lowered = "\n".join(texts).lower().replace("\u2019", "'")
-    return [(t.name, term) for t in topics for term in t.terms if _mentions(lowered, term)]
+    found = phrase_finder(frozenset(term for t in topics for term in t.terms)).mentioned(lowered)
+    return [(t.name, term) for t in topics for term in t.terms if term in found]
 
 
 def without_terms(topics: tuple[Topic, ...], terms: set[str]) -> tuple[Topic, ...]:
