@@ -1,0 +1,85 @@
+"""The training questions are sound, quote their policy version verbatim and stay apart from the
+evaluation questions."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+
+from assistant.evaluation.overlap import near_duplicates
+from assistant.models import Verdict
+from assistant.search.embedding import SentenceTransformerEmbedder
+
+from .conftest import ROOT
+
+TRAINING = ROOT / "corpus" / "training" / "questions.jsonl"
+SOURCES = ROOT.parent / "shared" / "corpus-source"
+TYPES = {"scope", "responsibility", "fact", "procedure", "out_of_policy", "off_topic"}
+VERSIONS = {
+    "2020-01-24": "aks-support-policies.txt",
+    "2026-08-27": "aks-support-policies-2026-08-27.md",
+}
+
+
+def training_items() -> list[dict[str, object]]:
+    return [json.loads(line) for line in TRAINING.read_text(encoding="utf-8").splitlines() if line]
+
+
+def visible(markdown: str) -> str:
+    """Markdown source with links reduced to their text and emphasis and code markers removed."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    text = re.sub(r"\[([^\]]*)\]\[[^\]]*\]", r"\1", text)
+    text = re.sub(r"(?<!\w)_([^_\n]+)_(?!\w)", r"\1", text)
+    return text.replace("**", "").replace("`", "")
+
+
+def test_every_item_is_well_formed() -> None:
+    items = training_items()
+    assert len({i["id"] for i in items}) == len(items)
+    for item in items:
+        assert item["question_type"] in TYPES, item
+        assert item["version"] in VERSIONS, item
+        assert item["source"] == "written", item
+        assert Verdict(item["expected_verdict"]), item
+        unknown = item["expected_verdict"] == Verdict.UNKNOWN
+        assert unknown == (item["question_type"] in {"out_of_policy", "off_topic"}), item
+        assert (not item["gold_quotes"]) == unknown, item
+
+
+def test_size_and_mix() -> None:
+    items = training_items()
+    assert len(items) >= 1200
+    versions = Counter(i["version"] for i in items)
+    assert versions["2026-08-27"] >= 0.6 * len(items)
+    types = Counter((i["version"], i["question_type"]) for i in items)
+    assert all(types[(v, t)] >= 10 for v in VERSIONS for t in TYPES), types
+
+
+def test_gold_quotes_are_verbatim_text_of_their_version() -> None:
+    texts = {
+        v: visible((SOURCES / name).read_text(encoding="utf-8")) for v, name in VERSIONS.items()
+    }
+    missing = [
+        (i["id"], q)
+        for i in training_items()
+        for q in i["gold_quotes"]  # type: ignore[attr-defined]
+        if q not in texts[str(i["version"])]
+    ]
+    assert missing == []
+
+
+def test_no_training_question_is_a_near_duplicate_of_an_evaluation_question(
+    embedder: SentenceTransformerEmbedder,
+) -> None:
+    evaluation = [
+        json.loads(line)
+        for line in (ROOT / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+        if line
+    ]
+    training = training_items()
+    close = near_duplicates(
+        [str(i["question"]) for i in training], [str(e["question"]) for e in evaluation], embedder
+    )
+    # names the evaluation item by id only: its text stays unread
+    assert [(training[o.first]["id"], evaluation[o.second]["id"]) for o in close] == []
