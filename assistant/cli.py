@@ -174,6 +174,35 @@ def policy_check() -> None:
     typer.echo(f"ok: {counts}")
 
 
+@policy_app.command("stances")
+def policy_stances(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Stance accuracy of the rules, the learned classifier and both combined on each labelled
+    document version (`<document-id>.stances.jsonl`), the classifier trained on the others."""
+    from assistant.evaluation.stances import labelled_versions, score_versions
+    from assistant.search.embedding import load_embedder
+
+    settings = Settings()
+    try:
+        scores = score_versions(labelled_versions(settings.corpus_dir, load_embedder(settings)))
+    except AssistantError as exc:
+        _fail(str(exc))
+        return
+    if not scores:
+        _fail("no two labelled document versions to score (<document-id>.stances.jsonl)")
+    if as_json:
+        typer.echo(json.dumps([asdict(s) for s in scores], indent=2))
+        return
+    typer.echo("| document | version | clauses | rules | learned | combined |")
+    typer.echo("|---|---|---|---|---|---|")
+    for s in scores:
+        typer.echo(
+            f"| {s.document} | {s.version} | {s.clauses} | {s.rules:.3f} | {s.learned:.3f} "
+            f"| {s.combined:.3f} |"
+        )
+
+
 @app.command("eval")
 def eval_command(
     questions: Annotated[Path, typer.Option(help="Labelled questions (JSONL).")] = Path(
