@@ -164,6 +164,10 @@ class ConversationStore(Protocol):
         """Every feedback record, oldest first."""
         ...
 
+    def conversations(self) -> list[Conversation]:
+        """Every live conversation with its turns, least recently updated first (for review)."""
+        ...
+
     def close(self) -> None:
         """Release connections."""
         ...

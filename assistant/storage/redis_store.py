@@ -271,6 +271,18 @@ class RedisConversationStore:
             )
         return sorted(found, key=lambda f: (f.created_at, f.feedback_id))
 
+    def conversations(self) -> list[Conversation]:
+        """Every live conversation with its turns, least recently updated first."""
+        pattern = f"{self.prefix}conversation:*"
+        head = len(f"{self.prefix}conversation:")
+        ids = {
+            key[head:]
+            for key in self._call(lambda: list(self.client.scan_iter(match=pattern, count=500)))
+            if ":" not in key[head:]
+        }
+        found = [c for c in (self.get(i) for i in sorted(ids)) if c is not None]
+        return sorted(found, key=lambda c: (c.updated_at, c.conversation_id))
+
     def close(self) -> None:
         """Close the connection pool."""
         self.client.close()
