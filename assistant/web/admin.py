@@ -96,8 +96,8 @@ class LabelRequest(BaseModel):
     )
 
     expected_verdict: Literal[VERDICTS]  # type: ignore[valid-type]
-    clause_ids: list[Annotated[StrictStr, Field(max_length=200)]] = Field(
-        default_factory=list, max_length=10, description="Empty with `unknown`: policy doesn't say."
+    clause_ids: list[Annotated[StrictStr, Field(max_length=100)]] = Field(
+        default_factory=list, max_length=8, description="Empty with `unknown`: policy doesn't say."
     )
     question_type: Literal[QUESTION_TYPES] = "scope"  # type: ignore[valid-type]
     target: Literal["training", "dev"] = Field(

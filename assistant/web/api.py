@@ -156,7 +156,7 @@ class AskResponse(TurnOut):
 
     conversation_id: str
     handoff: HandoffOut | None = Field(
-        None, description="On handoff turns, when `ASSISTANT_HANDOFF_URL` is set."
+        None, description="Only on handoff turns, when `ASSISTANT_HANDOFF_URL` is set."
     )
 
 
@@ -191,7 +191,7 @@ class FeedbackResponse(BaseModel):
     status: Literal["recorded"] = "recorded"
     feedback_id: str
     handoff: HandoffOut | None = Field(
-        None, description="On a thumbs-down, when `ASSISTANT_HANDOFF_URL` is set."
+        None, description="Only on a thumbs-down, when `ASSISTANT_HANDOFF_URL` is set."
     )
 
 
@@ -385,7 +385,10 @@ def _add_routes(app: FastAPI) -> None:
             {"status": "ready", "model": manifest.model, "clauses": manifest.clause_count}
         )
 
-    @app.post("/v1/ask", response_model=AskResponse, tags=["questions"])
+    # `handoff` is left out unless offered (the other fields are never null).
+    @app.post(
+        "/v1/ask", response_model=AskResponse, response_model_exclude_none=True, tags=["questions"]
+    )
     async def ask(
         body: AskRequest, conversations: ConversationsDep, request: Request
     ) -> AskResponse:
@@ -424,7 +427,11 @@ def _add_routes(app: FastAPI) -> None:
         return Response(status_code=204)
 
     @app.post(
-        "/v1/feedback", status_code=201, response_model=FeedbackResponse, tags=["conversations"]
+        "/v1/feedback",
+        status_code=201,
+        response_model=FeedbackResponse,
+        response_model_exclude_none=True,
+        tags=["conversations"],
     )
     def feedback(
         body: FeedbackRequest, conversations: ConversationsDep, request: Request

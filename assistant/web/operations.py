@@ -188,9 +188,12 @@ API_ERRORS = {
 
 # Error statuses of the support console's JSON API (assistant/web/admin.py).
 CONSOLE_ERRORS = {
+    400: "A request body that cannot be decoded",
     401: "No admin key and no console session",
     403: "A cookie-authenticated write without the session's `X-CSRF-Token`",
     404: "Console off (no `ASSISTANT_ADMIN_KEY`), or an unknown item or conversation",
+    413: "Request body over `ASSISTANT_MAX_BODY_BYTES`",
+    415: "Request body that is not JSON",
     422: "Invalid request or label",
     503: "The index is not loaded, or the store is unreachable",
 }
