@@ -127,6 +127,9 @@ class Settings(BaseSettings):
     )
 
     # Support team console (assistant/web/admin.py) and handoff to people.
+    feedback_retention_days: float | None = Field(
+        None, gt=0, description="Ratings are deleted this long after they were given; unset: kept."
+    )
     admin_session_hours: float = Field(
         8, gt=0, description="How long a console sign-in lasts before signing in again."
     )
@@ -183,6 +186,7 @@ class Settings(BaseSettings):
         "handoff_url",
         "handoff_webhook",
         "public_url",
+        "feedback_retention_days",
         mode="before",
     )
     @classmethod

@@ -116,6 +116,34 @@ def test_conversations_lists_every_live_conversation_with_its_turns(open_stores:
     assert [c.conversation_id for c in store.conversations()] == [second]
 
 
+def test_ratings_older_than_the_retention_are_deleted(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    now = [1000.0]
+    for kind in ("sqlite", "redis"):
+        store: ConversationStore
+        if kind == "sqlite":
+            store = SQLiteConversationStore(tmp_path / "r.sqlite3", 1e9, clock=lambda: now[0])
+        else:
+            url = request.getfixturevalue("redis_url")
+            prefix = f"test:{uuid.uuid4().hex}:"
+            store = RedisConversationStore(url, 1e9, prefix=prefix, clock=lambda: now[0])
+        try:
+            conversation_id, _ = store.append(None, make_answer())
+            old = store.add_feedback(conversation_id, 1, "down", "old")
+            now[0] = 2000.0
+            kept = store.add_feedback(conversation_id, 1, "up", None)
+            assert store.delete_feedback_before(1500.0) == 1, kind
+            assert [f.feedback_id for f in store.feedback()] == [kept.feedback_id], kind
+            assert store.delete_feedback_before(1500.0) == 0, kind
+            assert old.feedback_id not in {f.feedback_id for f in store.feedback()}
+            assert store.delete(conversation_id), kind  # the kept rating goes with it
+            assert store.feedback() == [], kind
+        finally:
+            store.close()
+            now[0] = 1000.0
+
+
 def test_labels_append_whole_lines_and_create_the_file(tmp_path: Path) -> None:
     path = tmp_path / "training" / "questions.jsonl"
     append_record(path, {"id": "a", "question": "is istio supported?"})

@@ -168,6 +168,10 @@ class ConversationStore(Protocol):
         """Every live conversation with its turns, least recently updated first (for review)."""
         ...
 
+    def delete_feedback_before(self, cutoff: float) -> int:
+        """Remove ratings given before `cutoff` (the ratings' retention); how many went."""
+        ...
+
     def close(self) -> None:
         """Release connections."""
         ...

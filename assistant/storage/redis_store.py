@@ -98,6 +98,24 @@ return removed
 """
 
 
+# KEYS: feedback hash, feedback turns hash. ARGV: cutoff, conversation key prefix.
+# Returns how many ratings were removed.
+_PRUNE_FEEDBACK = """
+local removed = 0
+local records = redis.call('HGETALL', KEYS[1])
+for i = 1, #records, 2 do
+  local data = cjson.decode(records[i + 1])
+  if tonumber(data['created_at']) < tonumber(ARGV[1]) then
+    redis.call('HDEL', KEYS[1], records[i])
+    redis.call('HDEL', KEYS[2], records[i])
+    redis.call('SREM', ARGV[2] .. data['conversation_id'] .. ':feedback', records[i])
+    removed = removed + 1
+  end
+end
+return removed
+"""
+
+
 class RedisConversationStore:
     """Conversations, key mappings and feedback in a Redis server shared by replicas."""
 
@@ -124,6 +142,7 @@ class RedisConversationStore:
         self._for_key = self.client.register_script(_FOR_KEY)
         self._feedback = self.client.register_script(_FEEDBACK)
         self._delete = self.client.register_script(_DELETE)
+        self._prune_feedback = self.client.register_script(_PRUNE_FEEDBACK)
 
     @property
     def _ttl_ms(self) -> int:
@@ -282,6 +301,16 @@ class RedisConversationStore:
         }
         found = [c for c in (self.get(i) for i in sorted(ids)) if c is not None]
         return sorted(found, key=lambda c: (c.updated_at, c.conversation_id))
+
+    def delete_feedback_before(self, cutoff: float) -> int:
+        """Remove ratings given before `cutoff`; how many went."""
+        removed = self._call(
+            lambda: self._prune_feedback(
+                keys=[f"{self.prefix}feedback", f"{self.prefix}feedback:turns"],
+                args=[cutoff, f"{self.prefix}conversation:"],
+            )
+        )
+        return int(removed)
 
     def close(self) -> None:
         """Close the connection pool."""

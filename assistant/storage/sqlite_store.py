@@ -322,6 +322,11 @@ class SQLiteConversationStore:
                 turns.setdefault(str(row[0]), []).append(_turn(row[1:]))
         return [Conversation(c, a, u, tuple(turns.get(c, ()))) for c, a, u in heads]
 
+    def delete_feedback_before(self, cutoff: float) -> int:
+        """Remove ratings given before `cutoff`; how many went."""
+        with self._write() as db:
+            return db.execute("DELETE FROM feedback WHERE created_at < ?", (cutoff,)).rowcount
+
     def close(self) -> None:
         """Close every thread's connection."""
         with self._lock:

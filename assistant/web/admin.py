@@ -40,6 +40,7 @@ from assistant.web.review import (
     iso,
     labelled_record,
     overview,
+    prune_ratings,
     search_clauses,
 )
 from assistant.web.state import State
@@ -134,7 +135,9 @@ class Console:
             self._reviews.close()
 
     def data(self) -> ReviewData:
-        """One read of conversations, ratings and review states."""
+        """One read of conversations, ratings (past their retention deleted first) and review
+        states."""
+        prune_ratings(self.settings, self.state.store)
         return ReviewData.read(self.state.store, self.reviews.states())
 
     def item(self, item_id: str) -> tuple[ReviewItem, ReviewData]:
@@ -215,10 +218,17 @@ class Console:
     def retention(self) -> dict[str, Any]:
         """How long conversations and ratings are kept (shown to staff)."""
         hours = self.settings.conversation_ttl_seconds / 3600
+        days = self.settings.feedback_retention_days
+        ratings = (
+            f"kept {days:g} days, then deleted"
+            if days is not None
+            else "kept until their conversation is deleted from the console or the API"
+        )
         return {
             "conversation_hours": round(hours, 2),
+            "rating_days": days,
             "conversations": f"kept {hours:g} hours after their last message, then deleted",
-            "ratings": "kept until their conversation is deleted from the console or the API",
+            "ratings": ratings,
             "questions_logged": self.settings.log_questions,
         }
 

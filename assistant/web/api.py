@@ -36,6 +36,7 @@ from assistant.storage.records import MAX_COMMENT_CHARS, Conversation, Conversat
 from assistant.storage.stores import open_store
 from assistant.web.admin import add_console
 from assistant.web.operations import add_access_control, add_operations, record_turn
+from assistant.web.review import prune_ratings
 from assistant.web.state import State
 from assistant.web.widget_routes import add_widget
 
@@ -441,6 +442,7 @@ def _add_routes(app: FastAPI) -> None:
         recorded = conversations.record_feedback(
             body.conversation_id, body.turn, body.rating, body.comment
         )
+        prune_ratings(get_state(request).settings, conversations.store)
         handoff = None
         if body.rating == "down":
             handoff = _offer_handoff(request, conversations, body.conversation_id, "rated_down")

@@ -3,6 +3,7 @@ states; the overview statistics; and labelled items in the training and evaluati
 
 from __future__ import annotations
 
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -209,6 +210,13 @@ class ReviewData:
     def policy_turns(self) -> list[Turn]:
         """Every turn that answered from the policy (not small talk or handoffs)."""
         return [t for c in self.conversations for t in c.turns if t.kind in POLICY_KINDS]
+
+
+def prune_ratings(settings: Settings, store: ConversationStore) -> int:
+    """Delete ratings older than `feedback_retention_days` (none when it is unset)."""
+    if settings.feedback_retention_days is None:
+        return 0
+    return store.delete_feedback_before(time.time() - settings.feedback_retention_days * 86_400)
 
 
 def overview(data: ReviewData, assistant: Assistant | None, top: int = 10) -> dict[str, Any]:

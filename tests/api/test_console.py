@@ -479,3 +479,25 @@ def test_a_session_expires(app_settings: Settings, assistant: Assistant) -> None
     cookie = {"Cookie": f"assistant_console={token}"}
     time.sleep(2.2)
     assert anonymous.get("/admin/api/items", headers=cookie).status_code == 401
+
+
+def test_ratings_past_their_retention_are_deleted(
+    app_settings: Settings, assistant: Assistant, tmp_path: Path
+) -> None:
+    kept = app_settings.model_copy(
+        update={"data_dir": tmp_path, "feedback_retention_days": 1.0, "handoff_webhook": None}
+    )
+    app = create_app(kept, assistant)
+    with TestClient(app) as kept_client:
+        store = app.state.assistant_state.store
+        asked = kept_client.post("/v1/ask", json={"question": "is helm supported?"}).json()
+        rating = {"conversation_id": asked["conversation_id"], "turn": 1, "rating": "down"}
+        store.clock = lambda: time.time() - 2 * 86_400  # a rating given two days ago
+        assert kept_client.post("/v1/feedback", json=rating).status_code == 201
+        assert store.feedback() == []  # past the retention: gone
+        store.clock = time.time
+        kept_client.post("/v1/feedback", json=rating)
+        assert [f.rating for f in store.feedback()] == ["down"]
+        assert list(items(kept_client, queue="down")) == [f"{asked['conversation_id']}:1"]
+        retention = kept_client.get("/admin/api/overview", headers=BEARER).json()["retention"]
+        assert retention["ratings"] == "kept 1 days, then deleted"
