@@ -264,7 +264,7 @@ class SlackBot:
             reply = self._ask(question, key, conversation_id)
             return self._reply_message(reply, show_question=True, shareable=True)
         except Exception as exc:
-            return apology_message(exc, f"answering {what} {question[:80]!r}")
+            return apology_message(exc, f"answering {what}")  # question text is never logged
 
     def _post(self, client: WebClient, place: Place, message: SlackMessage) -> None:
         try:
@@ -290,7 +290,7 @@ class SlackBot:
             reply = self._ask(question, place.key, conversation_id)
             message = self._reply_message(reply, shared_by=asked_by)
         except Exception as exc:
-            message = apology_message(exc, f"answering {question[:80]!r} in {place.key}")
+            message = apology_message(exc, f"answering in {place.key}")  # no question text
         self._post(client, place, message)
 
     def answer_mention(
