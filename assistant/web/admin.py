@@ -436,6 +436,7 @@ async def login(request: Request, console: ConsoleDep) -> Response:
         return _page(request, "login.html", {"next": target, "error": error}, status=401)
     response = RedirectResponse(target, status_code=303)
     console.auth.sign_in(response, request, reviewer)
+    console.reviews.record("signed_in", "-", reviewer)
     console.audit("signed_in", "-", reviewer)
     return response
 
@@ -577,15 +578,21 @@ async def delete_form(
 
 
 @pages.get("/admin/console.js")
-def console_script() -> FileResponse:
+def console_script(console: ConsoleDep) -> FileResponse:
     """The console's script: clause search and confirmations."""
-    return FileResponse(CONSOLE_DIR / "console.js", media_type="text/javascript; charset=utf-8")
+    return _asset(console, "console.js", "text/javascript; charset=utf-8")
 
 
 @pages.get("/admin/console.css")
-def console_stylesheet() -> FileResponse:
+def console_stylesheet(console: ConsoleDep) -> FileResponse:
     """The console's stylesheet."""
-    return FileResponse(CONSOLE_DIR / "console.css", media_type="text/css; charset=utf-8")
+    return _asset(console, "console.css", "text/css; charset=utf-8")
+
+
+def _asset(console: Console, name: str, media_type: str) -> FileResponse:
+    if not console.auth.enabled:
+        raise ConsoleError(404, "not_found", "Not Found")
+    return FileResponse(CONSOLE_DIR / name, media_type=media_type)
 
 
 def add_console(app: FastAPI, settings: Settings, state: State) -> Console:
@@ -596,7 +603,7 @@ def add_console(app: FastAPI, settings: Settings, state: State) -> Console:
     async def refused(request: Request, exc: ConsoleError) -> Response:
         if exc.status == 303:
             return RedirectResponse(exc.message, status_code=303)
-        if request.url.path.startswith("/admin/api/") or exc.status == 404:
+        if request.url.path.startswith("/admin/api/") or exc.code == "not_found":
             headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
             return error_response(exc.status, exc.code, exc.message, headers=headers)
         return _page(

@@ -152,7 +152,8 @@ def signed_out(app_settings: Settings, assistant: Assistant) -> TestClient:
 
 def test_everything_is_404_without_an_admin_key(settings: Settings, assistant: Assistant) -> None:
     plain = TestClient(create_app(settings, assistant))
-    for path in ("/admin", "/admin/login", "/admin/api/items", "/admin/conversations/x"):
+    paths = ("/admin", "/admin/login", "/admin/api/items", "/admin/conversations/x")
+    for path in (*paths, "/admin/console.js", "/admin/console.css"):
         response = plain.get(path, headers=BEARER, follow_redirects=False)
         assert response.status_code == 404, path
         assert response.json()["error"]["code"] == "not_found"
@@ -229,6 +230,15 @@ def test_forms_and_cookie_writes_need_the_csrf_token(
     assert client.post(api_path, json={"state": "dismissed"}).status_code == 403
     ok = client.post(api_path, json={"state": "open"}, headers={"X-CSRF-Token": csrf})
     assert ok.status_code == 200
+
+
+def test_an_unknown_item_is_a_404_page_and_sign_ins_are_audited(client: TestClient) -> None:
+    sign_in(client, reviewer="Zoë O'Neil")
+    page = client.get("/admin/items/nope:1")
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "no review item" in page.text
+    audit = client.get("/admin/api/audit", headers=BEARER).json()["audit"]
+    assert any(a["action"] == "signed_in" and a["reviewer"] == "Zoë O'Neil" for a in audit)
 
 
 def test_console_pages_have_a_strict_csp_that_allows_own_forms(client: TestClient) -> None:
