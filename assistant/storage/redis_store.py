@@ -299,7 +299,29 @@ class RedisConversationStore:
             for key in self._call(lambda: list(self.client.scan_iter(match=pattern, count=500)))
             if ":" not in key[head:]
         }
-        found = [c for c in (self.get(i) for i in sorted(ids)) if c is not None]
+        ordered = sorted(ids)
+
+        def read() -> list[Any]:
+            pipe = self.client.pipeline(transaction=False)
+            for conversation_id in ordered:
+                meta, turns, _, _ = self._conversation_keys(conversation_id)
+                pipe.hgetall(meta)
+                pipe.lrange(turns, 0, -1)
+            return cast(list[Any], pipe.execute())
+
+        replies = self._call(read) if ordered else []
+        found = [
+            Conversation(
+                conversation_id,
+                float(fields["created_at"]),
+                float(fields["updated_at"]),
+                tuple(_turn_from_json(n, r) for n, r in enumerate(records, 1)),
+            )
+            for conversation_id, fields, records in zip(
+                ordered, replies[::2], replies[1::2], strict=True
+            )
+            if fields  # expired between the scan and the read
+        ]
         return sorted(found, key=lambda c: (c.updated_at, c.conversation_id))
 
     def delete_feedback_before(self, cutoff: float) -> int:
