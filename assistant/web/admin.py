@@ -436,7 +436,7 @@ async def login(request: Request, console: ConsoleDep) -> Response:
         return _page(request, "login.html", {"next": target, "error": error}, status=401)
     response = RedirectResponse(target, status_code=303)
     console.auth.sign_in(response, request, reviewer)
-    console.reviews.record("signed_in", "-", reviewer)
+    await anyio.to_thread.run_sync(console.reviews.record, "signed_in", "-", reviewer)
     console.audit("signed_in", "-", reviewer)
     return response
 
@@ -525,7 +525,7 @@ async def item_state_form(
     state = _first(fields, "state")
     if state not in ("open", "dismissed", "resolved"):
         raise ConsoleError(422, "invalid_state", f"state: {state!r}")
-    console.set_state(item_id, state, session.reviewer)
+    await anyio.to_thread.run_sync(console.set_state, item_id, state, session.reviewer)
     return RedirectResponse(f"/admin/items/{quote(item_id)}?done={state}", status_code=303)
 
 
@@ -573,7 +573,7 @@ async def delete_form(
 ) -> Response:
     """Delete a conversation from the console."""
     await _form(request, session)
-    console.delete(conversation_id, session.reviewer)
+    await anyio.to_thread.run_sync(console.delete, conversation_id, session.reviewer)
     return RedirectResponse("/admin?done=deleted", status_code=303)
 
 

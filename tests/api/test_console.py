@@ -230,6 +230,12 @@ def test_forms_and_cookie_writes_need_the_csrf_token(
     assert client.post(api_path, json={"state": "dismissed"}).status_code == 403
     ok = client.post(api_path, json={"state": "open"}, headers={"X-CSRF-Token": csrf})
     assert ok.status_code == 200
+    form = client.post(
+        path, data={"state": "resolved", "csrf": csrf}, headers=SAME_SITE, follow_redirects=False
+    )
+    assert form.status_code == 303 and form.headers["location"].endswith("?done=resolved")
+    assert items(client, state="resolved")[item]["reviewer"] == "Ana"
+    client.post(api_path, json={"state": "open"}, headers={"X-CSRF-Token": csrf})
 
 
 def test_an_unknown_item_is_a_404_page_and_sign_ins_are_audited(client: TestClient) -> None:
@@ -443,6 +449,20 @@ def test_delete_removes_the_conversation_its_ratings_and_review_states(
     ).status_code == (404)
     audit = client.get("/admin/api/audit", headers=BEARER).json()["audit"]
     assert audit[0]["action"] == "deleted" and audit[0]["item_id"] == conversation_id
+
+
+def test_the_delete_form_deletes_the_conversation(client: TestClient) -> None:
+    csrf = sign_in(client)
+    conversation_id = client.post("/v1/ask", json={"question": "is kured supported?"}).json()[
+        "conversation_id"
+    ]
+    path = f"/admin/conversations/{conversation_id}"
+    assert client.get(path).status_code == 200
+    deleted = client.post(
+        f"{path}/delete", data={"csrf": csrf}, headers=SAME_SITE, follow_redirects=False
+    )
+    assert deleted.status_code == 303 and deleted.headers["location"] == "/admin?done=deleted"
+    assert client.get(path).status_code == 404
 
 
 def test_console_pages_show_the_retention(client: TestClient) -> None:
