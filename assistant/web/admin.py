@@ -31,6 +31,15 @@ from assistant.web.console_auth import (
     csrf_ok,
     same_site,
 )
+from assistant.web.console_models import (
+    AuditResponse,
+    ClausesResponse,
+    ConversationOut,
+    ItemDetail,
+    ItemsResponse,
+    OverviewResponse,
+    StateOut,
+)
 from assistant.web.responses import error_response
 from assistant.web.review import (
     QUESTION_TYPES,
@@ -297,7 +306,7 @@ api = APIRouter(prefix="/admin/api", tags=["console"])
 pages = APIRouter(include_in_schema=False)
 
 
-@api.get("/items")
+@api.get("/items", response_model=ItemsResponse)
 def list_items(
     session: ApiSession,
     console: ConsoleDep,
@@ -309,7 +318,7 @@ def list_items(
     return {"items": [i.payload() for i in items]}
 
 
-@api.get("/items/{item_id}")
+@api.get("/items/{item_id}", response_model=ItemDetail)
 def get_item(item_id: str, session: ApiSession, console: ConsoleDep) -> dict[str, Any]:
     """One item with its whole conversation."""
     item, data = console.item(item_id)
@@ -317,7 +326,7 @@ def get_item(item_id: str, session: ApiSession, console: ConsoleDep) -> dict[str
     return {**item.payload(), "conversation": _turns(conversation)}
 
 
-@api.post("/items/{item_id}/state")
+@api.post("/items/{item_id}/state", response_model=StateOut)
 def set_item_state(
     item_id: str, body: StateRequest, session: ApiSession, console: ConsoleDep
 ) -> dict[str, Any]:
@@ -333,7 +342,7 @@ def label_item(
     return console.label(item_id, body, session.reviewer)
 
 
-@api.get("/overview")
+@api.get("/overview", response_model=OverviewResponse)
 def get_overview(session: ApiSession, console: ConsoleDep) -> dict[str, Any]:
     """Answers per day, verdict mix, abstention rate, ratings, top unanswered, traffic."""
     return {
@@ -342,7 +351,7 @@ def get_overview(session: ApiSession, console: ConsoleDep) -> dict[str, Any]:
     }
 
 
-@api.get("/clauses")
+@api.get("/clauses", response_model=ClausesResponse)
 def find_clauses(
     session: ApiSession,
     console: ConsoleDep,
@@ -355,7 +364,7 @@ def find_clauses(
     return {"clauses": search_clauses(assistant, q)}
 
 
-@api.get("/conversations/{conversation_id}")
+@api.get("/conversations/{conversation_id}", response_model=ConversationOut)
 def get_conversation(
     conversation_id: str, session: ApiSession, console: ConsoleDep
 ) -> dict[str, Any]:
@@ -373,7 +382,7 @@ def delete_conversation(conversation_id: str, session: ApiSession, console: Cons
     return Response(status_code=204)
 
 
-@api.get("/audit")
+@api.get("/audit", response_model=AuditResponse)
 def get_audit(
     session: ApiSession,
     console: ConsoleDep,

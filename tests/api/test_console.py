@@ -499,6 +499,8 @@ def test_the_openapi_document_describes_the_console_api(client: TestClient) -> N
     responses = paths["/admin/api/items"]["get"]["responses"]
     assert {"401", "404"} <= set(responses)
     assert paths["/admin/api/items/{item_id}/label"]["post"]["tags"] == ["console"]
+    ok = responses["200"]["content"]["application/json"]["schema"]
+    assert ok == {"$ref": "#/components/schemas/ItemsResponse"}
 
 
 def test_a_session_expires(app_settings: Settings, assistant: Assistant) -> None:
