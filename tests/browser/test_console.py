@@ -197,5 +197,6 @@ def test_asking_for_a_person_in_the_widget_offers_the_handoff(
     assert reply["kind"] == "handoff" and reply["handoff"]["conversation_id"]
     link = answers(page).last.get_by_role("link", name="Contact support")
     expect(link).to_have_attribute("target", "_blank")
+    assert serious_axe_violations(page) == []
     assert_opens_handoff(page, link, reply["conversation_id"])
     expect(widget(page).locator("a.handoff-link")).to_have_count(1)
