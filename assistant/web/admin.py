@@ -204,7 +204,13 @@ class Console:
             problems = validate_items([record], assistant.corpus)
             if problems:
                 raise ConsoleError(422, "invalid_label", "; ".join(problems))
-        append_record(path, record)
+        try:
+            append_record(path, record)
+        except (OSError, TimeoutError) as exc:  # a read-only folder, a lock held too long
+            log.error("cannot append a label to %s: %s", path, type(exc).__name__)
+            raise ConsoleError(
+                503, "label_file_unwritable", f"cannot write to {path}: {type(exc).__name__}"
+            ) from exc
         self.reviews.set_state(item_id, "labelled", reviewer, f"{body.target}:{record['id']}")
         self.audit("labelled", item_id, reviewer, f"{body.target}:{record['id']}")
         return LabelResponse(file=str(path), record=record)

@@ -369,6 +369,29 @@ def test_an_answerable_label_needs_a_clause(client: TestClient, asked: dict[str,
     assert unknown_clause.status_code == 422
 
 
+def test_an_unwritable_training_file_is_a_clear_503(
+    app_settings: Settings, assistant: Assistant, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the training folder should be", encoding="utf-8")
+    broken = app_settings.model_copy(
+        update={
+            "data_dir": tmp_path / "data",
+            "training_file": blocker / "questions.jsonl",
+            "handoff_webhook": None,
+        }
+    )
+    with TestClient(create_app(broken, assistant)) as broken_client:
+        asked = broken_client.post("/v1/ask", json={"question": UNANSWERED}).json()
+        item = f"{asked['conversation_id']}:1"
+        response = broken_client.post(
+            f"/admin/api/items/{item}/label", json={"expected_verdict": "unknown"}, headers=BEARER
+        )
+        assert response.status_code == 503
+        assert response.json()["error"]["code"] == "label_file_unwritable"
+        assert items(broken_client)[item]["state"] == "open"
+
+
 # ------------------------------------------------------------------------------ overview
 
 
