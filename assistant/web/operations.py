@@ -195,7 +195,7 @@ CONSOLE_ERRORS = {
     413: "Request body over `ASSISTANT_MAX_BODY_BYTES`",
     415: "Request body that is not JSON",
     422: "Invalid request or label",
-    503: "The index is not loaded, or the store is unreachable",
+    503: "The index is not loaded, the store is unreachable or the label file unwritable",
 }
 
 
