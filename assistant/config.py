@@ -134,6 +134,38 @@ class Settings(BaseSettings):
         description="Proxies whose X-Forwarded-For/-Proto are trusted (comma-separated, or *).",
     )
 
+    # Support team console (assistant/web/admin.py) and handoff to people.
+    feedback_retention_days: float | None = Field(
+        None, gt=0, description="Ratings are deleted this long after they were given; unset: kept."
+    )
+    admin_session_hours: float = Field(
+        8, gt=0, description="How long a console sign-in lasts before signing in again."
+    )
+    review_confidence_below: float = Field(
+        0.5, ge=0.0, le=1.0, description="Answers below this confidence join the review queue."
+    )
+    training_file: Path = Field(
+        Path("corpus/training/questions.jsonl"),
+        description="Training set the console appends labelled questions to.",
+    )
+    eval_file: Path = Field(
+        Path("eval/questions.jsonl"),
+        description="Evaluation set whose dev split the console may append to (never test).",
+    )
+    handoff_url: str | None = Field(
+        None,
+        description="Where people continue with a person (the support portal's new-request "
+        "page); `{conversation_id}` and `{transcript_url}` are filled in; empty: no link.",
+    )
+    handoff_webhook: str | None = Field(
+        None, description="URL a handoff's transcript is POSTed to as JSON; empty: none."
+    )
+    public_url: str | None = Field(
+        None,
+        description="This service's public base URL, for staff transcript links sent outside "
+        "a request (Slack, the webhook); empty: the request's own URL.",
+    )
+
     # Slack's own variable names (no prefix), as Slack's documentation and tools use them.
     slack_bot_token: SecretStr | None = Field(
         None,
@@ -155,11 +187,19 @@ class Settings(BaseSettings):
     )
 
     @field_validator(
-        "slack_bot_token", "slack_signing_secret", "slack_app_token", "slack_api_url", mode="before"
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "slack_api_url",
+        "handoff_url",
+        "handoff_webhook",
+        "public_url",
+        "feedback_retention_days",
+        mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
-        """An empty variable leaves a Slack setting unset."""
+        """An empty variable leaves a Slack, handoff or URL setting unset."""
         return None if value == "" else value
 
     @field_validator("cors_origins", mode="before")

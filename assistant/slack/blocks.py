@@ -32,6 +32,9 @@ VERDICT_KINDS = ("answer", "clarification")
 ACTION_FEEDBACK_UP = "feedback_up"
 ACTION_FEEDBACK_DOWN = "feedback_down"
 ACTION_SHARE = "share_answer"
+ACTION_HANDOFF = "handoff"  # a link button: Slack opens the URL (and still sends the action)
+HANDOFF_LABEL = "Contact support"
+MAX_BUTTON_URL = 3000
 ACTION_SUGGEST = "suggest"  # suggestion buttons are `suggest_0`, `suggest_1`, …
 SUGGEST_PATTERN = re.compile(rf"^{ACTION_SUGGEST}_\d+$")
 
@@ -218,6 +221,31 @@ def _button(text: str, action_id: str, value: str, style: str | None = None) -> 
     return button
 
 
+def _link_button(text: str, url: str) -> dict[str, Any]:
+    return {
+        "type": "button",
+        "text": {"type": "plain_text", "text": truncate(text, MAX_BUTTON_TEXT), "emoji": True},
+        "action_id": ACTION_HANDOFF,
+        "url": url,
+        "style": "primary",
+    }
+
+
+def handoff_message(text: str, url: str) -> SlackMessage:
+    """A short notice with a link button to continue with a person."""
+    escaped = escape_mrkdwn(truncate(text, MAX_TEXT))
+    blocks: tuple[dict[str, Any], ...] = (_section(escaped),)
+    if len(url) <= MAX_BUTTON_URL:
+        blocks += (
+            {
+                "type": "actions",
+                "block_id": "handoff",
+                "elements": [_link_button(HANDOFF_LABEL, url)],
+            },
+        )
+    return SlackMessage(escaped, blocks)
+
+
 def citation_block(citation: Citation, quoted: bool = False) -> dict[str, Any]:
     """A context block: number, section linked to the source, and the clause unless the answer
     already quotes it (cut when long, with a link to the full clause)."""
@@ -264,11 +292,13 @@ def answer_message(
     show_question: bool = False,
     shareable: bool = False,
     shared_by: str | None = None,
+    handoff_url: str | None = None,
 ) -> SlackMessage:
     """An answer as a Slack message: verdict line, the answer, citations, suggestion buttons
     (they ask the follow-up in the thread) and feedback buttons. `show_question` repeats the
     question (slash-command replies, where Slack doesn't show it); `shareable` adds "Share in
-    channel"; `shared_by` (a user id) credits who shared it."""
+    channel"; `shared_by` (a user id) credits who shared it; `handoff_url` adds a link button
+    to a person (on handoff turns)."""
     blocks: list[dict[str, Any]] = []
     if shared_by is not None:
         asker = f"<@{shared_by}>" if re.fullmatch(r"[A-Z0-9]+", shared_by) else "Someone"
@@ -310,6 +340,8 @@ def answer_message(
     ]
     if shareable:
         buttons.append(_button("Share in channel", ACTION_SHARE, value, style="primary"))
+    if handoff_url and len(handoff_url) <= MAX_BUTTON_URL:
+        buttons.insert(0, _link_button(HANDOFF_LABEL, handoff_url))
     blocks.append({"type": "actions", "block_id": "feedback", "elements": buttons})
     return SlackMessage(fallback_text(answer), tuple(_fit(blocks)))
 

@@ -25,6 +25,8 @@ from slack_sdk.errors import SlackApiError
 
 from assistant.config import Settings
 from assistant.dialogue.conversation import Conversations, Reply
+from assistant.dialogue.handoff import handoff_link, notify_handoff
+from assistant.dialogue.smalltalk import HANDOFF
 from assistant.errors import (
     ConversationNotFoundError,
     InvalidFeedbackError,
@@ -35,6 +37,7 @@ from assistant.errors import (
 from assistant.slack.blocks import (
     ACTION_FEEDBACK_DOWN,
     ACTION_FEEDBACK_UP,
+    ACTION_HANDOFF,
     ACTION_SHARE,
     COMMENT_CALLBACK,
     SUGGEST_PATTERN,
@@ -42,6 +45,7 @@ from assistant.slack.blocks import (
     TurnRef,
     answer_message,
     comment_modal,
+    handoff_message,
     modal_comment,
     notice_message,
 )
@@ -172,6 +176,7 @@ class SlackBot:
         bolt.action(ACTION_FEEDBACK_UP)(ack=self.ack, lazy=[self.record_helpful])
         bolt.action(ACTION_FEEDBACK_DOWN)(ack=self.ack, lazy=[self.ask_for_comment])
         bolt.action(ACTION_SHARE)(ack=self.ack, lazy=[self.share_answer])
+        bolt.action(ACTION_HANDOFF)(self.ack)  # a link button: Slack opens the URL itself
         bolt.view_submission(COMMENT_CALLBACK)(ack=self.ack, lazy=[self.record_comment])
         bolt.view_closed(COMMENT_CALLBACK)(ack=self.ack, lazy=[self.record_unhelpful])
 
@@ -228,21 +233,38 @@ class SlackBot:
                 pass
         return conversations.ask_by_key(key, question)
 
+    def _handoff(self, conversation_id: str, reason: str) -> str | None:
+        """The handoff URL for a conversation (None when none is configured), with the
+        transcript sent to the webhook when one is."""
+        conversations = self._ready()
+        settings = conversations.assistant.settings
+        link = handoff_link(settings, conversation_id, settings.public_url or "")
+        if settings.handoff_webhook:
+            try:
+                transcript = conversations.transcript(conversation_id)
+            except ConversationNotFoundError:
+                return link.url if link else None
+            notify_handoff(settings, transcript, reason, link)
+        return link.url if link else None
+
+    def _reply_message(self, reply: Reply, **options: Any) -> SlackMessage:
+        """An answer as a message, with the handoff link button on handoff turns."""
+        handoff_url = None
+        if reply.answer.kind == HANDOFF:
+            handoff_url = self._handoff(reply.conversation_id, HANDOFF)
+        return answer_message(
+            reply.answer, reply.conversation_id, reply.turn.turn, handoff_url=handoff_url, **options
+        )
+
     def _private_answer(
         self, question: str, key: str, what: str, conversation_id: str | None = None
     ) -> SlackMessage:
         """The answer shown only to the asker (with "Share in channel"), or an apology."""
         try:
             reply = self._ask(question, key, conversation_id)
-            return answer_message(
-                reply.answer,
-                reply.conversation_id,
-                reply.turn.turn,
-                show_question=True,
-                shareable=True,
-            )
+            return self._reply_message(reply, show_question=True, shareable=True)
         except Exception as exc:
-            return apology_message(exc, f"answering {what} {question[:80]!r}")
+            return apology_message(exc, f"answering {what}")  # question text is never logged
 
     def _post(self, client: WebClient, place: Place, message: SlackMessage) -> None:
         try:
@@ -266,11 +288,9 @@ class SlackBot:
             return
         try:
             reply = self._ask(question, place.key, conversation_id)
-            message = answer_message(
-                reply.answer, reply.conversation_id, reply.turn.turn, shared_by=asked_by
-            )
+            message = self._reply_message(reply, shared_by=asked_by)
         except Exception as exc:
-            message = apology_message(exc, f"answering {question[:80]!r} in {place.key}")
+            message = apology_message(exc, f"answering in {place.key}")  # no question text
         self._post(client, place, message)
 
     def answer_mention(
@@ -371,14 +391,29 @@ class SlackBot:
             return
         try:
             client.views_open(trigger_id=body["trigger_id"], view=comment_modal(ref))
-            return
+            text = None
         except SlackApiError as exc:
             log.warning(
                 "views.open failed (%s); storing the rating without a comment",
                 exc.response.get("error"),
             )
-        text = self._record(ref, "down")
-        respond(response_type="ephemeral", replace_original=False, **notice_message(text).payload())
+            text = self._record(ref, "down")
+        url = self._handoff_offer(ref)
+        if url is not None:
+            message = handoff_message((text or "Sorry that didn't help.") + HANDOFF_TEXT, url)
+        elif text is None:
+            return
+        else:
+            message = notice_message(text)
+        respond(response_type="ephemeral", replace_original=False, **message.payload())
+
+    def _handoff_offer(self, ref: TurnRef) -> str | None:
+        """The handoff URL a thumbs-down offers (None when none is configured or it failed)."""
+        try:
+            return self._handoff(ref.conversation_id, "rated_down")
+        except Exception as exc:
+            log.warning("no handoff link for a thumbs-down: %s", type(exc).__name__)
+            return None
 
     def record_comment(self, view: dict[str, Any]) -> None:
         """The comment dialog was sent: store 👎 with its comment."""
@@ -415,6 +450,9 @@ class SlackBot:
             return
         respond(response_type="in_channel", replace_original=False, **message.payload())
         respond(delete_original=True)
+
+
+HANDOFF_TEXT = " You can continue with a person from the support team:"
 
 
 def _sorry() -> dict[str, Any]:

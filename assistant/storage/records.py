@@ -164,6 +164,14 @@ class ConversationStore(Protocol):
         """Every feedback record, oldest first."""
         ...
 
+    def conversations(self) -> list[Conversation]:
+        """Every live conversation with its turns, least recently updated first (for review)."""
+        ...
+
+    def delete_feedback_before(self, cutoff: float) -> int:
+        """Remove ratings given before `cutoff` (the ratings' retention); how many went."""
+        ...
+
     def close(self) -> None:
         """Release connections."""
         ...

@@ -98,6 +98,24 @@ return removed
 """
 
 
+# KEYS: feedback hash, feedback turns hash. ARGV: cutoff, conversation key prefix.
+# Returns how many ratings were removed.
+_PRUNE_FEEDBACK = """
+local removed = 0
+local records = redis.call('HGETALL', KEYS[1])
+for i = 1, #records, 2 do
+  local data = cjson.decode(records[i + 1])
+  if tonumber(data['created_at']) < tonumber(ARGV[1]) then
+    redis.call('HDEL', KEYS[1], records[i])
+    redis.call('HDEL', KEYS[2], records[i])
+    redis.call('SREM', ARGV[2] .. data['conversation_id'] .. ':feedback', records[i])
+    removed = removed + 1
+  end
+end
+return removed
+"""
+
+
 class RedisConversationStore:
     """Conversations, key mappings and feedback in a Redis server shared by replicas."""
 
@@ -124,6 +142,7 @@ class RedisConversationStore:
         self._for_key = self.client.register_script(_FOR_KEY)
         self._feedback = self.client.register_script(_FEEDBACK)
         self._delete = self.client.register_script(_DELETE)
+        self._prune_feedback = self.client.register_script(_PRUNE_FEEDBACK)
 
     @property
     def _ttl_ms(self) -> int:
@@ -270,6 +289,50 @@ class RedisConversationStore:
                 )
             )
         return sorted(found, key=lambda f: (f.created_at, f.feedback_id))
+
+    def conversations(self) -> list[Conversation]:
+        """Every live conversation with its turns, least recently updated first."""
+        pattern = f"{self.prefix}conversation:*"
+        head = len(f"{self.prefix}conversation:")
+        ids = {
+            key[head:]
+            for key in self._call(lambda: list(self.client.scan_iter(match=pattern, count=500)))
+            if ":" not in key[head:]
+        }
+        ordered = sorted(ids)
+
+        def read() -> list[Any]:
+            pipe = self.client.pipeline(transaction=False)
+            for conversation_id in ordered:
+                meta, turns, _, _ = self._conversation_keys(conversation_id)
+                pipe.hgetall(meta)
+                pipe.lrange(turns, 0, -1)
+            return cast(list[Any], pipe.execute())
+
+        replies = self._call(read) if ordered else []
+        found = [
+            Conversation(
+                conversation_id,
+                float(fields["created_at"]),
+                float(fields["updated_at"]),
+                tuple(_turn_from_json(n, r) for n, r in enumerate(records, 1)),
+            )
+            for conversation_id, fields, records in zip(
+                ordered, replies[::2], replies[1::2], strict=True
+            )
+            if fields  # expired between the scan and the read
+        ]
+        return sorted(found, key=lambda c: (c.updated_at, c.conversation_id))
+
+    def delete_feedback_before(self, cutoff: float) -> int:
+        """Remove ratings given before `cutoff`; how many went."""
+        removed = self._call(
+            lambda: self._prune_feedback(
+                keys=[f"{self.prefix}feedback", f"{self.prefix}feedback:turns"],
+                args=[cutoff, f"{self.prefix}conversation:"],
+            )
+        )
+        return int(removed)
 
     def close(self) -> None:
         """Close the connection pool."""

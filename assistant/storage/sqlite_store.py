@@ -313,6 +313,29 @@ class SQLiteConversationStore:
             for r in rows
         ]
 
+    def conversations(self) -> list[Conversation]:
+        """Every live conversation with its turns, least recently updated first."""
+        with self._read() as db:
+            heads = db.execute(
+                "SELECT conversation_id, created_at, updated_at FROM conversations "
+                "WHERE updated_at >= ? ORDER BY updated_at, conversation_id",
+                (self._cutoff(),),
+            ).fetchall()
+            turns: dict[str, list[Turn]] = {}
+            for row in db.execute(
+                f"SELECT conversation_id, {_TURN_COLUMNS} FROM turns "
+                "WHERE conversation_id IN (SELECT conversation_id FROM conversations "
+                "WHERE updated_at >= ?) ORDER BY conversation_id, turn",
+                (self._cutoff(),),
+            ):
+                turns.setdefault(str(row[0]), []).append(_turn(row[1:]))
+        return [Conversation(c, a, u, tuple(turns.get(c, ()))) for c, a, u in heads]
+
+    def delete_feedback_before(self, cutoff: float) -> int:
+        """Remove ratings given before `cutoff`; how many went."""
+        with self._write() as db:
+            return db.execute("DELETE FROM feedback WHERE created_at < ?", (cutoff,)).rowcount
+
     def close(self) -> None:
         """Close every thread's connection."""
         with self._lock:

@@ -19,6 +19,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from assistant import __version__
 from assistant.config import Settings
 from assistant.dialogue.conversation import Conversations
+from assistant.dialogue.handoff import handoff_link, notify_handoff
+from assistant.dialogue.smalltalk import HANDOFF
 from assistant.errors import (
     AssistantError,
     ClauseNotFoundError,
@@ -34,7 +36,9 @@ from assistant.service import Assistant
 from assistant.slack.bot import SLACK_PATHS, add_slack
 from assistant.storage.records import MAX_COMMENT_CHARS, Conversation, ConversationStore, Turn
 from assistant.storage.stores import open_store
+from assistant.web.admin import add_console
 from assistant.web.operations import add_access_control, add_operations, record_turn
+from assistant.web.review import prune_ratings
 from assistant.web.state import State
 from assistant.web.widget_routes import add_widget
 
@@ -147,10 +151,22 @@ class TurnOut(BaseModel):
     created_at: str = Field(description="When the turn was answered (ISO 8601, UTC).")
 
 
+class HandoffOut(BaseModel):
+    """Where the user can continue with a person (`ASSISTANT_HANDOFF_URL`), and the staff-only
+    transcript link it carries."""
+
+    url: str
+    conversation_id: str
+    transcript_url: str
+
+
 class AskResponse(TurnOut):
     """A grounded answer with its verdict and citations, as a turn of a conversation."""
 
     conversation_id: str
+    handoff: HandoffOut | None = Field(
+        None, description="Only on handoff turns, when `ASSISTANT_HANDOFF_URL` is set."
+    )
 
 
 class TranscriptResponse(BaseModel):
@@ -183,6 +199,9 @@ class FeedbackResponse(BaseModel):
 
     status: Literal["recorded"] = "recorded"
     feedback_id: str
+    handoff: HandoffOut | None = Field(
+        None, description="Only on a thumbs-down, when `ASSISTANT_HANDOFF_URL` is set."
+    )
 
 
 def get_state(request: Request) -> State:
@@ -265,6 +284,17 @@ def _transcript_response(conversation: Conversation) -> TranscriptResponse:
     )
 
 
+def _offer_handoff(
+    request: Request, conversations: Conversations, conversation_id: str, reason: str
+) -> HandoffOut | None:
+    """The handoff link for a conversation, and its transcript sent to the webhook."""
+    settings = get_state(request).settings
+    link = handoff_link(settings, conversation_id, str(request.base_url))
+    if settings.handoff_webhook:
+        notify_handoff(settings, conversations.transcript(conversation_id), reason, link)
+    return HandoffOut(**link.payload()) if link else None
+
+
 def create_app(
     settings: Settings | None = None,
     assistant: Assistant | None = None,
@@ -286,6 +316,7 @@ def create_app(
                 state.load_error = str(exc)
                 log.error("assistant not ready: %s", exc)
         yield
+        app.state.console.close()
         if owns_store:
             state.store.close()
 
@@ -301,6 +332,7 @@ def create_app(
     add_access_control(app, settings)  # inside CORS: the widget can read a 401 or 429
     _add_error_handlers(app)
     _add_routes(app)
+    add_console(app, settings, state)
     add_widget(app, settings)
     add_slack(app, settings, lambda: state.conversations)
     add_operations(app, settings)  # outermost: ids, logs, metrics and headers on everything
@@ -363,7 +395,10 @@ def _add_routes(app: FastAPI) -> None:
             {"status": "ready", "model": manifest.model, "clauses": manifest.clause_count}
         )
 
-    @app.post("/v1/ask", response_model=AskResponse, tags=["questions"])
+    # `handoff` is left out unless offered (the other fields are never null).
+    @app.post(
+        "/v1/ask", response_model=AskResponse, response_model_exclude_none=True, tags=["questions"]
+    )
     async def ask(
         body: AskRequest, conversations: ConversationsDep, request: Request
     ) -> AskResponse:
@@ -382,7 +417,12 @@ def _add_routes(app: FastAPI) -> None:
         except UnknownDocumentError as exc:
             raise ApiError(422, exc.code, f"documents: {exc}") from exc
         record_turn(request.app, reply.conversation_id, reply.turn)
-        return AskResponse(conversation_id=reply.conversation_id, **_turn_fields(reply.turn))
+        handoff = None
+        if reply.turn.kind == HANDOFF:
+            handoff = _offer_handoff(request, conversations, reply.conversation_id, "handoff")
+        return AskResponse(
+            conversation_id=reply.conversation_id, handoff=handoff, **_turn_fields(reply.turn)
+        )
 
     @app.get(
         "/v1/conversations/{conversation_id}",
@@ -400,14 +440,25 @@ def _add_routes(app: FastAPI) -> None:
         return Response(status_code=204)
 
     @app.post(
-        "/v1/feedback", status_code=201, response_model=FeedbackResponse, tags=["conversations"]
+        "/v1/feedback",
+        status_code=201,
+        response_model=FeedbackResponse,
+        response_model_exclude_none=True,
+        tags=["conversations"],
     )
-    def feedback(body: FeedbackRequest, conversations: ConversationsDep) -> FeedbackResponse:
-        """Rate a turn up or down, with an optional comment of up to 1000 characters."""
+    def feedback(
+        body: FeedbackRequest, conversations: ConversationsDep, request: Request
+    ) -> FeedbackResponse:
+        """Rate a turn up or down, with an optional comment of up to 1000 characters; a
+        thumbs-down offers the handoff link when one is configured."""
         recorded = conversations.record_feedback(
             body.conversation_id, body.turn, body.rating, body.comment
         )
-        return FeedbackResponse(feedback_id=recorded.feedback_id)
+        prune_ratings(get_state(request).settings, conversations.store)
+        handoff = None
+        if body.rating == "down":
+            handoff = _offer_handoff(request, conversations, body.conversation_id, "rated_down")
+        return FeedbackResponse(feedback_id=recorded.feedback_id, handoff=handoff)
 
     @app.get("/v1/clauses/{clause_id}", tags=["policy"])
     def clause(clause_id: str, assistant: AssistantDep) -> dict[str, Any]:

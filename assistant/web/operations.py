@@ -186,6 +186,19 @@ API_ERRORS = {
 }
 
 
+# Error statuses of the support console's JSON API (assistant/web/admin.py).
+CONSOLE_ERRORS = {
+    400: "A request body that cannot be decoded",
+    401: "No admin key and no console session",
+    403: "A cookie-authenticated write without the session's `X-CSRF-Token`",
+    404: "Console off (no `ASSISTANT_ADMIN_KEY`), or an unknown item or conversation",
+    413: "Request body over `ASSISTANT_MAX_BODY_BYTES`",
+    415: "Request body that is not JSON",
+    422: "Invalid request or label",
+    503: "The index is not loaded, the store is unreachable or the label file unwritable",
+}
+
+
 def document_error_responses(app: FastAPI) -> None:
     """Make the OpenAPI document describe the JSON error body on every error status a route
     can answer (FastAPI documents only 422, with its own default body)."""
@@ -205,6 +218,8 @@ def document_error_responses(app: FastAPI) -> None:
                 statuses = {500: "Unexpected server error"}
                 if path.startswith("/v1/"):
                     statuses |= API_ERRORS
+                if path.startswith("/admin/api/"):
+                    statuses |= CONSOLE_ERRORS
                 if path == "/readyz":
                     statuses[503] = "Not ready: the index is loading or does not match"
                 responses = operation.setdefault("responses", {})

@@ -21,6 +21,8 @@ from assistant.web.responses import error_response
 
 API_PREFIXES = ("/v1/",)
 ADMIN_PREFIX = "/admin/"
+# The support console's HTML forms (assistant/web/admin.py) post URL-encoded bodies.
+CONSOLE_FORM_PREFIXES = ("/admin/login", "/admin/logout", "/admin/items/", "/admin/conversations/")
 # FastAPI's documentation pages load Swagger UI and ReDoc from a CDN: no CSP there.
 DOCS_PATHS = ("/docs", "/redoc")
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
@@ -145,16 +147,23 @@ def admin_refusal(headers: Headers, admin_keys: KeyRing) -> tuple[int, str, str]
 
 class JsonOnlyMiddleware:
     """415 for request bodies not declared as JSON on the API's write routes (a form post or
-    text/plain would otherwise be read as a wrong-typed JSON value)."""
+    text/plain would otherwise be read as a wrong-typed JSON value); the support console's
+    HTML forms (`exempt`) post URL-encoded."""
 
-    def __init__(self, app: ASGIApp, prefixes: tuple[str, ...] = (*API_PREFIXES, ADMIN_PREFIX)):
-        self.app, self.prefixes = app, prefixes
+    def __init__(
+        self,
+        app: ASGIApp,
+        prefixes: tuple[str, ...] = (*API_PREFIXES, ADMIN_PREFIX),
+        exempt: tuple[str, ...] = CONSOLE_FORM_PREFIXES,
+    ):
+        self.app, self.prefixes, self.exempt = app, prefixes, exempt
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
             scope["type"] == "http"
             and scope["method"] in ("POST", "PUT", "PATCH")
             and scope["path"].startswith(self.prefixes)
+            and not scope["path"].startswith(self.exempt)
         ):
             headers = Headers(scope=scope)
             declared = headers.get("content-type")

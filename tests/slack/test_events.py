@@ -226,6 +226,8 @@ def test_a_question_that_cannot_be_answered_gets_a_polite_reply(
     assert reply.body["thread_ts"] == ts
     assert reply.body["text"].startswith("Sorry, I can't answer that as asked: ")
     assert "rephrase" in reply.block_text
+    server_log = (slack_bot.data_dir.parent / "server.log").read_text(encoding="utf-8")
+    assert "is Istio supported? is Istio" not in server_log  # no question text in the logs
 
 
 def test_a_bare_mention_gets_usage_help(slack_bot: SlackBot, channel: str, user: str) -> None:

@@ -373,8 +373,22 @@
       var label = kind === "clarification" ? "Did you mean:" : "You could also ask:";
       article.appendChild(suggestionChips(suggestions, label, prefix));
     }
+    var link = handoffLink(turn.handoff);
+    if (link) article.appendChild(link);
     if (turn.conversation_id && turn.turn) article.appendChild(feedbackControls(turn, prefix));
     return article;
+  }
+
+  /** The "contact support" link the server offers on handoff turns and after a thumbs-down. */
+  function handoffLink(handoff) {
+    var url = handoff && safeUrl(handoff.url);
+    if (!url) return null;
+    return h("p", { class: "handoff" }, [
+      h("a", { class: "handoff-link", href: url, target: "_blank", rel: "noopener noreferrer" }, [
+        "Contact support",
+        hiddenText(" (opens in a new tab)"),
+      ]),
+    ]);
   }
 
   function verdictBadge(verdict) {
@@ -534,9 +548,16 @@
       request("POST", "/v1/feedback", body)
         .then(function (response) {
           if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.json().catch(function () {
+            return {};
+          });
+        })
+        .then(function (data) {
           state.feedback[key] = rating;
           saveState();
           settle(rating);
+          var link = handoffLink(data && data.handoff);
+          if (link) group.appendChild(link);
         })
         .catch(function () {
           buttons.forEach(function (b) {
