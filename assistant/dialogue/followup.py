@@ -78,7 +78,7 @@ SUBJECT_ENDS = (
     r" for (?:me|us|my|our)\b", r",", r" - ", r" — ",
 )  # fmt: skip
 # Sentences of a message are read separately for its subject.
-SENTENCE_BREAK = r"[?!.;]\s+|\s+[-—]\s+"
+SENTENCE_BREAK = r"[?!.;]\s++|(?<!\s)\s++[-—]\s+"
 
 # Pronouns that point back at the previous subject.
 ANAPHORS = ("them", "they", "it", "those", "these", "that", "this", "that one", "this one")
@@ -136,16 +136,18 @@ def _alternation(words: Sequence[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+# Patterns that run on user text start a whitespace run only where one begins (`(?<!\s)`) and
+# take it whole (`\s++`): a long run of spaces is then read once, not once per position in it.
 _MARKERS = re.compile(rf"^(?:(?:{_alternation(DISCOURSE_MARKERS)})\b[\s,.!-]*)+", re.IGNORECASE)
 _SUBJECT_LEAD = re.compile(rf"^(?:{_alternation(SUBJECT_LEADS)})\s+(?P<subject>.+)$", re.IGNORECASE)
 _SUBJECT_TAIL = re.compile(
-    rf"^(?P<subject>.+?),?\s+(?:{_alternation(SUBJECT_TAILS)})$", re.IGNORECASE
+    rf"^(?P<subject>.+?),?(?<!\s)\s++(?:{_alternation(SUBJECT_TAILS)})$", re.IGNORECASE
 )
 _FRONTED = re.compile(
     rf"^(?:(?:{_alternation(SUBJECT_LEADS)})\s+)?(?P<subject>[^,]+),\s*(?P<rest>.+)$",
     re.IGNORECASE,
 )
-_TRAILING_CONDITION = re.compile(r"\s+(?:even |only )?if\b.*$", re.IGNORECASE)
+_TRAILING_CONDITION = re.compile(r"(?<!\s)\s++(?:even |only )?if\b.*$", re.IGNORECASE)
 _CONDITION = re.compile(
     r"^(?:(?:and|but|so|what)\s+)?(?P<cond>(?:even |only )?if\b.+)$", re.IGNORECASE
 )
@@ -166,11 +168,13 @@ _WHO_VERB = re.compile(
     r"(?P<object>.+)$",
     re.IGNORECASE,
 )
-_OBJECT_TAIL = re.compile(r"\s+(?P<tail>(?:after|before|during|when|if|once|for)\b.+)$")
+_OBJECT_TAIL = re.compile(r"(?<!\s)\s++(?P<tail>(?:after|before|during|when|if|once|for)\b.+)$")
 _SUBJECT_FRAMES = tuple(re.compile(rf"^{p}$", re.IGNORECASE) for p in SUBJECT_FRAMES)
 _SUBJECT_END = re.compile("|".join(SUBJECT_ENDS), re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(SENTENCE_BREAK)
-_TOPIC = re.compile(r"^(?P<subject>[^,:?!.\u2014]+?)\s*(?:\u2014|:|\s-\s)\s*(?P<rest>.+)$")
+_TOPIC = re.compile(
+    r"^(?P<subject>[^,:?!.\u2014]+?)(?<!\s)(?:\s*+(?:\u2014|:)|\s++-\s)\s*+(?P<rest>.+)$"
+)
 _EXPLETIVE = re.compile(EXPLETIVE_IT, re.IGNORECASE)
 _ANAPHOR = re.compile(
     rf"\b(?P<pronoun>{_alternation(ANAPHORS)})\b(?:\s+(?P<next>[a-z][\w/-]*))?", re.IGNORECASE

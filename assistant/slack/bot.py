@@ -95,9 +95,10 @@ def command_key(team: str, channel: str, user: str) -> str:
     return f"slack/{team}/{channel}/command/{user}"
 
 
-_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
-_CHANNEL = re.compile(r"<#[A-Z0-9]+\|([^>]*)>")
-_SPECIAL = re.compile(r"<![^>]*>")
+# A label stops at the next `<` as well as at `>`: an unclosed `<@U|` run is read once.
+_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^<>]*)?>")
+_CHANNEL = re.compile(r"<#[A-Z0-9]+\|([^<>]*)>")
+_SPECIAL = re.compile(r"<![^<>]*>")
 _LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
 
 
