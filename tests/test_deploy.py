@@ -4,6 +4,7 @@ checks catch the mistakes that would otherwise surface only at deploy time.)"""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Any
 
@@ -137,3 +138,36 @@ def test_compose_runs_two_replicas_and_redis_behind_nginx() -> None:
 def test_nginx_keeps_per_replica_routes_off_the_proxy(path: str) -> None:
     nginx = (DEPLOY / "nginx" / "nginx.conf").read_text(encoding="utf-8")
     assert re.search(rf"location (= )?{re.escape(path)} \{{ return 404; \}}", nginx)
+
+
+def _trusted_networks(value: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    assert value.strip() != "*", "trusting every address lets clients forge X-Forwarded-For"
+    networks = [ipaddress.ip_network(v.strip(), strict=False) for v in value.split(",")]
+    assert all(n.num_addresses < 2**24 for n in networks), networks  # a proxy, not the world
+    return networks
+
+
+def test_compose_trusts_x_forwarded_for_only_from_the_proxy() -> None:
+    services = compose()["services"]
+    proxy_address = services["proxy"]["networks"]["backend"]["ipv4_address"]
+    for name in ("assistant-1", "assistant-2"):
+        trusted = services[name]["environment"]["ASSISTANT_FORWARDED_ALLOW_IPS"]
+        assert _trusted_networks(trusted) == [ipaddress.ip_network(proxy_address)]
+    subnet = compose()["networks"]["backend"]["ipam"]["config"][0]["subnet"]
+    assert ipaddress.ip_address(proxy_address) in ipaddress.ip_network(subnet)
+    # nginx is the edge: it replaces a client's X-Forwarded-For instead of appending to it
+    nginx = (DEPLOY / "nginx" / "nginx.conf").read_text(encoding="utf-8")
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in nginx
+    assert "$proxy_add_x_forwarded_for" not in nginx
+
+
+def test_k8s_trusts_x_forwarded_for_only_from_the_ingress() -> None:
+    trusted = k8s("ConfigMap", "policy-assistant")["data"]["ASSISTANT_FORWARDED_ALLOW_IPS"]
+    _trusted_networks(trusted)
+    policy = k8s("NetworkPolicy", "policy-assistant")
+    pod = k8s("Deployment", "policy-assistant")["spec"]["template"]
+    selector = policy["spec"]["podSelector"]["matchLabels"]
+    assert selector.items() <= pod["metadata"]["labels"].items()
+    assert policy["spec"]["policyTypes"] == ["Ingress"]
+    sources = [s for rule in policy["spec"]["ingress"] for s in rule["from"]]
+    assert sources and all("namespaceSelector" in s or "podSelector" in s for s in sources)
