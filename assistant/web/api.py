@@ -354,6 +354,9 @@ def _add_routes(app: FastAPI) -> None:
             {"status": "ready", "model": manifest.model, "clauses": manifest.clause_count}
         )
 
+    # The widget's anonymous surface (WIDGET_PREFIX) serves the same handlers: no key, with its
+    # own per-client rate and concurrency limits (add_access_control).
+    @app.post("/widget/v1/ask", response_model=AskResponse, include_in_schema=False)
     @app.post("/v1/ask", response_model=AskResponse, tags=["questions"])
     async def ask(
         body: AskRequest, conversations: ConversationsDep, request: Request
@@ -373,6 +376,11 @@ def _add_routes(app: FastAPI) -> None:
         return AskResponse(conversation_id=reply.conversation_id, **_turn_fields(reply.turn))
 
     @app.get(
+        "/widget/v1/conversations/{conversation_id}",
+        response_model=TranscriptResponse,
+        include_in_schema=False,
+    )
+    @app.get(
         "/v1/conversations/{conversation_id}",
         response_model=TranscriptResponse,
         tags=["conversations"],
@@ -387,6 +395,12 @@ def _add_routes(app: FastAPI) -> None:
         conversations.delete(conversation_id)
         return Response(status_code=204)
 
+    @app.post(
+        "/widget/v1/feedback",
+        status_code=201,
+        response_model=FeedbackResponse,
+        include_in_schema=False,
+    )
     @app.post(
         "/v1/feedback", status_code=201, response_model=FeedbackResponse, tags=["conversations"]
     )
