@@ -57,6 +57,12 @@ class Settings(BaseSettings):
     conversation_ttl_seconds: float = Field(
         86_400, gt=0, description="Conversations expire this long after their last turn."
     )
+    max_turns_per_conversation: int = Field(
+        200, ge=1, description="Turns a conversation may have; then a new one must be started."
+    )
+    followup_context_turns: int = Field(
+        6, ge=0, description="Latest turns a follow-up question is read against."
+    )
     data_dir: Path = Field(
         Path("data"), description="Folder of the SQLite conversation and feedback store."
     )

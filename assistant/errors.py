@@ -59,3 +59,9 @@ class StoreUnavailableError(AssistantError):
     """The conversation store cannot be reached (Redis down, disk full)."""
 
     code = "store_unavailable"
+
+
+class ConversationFullError(AssistantError):
+    """The conversation has as many turns as a conversation may have."""
+
+    code = "conversation_full"

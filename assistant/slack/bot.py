@@ -403,10 +403,10 @@ class SlackBot:
         """Post a private `/policy` answer in the channel, then remove the private copy."""
         try:
             ref = TurnRef.decode(action["value"])
-            turns = self._ready().transcript(ref.conversation_id).turns
-            if not 1 <= ref.turn <= len(turns):
+            turns = self._ready().transcript(ref.conversation_id, ref.turn - 1, 1).turns
+            if ref.turn < 1 or not turns:
                 raise TurnNotFoundError(f"no turn {ref.turn}")
-            turn = turns[ref.turn - 1]
+            turn = turns[0]
             message = answer_message(
                 turn.answer, ref.conversation_id, ref.turn, shared_by=body["user"]["id"]
             )

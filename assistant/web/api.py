@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 import anyio
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
@@ -22,6 +22,7 @@ from assistant.dialogue.conversation import Conversations
 from assistant.errors import (
     AssistantError,
     ClauseNotFoundError,
+    ConversationFullError,
     ConversationNotFoundError,
     InvalidFeedbackError,
     InvalidQuestionError,
@@ -146,12 +147,19 @@ class AskResponse(TurnOut):
 
 
 class TranscriptResponse(BaseModel):
-    """A conversation's turns, oldest first."""
+    """A page of a conversation's turns, oldest first."""
 
     conversation_id: str
     created_at: str
     updated_at: str
     turns: list[TurnOut]
+    turn_count: int = Field(description="Turns the conversation has in all.")
+    next_after: int | None = Field(
+        description="Pass as `after` for the next page; null on the last page."
+    )
+
+
+MAX_PAGE_TURNS = 100
 
 
 class FeedbackRequest(BaseModel):
@@ -165,7 +173,7 @@ class FeedbackRequest(BaseModel):
     )
 
     conversation_id: StrictStr = Field(max_length=64)
-    turn: StrictInt = Field(ge=1)
+    turn: StrictInt = Field(ge=1, le=1_000_000)
     rating: Literal["up", "down"]
     comment: StrictStr | None = Field(None, max_length=MAX_COMMENT_CHARS)
 
@@ -215,6 +223,7 @@ ConversationsDep = Annotated[Conversations, Depends(get_conversations)]
 # Status codes for the package's own errors wherever they surface.
 ERROR_STATUS: dict[type[AssistantError], int] = {
     ConversationNotFoundError: 404,
+    ConversationFullError: 409,
     TurnNotFoundError: 404,
     ClauseNotFoundError: 404,
     InvalidQuestionError: 422,
@@ -248,11 +257,15 @@ def _turn_fields(turn: Turn) -> dict[str, Any]:
 
 
 def _transcript_response(conversation: Conversation) -> TranscriptResponse:
+    last = conversation.turns[-1].turn if conversation.turns else None
+    more = last is not None and last < conversation.turn_count
     return TranscriptResponse(
         conversation_id=conversation.conversation_id,
         created_at=_timestamp(conversation.created_at),
         updated_at=_timestamp(conversation.updated_at),
         turns=[TurnOut(**_turn_fields(t)) for t in conversation.turns],
+        turn_count=conversation.turn_count,
+        next_after=last if more else None,
     )
 
 
@@ -298,6 +311,11 @@ def create_app(
     return app
 
 
+def _route(request: Request) -> str:
+    """The route template a request matched, for logs (its path may hold a conversation id)."""
+    return str(getattr(request.scope.get("route"), "path", "unmatched"))
+
+
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
@@ -307,7 +325,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def assistant_error(request: Request, exc: AssistantError) -> JSONResponse:
         status = next((s for t, s in ERROR_STATUS.items() if isinstance(exc, t)), 500)
         if status == 500:
-            log.error("unhandled %s on %s: %s", exc.code, request.url.path, exc)
+            log.error("unhandled %s on %s: %s", exc.code, _route(request), exc)
         return JSONResponse(error_body(exc.code, str(exc)), status_code=status)
 
     @app.exception_handler(RequestValidationError)
@@ -333,7 +351,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        log.exception("unhandled error on %s %s", request.method, _route(request))
         return JSONResponse(error_body("internal_error", "the server failed to answer"), 500)
 
 
@@ -385,9 +403,17 @@ def _add_routes(app: FastAPI) -> None:
         response_model=TranscriptResponse,
         tags=["conversations"],
     )
-    def transcript(conversation_id: str, conversations: ConversationsDep) -> TranscriptResponse:
-        """A conversation's transcript: every turn with its full answer, oldest first."""
-        return _transcript_response(conversations.transcript(conversation_id))
+    def transcript(
+        conversation_id: str,
+        conversations: ConversationsDep,
+        after: Annotated[int, Query(ge=0, le=2**31, description="Turns numbered above this.")] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE_TURNS, description="Most turns.")] = (
+            MAX_PAGE_TURNS
+        ),
+    ) -> TranscriptResponse:
+        """A page of a conversation's transcript: up to `limit` turns numbered above `after`,
+        each with its full answer, oldest first; `next_after` continues it."""
+        return _transcript_response(conversations.transcript(conversation_id, after, limit))
 
     @app.delete("/v1/conversations/{conversation_id}", status_code=204, tags=["conversations"])
     def delete_conversation(conversation_id: str, conversations: ConversationsDep) -> Response:

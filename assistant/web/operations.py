@@ -203,6 +203,7 @@ API_ERRORS = {
     401: "No API key sent (when `ASSISTANT_API_KEYS` is set)",
     403: "Wrong API key",
     404: "Unknown conversation, turn or clause",
+    409: "The conversation has `ASSISTANT_MAX_TURNS_PER_CONVERSATION` turns: start a new one",
     413: "Request body over `ASSISTANT_MAX_BODY_BYTES`",
     415: "Request body that is not JSON",
     422: "Invalid request or question",
