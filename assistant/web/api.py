@@ -24,6 +24,8 @@ from assistant.errors import (
     ClauseNotFoundError,
     ConversationFullError,
     ConversationNotFoundError,
+    IndexMismatchError,
+    IndexNotFoundError,
     InvalidFeedbackError,
     InvalidQuestionError,
     StoreUnavailableError,
@@ -232,6 +234,20 @@ ERROR_STATUS: dict[type[AssistantError], int] = {
 }
 
 
+# What anonymous clients are told when the service cannot answer: never a file path or a
+# host:port (the server log has the detail).
+STORE_UNAVAILABLE_MESSAGE = "the conversation store is unavailable; try again shortly"
+
+
+def public_load_error(exc: AssistantError) -> str:
+    """Why the assistant is not ready, without the paths the exception names."""
+    if isinstance(exc, IndexNotFoundError):
+        return "no index has been built; run `assistant index build` to build it"
+    if isinstance(exc, IndexMismatchError):
+        return "the index does not match the model or corpus; run `assistant index build`"
+    return f"the assistant failed to load ({exc.code}); see the server log"
+
+
 def _timestamp(seconds: float) -> str:
     return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds")
 
@@ -287,7 +303,7 @@ def create_app(
             try:
                 state.assistant = await anyio.to_thread.run_sync(Assistant.from_settings, settings)
             except AssistantError as exc:
-                state.load_error = str(exc)
+                state.load_error = public_load_error(exc)
                 log.error("assistant not ready: %s", exc)
         yield
         if owns_store:
@@ -324,9 +340,13 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AssistantError)
     async def assistant_error(request: Request, exc: AssistantError) -> JSONResponse:
         status = next((s for t, s in ERROR_STATUS.items() if isinstance(exc, t)), 500)
+        message = str(exc)
         if status == 500:
             log.error("unhandled %s on %s: %s", exc.code, _route(request), exc)
-        return JSONResponse(error_body(exc.code, str(exc)), status_code=status)
+        if isinstance(exc, StoreUnavailableError):
+            log.warning("%s on %s: %s", exc.code, _route(request), exc)
+            message = STORE_UNAVAILABLE_MESSAGE
+        return JSONResponse(error_body(exc.code, message), status_code=status)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -363,10 +383,17 @@ def _add_routes(app: FastAPI) -> None:
 
     @app.get("/readyz", tags=["operations"])
     def readyz(state: StateDep) -> JSONResponse:
-        """The index is loaded and the model is ready to answer."""
+        """The index is loaded, the model is ready to answer and the conversation store
+        answers."""
         if state.assistant is None:
             message = state.load_error or "the assistant is still loading"
             return JSONResponse(error_body("not_ready", message), status_code=503)
+        try:
+            state.store.get("readyz-probe")  # a round trip, as every /v1 request makes
+        except StoreUnavailableError as exc:
+            log.warning("not ready: %s", exc)
+            body = error_body(exc.code, STORE_UNAVAILABLE_MESSAGE)
+            return JSONResponse(body, status_code=503)
         manifest = state.assistant.index.manifest
         return JSONResponse(
             {"status": "ready", "model": manifest.model, "clauses": manifest.clause_count}

@@ -232,7 +232,7 @@ def document_error_responses(app: FastAPI) -> None:
                 if path.startswith("/v1/"):
                     statuses |= API_ERRORS
                 if path == "/readyz":
-                    statuses[503] = "Not ready: the index is loading or does not match"
+                    statuses[503] = "Not ready: index loading or mismatched, or store down"
                 responses = operation.setdefault("responses", {})
                 for status, description in statuses.items():
                     current = responses.get(str(status), {})

@@ -235,13 +235,39 @@ def test_a_comment_of_1000_characters_is_accepted(client: TestClient) -> None:
 
 
 def test_unreachable_redis_is_503(settings: Settings, assistant: Assistant) -> None:
-    with serve(settings, assistant, redis_url=f"redis://127.0.0.1:{free_port()}/0") as client:
-        assert_error(
-            client.post("/v1/ask", json={"question": "Is Istio supported?"}),
-            503,
-            "store_unavailable",
-        )
-        assert_error(client.get("/v1/conversations/abc"), 503, "store_unavailable")
+    port = free_port()
+    with serve(settings, assistant, redis_url=f"redis://127.0.0.1:{port}/0") as client:
+        errors = [
+            assert_error(
+                client.post("/v1/ask", json={"question": "Is Istio supported?"}),
+                503,
+                "store_unavailable",
+            ),
+            assert_error(client.get("/v1/conversations/abc"), 503, "store_unavailable"),
+            # not ready while the store is down: a load balancer stops sending traffic
+            assert_error(client.get("/readyz"), 503, "store_unavailable"),
+        ]
+        assert client.get("/healthz").status_code == 200
+    for error in errors:  # nothing about the deployment's insides for anonymous clients
+        assert str(port) not in error["message"] and "127.0.0.1" not in error["message"]
+        assert "redis" not in error["message"].lower()
+
+
+def test_an_unusable_sqlite_store_is_503_without_its_path(
+    settings: Settings, assistant: Assistant, tmp_path: Path
+) -> None:
+    with serve(settings, assistant, data_dir=tmp_path / "data") as client:
+        ask(client, "Is Istio supported?")
+        database = tmp_path / "data" / "conversations.sqlite3"
+        database.unlink()
+        database.mkdir()  # the file is gone and a folder stands in its way
+        client.app.state.assistant_state.store.close()  # new connections must reopen it
+        errors = [
+            assert_error(client.get("/readyz"), 503, "store_unavailable"),
+            assert_error(client.post("/v1/ask", json={"question": "hi"}), 503, "store_unavailable"),
+        ]
+    for error in errors:
+        assert str(tmp_path) not in error["message"] and "sqlite" not in error["message"]
 
 
 def test_conversation_routes_wait_for_the_assistant(settings: Settings, tmp_path: Path) -> None:
