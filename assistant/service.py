@@ -141,13 +141,17 @@ class Assistant:
     def trace(self, question: str, resolved: str | None = None) -> Trace:
         """Answer a question and keep the retrieval and decision that produced the answer;
         `resolved` is the standalone question to answer in its place (a follow-up's rewrite)."""
-        asked = question if resolved is None else resolved
+        # the length limit applies to what the user typed, not to a follow-up's rewrite (which
+        # resolve_followup keeps within the limit too)
+        key = self.normalise(question)
+        if resolved is not None:
+            key = normalise_question(resolved, 2 * self.settings.max_question_chars)
         # everything below depends on the normalised text alone (and on the index): cache it
-        key, version = self.normalise(asked), self.index.manifest.version
+        version = self.index.manifest.version
         cached = self.answers.get(version, key)
         if cached is not None:
             return replace(cached, answer=replace(cached.answer, question=question))
-        resolved = self.speller.correct(strip_injections(self.normalise(asked)))
+        resolved = self.speller.correct(strip_injections(key))
         query = expand_query(resolved, self.synonyms)
         hits = tuple(self.retriever.retrieve(query, self.settings.top_k))
         bridges = bridge_terms(resolved, self.synonyms, self.policy_words)

@@ -85,7 +85,9 @@ class Conversations:
         if intent is not None:
             return self.smalltalk.reply(question, intent.name, intent.kind), None
         previous = [t.resolved_question for t in history if t.kind in POLICY_KINDS]
-        resolution = resolve_followup(strip_pleasantries(text), previous)
+        resolution = resolve_followup(
+            strip_pleasantries(text), previous, self.settings.max_question_chars
+        )
         trace = self.assistant.trace(question, resolved=resolution.question)
         if trace.answer.verdict is Verdict.UNKNOWN and self.smalltalk.is_off_topic(
             trace.answer.resolved_question

@@ -113,6 +113,10 @@ CLAUSE_WORDS = (
     "don't", "doesn't", "can't", "isn't", "aren't", "won't",
 )  # fmt: skip
 MAX_BARE_SUBJECT_WORDS = 6
+# Pronouns replaced in one message: "it and it and it ..." must not multiply a long subject.
+MAX_REPLACED_ANAPHORS = 3
+# A rewrite longer than this (the longest question accepted) is dropped: the message stands alone.
+MAX_REWRITE_CHARS = 2000
 
 # Regular past participles need no entry; these do.
 IRREGULAR_PARTICIPLES = {
@@ -302,8 +306,11 @@ def _replace_anaphors(text: str, antecedent: str | None) -> tuple[str, bool]:
     """The text with pronouns that point back replaced by `antecedent` (or by the support
     organisation, for "they" that tell, patch or fix); whether any was replaced."""
     expletives = [m.span() for m in _EXPLETIVE.finditer(text)]
-    pieces, pos, replaced = [], 0, False
+    pieces: list[str] = []
+    pos, replaced = 0, False
     for match in _ANAPHOR.finditer(text):
+        if len(pieces) >= 2 * MAX_REPLACED_ANAPHORS:  # each replacement added two pieces
+            break
         pronoun, following = match.group("pronoun").lower(), (match.group("next") or "").lower()
         start, end = match.start("pronoun"), match.end("pronoun")
         before = _words(text[:start])
@@ -348,12 +355,23 @@ def _has_letters(text: str) -> bool:
     return any(sum(c.isalpha() for c in w) > 1 for w in _words(text))
 
 
-def resolve_followup(message: str, previous: Sequence[str]) -> Resolution:
+def resolve_followup(
+    message: str, previous: Sequence[str], max_chars: int = MAX_REWRITE_CHARS
+) -> Resolution:
     """The standalone question a message stands for, given the earlier turns' questions.
 
     `previous` holds the resolved questions of the conversation's earlier policy turns,
-    oldest first. A message that needs no context comes back unchanged with `rule=None`.
+    oldest first. A message that needs no context, or whose rewrite would be longer than
+    `max_chars`, comes back unchanged with `rule=None`.
     """
+    resolution = _resolve(message, previous)
+    if resolution.rule is not None and len(resolution.question) > max_chars:
+        text = " ".join(message.split())
+        return Resolution(text, None, extract_subject(text))
+    return resolution
+
+
+def _resolve(message: str, previous: Sequence[str]) -> Resolution:
     text = " ".join(message.split())
     if not previous or not text:
         return Resolution(text, None, extract_subject(text))

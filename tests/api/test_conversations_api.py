@@ -300,3 +300,10 @@ def test_two_replicas_share_conversations_through_redis(
         assert b.post("/v1/feedback", json=rating).status_code == 201
         assert a.delete(f"/v1/conversations/{conversation_id}").status_code == 204
         assert_error(b.get(f"/v1/conversations/{conversation_id}"), 404, "conversation_not_found")
+
+
+def test_the_length_limit_applies_to_what_the_user_typed(client: TestClient) -> None:
+    first = ask(client, "Is " + " ".join(["kured"] * 300) + " supported?")
+    reply = ask(client, "does it patch it and it or it?", first["conversation_id"])
+    assert reply["question"] == "does it patch it and it or it?"
+    assert len(reply["resolved_question"]) <= 2000
