@@ -72,10 +72,11 @@ def serve(
     configure_logging(settings)
     try:
         assistant = Assistant.from_settings(settings)
+        app = create_app(settings, assistant)  # opens the conversation store
     except AssistantError as exc:
         _fail(str(exc))
         return
-    run_server(create_app(settings, assistant), settings, host, port)
+    run_server(app, settings, host, port)
 
 
 @slack_app.command("serve")

@@ -65,3 +65,9 @@ class ConversationFullError(AssistantError):
     """The conversation has as many turns as a conversation may have."""
 
     code = "conversation_full"
+
+
+class IndexUnreadableError(AssistantError):
+    """An index file is truncated, corrupt or cannot be read."""
+
+    code = "index_unreadable"
