@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import tomllib
 from typing import Any
 
 import pytest
@@ -171,3 +172,38 @@ def test_k8s_trusts_x_forwarded_for_only_from_the_ingress() -> None:
     assert policy["spec"]["policyTypes"] == ["Ingress"]
     sources = [s for rule in policy["spec"]["ingress"] for s in rule["from"]]
     assert sources and all("namespaceSelector" in s or "podSelector" in s for s in sources)
+
+
+def _locked(path: str) -> dict[str, list[str]]:
+    """Package name → the hashes a pip-compile lock file allows for it."""
+    locked: dict[str, list[str]] = {}
+    name = ""
+    for line in (ROOT / path).read_text(encoding="utf-8").splitlines():
+        pin = re.match(r"^([A-Za-z0-9_.-]+)==(\S+)", line)
+        if pin:
+            name = pin.group(1).lower().replace("_", "-")
+            locked[name] = []
+        elif name and "--hash=sha256:" in line:
+            locked[name].append(line.split("--hash=sha256:")[1].split()[0])
+    return locked
+
+
+@pytest.mark.parametrize("lock", ["requirements.lock", "requirements-test.lock"])
+def test_the_lock_files_pin_every_dependency_with_hashes(lock: str) -> None:
+    locked = _locked(lock)
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    direct = list(project["dependencies"])
+    if lock == "requirements-test.lock":
+        direct += project["optional-dependencies"]["test"]
+    wanted = {re.split(r"[\[<>=!~ ]", d)[0].lower().replace("_", "-") for d in direct}
+    assert wanted <= set(locked), wanted - set(locked)
+    assert all(locked.values()), [n for n, hashes in locked.items() if not hashes]
+    assert re.search(r"^torch==2\.13\.0(\+cpu)?\s", (ROOT / lock).read_text(), re.M)
+
+
+def test_the_image_installs_the_lock_with_hashes_and_no_index_build_argument() -> None:
+    assert "PIP_EXTRA_INDEX_URL" not in DOCKERFILE
+    assert "COPY pyproject.toml README.md requirements.lock ./" in DOCKERFILE
+    assert "pip install --require-hashes --no-deps -r requirements.lock" in DOCKERFILE
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "--require-hashes --no-deps -r requirements-test.lock" in makefile
