@@ -377,8 +377,8 @@ def _add_error_handlers(app: FastAPI) -> None:
 
 def _add_routes(app: FastAPI) -> None:
     @app.get("/healthz", tags=["operations"])
-    def healthz() -> dict[str, str]:
-        """The process is up."""
+    async def healthz() -> dict[str, str]:
+        """The process is up (answered on the event loop: no wait for a worker thread)."""
         return {"status": "ok"}
 
     @app.get("/readyz", tags=["operations"])
