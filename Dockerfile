@@ -5,16 +5,16 @@
 #   docker build -t policy-assistant .
 #   docker run --rm -p 8000:8000 policy-assistant
 #
-# Torch's default Linux wheels carry CUDA; to build a smaller CPU-only image point pip at a
-# CPU-only wheel index: --build-arg PIP_EXTRA_INDEX_URL=<index URL>.
+# Dependencies come from requirements.lock (pip-compile --generate-hashes): every package,
+# torch's CPU-only build included, is pinned to a version and a SHA-256, and pip refuses
+# anything else (--require-hashes), so no index, however configured, can substitute a package.
+# Regenerate it after changing pyproject.toml's dependencies (see docs/operations.md).
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 
 # ---------------------------------------------------------------------------------- build
 FROM ${PYTHON_IMAGE} AS build
-ARG PIP_EXTRA_INDEX_URL=""
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    PIP_EXTRA_INDEX_URL=${PIP_EXTRA_INDEX_URL} \
     HF_HUB_OFFLINE=1 \
     TRANSFORMERS_OFFLINE=1 \
     TQDM_DISABLE=1
@@ -22,11 +22,12 @@ RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /src
 
-# Dependencies first: this layer is rebuilt only when pyproject.toml changes.
-COPY pyproject.toml README.md ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
-        > /tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt
+# Dependencies first: this layer is rebuilt only when the lock file changes. Torch's CPU-only
+# wheel (the lock's torch==2.13.0+cpu) is published on PyTorch's own index, not on PyPI; its
+# hash in the lock is what is accepted from there.
+COPY pyproject.toml README.md requirements.lock ./
+RUN pip install --require-hashes --no-deps -r requirements.lock \
+        --extra-index-url https://download.pytorch.org/whl/cpu
 
 COPY assistant ./assistant
 RUN pip install --no-deps .

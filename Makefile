@@ -9,10 +9,12 @@ export TRANSFORMERS_OFFLINE := 1
 
 .PHONY: install serve test lint index eval clean
 
-$(BIN)/.installed: pyproject.toml
+# Every dependency (test tools included) at the version and hash in requirements-test.lock.
+$(BIN)/.installed: pyproject.toml requirements-test.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements-test.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(BIN)/.installed

@@ -74,10 +74,11 @@ def serve(
     configure_logging(settings)
     try:
         assistant = Assistant.from_settings(settings)
+        app = create_app(settings, assistant)  # opens the conversation store
     except AssistantError as exc:
         _fail(str(exc))
         return
-    run_server(create_app(settings, assistant), settings, host, port)
+    run_server(app, settings, host, port)
 
 
 @slack_app.command("serve")
@@ -322,14 +323,30 @@ def _jsonl(rows: list[dict[str, Any]]) -> str:
     return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
 
 
+# Cells a spreadsheet would read as a formula (OWASP "CSV Injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Any) -> Any:
+    """A text cell made inert for spreadsheets, as OWASP recommends: NULs removed, and a cell
+    that starts like a formula prefixed with a single quote (every cell is quoted too)."""
+    if not isinstance(value, str):
+        return value
+    value = value.replace("\x00", "")
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
 def _csv(rows: list[dict[str, Any]]) -> str:
     from assistant.storage.records import FEEDBACK_FIELDS
 
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=FEEDBACK_FIELDS, lineterminator="\n")
+    writer = csv.DictWriter(
+        buffer, fieldnames=FEEDBACK_FIELDS, lineterminator="\n", quoting=csv.QUOTE_ALL
+    )
     writer.writeheader()
     for row in rows:
-        writer.writerow({**row, "gold_clause_ids": " ".join(row["gold_clause_ids"])})
+        cells = {**row, "gold_clause_ids": " ".join(row["gold_clause_ids"])}
+        writer.writerow({name: _csv_cell(value) for name, value in cells.items()})
     return buffer.getvalue()
 
 

@@ -61,6 +61,12 @@ class Settings(BaseSettings):
     conversation_ttl_seconds: float = Field(
         86_400, gt=0, description="Conversations expire this long after their last turn."
     )
+    max_turns_per_conversation: int = Field(
+        200, ge=1, description="Turns a conversation may have; then a new one must be started."
+    )
+    followup_context_turns: int = Field(
+        6, ge=0, description="Latest turns a follow-up question is read against."
+    )
     data_dir: Path = Field(
         Path("data"), description="Folder of the SQLite conversation and feedback store."
     )
@@ -108,7 +114,7 @@ class Settings(BaseSettings):
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list,
         description="Keys /v1/* requires (comma-separated), sent as `Authorization: Bearer` or "
-        "`X-API-Key`; the widget's allowed origins need none; empty: no key needed.",
+        "`X-API-Key`; empty: no key needed. The widget's /widget/v1/* never needs one.",
     )
     admin_key: SecretStr | None = Field(
         None, description="Key for /admin/* (`Authorization: Bearer`); unset: admin disabled."
@@ -118,6 +124,18 @@ class Settings(BaseSettings):
     )
     rate_limit_burst: int = Field(
         200, ge=1, description="Requests a client may make at once before the rate applies."
+    )
+    widget_rate_limit_per_second: float = Field(
+        0.5,
+        ge=0,
+        description="Requests per second each client may make to the widget's anonymous "
+        "/widget/v1/*; 0: no limit.",
+    )
+    widget_rate_limit_burst: int = Field(
+        20, ge=1, description="Widget requests a client may make at once before the rate applies."
+    )
+    widget_max_in_flight: int = Field(
+        2, ge=1, description="Widget requests one client may have in flight at once."
     )
     log_format: Literal["json", "text"] = Field("json", description="Log lines: json or text.")
     log_level: Literal["debug", "info", "warning", "error"] = Field(

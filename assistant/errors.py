@@ -65,3 +65,13 @@ class UnknownDocumentError(AssistantError):
     """No policy document has the requested id."""
 
     code = "unknown_document"
+class ConversationFullError(AssistantError):
+    """The conversation has as many turns as a conversation may have."""
+
+    code = "conversation_full"
+
+
+class IndexUnreadableError(AssistantError):
+    """An index file is truncated, corrupt or cannot be read."""
+
+    code = "index_unreadable"

@@ -195,15 +195,19 @@ class Assistant:
         `selection` limits the documents quoted (raises UnknownDocumentError)."""
         selection = selection or Selection()
         self.check_selection(selection)
-        asked = question if resolved is None else resolved
+        # the length limit applies to what the user typed, not to a follow-up's rewrite (which
+        # resolve_followup keeps within the limit too)
+        text = self.normalise(question)
+        if resolved is not None:
+            text = normalise_question(resolved, 2 * self.settings.max_question_chars)
         # everything below depends on the normalised text and selection alone (and on the
         # index): cache it
-        key = (self.normalise(asked), selection)
+        key = (text, selection)
         version = self.index.manifest.version
         cached = self.answers.get(version, key)
         if cached is not None:
             return replace(cached, answer=replace(cached.answer, question=question))
-        resolved = self.speller.correct(strip_injections(self.normalise(asked)))
+        resolved = self.speller.correct(strip_injections(text))
         query = expand_query(resolved, self.synonyms)
         allow = selection.allows if selection.documents else None
         hits = tuple(self.retriever.retrieve(query, self.settings.top_k, allow))

@@ -20,7 +20,10 @@ import pytest
 LOOPBACK = "127.0.0.1"
 # Servers started for tests carry load from many tests at once; rate limiting has its own tests
 # (tests/api/test_access.py) with explicit limits.
-UNTHROTTLED = {"ASSISTANT_RATE_LIMIT_PER_SECOND": "0"}  # 0: no limit
+UNTHROTTLED = {  # 0: no limit
+    "ASSISTANT_RATE_LIMIT_PER_SECOND": "0",
+    "ASSISTANT_WIDGET_RATE_LIMIT_PER_SECOND": "0",
+}
 
 
 def free_port() -> int:

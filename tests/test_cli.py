@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from assistant.config import Settings
 
 
 def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -82,3 +85,34 @@ def test_index_build_writes_an_index_that_serves(cli_env: dict[str, str], tmp_pa
     assert "built" in built.stdout and (tmp_path / "fresh" / "manifest.json").exists()
     asked = run_cli("ask", "How often is etcd backed up?", env=env, cwd=tmp_path)
     assert "every 30 minutes" in asked.stdout
+
+
+def _one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: ")
+    return last
+
+
+def test_serve_with_an_unwritable_data_dir_fails_in_one_line(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    blocked = tmp_path / "data"
+    blocked.write_text("a file where the data folder should be")  # as a read-only disk refuses
+    result = run_cli("serve", "--port", "0", env={**cli_env, "ASSISTANT_DATA_DIR": str(blocked)},
+                     cwd=tmp_path)  # fmt: skip
+    assert "cannot open" in _one_line_error(result)
+
+
+def test_a_truncated_faiss_file_fails_in_one_line(
+    cli_env: dict[str, str], settings: Settings, search_index: object, tmp_path: Path
+) -> None:
+    broken = tmp_path / "index"
+    shutil.copytree(settings.index_dir, broken)
+    dense = broken / "dense.faiss"
+    dense.write_bytes(dense.read_bytes()[:100])
+    env = {**cli_env, "ASSISTANT_INDEX_DIR": str(broken)}
+    for command in (("ask", "Is Istio supported?"), ("serve", "--port", "0")):
+        line = _one_line_error(run_cli(*command, env=env, cwd=tmp_path))
+        assert "unreadable" in line and "assistant index build" in line

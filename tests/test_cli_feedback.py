@@ -60,7 +60,7 @@ def test_export_csv_to_a_file(tmp_path: Path) -> None:
 
 def test_export_with_no_feedback_is_empty(tmp_path: Path) -> None:
     assert export(tmp_path) == ""
-    assert export(tmp_path, "--format", "csv").splitlines()[0].startswith("feedback_id,")
+    assert export(tmp_path, "--format", "csv").splitlines()[0].startswith('"feedback_id",')
 
 
 def test_export_rejects_unknown_formats(tmp_path: Path) -> None:
@@ -68,3 +68,22 @@ def test_export_rejects_unknown_formats(tmp_path: Path) -> None:
         app, ["feedback", "export", "--format", "xml"], env={"ASSISTANT_DATA_DIR": str(tmp_path)}
     )
     assert result.exit_code != 0
+
+
+def test_csv_export_neutralises_formulas_and_nuls(tmp_path: Path) -> None:
+    store = SQLiteConversationStore(tmp_path / "conversations.sqlite3", 3600)
+    hostile = ["=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)", "\tx", "\rx", "a\x00b"]
+    conversation_id, _ = store.append(None, make_answer("=cmd|' /C calc'!A0"))
+    for n, comment in enumerate(hostile, 2):
+        store.append(conversation_id, make_answer("and helm?", n=n))
+        store.add_feedback(conversation_id, n, "down", comment)
+    store.add_feedback(conversation_id, 1, "up", "fine")
+    store.close()
+    text = export(tmp_path, "--format", "csv")
+    assert "\x00" not in text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["comment"] for r in rows] == [
+        "'=HYPERLINK(\"http://x\")", "'+1+1", "'-2", "'@SUM(A1)", "'\tx", "'\rx", "ab", "fine"
+    ]  # fmt: skip
+    assert rows[-1]["question"] == "'=cmd|' /C calc'!A0"
+    assert text.startswith('"feedback_id","conversation_id",')  # every cell is quoted

@@ -303,3 +303,66 @@ def test_stores_need_a_positive_ttl(ttl: float, tmp_path: Path) -> None:
         SQLiteConversationStore(tmp_path / "c.sqlite3", ttl)
     with pytest.raises(ValueError, match="ttl_seconds"):
         RedisConversationStore("redis://127.0.0.1:1/0", ttl)
+
+
+def _numbers(conversation: object) -> list[int]:
+    return [t.turn for t in conversation.turns]  # type: ignore[attr-defined]
+
+
+def test_transcripts_are_read_a_page_at_a_time(make_store: StoreFactory) -> None:
+    store = make_store()
+    conversation_id, _ = store.append(None, make_answer("q1"))
+    for n in range(2, 8):
+        store.append(conversation_id, make_answer(f"q{n}", n=n))
+    whole = store.get(conversation_id)
+    assert whole is not None and _numbers(whole) == [1, 2, 3, 4, 5, 6, 7]
+    assert whole.turn_count == 7
+    page = store.get(conversation_id, after=2, limit=3)
+    assert page is not None and _numbers(page) == [3, 4, 5] and page.turn_count == 7
+    assert [t.question for t in page.turns] == ["q3", "q4", "q5"]
+    last = store.get(conversation_id, after=5, limit=3)
+    assert last is not None and _numbers(last) == [6, 7]
+    beyond = store.get(conversation_id, after=7, limit=3)
+    assert beyond is not None and _numbers(beyond) == [] and beyond.turn_count == 7
+
+
+def test_recent_reads_only_the_last_turns(make_store: StoreFactory) -> None:
+    store = make_store()
+    conversation_id, _ = store.append(None, make_answer("q1"))
+    for n in range(2, 6):
+        store.append(conversation_id, make_answer(f"q{n}", n=n))
+    recent = store.recent(conversation_id, 2)
+    assert recent is not None and _numbers(recent) == [4, 5] and recent.turn_count == 5
+    assert [t.question for t in recent.turns] == ["q4", "q5"]
+    everything = store.recent(conversation_id, 50)
+    assert everything is not None and _numbers(everything) == [1, 2, 3, 4, 5]
+    none = store.recent(conversation_id, 0)
+    assert none is not None and _numbers(none) == [] and none.turn_count == 5
+    assert store.recent("no-such-id", 2) is None
+
+
+def test_a_conversation_takes_at_most_max_turns(make_store: StoreFactory) -> None:
+    from assistant.errors import ConversationFullError
+
+    store = make_store()
+    conversation_id, _ = store.append(None, make_answer(), max_turns=3)
+    store.append(conversation_id, make_answer(), max_turns=3)
+    store.append(conversation_id, make_answer(), max_turns=3)
+    with pytest.raises(ConversationFullError, match="limit of 3 turns"):
+        store.append(conversation_id, make_answer(), max_turns=3)
+    conversation = store.get(conversation_id)
+    assert conversation is not None and conversation.turn_count == 3
+
+
+def test_a_later_rating_of_a_turn_replaces_the_earlier(make_store: StoreFactory) -> None:
+    store = make_store()
+    conversation_id, _ = store.append(None, make_answer())
+    store.append(conversation_id, make_answer("and helm?", n=2))
+    for n in range(20):
+        store.add_feedback(conversation_id, 1, "up" if n % 2 else "down", f"take {n}")
+    other = store.add_feedback(conversation_id, 2, "up", None)
+    latest = store.add_feedback(conversation_id, 1, "down", "final word")
+    kept = make_store().feedback()
+    assert kept == [other, latest]
+    assert store.delete(conversation_id)
+    assert store.feedback() == []

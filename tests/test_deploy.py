@@ -4,7 +4,9 @@ checks catch the mistakes that would otherwise surface only at deploy time.)"""
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import tomllib
 from typing import Any
 
 import pytest
@@ -137,3 +139,71 @@ def test_compose_runs_two_replicas_and_redis_behind_nginx() -> None:
 def test_nginx_keeps_per_replica_routes_off_the_proxy(path: str) -> None:
     nginx = (DEPLOY / "nginx" / "nginx.conf").read_text(encoding="utf-8")
     assert re.search(rf"location (= )?{re.escape(path)} \{{ return 404; \}}", nginx)
+
+
+def _trusted_networks(value: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    assert value.strip() != "*", "trusting every address lets clients forge X-Forwarded-For"
+    networks = [ipaddress.ip_network(v.strip(), strict=False) for v in value.split(",")]
+    assert all(n.num_addresses < 2**24 for n in networks), networks  # a proxy, not the world
+    return networks
+
+
+def test_compose_trusts_x_forwarded_for_only_from_the_proxy() -> None:
+    services = compose()["services"]
+    proxy_address = services["proxy"]["networks"]["backend"]["ipv4_address"]
+    for name in ("assistant-1", "assistant-2"):
+        trusted = services[name]["environment"]["ASSISTANT_FORWARDED_ALLOW_IPS"]
+        assert _trusted_networks(trusted) == [ipaddress.ip_network(proxy_address)]
+    subnet = compose()["networks"]["backend"]["ipam"]["config"][0]["subnet"]
+    assert ipaddress.ip_address(proxy_address) in ipaddress.ip_network(subnet)
+    # nginx is the edge: it replaces a client's X-Forwarded-For instead of appending to it
+    nginx = (DEPLOY / "nginx" / "nginx.conf").read_text(encoding="utf-8")
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in nginx
+    assert "$proxy_add_x_forwarded_for" not in nginx
+
+
+def test_k8s_trusts_x_forwarded_for_only_from_the_ingress() -> None:
+    trusted = k8s("ConfigMap", "policy-assistant")["data"]["ASSISTANT_FORWARDED_ALLOW_IPS"]
+    _trusted_networks(trusted)
+    policy = k8s("NetworkPolicy", "policy-assistant")
+    pod = k8s("Deployment", "policy-assistant")["spec"]["template"]
+    selector = policy["spec"]["podSelector"]["matchLabels"]
+    assert selector.items() <= pod["metadata"]["labels"].items()
+    assert policy["spec"]["policyTypes"] == ["Ingress"]
+    sources = [s for rule in policy["spec"]["ingress"] for s in rule["from"]]
+    assert sources and all("namespaceSelector" in s or "podSelector" in s for s in sources)
+
+
+def _locked(path: str) -> dict[str, list[str]]:
+    """Package name → the hashes a pip-compile lock file allows for it."""
+    locked: dict[str, list[str]] = {}
+    name = ""
+    for line in (ROOT / path).read_text(encoding="utf-8").splitlines():
+        pin = re.match(r"^([A-Za-z0-9_.-]+)==(\S+)", line)
+        if pin:
+            name = pin.group(1).lower().replace("_", "-")
+            locked[name] = []
+        elif name and "--hash=sha256:" in line:
+            locked[name].append(line.split("--hash=sha256:")[1].split()[0])
+    return locked
+
+
+@pytest.mark.parametrize("lock", ["requirements.lock", "requirements-test.lock"])
+def test_the_lock_files_pin_every_dependency_with_hashes(lock: str) -> None:
+    locked = _locked(lock)
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    direct = list(project["dependencies"])
+    if lock == "requirements-test.lock":
+        direct += project["optional-dependencies"]["test"]
+    wanted = {re.split(r"[\[<>=!~ ]", d)[0].lower().replace("_", "-") for d in direct}
+    assert wanted <= set(locked), wanted - set(locked)
+    assert all(locked.values()), [n for n, hashes in locked.items() if not hashes]
+    assert re.search(r"^torch==2\.13\.0(\+cpu)?\s", (ROOT / lock).read_text(), re.M)
+
+
+def test_the_image_installs_the_lock_with_hashes_and_no_index_build_argument() -> None:
+    assert "PIP_EXTRA_INDEX_URL" not in DOCKERFILE
+    assert "COPY pyproject.toml README.md requirements.lock ./" in DOCKERFILE
+    assert "pip install --require-hashes --no-deps -r requirements.lock" in DOCKERFILE
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "--require-hashes --no-deps -r requirements-test.lock" in makefile

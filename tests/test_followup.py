@@ -169,3 +169,22 @@ def test_standalone_questions_are_untouched() -> None:
     for message in ("Who is responsible for kubernetes upgrades?", "Can I SSH into worker nodes?"):
         assert resolve_followup(message, previous).question == message
         assert resolve_followup(message, previous).rule is None
+
+
+LONG_SUBJECT_QUESTION = "Is " + " ".join(["kured"] * 300) + " supported?"
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["does it patch it and it or it?", "who patches them, they, those, it?",
+     " ".join(["and it"] * 280)],
+)  # fmt: skip
+def test_a_rewrite_never_outgrows_the_question_limit(message: str) -> None:
+    resolution = resolve_followup(message, [LONG_SUBJECT_QUESTION], max_chars=2000)
+    assert len(resolution.question) <= 2000
+    assert len(resolve_followup(message, [LONG_SUBJECT_QUESTION]).question) <= 2000
+
+
+def test_at_most_three_pronouns_are_replaced() -> None:
+    resolution = resolve_followup("does it patch it and it and it?", ["Is Istio supported?"])
+    assert resolution.question.count("Istio") == 3

@@ -10,7 +10,6 @@ from starlette.datastructures import Headers
 from assistant.web.security import (
     KeyRing,
     client_identity,
-    is_allowed_browser,
     is_json_media_type,
     key_fingerprint,
     page_csp,
@@ -45,17 +44,6 @@ def test_clients_are_identified_by_key_fingerprint_or_address() -> None:
     identity = client_identity(with_key, ring)
     assert identity == key_fingerprint("alpha-key") and "alpha" not in identity
     assert client_identity(wrong_key, ring) == "ip:1.2.3.4"
-
-
-def test_browser_requests_from_allowed_or_same_origins_are_recognised() -> None:
-    origins = ["https://support.example.com"]
-    assert is_allowed_browser(Headers({"origin": "https://support.example.com"}), origins)
-    assert is_allowed_browser(Headers({"sec-fetch-site": "same-origin"}), origins)
-    same = Headers({"origin": "http://assistant.local:8000", "host": "assistant.local:8000"})
-    assert is_allowed_browser(same, origins)
-    assert not is_allowed_browser(Headers({"origin": "https://evil.example"}), origins)
-    assert not is_allowed_browser(Headers({"sec-fetch-site": "cross-site"}), origins)
-    assert not is_allowed_browser(Headers({}), origins)
 
 
 def test_json_media_types() -> None:

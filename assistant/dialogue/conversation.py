@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from assistant.config import Settings
 from assistant.dialogue.clarification import CLARIFICATION, Clarifier
 from assistant.dialogue.followup import resolve_followup
 from assistant.dialogue.smalltalk import (
@@ -15,7 +16,11 @@ from assistant.dialogue.smalltalk import (
     policy_vocabulary,
     strip_pleasantries,
 )
-from assistant.errors import ConversationNotFoundError, InvalidFeedbackError
+from assistant.errors import (
+    ConversationFullError,
+    ConversationNotFoundError,
+    InvalidFeedbackError,
+)
 from assistant.models import Answer, Selection, Verdict
 from assistant.storage.records import (
     MAX_COMMENT_CHARS,
@@ -24,6 +29,7 @@ from assistant.storage.records import (
     ConversationStore,
     Feedback,
     Turn,
+    full_message,
 )
 
 if TYPE_CHECKING:
@@ -56,10 +62,11 @@ class Conversations:
         store: ConversationStore,
         clarifier: Clarifier | None = None,
         smalltalk: SmallTalk | None = None,
+        settings: Settings | None = None,
     ) -> None:
         self.assistant = assistant
         self.store = store
-        settings = assistant.settings
+        self.settings = settings = settings or assistant.settings
         self.clarifier = clarifier or Clarifier(
             settings.clarify_min_confidence, settings.clarify_max_confidence
         )
@@ -82,7 +89,9 @@ class Conversations:
         if intent is not None:
             return self.smalltalk.reply(question, intent.name, intent.kind), None
         previous = [t.resolved_question for t in history if t.kind in POLICY_KINDS]
-        resolution = resolve_followup(strip_pleasantries(text), previous)
+        resolution = resolve_followup(
+            strip_pleasantries(text), previous, self.settings.max_question_chars
+        )
         trace = self.assistant.trace(question, resolution.question, selection)
         if trace.answer.verdict is Verdict.UNKNOWN and self.smalltalk.is_off_topic(
             trace.answer.resolved_question
@@ -111,11 +120,20 @@ class Conversations:
         selection: Selection | None = None,
     ) -> tuple[Reply, Trace | None]:
         """`ask`, with the retrieval trace when the policy was searched (for evaluation)."""
+        settings = self.settings
         history: tuple[Turn, ...] = ()
         if conversation_id is not None:
-            history = self.transcript(conversation_id).turns
+            # only the latest turns: a follow-up never reads the whole transcript
+            recent = self.store.recent(conversation_id, settings.followup_context_turns)
+            if recent is None:
+                raise ConversationNotFoundError("unknown or expired conversation_id")
+            if recent.turn_count >= settings.max_turns_per_conversation:
+                raise ConversationFullError(full_message(settings.max_turns_per_conversation))
+            history = recent.turns
         answer, trace = self.respond_traced(question, history, selection)
-        stored_id, turn = self.store.append(conversation_id, answer)
+        stored_id, turn = self.store.append(
+            conversation_id, answer, max_turns=settings.max_turns_per_conversation
+        )
         return Reply(stored_id, turn), trace
 
     def ask_by_key(self, key: str, question: str) -> Reply:
@@ -126,9 +144,12 @@ class Conversations:
         """The conversation id an external key maps to (created when needed)."""
         return self.store.conversation_for_key(key)
 
-    def transcript(self, conversation_id: str) -> Conversation:
-        """The conversation with every turn; raises ConversationNotFoundError."""
-        conversation = self.store.get(conversation_id)
+    def transcript(
+        self, conversation_id: str, after: int = 0, limit: int | None = None
+    ) -> Conversation:
+        """The conversation with its turns numbered above `after` (at most `limit` of them);
+        raises ConversationNotFoundError."""
+        conversation = self.store.get(conversation_id, after, limit)
         if conversation is None:
             raise ConversationNotFoundError("unknown or expired conversation_id")
         return conversation

@@ -78,7 +78,7 @@ SUBJECT_ENDS = (
     r" for (?:me|us|my|our)\b", r",", r" - ", r" — ",
 )  # fmt: skip
 # Sentences of a message are read separately for its subject.
-SENTENCE_BREAK = r"[?!.;]\s+|\s+[-—]\s+"
+SENTENCE_BREAK = r"[?!.;]\s++|(?<!\s)\s++[-—]\s+"
 
 # Pronouns that point back at the previous subject.
 ANAPHORS = ("them", "they", "it", "those", "these", "that", "this", "that one", "this one")
@@ -113,6 +113,10 @@ CLAUSE_WORDS = (
     "don't", "doesn't", "can't", "isn't", "aren't", "won't",
 )  # fmt: skip
 MAX_BARE_SUBJECT_WORDS = 6
+# Pronouns replaced in one message: "it and it and it ..." must not multiply a long subject.
+MAX_REPLACED_ANAPHORS = 3
+# A rewrite longer than this (the longest question accepted) is dropped: the message stands alone.
+MAX_REWRITE_CHARS = 2000
 
 # Regular past participles need no entry; these do.
 IRREGULAR_PARTICIPLES = {
@@ -136,16 +140,18 @@ def _alternation(words: Sequence[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+# Patterns that run on user text start a whitespace run only where one begins (`(?<!\s)`) and
+# take it whole (`\s++`): a long run of spaces is then read once, not once per position in it.
 _MARKERS = re.compile(rf"^(?:(?:{_alternation(DISCOURSE_MARKERS)})\b[\s,.!-]*)+", re.IGNORECASE)
 _SUBJECT_LEAD = re.compile(rf"^(?:{_alternation(SUBJECT_LEADS)})\s+(?P<subject>.+)$", re.IGNORECASE)
 _SUBJECT_TAIL = re.compile(
-    rf"^(?P<subject>.+?),?\s+(?:{_alternation(SUBJECT_TAILS)})$", re.IGNORECASE
+    rf"^(?P<subject>.+?),?(?<!\s)\s++(?:{_alternation(SUBJECT_TAILS)})$", re.IGNORECASE
 )
 _FRONTED = re.compile(
     rf"^(?:(?:{_alternation(SUBJECT_LEADS)})\s+)?(?P<subject>[^,]+),\s*(?P<rest>.+)$",
     re.IGNORECASE,
 )
-_TRAILING_CONDITION = re.compile(r"\s+(?:even |only )?if\b.*$", re.IGNORECASE)
+_TRAILING_CONDITION = re.compile(r"(?<!\s)\s++(?:even |only )?if\b.*$", re.IGNORECASE)
 _CONDITION = re.compile(
     r"^(?:(?:and|but|so|what)\s+)?(?P<cond>(?:even |only )?if\b.+)$", re.IGNORECASE
 )
@@ -166,11 +172,13 @@ _WHO_VERB = re.compile(
     r"(?P<object>.+)$",
     re.IGNORECASE,
 )
-_OBJECT_TAIL = re.compile(r"\s+(?P<tail>(?:after|before|during|when|if|once|for)\b.+)$")
+_OBJECT_TAIL = re.compile(r"(?<!\s)\s++(?P<tail>(?:after|before|during|when|if|once|for)\b.+)$")
 _SUBJECT_FRAMES = tuple(re.compile(rf"^{p}$", re.IGNORECASE) for p in SUBJECT_FRAMES)
 _SUBJECT_END = re.compile("|".join(SUBJECT_ENDS), re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(SENTENCE_BREAK)
-_TOPIC = re.compile(r"^(?P<subject>[^,:?!.\u2014]+?)\s*(?:\u2014|:|\s-\s)\s*(?P<rest>.+)$")
+_TOPIC = re.compile(
+    r"^(?P<subject>[^,:?!.\u2014]+?)(?<!\s)(?:\s*+(?:\u2014|:)|\s++-\s)\s*+(?P<rest>.+)$"
+)
 _EXPLETIVE = re.compile(EXPLETIVE_IT, re.IGNORECASE)
 _ANAPHOR = re.compile(
     rf"\b(?P<pronoun>{_alternation(ANAPHORS)})\b(?:\s+(?P<next>[a-z][\w/-]*))?", re.IGNORECASE
@@ -298,8 +306,11 @@ def _replace_anaphors(text: str, antecedent: str | None) -> tuple[str, bool]:
     """The text with pronouns that point back replaced by `antecedent` (or by the support
     organisation, for "they" that tell, patch or fix); whether any was replaced."""
     expletives = [m.span() for m in _EXPLETIVE.finditer(text)]
-    pieces, pos, replaced = [], 0, False
+    pieces: list[str] = []
+    pos, replaced = 0, False
     for match in _ANAPHOR.finditer(text):
+        if len(pieces) >= 2 * MAX_REPLACED_ANAPHORS:  # each replacement added two pieces
+            break
         pronoun, following = match.group("pronoun").lower(), (match.group("next") or "").lower()
         start, end = match.start("pronoun"), match.end("pronoun")
         before = _words(text[:start])
@@ -344,12 +355,23 @@ def _has_letters(text: str) -> bool:
     return any(sum(c.isalpha() for c in w) > 1 for w in _words(text))
 
 
-def resolve_followup(message: str, previous: Sequence[str]) -> Resolution:
+def resolve_followup(
+    message: str, previous: Sequence[str], max_chars: int = MAX_REWRITE_CHARS
+) -> Resolution:
     """The standalone question a message stands for, given the earlier turns' questions.
 
     `previous` holds the resolved questions of the conversation's earlier policy turns,
-    oldest first. A message that needs no context comes back unchanged with `rule=None`.
+    oldest first. A message that needs no context, or whose rewrite would be longer than
+    `max_chars`, comes back unchanged with `rule=None`.
     """
+    resolution = _resolve(message, previous)
+    if resolution.rule is not None and len(resolution.question) > max_chars:
+        text = " ".join(message.split())
+        return Resolution(text, None, extract_subject(text))
+    return resolution
+
+
+def _resolve(message: str, previous: Sequence[str]) -> Resolution:
     text = " ".join(message.split())
     if not previous or not text:
         return Resolution(text, None, extract_subject(text))

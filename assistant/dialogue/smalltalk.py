@@ -29,8 +29,12 @@ def _whole(pattern: str) -> re.Pattern[str]:
     return re.compile(rf"^(?:{pattern})$", re.IGNORECASE)
 
 
+# Every pattern here runs on whatever a user sends, so each is unambiguous: a repeated item is
+# followed by a separator that cannot be empty ("bye bye" is `_BYE`, a separator, `_BYE`), so a
+# failed match backtracks in linear time (tests/test_regex_timing.py holds every pattern to that).
+_SEP = r"(?:\s*,\s*|\s+)"
 _BYE = (
-    r"(?:bye|goodbye|bye bye|see you|see ya|cya|that'?s all|that is all|that'?s it|"
+    r"(?:bye|goodbye|see you|see ya|cya|that'?s all|that is all|that'?s it|"
     r"nothing else|have a (?:good|nice|great) (?:day|one|weekend))"
 )
 _POLITE = r"(?:\s+(?:there|all|folks|team|everyone|bot|assistant|again|so much|a lot|very much))*"
@@ -64,14 +68,14 @@ INTENTS: tuple[Intent, ...] = (
         SMALLTALK,
         _whole(
             rf"(?:(?:ok(?:ay)?|great|perfect|awesome|cool|nice|got it|that helps|brilliant)"
-            rf"\s*,?\s*)*(?:thanks?|thank you|thx|ty|cheers|much appreciated|appreciate it|"
+            rf"{_SEP})*(?:thanks?|thank you|thx|ty|cheers|much appreciated|appreciate it|"
             rf"that help(?:s|ed)|great help){_POLITE}"
         ),
     ),
     Intent(
         "goodbye",
         SMALLTALK,
-        _whole(rf"(?:(?:ok(?:ay)?|thanks?|thank you)\s*,?\s*)?{_BYE}(?:\s*,?\s*{_BYE})*{_POLITE}"),
+        _whole(rf"(?:(?:ok(?:ay)?|thanks?|thank you){_SEP})?{_BYE}(?:{_SEP}{_BYE})*{_POLITE}"),
     ),
     Intent(
         "capabilities",
@@ -94,18 +98,40 @@ EXAMPLE_QUESTIONS = (
     "Who is responsible for Kubernetes upgrades?",
 )
 
-_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 _GREETING_PREFIX = re.compile(
     r"^(?:hi|hello|hey|heya|hiya|good (?:morning|afternoon|evening))(?:\s+(?:there|all|team))?"
     r"\s*[,!.:-]+\s*",
     re.IGNORECASE,
 )
-_THANKS_SUFFIX = re.compile(r"[\s,.!]+(?:thanks?|thank you|thx|ty|cheers)[\s!.]*$", re.IGNORECASE)
+# Searched for only where a thanks word starts, so a long run of punctuation is read once.
+_THANKS_TAIL = re.compile(r"(?:thanks?|thank you|thx|ty|cheers)[\s!.]*\Z", re.IGNORECASE)
+_THANKS_SEPARATORS = " \t\n\r\f\v,.!"
+
+
+def _trim_edges(text: str) -> str:
+    """The text without leading or trailing characters that are not letters or digits (one
+    pass from each end: a regex for this rescans a long punctuation run from every start)."""
+    start, end = 0, len(text)
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return text[start:end]
 
 
 def bare_message(message: str) -> str:
     """The message lower-cased without leading or trailing punctuation, emoji or spaces."""
-    return " ".join(_EDGES.sub("", message.strip()).split()).lower()
+    return " ".join(_trim_edges(message.strip()).split()).lower()
+
+
+def _without_thanks(text: str) -> str:
+    """The text without a trailing thanks set off by spaces or punctuation ("..., thx!")."""
+    tail = _THANKS_TAIL.search(text)
+    if tail is None:
+        return text
+    head = text[: tail.start()]
+    kept = head.rstrip(_THANKS_SEPARATORS)
+    return kept if len(kept) < len(head) else text
 
 
 def detect_intent(message: str) -> Intent | None:
@@ -118,7 +144,7 @@ def detect_intent(message: str) -> Intent | None:
 
 def strip_pleasantries(message: str) -> str:
     """A question without a leading greeting or trailing thanks ("hi, is X supported? thx")."""
-    stripped = _THANKS_SUFFIX.sub("", _GREETING_PREFIX.sub("", message.strip()))
+    stripped = _without_thanks(_GREETING_PREFIX.sub("", message.strip()))
     return stripped.strip() or message.strip()
 
 

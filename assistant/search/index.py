@@ -20,7 +20,7 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 
 from assistant.config import DenseIndexKind
-from assistant.errors import IndexMismatchError, IndexNotFoundError
+from assistant.errors import IndexMismatchError, IndexNotFoundError, IndexUnreadableError
 from assistant.policy.corpus import Corpus
 from assistant.search.embedding import Embedder, vector_family
 
@@ -253,11 +253,17 @@ def load_index(
     """Load the index in `index_dir` after checking it matches the model, corpus and backend."""
     manifest = read_manifest(index_dir)
     check_manifest(manifest, model, corpus, backend)
-    clause_ids = json.loads((index_dir / _CLAUSE_IDS).read_text(encoding="utf-8"))
+    try:
+        clause_ids = json.loads((index_dir / _CLAUSE_IDS).read_text(encoding="utf-8"))
+        dense = faiss.read_index(str(index_dir / _DENSE))
+        lexical = bm25s.BM25.load(str(index_dir / _LEXICAL))
+    except Exception as exc:  # a truncated FAISS file, bad JSON, a missing piece: one line
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise IndexUnreadableError(
+            f"index in {str(index_dir)!r} is unreadable ({reason}); {_REBUILD_HINT}"
+        ) from exc
     if clause_ids != [c.clause_id for c in corpus.clauses]:
         raise IndexMismatchError(f"index clause ids differ from the corpus; {_REBUILD_HINT}")
-    dense = faiss.read_index(str(index_dir / _DENSE))
     if dense.d != manifest.dimension or dense.ntotal != manifest.clause_count:
         raise IndexMismatchError(f"dense index does not match its manifest; {_REBUILD_HINT}")
-    lexical = bm25s.BM25.load(str(index_dir / _LEXICAL))
     return SearchIndex(manifest, clause_ids, dense, lexical)

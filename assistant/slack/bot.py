@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse, Respond
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.signature import SignatureVerifier
 
 from assistant.config import Settings
 from assistant.dialogue.conversation import Conversations, Reply
@@ -99,9 +100,10 @@ def command_key(team: str, channel: str, user: str) -> str:
     return f"slack/{team}/{channel}/command/{user}"
 
 
-_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
-_CHANNEL = re.compile(r"<#[A-Z0-9]+\|([^>]*)>")
-_SPECIAL = re.compile(r"<![^>]*>")
+# A label stops at the next `<` as well as at `>`: an unclosed `<@U|` run is read once.
+_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^<>]*)?>")
+_CHANNEL = re.compile(r"<#[A-Z0-9]+\|([^<>]*)>")
+_SPECIAL = re.compile(r"<![^<>]*>")
 _LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
 
 
@@ -437,10 +439,10 @@ class SlackBot:
         """Post a private `/policy` answer in the channel, then remove the private copy."""
         try:
             ref = TurnRef.decode(action["value"])
-            turns = self._ready().transcript(ref.conversation_id).turns
-            if not 1 <= ref.turn <= len(turns):
+            turns = self._ready().transcript(ref.conversation_id, ref.turn - 1, 1).turns
+            if ref.turn < 1 or not turns:
                 raise TurnNotFoundError(f"no turn {ref.turn}")
-            turn = turns[ref.turn - 1]
+            turn = turns[0]
             message = answer_message(
                 turn.answer, ref.conversation_id, ref.turn, shared_by=body["user"]["id"]
             )
@@ -482,15 +484,21 @@ def build_bolt_app(
     return bolt
 
 
-def slack_router(bolt: App) -> APIRouter:
-    """`POST /slack/events`, `/slack/commands` and `/slack/actions`, all dispatched to Bolt
-    (which checks the signature and answers 401 before any work)."""
+def slack_router(bolt: App, signing_secret: str) -> APIRouter:
+    """`POST /slack/events`, `/slack/commands` and `/slack/actions`: the signature is checked
+    first (401 before the body is even parsed), then the request is dispatched to Bolt."""
     router = APIRouter(tags=["slack"])
+    verifier = SignatureVerifier(signing_secret)
 
     async def dispatch(request: Request) -> Response:
         body = await _read_body(request, MAX_BODY_BYTES)
         if body is None:
             return Response("request body too large", status_code=413)
+        if not verifier.is_valid_request(body, dict(request.headers)):
+            return JSONResponse(
+                {"error": {"code": "invalid_signature", "message": "invalid Slack signature"}},
+                status_code=401,
+            )
         # Bolt's dispatch blocks (the store claim, waiting for ack()): keep it off the event loop.
         bolt_response = await anyio.to_thread.run_sync(
             bolt.dispatch, to_bolt_request(request, body)
@@ -531,7 +539,9 @@ def add_slack(app: FastAPI, settings: Settings, conversations: ConversationsSour
         # a warning, so that it shows with uvicorn's default logging
         log.warning("Slack bot off (its /slack/* routes too): %s not set", " and ".join(missing))
         return False
-    app.include_router(slack_router(build_bolt_app(settings, conversations)))
+    assert settings.slack_signing_secret  # slack_configured
+    secret = settings.slack_signing_secret.get_secret_value()
+    app.include_router(slack_router(build_bolt_app(settings, conversations), secret))
     log.info("Slack bot on: %s", ", ".join(ROUTES))
     return True
 

@@ -31,12 +31,13 @@ class Turn:
 
 @dataclass(frozen=True)
 class Conversation:
-    """A conversation's id, timestamps and turns in order."""
+    """A conversation's id, timestamps, turns in order and how many turns it has."""
 
     conversation_id: str
     created_at: float
     updated_at: float
-    turns: tuple[Turn, ...] = ()
+    turns: tuple[Turn, ...] = ()  # all of them, or the page or tail that was asked for
+    turn_count: int = 0  # every turn the conversation has
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,14 @@ class Feedback:
     kind: str
     verdict: str
     clause_ids: tuple[str, ...]
+
+
+def full_message(max_turns: int) -> str:
+    """What a client is told when a conversation has reached its last turn."""
+    return (
+        f"this conversation has reached its limit of {max_turns} turns; "
+        "start a new one by asking without a conversation_id"
+    )
 
 
 def new_conversation_id() -> str:
@@ -136,13 +145,23 @@ class ConversationStore(Protocol):
 
     ttl_seconds: float
 
-    def get(self, conversation_id: str) -> Conversation | None:
-        """The conversation with its turns, or None when unknown or expired."""
+    def get(
+        self, conversation_id: str, after: int = 0, limit: int | None = None
+    ) -> Conversation | None:
+        """The conversation with its turns numbered above `after` (at most `limit` of them), or
+        None when unknown or expired."""
         ...
 
-    def append(self, conversation_id: str | None, answer: Answer) -> tuple[str, Turn]:
+    def recent(self, conversation_id: str, count: int) -> Conversation | None:
+        """The conversation with only its last `count` turns, or None when unknown or expired."""
+        ...
+
+    def append(
+        self, conversation_id: str | None, answer: Answer, max_turns: int | None = None
+    ) -> tuple[str, Turn]:
         """Add a turn, numbered atomically (a new conversation when the id is None); return the
-        id and the turn. Raises ConversationNotFoundError when unknown or expired."""
+        id and the turn. Raises ConversationNotFoundError when unknown or expired, and
+        ConversationFullError when it already has `max_turns` turns."""
         ...
 
     def conversation_for_key(self, key: str) -> str:
@@ -157,7 +176,8 @@ class ConversationStore(Protocol):
     def add_feedback(
         self, conversation_id: str, turn: int, rating: str, comment: str | None
     ) -> Feedback:
-        """Record a rating of a turn. Raises ConversationNotFoundError or TurnNotFoundError."""
+        """Record a rating of a turn, replacing any earlier rating of the same turn. Raises
+        ConversationNotFoundError or TurnNotFoundError."""
         ...
 
     def feedback(self) -> list[Feedback]:

@@ -19,7 +19,12 @@ from typing import Any, TypeVar, cast
 
 import redis
 
-from assistant.errors import ConversationNotFoundError, StoreUnavailableError, TurnNotFoundError
+from assistant.errors import (
+    ConversationFullError,
+    ConversationNotFoundError,
+    StoreUnavailableError,
+    TurnNotFoundError,
+)
 from assistant.models import Answer
 from assistant.storage.records import (
     Conversation,
@@ -28,6 +33,7 @@ from assistant.storage.records import (
     answer_from_dict,
     answer_to_dict,
     feedback_for_turn,
+    full_message,
     new_conversation_id,
     new_feedback_id,
     turn_from_answer,
@@ -35,9 +41,12 @@ from assistant.storage.records import (
 
 T = TypeVar("T")
 
-# KEYS: meta, turns, keys set. ARGV: turn JSON, now, ttl ms, key prefix. 0: no conversation.
+# KEYS: meta, turns, keys set. ARGV: turn JSON, now, ttl ms, key prefix, most turns (0: no
+# limit). 0: no conversation; -1: the conversation is full.
 _APPEND = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local most = tonumber(ARGV[5])
+if most > 0 and redis.call('LLEN', KEYS[2]) >= most then return -1 end
 local n = redis.call('RPUSH', KEYS[2], ARGV[1])
 redis.call('HSET', KEYS[1], 'updated_at', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
@@ -72,10 +81,18 @@ return ARGV[1]
 
 # KEYS: meta, turns, feedback hash, feedback turns hash, conversation feedback set.
 # ARGV: feedback id, turn number, record JSON. {-1}: no conversation, {-2}: no turn.
+# The meta hash's `rated:N` field names turn N's rating: a later rating replaces it.
 _FEEDBACK = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
 local turn = redis.call('LINDEX', KEYS[2], tonumber(ARGV[2]) - 1)
 if not turn then return {-2} end
+local earlier = redis.call('HGET', KEYS[1], 'rated:' .. ARGV[2])
+if earlier then
+  redis.call('HDEL', KEYS[3], earlier)
+  redis.call('HDEL', KEYS[4], earlier)
+  redis.call('SREM', KEYS[5], earlier)
+end
+redis.call('HSET', KEYS[1], 'rated:' .. ARGV[2], ARGV[1])
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
 redis.call('HSET', KEYS[4], ARGV[1], turn)
 redis.call('SADD', KEYS[5], ARGV[1])
@@ -158,24 +175,46 @@ class RedisConversationStore:
         except redis.RedisError as exc:
             raise StoreUnavailableError(f"redis: {exc}") from exc
 
-    def get(self, conversation_id: str) -> Conversation | None:
-        """The conversation with its turns, or None when unknown or expired."""
+    def get(
+        self, conversation_id: str, after: int = 0, limit: int | None = None
+    ) -> Conversation | None:
+        """The conversation with its turns numbered above `after` (at most `limit`), or None
+        when unknown or expired."""
+        if limit is not None and limit < 1:
+            return self._read(conversation_id, 1, 0, lambda count: count + 1)  # no turns
+        last = -1 if limit is None else after + limit - 1
+        return self._read(conversation_id, max(0, after), last, lambda count: after + 1)
+
+    def recent(self, conversation_id: str, count: int) -> Conversation | None:
+        """The conversation with only its last `count` turns, or None when unknown or expired."""
+        if count < 1:
+            return self._read(conversation_id, 1, 0, lambda total: total + 1)
+        return self._read(conversation_id, -count, -1, lambda total: max(1, total - count + 1))
+
+    def _read(
+        self, conversation_id: str, start: int, stop: int, first: Callable[[int], int]
+    ) -> Conversation | None:
+        """The conversation with the turn records LRANGE `start` `stop` returns; `first` gives
+        the number of the first of them from the turn count."""
         meta, turns, _, _ = self._conversation_keys(conversation_id)
 
         def read() -> list[Any]:
             pipe = self.client.pipeline(transaction=True)
-            pipe.hgetall(meta)
-            pipe.lrange(turns, 0, -1)
+            pipe.hmget(meta, "created_at", "updated_at")
+            pipe.llen(turns)
+            pipe.lrange(turns, start, stop)
             return cast(list[Any], pipe.execute())
 
-        fields, records = self._call(read)
-        if not fields:
+        (created_at, updated_at), count, records = self._call(read)
+        if created_at is None:
             return None
+        number = first(int(count))
         return Conversation(
             conversation_id,
-            float(fields["created_at"]),
-            float(fields["updated_at"]),
-            tuple(_turn_from_json(n, r) for n, r in enumerate(records, 1)),
+            float(created_at),
+            float(updated_at),
+            tuple(_turn_from_json(n, r) for n, r in enumerate(records, number)),
+            int(count),
         )
 
     def _new_conversation(self) -> str:
@@ -188,7 +227,9 @@ class RedisConversationStore:
             if created:
                 return conversation_id
 
-    def append(self, conversation_id: str | None, answer: Answer) -> tuple[str, Turn]:
+    def append(
+        self, conversation_id: str | None, answer: Answer, max_turns: int | None = None
+    ) -> tuple[str, Turn]:
         """Add a turn (a new conversation when the id is None); return the id and the turn."""
         if conversation_id is None:
             conversation_id = self._new_conversation()
@@ -197,11 +238,14 @@ class RedisConversationStore:
         record = json.dumps({"answer": answer_to_dict(answer), "created_at": now})
         number = self._call(
             lambda: self._append(
-                keys=[meta, turns, keys], args=[record, now, self._ttl_ms, f"{self.prefix}key:"]
+                keys=[meta, turns, keys],
+                args=[record, now, self._ttl_ms, f"{self.prefix}key:", max_turns or 0],
             )
         )
         if not number:
             raise ConversationNotFoundError("unknown or expired conversation_id")
+        if int(number) < 0:
+            raise ConversationFullError(full_message(max_turns or 0))
         return conversation_id, turn_from_answer(int(number), answer, now)
 
     def conversation_for_key(self, key: str) -> str:

@@ -20,7 +20,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from assistant.config import SqliteSynchronous
-from assistant.errors import ConversationNotFoundError, StoreUnavailableError, TurnNotFoundError
+from assistant.errors import (
+    ConversationFullError,
+    ConversationNotFoundError,
+    StoreUnavailableError,
+    TurnNotFoundError,
+)
 from assistant.models import Answer
 from assistant.storage.records import (
     Conversation,
@@ -29,6 +34,7 @@ from assistant.storage.records import (
     answer_from_dict,
     answer_to_dict,
     feedback_for_turn,
+    full_message,
     new_conversation_id,
     new_feedback_id,
     turn_from_answer,
@@ -176,8 +182,30 @@ class SQLiteConversationStore:
         )
         return conversation_id
 
-    def get(self, conversation_id: str) -> Conversation | None:
-        """The conversation with its turns, or None when unknown or expired."""
+    def get(
+        self, conversation_id: str, after: int = 0, limit: int | None = None
+    ) -> Conversation | None:
+        """The conversation with its turns numbered above `after` (at most `limit`), or None
+        when unknown or expired."""
+        return self._conversation(
+            conversation_id,
+            f"SELECT {_TURN_COLUMNS} FROM turns WHERE conversation_id = ? AND turn > ? "
+            "ORDER BY turn LIMIT ?",
+            (after, -1 if limit is None else limit),
+        )
+
+    def recent(self, conversation_id: str, count: int) -> Conversation | None:
+        """The conversation with only its last `count` turns, or None when unknown or expired."""
+        return self._conversation(
+            conversation_id,
+            f"SELECT * FROM (SELECT {_TURN_COLUMNS} FROM turns WHERE conversation_id = ? "
+            "ORDER BY turn DESC LIMIT ?) ORDER BY turn",
+            (count,),
+        )
+
+    def _conversation(
+        self, conversation_id: str, turns_query: str, arguments: tuple[int, ...]
+    ) -> Conversation | None:
         with self._read() as db:
             row = db.execute(
                 "SELECT created_at, updated_at FROM conversations "
@@ -186,13 +214,15 @@ class SQLiteConversationStore:
             ).fetchone()
             if row is None:
                 return None
-            rows = db.execute(
-                f"SELECT {_TURN_COLUMNS} FROM turns WHERE conversation_id = ? ORDER BY turn",
-                (conversation_id,),
-            ).fetchall()
-        return Conversation(conversation_id, row[0], row[1], tuple(_turn(r) for r in rows))
+            rows = db.execute(turns_query, (conversation_id, *arguments)).fetchall()
+            (count,) = db.execute(
+                "SELECT COUNT(*) FROM turns WHERE conversation_id = ?", (conversation_id,)
+            ).fetchone()
+        return Conversation(conversation_id, row[0], row[1], tuple(_turn(r) for r in rows), count)
 
-    def append(self, conversation_id: str | None, answer: Answer) -> tuple[str, Turn]:
+    def append(
+        self, conversation_id: str | None, answer: Answer, max_turns: int | None = None
+    ) -> tuple[str, Turn]:
         """Add a turn (a new conversation when the id is None); return the id and the turn."""
         with self._write() as db:
             if conversation_id is None:
@@ -203,6 +233,8 @@ class SQLiteConversationStore:
                 "SELECT COALESCE(MAX(turn), 0) + 1 FROM turns WHERE conversation_id = ?",
                 (conversation_id,),
             ).fetchone()
+            if max_turns is not None and number > max_turns:
+                raise ConversationFullError(full_message(max_turns))
             turn = turn_from_answer(number, answer, self.clock())
             db.execute(
                 f"INSERT INTO turns (conversation_id, {_TURN_COLUMNS}) "
@@ -267,6 +299,10 @@ class SQLiteConversationStore:
                 raise TurnNotFoundError(f"conversation has no turn {turn}")
             feedback = feedback_for_turn(
                 new_feedback_id(), conversation_id, _turn(row), rating, comment, self.clock()
+            )
+            db.execute(  # one rating per turn: a later one replaces the earlier
+                "DELETE FROM feedback WHERE conversation_id = ? AND turn = ?",
+                (conversation_id, turn),
             )
             db.execute(
                 "INSERT INTO feedback (feedback_id, conversation_id, turn, rating, comment, "

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 import anyio
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
@@ -24,7 +24,10 @@ from assistant.dialogue.smalltalk import HANDOFF
 from assistant.errors import (
     AssistantError,
     ClauseNotFoundError,
+    ConversationFullError,
     ConversationNotFoundError,
+    IndexMismatchError,
+    IndexNotFoundError,
     InvalidFeedbackError,
     InvalidQuestionError,
     StoreUnavailableError,
@@ -170,12 +173,19 @@ class AskResponse(TurnOut):
 
 
 class TranscriptResponse(BaseModel):
-    """A conversation's turns, oldest first."""
+    """A page of a conversation's turns, oldest first."""
 
     conversation_id: str
     created_at: str
     updated_at: str
     turns: list[TurnOut]
+    turn_count: int = Field(description="Turns the conversation has in all.")
+    next_after: int | None = Field(
+        description="Pass as `after` for the next page; null on the last page."
+    )
+
+
+MAX_PAGE_TURNS = 100
 
 
 class FeedbackRequest(BaseModel):
@@ -189,7 +199,7 @@ class FeedbackRequest(BaseModel):
     )
 
     conversation_id: StrictStr = Field(max_length=64)
-    turn: StrictInt = Field(ge=1)
+    turn: StrictInt = Field(ge=1, le=1_000_000)
     rating: Literal["up", "down"]
     comment: StrictStr | None = Field(None, max_length=MAX_COMMENT_CHARS)
 
@@ -242,6 +252,7 @@ ConversationsDep = Annotated[Conversations, Depends(get_conversations)]
 # Status codes for the package's own errors wherever they surface.
 ERROR_STATUS: dict[type[AssistantError], int] = {
     ConversationNotFoundError: 404,
+    ConversationFullError: 409,
     TurnNotFoundError: 404,
     ClauseNotFoundError: 404,
     InvalidQuestionError: 422,
@@ -249,6 +260,20 @@ ERROR_STATUS: dict[type[AssistantError], int] = {
     StoreUnavailableError: 503,
     UnknownDocumentError: 404,
 }
+
+
+# What anonymous clients are told when the service cannot answer: never a file path or a
+# host:port (the server log has the detail).
+STORE_UNAVAILABLE_MESSAGE = "the conversation store is unavailable; try again shortly"
+
+
+def public_load_error(exc: AssistantError) -> str:
+    """Why the assistant is not ready, without the paths the exception names."""
+    if isinstance(exc, IndexNotFoundError):
+        return "no index has been built; run `assistant index build` to build it"
+    if isinstance(exc, IndexMismatchError):
+        return "the index does not match the model or corpus; run `assistant index build`"
+    return f"the assistant failed to load ({exc.code}); see the server log"
 
 
 def _timestamp(seconds: float) -> str:
@@ -276,11 +301,15 @@ def _turn_fields(turn: Turn) -> dict[str, Any]:
 
 
 def _transcript_response(conversation: Conversation) -> TranscriptResponse:
+    last = conversation.turns[-1].turn if conversation.turns else None
+    more = last is not None and last < conversation.turn_count
     return TranscriptResponse(
         conversation_id=conversation.conversation_id,
         created_at=_timestamp(conversation.created_at),
         updated_at=_timestamp(conversation.updated_at),
         turns=[TurnOut(**_turn_fields(t)) for t in conversation.turns],
+        turn_count=conversation.turn_count,
+        next_after=last if more else None,
     )
 
 
@@ -313,7 +342,7 @@ def create_app(
             try:
                 state.assistant = await anyio.to_thread.run_sync(Assistant.from_settings, settings)
             except AssistantError as exc:
-                state.load_error = str(exc)
+                state.load_error = public_load_error(exc)
                 log.error("assistant not ready: %s", exc)
         yield
         app.state.console.close()
@@ -339,6 +368,11 @@ def create_app(
     return app
 
 
+def _route(request: Request) -> str:
+    """The route template a request matched, for logs (its path may hold a conversation id)."""
+    return str(getattr(request.scope.get("route"), "path", "unmatched"))
+
+
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
@@ -347,9 +381,13 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AssistantError)
     async def assistant_error(request: Request, exc: AssistantError) -> JSONResponse:
         status = next((s for t, s in ERROR_STATUS.items() if isinstance(exc, t)), 500)
+        message = str(exc)
         if status == 500:
-            log.error("unhandled %s on %s: %s", exc.code, request.url.path, exc)
-        return JSONResponse(error_body(exc.code, str(exc)), status_code=status)
+            log.error("unhandled %s on %s: %s", exc.code, _route(request), exc)
+        if isinstance(exc, StoreUnavailableError):
+            log.warning("%s on %s: %s", exc.code, _route(request), exc)
+            message = STORE_UNAVAILABLE_MESSAGE
+        return JSONResponse(error_body(exc.code, message), status_code=status)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -374,28 +412,43 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        log.exception("unhandled error on %s %s", request.method, _route(request))
         return JSONResponse(error_body("internal_error", "the server failed to answer"), 500)
 
 
 def _add_routes(app: FastAPI) -> None:
     @app.get("/healthz", tags=["operations"])
-    def healthz() -> dict[str, str]:
-        """The process is up."""
+    async def healthz() -> dict[str, str]:
+        """The process is up (answered on the event loop: no wait for a worker thread)."""
         return {"status": "ok"}
 
     @app.get("/readyz", tags=["operations"])
     def readyz(state: StateDep) -> JSONResponse:
-        """The index is loaded and the model is ready to answer."""
+        """The index is loaded, the model is ready to answer and the conversation store
+        answers."""
         if state.assistant is None:
             message = state.load_error or "the assistant is still loading"
             return JSONResponse(error_body("not_ready", message), status_code=503)
+        try:
+            state.store.get("readyz-probe")  # a round trip, as every /v1 request makes
+        except StoreUnavailableError as exc:
+            log.warning("not ready: %s", exc)
+            body = error_body(exc.code, STORE_UNAVAILABLE_MESSAGE)
+            return JSONResponse(body, status_code=503)
         manifest = state.assistant.index.manifest
         return JSONResponse(
             {"status": "ready", "model": manifest.model, "clauses": manifest.clause_count}
         )
 
-    # `handoff` is left out unless offered (the other fields are never null).
+    # The widget's anonymous surface (WIDGET_PREFIX) serves the same handlers: no key, with its
+    # own per-client rate and concurrency limits (add_access_control). `handoff` is left out
+    # unless offered (the other fields are never null).
+    @app.post(
+        "/widget/v1/ask",
+        response_model=AskResponse,
+        response_model_exclude_none=True,
+        include_in_schema=False,
+    )
     @app.post(
         "/v1/ask", response_model=AskResponse, response_model_exclude_none=True, tags=["questions"]
     )
@@ -425,13 +478,26 @@ def _add_routes(app: FastAPI) -> None:
         )
 
     @app.get(
+        "/widget/v1/conversations/{conversation_id}",
+        response_model=TranscriptResponse,
+        include_in_schema=False,
+    )
+    @app.get(
         "/v1/conversations/{conversation_id}",
         response_model=TranscriptResponse,
         tags=["conversations"],
     )
-    def transcript(conversation_id: str, conversations: ConversationsDep) -> TranscriptResponse:
-        """A conversation's transcript: every turn with its full answer, oldest first."""
-        return _transcript_response(conversations.transcript(conversation_id))
+    def transcript(
+        conversation_id: str,
+        conversations: ConversationsDep,
+        after: Annotated[int, Query(ge=0, le=2**31, description="Turns numbered above this.")] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE_TURNS, description="Most turns.")] = (
+            MAX_PAGE_TURNS
+        ),
+    ) -> TranscriptResponse:
+        """A page of a conversation's transcript: up to `limit` turns numbered above `after`,
+        each with its full answer, oldest first; `next_after` continues it."""
+        return _transcript_response(conversations.transcript(conversation_id, after, limit))
 
     @app.delete("/v1/conversations/{conversation_id}", status_code=204, tags=["conversations"])
     def delete_conversation(conversation_id: str, conversations: ConversationsDep) -> Response:
@@ -439,6 +505,13 @@ def _add_routes(app: FastAPI) -> None:
         conversations.delete(conversation_id)
         return Response(status_code=204)
 
+    @app.post(
+        "/widget/v1/feedback",
+        status_code=201,
+        response_model=FeedbackResponse,
+        response_model_exclude_none=True,
+        include_in_schema=False,
+    )
     @app.post(
         "/v1/feedback",
         status_code=201,

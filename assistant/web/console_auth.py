@@ -13,13 +13,14 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
 from starlette.responses import Response
 
 from assistant.config import Settings
-from assistant.web.security import KeyRing, is_allowed_browser, presented_key
+from assistant.web.security import KeyRing, presented_key
 
 COOKIE = "assistant_console"
 COOKIE_PATH = "/admin"
@@ -107,7 +108,8 @@ def same_site(request: Request) -> bool:
     site = request.headers.get("sec-fetch-site")
     if site is not None:
         return site in ("same-origin", "none")
-    return "origin" not in request.headers or is_allowed_browser(request.headers, ())
+    origin = request.headers.get("origin")
+    return origin is None or urlsplit(origin).netloc == request.headers.get("host")
 
 
 def csrf_ok(session: Session, request: Request, token: str | None) -> bool:

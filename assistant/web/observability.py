@@ -7,6 +7,7 @@ Questions are logged only when `log_questions` is on; keys and tokens never are.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -79,6 +80,29 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+# Characters that would end or forge a log line: C0/C1 controls (newlines included), DEL, and the
+# Unicode line and paragraph separators; written as escapes, like the backslash itself.
+_LINE_BREAKERS = {
+    **{c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))},
+    ord("\n"): "\\n",
+    ord("\r"): "\\r",
+    ord("\t"): "\\t",
+    ord("\\"): "\\\\",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+
+def escape_for_log(text: str) -> str:
+    """Text that stays on one log line whatever a client put in it."""
+    return text.translate(_LINE_BREAKERS)
+
+
+def path_fingerprint(path: str) -> str:
+    """A short, non-reversible name for a request path (conversation ids in it are keys)."""
+    return hashlib.sha256(path.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object a line: time, level, logger, message, request id and the record's
     `fields` (passed as `extra={"fields": {...}}`)."""
@@ -96,15 +120,22 @@ class JsonFormatter(logging.Formatter):
         entry.update(getattr(record, "fields", None) or {})
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        line = json.dumps(entry, ensure_ascii=False, default=str)
+        # valid JSON either way, but raw U+2028/U+2029 break line-oriented log readers
+        return line.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 class TextFormatter(logging.Formatter):
     """A readable line for a terminal, with the request id and the record's fields."""
 
     def format(self, record: logging.LogRecord) -> str:
-        line = super().format(record)
-        fields = " ".join(f"{k}={v}" for k, v in (getattr(record, "fields", None) or {}).items())
+        escaped = logging.makeLogRecord(record.__dict__)
+        escaped.msg, escaped.args = escape_for_log(record.getMessage()), None
+        line = super().format(escaped)
+        fields = " ".join(
+            f"{k}={escape_for_log(str(v))}"
+            for k, v in (getattr(record, "fields", None) or {}).items()
+        )
         request_id = getattr(record, "request_id", None)
         parts = (line, f"request_id={request_id}" if request_id else "", fields)
         return " ".join(p for p in parts if p)
@@ -311,7 +342,8 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         except Exception:
-            error_log.exception("unhandled error on %s %s", method, scope["path"])
+            route = route_template(self.routes(), scope)
+            error_log.exception("unhandled error on %s %s", method, route)
             if not responded:  # answer here, so the 500 carries the request id too
                 failure = error_response(500, "internal_error", "the server failed to answer")
                 await failure(scope, receive, send_with_id)
@@ -333,7 +365,8 @@ class RequestContextMiddleware:
                         "event": "request",
                         "method": method,
                         "route": route,
-                        "path": scope["path"],
+                        # the path itself may hold a conversation id (a read/delete key)
+                        "path_fingerprint": path_fingerprint(scope["path"]),
                         "status": status,
                         "duration_ms": round(elapsed * 1000, 1),
                         "client": client_address(scope),

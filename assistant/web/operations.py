@@ -23,16 +23,23 @@ from assistant.web.observability import (
     RequestContextMiddleware,
     log_question,
 )
-from assistant.web.ratelimit import RateLimiter, RateLimitMiddleware
+from assistant.web.ratelimit import (
+    ConcurrencyLimiter,
+    ConcurrencyLimitMiddleware,
+    RateLimiter,
+    RateLimitMiddleware,
+)
 from assistant.web.reload import Reloader, ReloadError, reload_on_sighup
 from assistant.web.responses import error_response
 from assistant.web.security import (
+    WIDGET_PREFIX,
     ApiKeyMiddleware,
     JsonOnlyMiddleware,
     KeyRing,
     SecurityHeadersMiddleware,
     admin_refusal,
     client_identity,
+    widget_client,
 )
 
 if TYPE_CHECKING:
@@ -81,12 +88,30 @@ def metrics_of(app: FastAPI) -> Metrics:
 
 
 def add_access_control(app: FastAPI, settings: Settings) -> None:
-    """JSON-only bodies, API keys and per-client rate limits on the API's routes."""
+    """JSON-only bodies, API keys and per-client rate limits on /v1/*; the widget's anonymous
+    /widget/v1/* gets its own stricter per-address rate and concurrency limits instead."""
     keys = KeyRing(k.get_secret_value() for k in settings.api_keys)
+    metrics = metrics_of(app)
     app.add_middleware(JsonOnlyMiddleware)
-    app.add_middleware(ApiKeyMiddleware, keys=keys, origins=settings.cors_origins)
+    app.add_middleware(ApiKeyMiddleware, keys=keys)
+    app.add_middleware(
+        ConcurrencyLimitMiddleware,
+        limiter=ConcurrencyLimiter(settings.widget_max_in_flight),
+        identify=widget_client,
+        prefixes=(WIDGET_PREFIX,),
+        on_limited=metrics.rate_limited.inc,
+    )
+    if settings.widget_rate_limit_per_second > 0:
+        app.add_middleware(
+            RateLimitMiddleware,
+            limiter=RateLimiter(
+                settings.widget_rate_limit_per_second, settings.widget_rate_limit_burst
+            ),
+            identify=widget_client,
+            prefixes=(WIDGET_PREFIX,),
+            on_limited=metrics.rate_limited.inc,
+        )
     if settings.rate_limit_per_second > 0:
-        metrics = metrics_of(app)
         app.add_middleware(
             RateLimitMiddleware,
             limiter=RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst),
@@ -178,6 +203,7 @@ API_ERRORS = {
     401: "No API key sent (when `ASSISTANT_API_KEYS` is set)",
     403: "Wrong API key",
     404: "Unknown conversation, turn or clause",
+    409: "The conversation has `ASSISTANT_MAX_TURNS_PER_CONVERSATION` turns: start a new one",
     413: "Request body over `ASSISTANT_MAX_BODY_BYTES`",
     415: "Request body that is not JSON",
     422: "Invalid request or question",
@@ -221,7 +247,7 @@ def document_error_responses(app: FastAPI) -> None:
                 if path.startswith("/admin/api/"):
                     statuses |= CONSOLE_ERRORS
                 if path == "/readyz":
-                    statuses[503] = "Not ready: the index is loading or does not match"
+                    statuses[503] = "Not ready: index loading or mismatched, or store down"
                 responses = operation.setdefault("responses", {})
                 for status, description in statuses.items():
                     current = responses.get(str(status), {})

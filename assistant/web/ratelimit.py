@@ -1,4 +1,5 @@
-"""Per-client rate limiting: a token bucket per client, held in this process's memory.
+"""Per-client rate limiting (a token bucket per client) and per-client concurrency limits,
+held in this process's memory.
 
 Each replica keeps its own buckets, so behind a load balancer that spreads one client over N
 replicas the client gets up to N times the configured rate; size the limit for that.
@@ -100,3 +101,69 @@ class RateLimitMiddleware:
             headers={"Retry-After": str(retry_after)},
         )
         await response(scope, receive, send)
+
+
+class ConcurrencyLimiter:
+    """How many requests each client has in flight, up to `limit` at once."""
+
+    def __init__(self, limit: int) -> None:
+        if limit < 1:
+            raise ValueError(f"limit: {limit!r} must be at least 1")
+        self.limit = limit
+        self._running: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def enter(self, client: str) -> bool:
+        """Count a request in; False (nothing counted) when the client is at its limit."""
+        with self._lock:
+            running = self._running.get(client, 0)
+            if running >= self.limit:
+                return False
+            self._running[client] = running + 1
+            return True
+
+    def leave(self, client: str) -> None:
+        """Count a finished request out."""
+        with self._lock:
+            running = self._running.get(client, 0) - 1
+            if running > 0:
+                self._running[client] = running
+            else:
+                self._running.pop(client, None)
+
+
+class ConcurrencyLimitMiddleware:
+    """Answers 429 to a client that already has `limiter.limit` requests in flight on paths
+    under `prefixes`, so one client cannot take every worker."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        limiter: ConcurrencyLimiter,
+        identify: Callable[[Scope], str],
+        prefixes: tuple[str, ...],
+        on_limited: Callable[[], None] | None = None,
+    ) -> None:
+        self.app, self.limiter, self.identify = app, limiter, identify
+        self.prefixes, self.on_limited = prefixes, on_limited
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefixes):
+            await self.app(scope, receive, send)
+            return
+        client = self.identify(scope)
+        if not self.limiter.enter(client):
+            if self.on_limited is not None:
+                self.on_limited()
+            response = error_response(
+                429,
+                "too_many_in_flight",
+                f"at most {self.limiter.limit} requests at once; retry when one has finished",
+                headers={"Retry-After": "1"},
+            )
+            await response(scope, receive, send)
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.limiter.leave(client)

@@ -11,8 +11,7 @@ import base64
 import hashlib
 import hmac
 import re
-from collections.abc import Iterable, Sequence
-from urllib.parse import urlsplit
+from collections.abc import Iterable
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -20,6 +19,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from assistant.web.responses import error_response
 
 API_PREFIXES = ("/v1/",)
+# The chat widget's anonymous surface: no key, a stricter per-client rate and concurrency.
+WIDGET_PREFIX = "/widget/v1/"
 ADMIN_PREFIX = "/admin/"
 # The support console's HTML forms (assistant/web/admin.py) post URL-encoded bodies.
 CONSOLE_FORM_PREFIXES = ("/admin/login", "/admin/logout", "/admin/items/", "/admin/conversations/")
@@ -65,18 +66,26 @@ class KeyRing:
         return found
 
 
+def bearer_key(headers: Headers) -> str | None:
+    """The key in `Authorization: Bearer KEY`, if any."""
+    match = _BEARER.match(headers.get("authorization", ""))
+    return match.group(1) if match else None
+
+
 def presented_key(headers: Headers) -> str | None:
     """The key a request carries: `Authorization: Bearer KEY` or `X-API-Key: KEY`."""
-    match = _BEARER.match(headers.get("authorization", ""))
-    if match:
-        return match.group(1)
-    return headers.get("x-api-key") or None
+    return bearer_key(headers) or headers.get("x-api-key") or None
 
 
 def client_address(scope: Scope) -> str:
     """The client's IP address (the proxy's X-Forwarded-For when uvicorn trusts the proxy)."""
     client = scope.get("client")
     return str(client[0]) if client else "unknown"
+
+
+def widget_client(scope: Scope) -> str:
+    """Who is asking on the widget's anonymous surface: the client's address."""
+    return "widget-ip:" + client_address(scope)
 
 
 def client_identity(scope: Scope, keys: KeyRing) -> str:
@@ -87,36 +96,19 @@ def client_identity(scope: Scope, keys: KeyRing) -> str:
     return "ip:" + client_address(scope)
 
 
-def is_allowed_browser(headers: Headers, origins: Sequence[str]) -> bool:
-    """A browser request from the widget's allowed origins (CORS) or from this site itself.
-
-    Browsers set `Origin` and `Sec-Fetch-Site` and scripts cannot forge them; other clients can,
-    so this admits the public widget, not an authenticated caller.
-    """
-    origin = headers.get("origin")
-    if origin and (origin in origins or "*" in origins):
-        return True
-    if headers.get("sec-fetch-site") == "same-origin":
-        return True
-    return bool(origin) and urlsplit(origin).netloc == headers.get("host")
-
-
 class ApiKeyMiddleware:
-    """Requires a key from `keys` on /v1/*, except from the widget's allowed browser origins:
-    401 without one, 403 with a wrong one."""
+    """With keys configured, requires one on /v1/*: 401 without one, 403 with a wrong one.
+    No header other than the key admits a request (browser headers are forged by any client);
+    the widget uses its own anonymous surface under `WIDGET_PREFIX`."""
 
-    def __init__(self, app: ASGIApp, keys: KeyRing, origins: Sequence[str]) -> None:
-        self.app, self.keys, self.origins = app, keys, tuple(origins)
+    def __init__(self, app: ASGIApp, keys: KeyRing) -> None:
+        self.app, self.keys = app, keys
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not self.keys or not scope["path"].startswith(API_PREFIXES):
             await self.app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
-        key = presented_key(headers)
-        if key is None and is_allowed_browser(headers, self.origins):
-            await self.app(scope, receive, send)
-            return
+        key = presented_key(Headers(scope=scope))
         if key is None:
             response = error_response(
                 401,
@@ -134,10 +126,11 @@ class ApiKeyMiddleware:
 
 def admin_refusal(headers: Headers, admin_keys: KeyRing) -> tuple[int, str, str] | None:
     """Why an admin request is refused (status, code, message), or None when it may proceed.
-    Without an admin key configured the admin endpoints do not exist (404)."""
+    Without an admin key configured the admin endpoints do not exist (404). The admin key is
+    read from `Authorization: Bearer` only: `X-API-Key` carries API keys."""
     if not admin_keys:
         return 404, "not_found", "Not Found"
-    key = presented_key(headers)
+    key = bearer_key(headers)
     if key is None:
         return 401, "missing_admin_key", "the admin key is required: `Authorization: Bearer KEY`"
     if not admin_keys.matches(key):
@@ -153,7 +146,7 @@ class JsonOnlyMiddleware:
     def __init__(
         self,
         app: ASGIApp,
-        prefixes: tuple[str, ...] = (*API_PREFIXES, ADMIN_PREFIX),
+        prefixes: tuple[str, ...] = (*API_PREFIXES, WIDGET_PREFIX, ADMIN_PREFIX),
         exempt: tuple[str, ...] = CONSOLE_FORM_PREFIXES,
     ):
         self.app, self.prefixes, self.exempt = app, prefixes, exempt

@@ -30,5 +30,7 @@ class State:
         if assistant is None:
             return None
         if conversations is None or conversations.assistant is not assistant:
-            conversations = self._conversations = Conversations(assistant, self.store)
+            conversations = self._conversations = Conversations(
+                assistant, self.store, settings=self.settings
+            )
         return conversations

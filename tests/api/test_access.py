@@ -64,19 +64,72 @@ def test_a_valid_key_in_either_header_is_accepted(
     assert response.status_code == 200, response.text
 
 
+# Headers a browser sets and any other client can forge: none of them stands in for a key.
+FORGED_BROWSER_HEADERS = [
+    {"Origin": ALLOWED},
+    {"Sec-Fetch-Site": "same-origin"},
+    {"Origin": "http://testserver"},  # same origin as the service itself
+    {"Origin": "http://x.example", "Host": "x.example"},
+    {"Origin": ALLOWED, "Sec-Fetch-Site": "same-origin", "Referer": f"{ALLOWED}/help"},
+    {"Origin": "null", "Sec-Fetch-Mode": "cors", "X-Requested-With": "XMLHttpRequest"},
+]
+
+
+@pytest.mark.parametrize("headers", FORGED_BROWSER_HEADERS)
 @pytest.mark.parametrize(
-    "headers",
-    [
-        {"Origin": ALLOWED},
-        {"Sec-Fetch-Site": "same-origin"},
-        {"Origin": "http://testserver"},  # same origin as the service itself
-    ],
+    ("method", "path"),
+    [("POST", "/v1/ask"), ("GET", "/v1/documents"), ("GET", "/v1/conversations/abc")],
 )
-def test_the_widget_needs_no_key_from_allowed_or_same_origins(
-    keyed: TestClient, headers: dict[str, str]
+def test_no_browser_header_gets_v1_without_a_key(
+    keyed: TestClient, headers: dict[str, str], method: str, path: str
 ) -> None:
-    response = keyed.post("/v1/ask", json=QUESTION, headers=headers)
-    assert response.status_code == 200, response.text
+    body = QUESTION if method == "POST" else None
+    response = keyed.request(method, path, json=body, headers=headers)
+    assert response.status_code == 401, response.text
+    assert error_code(response) == "missing_api_key"
+
+
+def test_the_widget_surface_needs_no_key(keyed: TestClient) -> None:
+    asked = keyed.post("/widget/v1/ask", json=QUESTION, headers={"Origin": ALLOWED})
+    assert asked.status_code == 200, asked.text
+    assert asked.headers["access-control-allow-origin"] == ALLOWED
+    body = asked.json()
+    transcript = keyed.get(f"/widget/v1/conversations/{body['conversation_id']}")
+    assert transcript.status_code == 200 and len(transcript.json()["turns"]) == 1
+    rating = {"conversation_id": body["conversation_id"], "turn": 1, "rating": "up"}
+    assert keyed.post("/widget/v1/feedback", json=rating).status_code == 201
+    # and only what the widget uses: no documents, clauses or deletes without a key
+    assert keyed.get("/widget/v1/documents").status_code == 404
+    deleted = keyed.delete(f"/widget/v1/conversations/{body['conversation_id']}")
+    assert deleted.status_code == 405
+
+
+def test_the_widget_surface_has_its_own_stricter_rate(
+    settings: Settings, assistant: Assistant
+) -> None:
+    client = client_for(
+        settings,
+        assistant,
+        rate_limit_per_second=100,
+        rate_limit_burst=100,
+        widget_rate_limit_per_second=0.01,
+        widget_rate_limit_burst=2,
+    )
+    statuses = [client.post("/widget/v1/ask", json=QUESTION).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert client.post("/v1/ask", json=QUESTION).status_code == 200  # /v1 has its own bucket
+
+
+def test_the_widget_surface_limits_requests_in_flight_per_client(
+    settings: Settings, assistant: Assistant
+) -> None:
+    from assistant.web.ratelimit import ConcurrencyLimiter
+
+    limiter = ConcurrencyLimiter(2)
+    assert limiter.enter("a") and limiter.enter("a") and not limiter.enter("a")
+    assert limiter.enter("b")  # another client has its own count
+    limiter.leave("a")
+    assert limiter.enter("a")
 
 
 def test_other_origins_need_a_key(keyed: TestClient) -> None:
@@ -121,6 +174,12 @@ def test_admin_endpoints_need_the_admin_key_not_an_api_key(keyed: TestClient) ->
     assert api_key.status_code == 403 and error_code(api_key) == "invalid_admin_key"
 
 
+def test_the_admin_key_is_read_from_the_bearer_header_only(keyed: TestClient) -> None:
+    in_api_key_header = keyed.post("/admin/reload", headers={"X-API-Key": ADMIN_KEY})
+    assert in_api_key_header.status_code == 401
+    assert error_code(in_api_key_header) == "missing_admin_key"
+
+
 def test_over_the_rate_a_client_gets_429_with_retry_after(
     settings: Settings, assistant: Assistant
 ) -> None:
@@ -158,10 +217,14 @@ def test_each_key_and_address_has_its_own_bucket(settings: Settings, assistant: 
 
 def test_a_429_to_the_widget_carries_cors_headers(settings: Settings, assistant: Assistant) -> None:
     client = client_for(
-        settings, assistant, rate_limit_per_second=0.1, rate_limit_burst=1, cors_origins=[ALLOWED]
+        settings,
+        assistant,
+        widget_rate_limit_per_second=0.1,
+        widget_rate_limit_burst=1,
+        cors_origins=[ALLOWED],
     )
-    client.get("/v1/documents", headers={"Origin": ALLOWED})
-    limited = client.get("/v1/documents", headers={"Origin": ALLOWED})
+    client.post("/widget/v1/ask", json=QUESTION, headers={"Origin": ALLOWED})
+    limited = client.post("/widget/v1/ask", json=QUESTION, headers={"Origin": ALLOWED})
     assert limited.status_code == 429
     assert limited.headers["access-control-allow-origin"] == ALLOWED
 

@@ -177,6 +177,7 @@ def test_a_mismatched_index_is_refused_with_503(
     with TestClient(app) as client:
         body = assert_error(client.get("/readyz"), 503, "not_ready")
         assert "assistant index build" in body["message"]
+        assert str(tmp_path) not in body["message"]  # no paths for anonymous clients
         assert_error(client.post("/v1/ask", json={"question": "Is Istio supported?"}), 503)
         assert client.get("/healthz").status_code == 200
 

@@ -83,7 +83,10 @@ def test_transcript_replays_every_turn(client: TestClient) -> None:
     response = client.get(f"/v1/conversations/{conversation_id}")
     assert response.status_code == 200
     transcript = response.json()
-    assert set(transcript) == {"conversation_id", "created_at", "updated_at", "turns"}
+    assert set(transcript) == {
+        "conversation_id", "created_at", "updated_at", "turns", "turn_count", "next_after"
+    }  # fmt: skip
+    assert (transcript["turn_count"], transcript["next_after"]) == (3, None)
     assert transcript["conversation_id"] == conversation_id
     assert transcript["created_at"] <= transcript["updated_at"]
     assert transcript["updated_at"] == turns[-1]["created_at"]
@@ -95,6 +98,56 @@ def test_transcript_replays_every_turn(client: TestClient) -> None:
     assert transcript["turns"][2]["resolved_question"] == (
         "Who is responsible for kubernetes upgrades?"
     )
+
+
+def test_transcripts_are_paginated(client: TestClient) -> None:
+    conversation_id = ask(client, "Is Istio supported?")["conversation_id"]
+    for question in ("what about kured?", "and helm?", "and envoy?", "thanks"):
+        ask(client, question, conversation_id)
+    url = f"/v1/conversations/{conversation_id}"
+    first = client.get(url, params={"limit": 2}).json()
+    assert [t["turn"] for t in first["turns"]] == [1, 2]
+    assert (first["turn_count"], first["next_after"]) == (5, 2)
+    second = client.get(url, params={"limit": 2, "after": first["next_after"]}).json()
+    assert [t["turn"] for t in second["turns"]] == [3, 4] and second["next_after"] == 4
+    last = client.get(url, params={"limit": 2, "after": 4}).json()
+    assert [t["turn"] for t in last["turns"]] == [5] and last["next_after"] is None
+    for bad in ({"limit": 0}, {"limit": 101}, {"after": -1}, {"after": 2**63}):
+        assert_error(client.get(url, params=bad), 422, "invalid_request")
+
+
+def test_a_full_conversation_is_refused_with_a_json_error(
+    settings: Settings, assistant: Assistant, tmp_path: Path
+) -> None:
+    with serve(settings, assistant, data_dir=tmp_path, max_turns_per_conversation=3) as client:
+        conversation_id = ask(client, "Is Istio supported?")["conversation_id"]
+        ask(client, "what about kured?", conversation_id)
+        ask(client, "and helm?", conversation_id)
+        full = client.post(
+            "/v1/ask", json={"question": "and envoy?", "conversation_id": conversation_id}
+        )
+        error = assert_error(full, 409, "conversation_full")
+        assert "limit of 3 turns" in error["message"] and "new one" in error["message"]
+        assert ask(client, "and envoy?")["turn"] == 1  # a new conversation is fine
+
+
+def test_follow_ups_read_only_the_latest_turns(
+    settings: Settings, assistant: Assistant, tmp_path: Path
+) -> None:
+    with serve(settings, assistant, data_dir=tmp_path, followup_context_turns=2) as client:
+        conversation_id = ask(client, "Is Istio supported?")["conversation_id"]
+        for _ in range(2):
+            ask(client, "thanks", conversation_id)
+        # the question about Istio is three turns back: outside the context, nothing to resolve
+        reply = ask(client, "what about kured?", conversation_id)
+        assert "istio" not in reply["resolved_question"].lower()
+        assert reply["resolved_question"].lower() != "is kured supported?"
+    with serve(settings, assistant, data_dir=tmp_path, followup_context_turns=3) as client:
+        conversation_id = ask(client, "Is Istio supported?")["conversation_id"]
+        for _ in range(2):
+            ask(client, "thanks", conversation_id)
+        reply = ask(client, "what about kured?", conversation_id)
+        assert reply["resolved_question"].lower() == "is kured supported?"
 
 
 def test_unknown_transcript_is_404(client: TestClient) -> None:
@@ -149,6 +202,8 @@ def test_feedback_is_recorded(client: TestClient) -> None:
         ({"comment": 5}, "comment"),
         ({"turn": 0}, "turn"),
         ({"turn": "1"}, "turn"),
+        ({"turn": 2**63}, "turn"),
+        ({"turn": 10**30}, "turn"),
         ({"conversation_id": None}, "conversation_id"),
         ({"extra": True}, "extra"),
     ],
@@ -180,13 +235,39 @@ def test_a_comment_of_1000_characters_is_accepted(client: TestClient) -> None:
 
 
 def test_unreachable_redis_is_503(settings: Settings, assistant: Assistant) -> None:
-    with serve(settings, assistant, redis_url=f"redis://127.0.0.1:{free_port()}/0") as client:
-        assert_error(
-            client.post("/v1/ask", json={"question": "Is Istio supported?"}),
-            503,
-            "store_unavailable",
-        )
-        assert_error(client.get("/v1/conversations/abc"), 503, "store_unavailable")
+    port = free_port()
+    with serve(settings, assistant, redis_url=f"redis://127.0.0.1:{port}/0") as client:
+        errors = [
+            assert_error(
+                client.post("/v1/ask", json={"question": "Is Istio supported?"}),
+                503,
+                "store_unavailable",
+            ),
+            assert_error(client.get("/v1/conversations/abc"), 503, "store_unavailable"),
+            # not ready while the store is down: a load balancer stops sending traffic
+            assert_error(client.get("/readyz"), 503, "store_unavailable"),
+        ]
+        assert client.get("/healthz").status_code == 200
+    for error in errors:  # nothing about the deployment's insides for anonymous clients
+        assert str(port) not in error["message"] and "127.0.0.1" not in error["message"]
+        assert "redis" not in error["message"].lower()
+
+
+def test_an_unusable_sqlite_store_is_503_without_its_path(
+    settings: Settings, assistant: Assistant, tmp_path: Path
+) -> None:
+    with serve(settings, assistant, data_dir=tmp_path / "data") as client:
+        ask(client, "Is Istio supported?")
+        database = tmp_path / "data" / "conversations.sqlite3"
+        database.unlink()
+        database.mkdir()  # the file is gone and a folder stands in its way
+        client.app.state.assistant_state.store.close()  # new connections must reopen it
+        errors = [
+            assert_error(client.get("/readyz"), 503, "store_unavailable"),
+            assert_error(client.post("/v1/ask", json={"question": "hi"}), 503, "store_unavailable"),
+        ]
+    for error in errors:
+        assert str(tmp_path) not in error["message"] and "sqlite" not in error["message"]
 
 
 def test_conversation_routes_wait_for_the_assistant(settings: Settings, tmp_path: Path) -> None:
@@ -219,3 +300,10 @@ def test_two_replicas_share_conversations_through_redis(
         assert b.post("/v1/feedback", json=rating).status_code == 201
         assert a.delete(f"/v1/conversations/{conversation_id}").status_code == 204
         assert_error(b.get(f"/v1/conversations/{conversation_id}"), 404, "conversation_not_found")
+
+
+def test_the_length_limit_applies_to_what_the_user_typed(client: TestClient) -> None:
+    first = ask(client, "Is " + " ".join(["kured"] * 300) + " supported?")
+    reply = ask(client, "does it patch it and it or it?", first["conversation_id"])
+    assert reply["question"] == "does it patch it and it or it?"
+    assert len(reply["resolved_question"]) <= 2000

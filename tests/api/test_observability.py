@@ -17,6 +17,7 @@ from assistant.web.api import create_app
 from assistant.web.observability import (
     JsonFormatter,
     RequestIdFilter,
+    TextFormatter,
     configure_logging,
     index_version,
 )
@@ -218,3 +219,44 @@ def test_configure_logging_writes_json_lines(
     assert lines[0]["message"] == "hello world" and lines[0]["level"] == "warning"
     assert lines[0]["n"] == 1 and lines[0]["logger"] == "assistant.test"
     assert lines[1]["logger"] == "uvicorn.error"
+
+
+def test_conversation_ids_never_reach_the_access_log(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    conversation_id = client.post("/v1/ask", json={"question": "Is Helm supported?"}).json()[
+        "conversation_id"
+    ]
+    client.get(f"/v1/conversations/{conversation_id}")
+    client.delete(f"/v1/conversations/{conversation_id}")
+    client.get("/v1/conversations/secret-id-4242%0Aforged")
+    lines = [line for line in captured(caplog) if line.get("event") == "request"]
+    routes = {line["route"] for line in lines}
+    assert "/v1/conversations/{conversation_id}" in routes
+    service_lines = [r.getMessage() + str(getattr(r, "fields", "")) for r in caplog.records
+                     if r.name.startswith(("assistant", "uvicorn"))]  # fmt: skip
+    assert service_lines
+    assert not [line for line in service_lines if conversation_id in line]
+    assert not [line for line in service_lines if "secret-id-4242" in line]
+    assert all(len(str(line["path_fingerprint"])) == 12 for line in lines)
+
+
+def test_text_logs_keep_client_text_on_one_line() -> None:
+    formatter = TextFormatter("%(levelname)s %(name)s: %(message)s")
+    record = logging.LogRecord(
+        "assistant.test", logging.INFO, __file__, 1, "asked %s", ("x\nINFO forged: admin\r",), None
+    )
+    record.fields = {"question": "a\u2028b\u2029c\x00d\x1b[31m", "path": "/v1/x%0A"}
+    line = formatter.format(record)
+    assert "\n" not in line and "\r" not in line
+    assert not {"\u2028", "\u2029", "\x00", "\x1b"} & set(line)
+    assert "asked x\\nINFO forged: admin\\r" in line and "question=a\\u2028b\\u2029c\\x00d" in line
+
+
+def test_json_logs_escape_line_and_paragraph_separators() -> None:
+    record = logging.LogRecord("assistant.test", logging.INFO, __file__, 1, "q", None, None)
+    record.fields = {"question": "one\u2028two\u2029three\nfour"}
+    line = JsonFormatter().format(record)
+    assert "\u2028" not in line and "\u2029" not in line and "\n" not in line
+    assert json.loads(line)["question"] == "one\u2028two\u2029three\nfour"

@@ -98,3 +98,21 @@ def test_unverified_commands_and_clicks_are_refused(
     assert stale.status_code == 401
     time.sleep(1.0)
     assert not slack_bot.slack.find("response_url", path=f"/response/{channel}-forged")
+
+
+@pytest.mark.parametrize("path", ["/slack/events", "/slack/commands", "/slack/actions"])
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [(b"{not json", "application/json"), (b"\xff\xfe\x00", "application/json"),
+     (b"payload=%7Bnot-json", "application/x-www-form-urlencoded")],
+)  # fmt: skip
+def test_unsigned_garbage_is_refused_before_it_is_parsed(
+    slack_bot: SlackBot, path: str, body: bytes, content_type: str
+) -> None:
+    logged = slack_bot.server.log.stat().st_size
+    response = slack_bot.client.post(path, body, content_type, signed=False)
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "invalid_signature"
+    # no traceback: the access-log line at most (and any other test's late line)
+    added = slack_bot.server.log.read_bytes()[logged:]
+    assert b"Traceback" not in added and added.count(b"\n") <= 3

@@ -602,7 +602,8 @@
       init.body = JSON.stringify(body);
     }
     if (controller) init.signal = controller.signal;
-    return fetch(config.baseUrl + path, init).finally(function () {
+    // The widget's own anonymous surface (/widget/v1/*): /v1/* may require an API key.
+    return fetch(config.baseUrl + "/widget" + path, init).finally(function () {
       clearTimeout(timer);
     });
   }
