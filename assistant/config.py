@@ -137,6 +137,12 @@ class Settings(BaseSettings):
     widget_max_in_flight: int = Field(
         2, ge=1, description="Widget requests one client may have in flight at once."
     )
+    admin_login_rate_per_minute: float = Field(
+        6, ge=0, description="Console sign-in requests per minute per address; 0: no limit."
+    )
+    admin_login_burst: int = Field(
+        10, ge=1, description="Console sign-in requests an address may make before the rate."
+    )
     log_format: Literal["json", "text"] = Field("json", description="Log lines: json or text.")
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Least severe log level written."

@@ -38,6 +38,7 @@ def settings(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Setti
         build_index_on_start=False,
         rate_limit_per_second=0,  # no limit: tests/api/test_access.py sets its own
         widget_rate_limit_per_second=0,
+        admin_login_rate_per_minute=0,
         _env_file=None,
     )
 

@@ -32,6 +32,7 @@ from assistant.web.ratelimit import (
 from assistant.web.reload import Reloader, ReloadError, reload_on_sighup
 from assistant.web.responses import error_response
 from assistant.web.security import (
+    ADMIN_LOGIN_PATH,
     WIDGET_PREFIX,
     ApiKeyMiddleware,
     JsonOnlyMiddleware,
@@ -39,6 +40,7 @@ from assistant.web.security import (
     SecurityHeadersMiddleware,
     admin_refusal,
     client_identity,
+    login_client,
     widget_client,
 )
 
@@ -109,6 +111,16 @@ def add_access_control(app: FastAPI, settings: Settings) -> None:
             ),
             identify=widget_client,
             prefixes=(WIDGET_PREFIX,),
+            on_limited=metrics.rate_limited.inc,
+        )
+    if settings.admin_login_rate_per_minute > 0:  # the admin key can't be guessed at speed
+        app.add_middleware(
+            RateLimitMiddleware,
+            limiter=RateLimiter(
+                settings.admin_login_rate_per_minute / 60, settings.admin_login_burst
+            ),
+            identify=login_client,
+            prefixes=(ADMIN_LOGIN_PATH,),
             on_limited=metrics.rate_limited.inc,
         )
     if settings.rate_limit_per_second > 0:

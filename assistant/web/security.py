@@ -23,7 +23,13 @@ API_PREFIXES = ("/v1/",)
 WIDGET_PREFIX = "/widget/v1/"
 ADMIN_PREFIX = "/admin/"
 # The support console's HTML forms (assistant/web/admin.py) post URL-encoded bodies.
-CONSOLE_FORM_PREFIXES = ("/admin/login", "/admin/logout", "/admin/items/", "/admin/conversations/")
+ADMIN_LOGIN_PATH = "/admin/login"
+CONSOLE_FORM_PREFIXES = (
+    ADMIN_LOGIN_PATH,
+    "/admin/logout",
+    "/admin/items/",
+    "/admin/conversations/",
+)
 # FastAPI's documentation pages load Swagger UI and ReDoc from a CDN: no CSP there.
 DOCS_PATHS = ("/docs", "/redoc")
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
@@ -86,6 +92,11 @@ def client_address(scope: Scope) -> str:
 def widget_client(scope: Scope) -> str:
     """Who is asking on the widget's anonymous surface: the client's address."""
     return "widget-ip:" + client_address(scope)
+
+
+def login_client(scope: Scope) -> str:
+    """Who is signing in to the support console: the client's address."""
+    return "login-ip:" + client_address(scope)
 
 
 def client_identity(scope: Scope, keys: KeyRing) -> str:

@@ -287,3 +287,21 @@ def test_no_key_reaches_a_log_line(
         assert secret not in caplog.text
         assert not any(secret in line for line in lines)
         assert secret not in repr(client.app.state.assistant_state.settings)  # type: ignore[attr-defined]
+
+
+def test_console_sign_ins_are_rate_limited_per_address(
+    settings: Settings, assistant: Assistant
+) -> None:
+    client = client_for(
+        settings,
+        assistant,
+        admin_key=Settings(admin_key=ADMIN_KEY, _env_file=None).admin_key,
+        admin_login_rate_per_minute=1,
+        admin_login_burst=3,
+    )
+    statuses = [
+        client.post("/admin/login", data={"key": "guess", "reviewer": "x"}).status_code
+        for _ in range(5)
+    ]
+    assert 429 not in statuses[:3] and statuses[3:] == [429, 429]
+    assert client.get("/v1/documents").status_code == 200  # other routes keep their own budget
