@@ -51,8 +51,7 @@ def _patterns() -> Iterator[tuple[str, re.Pattern[str]]]:
                     pattern = getattr(item, "pattern", item)
                     if isinstance(pattern, re.Pattern):
                         yield f"{module.__name__}.{name}[{n}]", pattern
-    for term in ("open source", "kured", "node-pool"):
-        yield f"query._whole_words({term!r})", query._whole_words(term)
+    # synonym and topic terms are found by an automaton, not regexes: tests/test_phrases.py
 
 
 PATTERNS = dict(_patterns())
@@ -126,7 +125,8 @@ def test_the_patterns_that_see_user_text_are_collected() -> None:
     assert "assistant.dialogue.followup._MARKERS" in names
     assert "assistant.answer.query._INJECTION" in names
     assert "assistant.slack.bot._LINK" in names
-    assert len(names) >= 40
+    assert "assistant.answer.query._SCOPE_CUES" in names
+    assert len(names) >= 35  # (synonym terms left for an automaton: tests/test_phrases.py)
 
 
 @pytest.mark.parametrize("name", sorted(PATTERNS))
