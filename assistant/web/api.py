@@ -32,6 +32,7 @@ from assistant.service import Assistant
 from assistant.slack.bot import SLACK_PATHS, add_slack
 from assistant.storage.records import MAX_COMMENT_CHARS, Conversation, ConversationStore, Turn
 from assistant.storage.stores import open_store
+from assistant.web.api_docs import add_api_docs
 from assistant.web.operations import add_access_control, add_operations, record_turn
 from assistant.web.state import State
 from assistant.web.widget_routes import add_widget
@@ -285,6 +286,8 @@ def create_app(
         version=__version__,
         description="Answers support-policy questions in the policy's own words, with citations.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.assistant_state = state
     # Slack's button payloads carry the whole message; the Slack routes set their own limit.
@@ -293,6 +296,7 @@ def create_app(
     _add_error_handlers(app)
     _add_routes(app)
     add_widget(app, settings)
+    add_api_docs(app)
     add_slack(app, settings, lambda: state.conversations)
     add_operations(app, settings)  # outermost: ids, logs, metrics and headers on everything
     return app
