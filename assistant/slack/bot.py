@@ -491,7 +491,7 @@ def add_slack(app: FastAPI, settings: Settings, conversations: ConversationsSour
             if not value
         ]
         # a warning, so that it shows with uvicorn's default logging
-        log.warning("Slack bot off (its /slack/* routes too): %s not set", " and ".join(missing))
+        log.info("Slack bot off (its /slack/* routes too): %s not set", " and ".join(missing))
         return False
     app.include_router(slack_router(build_bolt_app(settings, conversations)))
     log.info("Slack bot on: %s", ", ".join(ROUTES))

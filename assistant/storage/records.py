@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from assistant.models import Answer, Citation, Stance, Verdict
@@ -185,6 +186,11 @@ FEEDBACK_FIELDS = (
 )
 
 
+def iso_timestamp(seconds: float) -> str:
+    """A Unix time as ISO 8601 in UTC with milliseconds, as the API writes timestamps."""
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds")
+
+
 def feedback_rows(store: ConversationStore) -> list[dict[str, Any]]:
     """Feedback shaped like evaluation items: a reviewer fills in `expected_verdict`."""
     return [
@@ -200,7 +206,7 @@ def feedback_rows(store: ConversationStore) -> list[dict[str, Any]]:
             "gold_clause_ids": list(f.clause_ids),
             "rating": f.rating,
             "comment": f.comment or "",
-            "created_at": f.created_at,
+            "created_at": iso_timestamp(f.created_at),
         }
         for f in store.feedback()
     ]

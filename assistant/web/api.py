@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from http import HTTPStatus
 from typing import Annotated, Any, Literal
 
 import anyio
@@ -30,7 +30,13 @@ from assistant.errors import (
 )
 from assistant.service import Assistant
 from assistant.slack.bot import SLACK_PATHS, add_slack
-from assistant.storage.records import MAX_COMMENT_CHARS, Conversation, ConversationStore, Turn
+from assistant.storage.records import (
+    MAX_COMMENT_CHARS,
+    Conversation,
+    ConversationStore,
+    Turn,
+    iso_timestamp,
+)
 from assistant.storage.stores import open_store
 from assistant.web.api_docs import add_api_docs
 from assistant.web.operations import add_access_control, add_operations, record_turn
@@ -224,10 +230,6 @@ ERROR_STATUS: dict[type[AssistantError], int] = {
 }
 
 
-def _timestamp(seconds: float) -> str:
-    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds")
-
-
 def _turn_fields(turn: Turn) -> dict[str, Any]:
     answer = turn.answer
     return dict(
@@ -244,15 +246,15 @@ def _turn_fields(turn: Turn) -> dict[str, Any]:
             CitationOut(**{**c.__dict__, "stance": c.stance.value}) for c in answer.citations
         ],
         suggestions=list(answer.suggestions),
-        created_at=_timestamp(turn.created_at),
+        created_at=iso_timestamp(turn.created_at),
     )
 
 
 def _transcript_response(conversation: Conversation) -> TranscriptResponse:
     return TranscriptResponse(
         conversation_id=conversation.conversation_id,
-        created_at=_timestamp(conversation.created_at),
-        updated_at=_timestamp(conversation.updated_at),
+        created_at=iso_timestamp(conversation.created_at),
+        updated_at=iso_timestamp(conversation.updated_at),
         turns=[TurnOut(**_turn_fields(t)) for t in conversation.turns],
     )
 
@@ -302,6 +304,11 @@ def create_app(
     return app
 
 
+def _lowercase_first(text: str) -> str:
+    """Pydantic's "Field required" as "field required", like every other error message."""
+    return text[:1].lower() + text[1:]
+
+
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
@@ -322,7 +329,7 @@ def _add_error_handlers(app: FastAPI) -> None:
         details = [
             {
                 "field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
-                "problem": e["msg"],
+                "problem": _lowercase_first(str(e["msg"])),
             }
             for e in errors
         ]
@@ -333,7 +340,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         codes = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
         code = codes.get(exc.status_code, "http_error")
-        return JSONResponse(error_body(code, str(exc.detail)), exc.status_code, headers=exc.headers)
+        message = str(exc.detail)
+        if message == HTTPStatus(exc.status_code).phrase:  # "Not Found" -> "not found"
+            message = message.lower()
+        return JSONResponse(error_body(code, message), exc.status_code, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -372,7 +382,7 @@ def _add_routes(app: FastAPI) -> None:
                 limiter=ask_limiter(request.app),
             )
         except InvalidQuestionError as exc:
-            raise ApiError(422, exc.code, f"question: {exc}") from exc
+            raise ApiError(422, exc.code, str(exc)) from exc
         record_turn(request.app, reply.conversation_id, reply.turn)
         return AskResponse(conversation_id=reply.conversation_id, **_turn_fields(reply.turn))
 
