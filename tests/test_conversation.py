@@ -230,7 +230,8 @@ def test_conflicting_evidence_asks_for_clarification(conversations: Conversation
     assert 2 <= len(answer.suggestions) <= 4
     assert len(set(answer.suggestions)) == len(answer.suggestions)
     assert all(s.endswith("?") for s in answer.suggestions)
-    assert any("production" in s for s in answer.suggestions)
+    assert any("preview features" in s for s in answer.suggestions)
+    assert not any("n't" in s for s in answer.suggestions)  # phrases, not cut-off sentences
 
 
 def test_unknown_and_empty_conversations(conversations: Conversations) -> None:

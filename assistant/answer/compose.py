@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.answer.suggestions import related_questions, title_headings
 from assistant.models import Citation, Clause, Decision, Verdict
 from assistant.policy.corpus import Corpus
 
 
 @dataclass(frozen=True)
 class Passage:
-    """One quoted clause: its lead-in (verbatim, may be empty), its text and citation number."""
+    """One quoted clause with its citation number: the words that introduce it (a list's
+    lead-in ending in ":", read before it) or the sentence(s) it depends on (`context`, shown
+    after it and marked as context); both verbatim and usually empty."""
 
     n: int
     lead_in: str
     text: str
+    context: str = ""
 
 
 @dataclass(frozen=True)
@@ -30,9 +34,6 @@ class Composition:
     passages: tuple[Passage, ...]
     citations: tuple[Citation, ...]
     suggestions: tuple[str, ...]
-
-
-SUGGESTION = "What does the policy say about {heading}?"
 
 
 def _cite(n: int, clause: Clause, score: float, corpus: Corpus) -> Citation:
@@ -83,25 +84,24 @@ def compose_answer(decision: Decision, corpus: Corpus, citations_max: int) -> Co
     citations = [_cite(n, clause, score, corpus) for n, (clause, score) in enumerate(chosen, 1)]
     passages = []
     for n, (clause, _) in enumerate(quoted, 1):
-        lead_in = " ".join(clause.context.split("\n")) if clause.context and n == 1 else ""
-        passages.append(Passage(n, lead_in, clause.text))
+        before = " ".join(clause.context.split("\n")) if clause.context and n == 1 else ""
+        if before.endswith(":"):
+            passages.append(Passage(n, before, clause.text))
+        else:
+            passages.append(Passage(n, "", clause.text, context=before))
 
     return Composition(
         verdict=decision.verdict,
         confidence=decision.confidence,
         passages=tuple(passages),
         citations=tuple(citations),
-        suggestions=suggest_questions(decision),
+        suggestions=suggest_questions(decision, corpus),
     )
 
 
-def suggest_questions(decision: Decision, limit: int = 3) -> tuple[str, ...]:
+def suggest_questions(decision: Decision, corpus: Corpus, limit: int = 3) -> tuple[str, ...]:
     """Follow-up questions about the other sections the evidence touches."""
-    seen = {decision.evidence[0].clause.section_path[-1]} if decision.evidence else set()
-    suggestions = []
-    for hit in decision.evidence:
-        heading = hit.clause.section_path[-1]
-        if heading not in seen:
-            seen.add(heading)
-            suggestions.append(SUGGESTION.format(heading=heading))
-    return tuple(suggestions[:limit])
+    if not decision.evidence:
+        return ()
+    exclude = {decision.evidence[0].clause.section_path[-1], *title_headings(corpus)}
+    return related_questions((h.clause for h in decision.evidence), exclude, limit)

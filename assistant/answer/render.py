@@ -38,6 +38,7 @@ PHRASES = {
     "says": "The policy says:",
     "closest": "Here is what is closest:",
     "see_also": "See also",
+    "context": "Context:",
 }
 
 _FAMILIES: dict[Verdict, str] = {

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from assistant.answer.suggestions import title_headings
 from assistant.dialogue.clarification import CLARIFICATION, Clarifier
 from assistant.dialogue.followup import resolve_followup
 from assistant.dialogue.smalltalk import (
@@ -61,7 +62,9 @@ class Conversations:
         self.store = store
         settings = assistant.settings
         self.clarifier = clarifier or Clarifier(
-            settings.clarify_min_confidence, settings.clarify_max_confidence
+            settings.clarify_min_confidence,
+            settings.clarify_max_confidence,
+            titles=title_headings(assistant.corpus),
         )
         self.smalltalk = smalltalk or SmallTalk(policy_vocabulary(assistant.corpus))
 
