@@ -274,5 +274,8 @@ def test_feedback_is_recorded_exported_and_deleted(conversations: Conversations)
         "down",
         "Kured is best effort",
     )
+    conversations.record_feedback(reply.conversation_id, 2, "up")  # changed their mind
+    (changed,) = feedback_rows(conversations.store)
+    assert (changed["turn"], changed["rating"], changed["comment"]) == (2, "up", "")
     conversations.delete(reply.conversation_id)
     assert feedback_rows(conversations.store) == []

@@ -192,7 +192,12 @@ def iso_timestamp(seconds: float) -> str:
 
 
 def feedback_rows(store: ConversationStore) -> list[dict[str, Any]]:
-    """Feedback shaped like evaluation items: a reviewer fills in `expected_verdict`."""
+    """Feedback shaped like evaluation items (a reviewer fills in `expected_verdict`): one row
+    per rated turn, its latest rating, since a user may change their mind."""
+    latest: dict[tuple[str, int], Feedback] = {}
+    for f in store.feedback():  # oldest first: a later rating of a turn replaces the earlier
+        latest.pop((f.conversation_id, f.turn), None)
+        latest[(f.conversation_id, f.turn)] = f
     return [
         {
             "feedback_id": f.feedback_id,
@@ -208,5 +213,5 @@ def feedback_rows(store: ConversationStore) -> list[dict[str, Any]]:
             "comment": f.comment or "",
             "created_at": iso_timestamp(f.created_at),
         }
-        for f in store.feedback()
+        for f in latest.values()
     ]

@@ -40,6 +40,7 @@ from assistant.storage.records import (
 from assistant.storage.stores import open_store
 from assistant.web.api_docs import add_api_docs
 from assistant.web.operations import add_access_control, add_operations, record_turn
+from assistant.web.starters import add_starters
 from assistant.web.state import State
 from assistant.web.widget_routes import add_widget
 
@@ -299,6 +300,7 @@ def create_app(
     _add_routes(app)
     add_widget(app, settings)
     add_api_docs(app)
+    add_starters(app)
     add_slack(app, settings, lambda: state.conversations)
     add_operations(app, settings)  # outermost: ids, logs, metrics and headers on everything
     return app
