@@ -39,6 +39,7 @@ from assistant.storage.records import (
 )
 from assistant.storage.stores import open_store
 from assistant.web.api_docs import add_api_docs
+from assistant.web.openapi import add_openapi
 from assistant.web.operations import add_access_control, add_operations, record_turn
 from assistant.web.starters import add_starters
 from assistant.web.state import State
@@ -113,53 +114,59 @@ class AskRequest(BaseModel):
         },
     )
 
-    question: StrictStr = Field(description="1 to `max_question_chars` characters after trimming.")
-    conversation_id: StrictStr | None = Field(None, max_length=64)
+    question: StrictStr = Field(description="The message, 1 to 2000 characters after trimming.")
+    conversation_id: StrictStr | None = Field(
+        None, max_length=64, description="Continue this conversation; omit to start one."
+    )
 
 
 class CitationOut(BaseModel):
     """A numbered, verbatim clause."""
 
-    n: int
-    clause_id: str
-    document: str
-    section: str
-    text: str
-    score: float
-    url: str
-    stance: str
+    n: int = Field(description="The number the answer's [n] markers refer to.")
+    clause_id: str = Field(description="Stable id of the clause (see GET /v1/clauses/{id}).")
+    document: str = Field(description="Title of the policy document.")
+    section: str = Field(description='Section path, headings joined by " > ".')
+    text: str = Field(description="The clause, verbatim.")
+    score: float = Field(description="Retrieval score (higher is closer); for ordering only.")
+    url: str = Field(description="Link to the clause's section in the source document.")
+    stance: str = Field(description="What the clause says: supported, not_supported, ….")
 
 
 class TurnOut(BaseModel):
     """One turn: the message, the question answered for it, and the full answer."""
 
-    turn: int
+    turn: int = Field(description="1 for the conversation's first turn, then 2, 3, ….")
     kind: str = Field(description="answer, clarification, smalltalk or handoff.")
-    question: str
-    resolved_question: str
-    verdict: str
-    confidence: float
-    answer: str
-    answer_markdown: str
-    answer_html: str
-    citations: list[CitationOut]
-    suggestions: list[str]
+    question: str = Field(description="The message as sent.")
+    resolved_question: str = Field(
+        description="The standalone question answered (a follow-up rewritten with its subject)."
+    )
+    verdict: str = Field(description="supported, not_supported, …, informational or unknown.")
+    confidence: float = Field(description="Calibrated confidence in the verdict, 0 to 1.")
+    answer: str = Field(description="Plain text with [n] citation markers.")
+    answer_markdown: str = Field(description="The answer as Markdown with linked citations.")
+    answer_html: str = Field(description="The answer as an escaped HTML fragment.")
+    citations: list[CitationOut] = Field(description="The clauses the answer cites, in order.")
+    suggestions: list[str] = Field(
+        description="Follow-up questions; for a clarification, the readings to choose from."
+    )
     created_at: str = Field(description="When the turn was answered (ISO 8601, UTC).")
 
 
 class AskResponse(TurnOut):
     """A grounded answer with its verdict and citations, as a turn of a conversation."""
 
-    conversation_id: str
+    conversation_id: str = Field(description="Send it back to continue the conversation.")
 
 
 class TranscriptResponse(BaseModel):
     """A conversation's turns, oldest first."""
 
-    conversation_id: str
-    created_at: str
-    updated_at: str
-    turns: list[TurnOut]
+    conversation_id: str = Field(description="The conversation's id.")
+    created_at: str = Field(description="When it started (ISO 8601, UTC).")
+    updated_at: str = Field(description="When its last turn was answered (ISO 8601, UTC).")
+    turns: list[TurnOut] = Field(description="Every turn, oldest first.")
 
 
 class FeedbackRequest(BaseModel):
@@ -172,17 +179,21 @@ class FeedbackRequest(BaseModel):
         },
     )
 
-    conversation_id: StrictStr = Field(max_length=64)
-    turn: StrictInt = Field(ge=1)
-    rating: Literal["up", "down"]
-    comment: StrictStr | None = Field(None, max_length=MAX_COMMENT_CHARS)
+    conversation_id: StrictStr = Field(max_length=64, description="The rated conversation.")
+    turn: StrictInt = Field(ge=1, description="The rated turn's number.")
+    rating: Literal["up", "down"] = Field(description="up (helpful) or down (not helpful).")
+    comment: StrictStr | None = Field(
+        None,
+        max_length=MAX_COMMENT_CHARS,
+        description=f"Optional, at most {MAX_COMMENT_CHARS} characters.",
+    )
 
 
 class FeedbackResponse(BaseModel):
     """Where a rating was recorded."""
 
-    status: Literal["recorded"] = "recorded"
-    feedback_id: str
+    status: Literal["recorded"] = Field("recorded", description="Always recorded.")
+    feedback_id: str = Field(description="The stored rating's id.")
 
 
 def get_state(request: Request) -> State:
@@ -303,6 +314,7 @@ def create_app(
     add_starters(app)
     add_slack(app, settings, lambda: state.conversations)
     add_operations(app, settings)  # outermost: ids, logs, metrics and headers on everything
+    add_openapi(app, settings)  # after add_operations: prunes the errors it documents
     return app
 
 
