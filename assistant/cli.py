@@ -5,29 +5,57 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import re
 import sys
+import tempfile
+import textwrap
+import urllib.error
+import urllib.request
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 import typer
+from typer.core import TyperCommand
 
 from assistant.config import Settings
 from assistant.errors import AssistantError
+
+_TYPE_TAG = re.compile(r" <(?:str|int|float|bool|path)>")
+_REQUIRED_ARGUMENT = re.compile(r"\{([A-Z_]+)\}")
+
+
+class PlainHelpCommand(TyperCommand):
+    """Click's plain help: `QUESTION` rather than typer's `{QUESTION}`, no `<str>` type tags."""
+
+    def get_help(self, ctx: Any) -> str:
+        """The command's help text without typer's type and requirement markers."""
+        return _REQUIRED_ARGUMENT.sub(r"\1", _TYPE_TAG.sub("", super().get_help(ctx)))
+
 
 app = typer.Typer(
     help="Answers support-policy questions in the policy's own words.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain click help: no type tags, docstrings reflowed
 )
-index_app = typer.Typer(help="Build and inspect the search index.", no_args_is_help=True)
+index_app = typer.Typer(
+    help="Build and inspect the search index.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(index_app, name="index")
-feedback_app = typer.Typer(help="Work with users' ratings of answers.", no_args_is_help=True)
+feedback_app = typer.Typer(
+    help="Work with users' ratings of answers.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(feedback_app, name="feedback")
-slack_app = typer.Typer(help="Run the Slack bot on its own.", no_args_is_help=True)
+slack_app = typer.Typer(
+    help="Run the Slack bot on its own.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(slack_app, name="slack")
-policy_app = typer.Typer(help="Check the policy documents and their data files.")
+policy_app = typer.Typer(
+    help="Check the policy documents and their data files.", rich_markup_mode=None
+)
 app.add_typer(policy_app, name="policy", no_args_is_help=True)
 
 
@@ -36,32 +64,181 @@ def _fail(message: str) -> None:
     raise typer.Exit(1)
 
 
-@app.command()
-def ask(
-    question: Annotated[str, typer.Argument(help="The question to answer.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
-) -> None:
-    """Answer one question and print it with its citations."""
-    from assistant.service import Assistant
+def _quiet_libraries() -> None:
+    """Keep model-loading progress bars and library chatter off stderr unless it is a terminal."""
+    if not sys.stderr.isatty():
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        os.environ.setdefault("TQDM_DISABLE", "1")
 
+
+def _fast_settings() -> Settings:
+    """Settings for answering at the terminal: the torch backend is swapped for its ONNX Runtime
+    export (the same float32 vectors), so a question is answered without importing torch."""
+    settings = Settings()
+    if settings.embedding_backend == "torch":
+        return settings.model_copy(update={"embedding_backend": "onnx"})
+    return settings
+
+
+UrlOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Ask a running server (its base URL) instead of loading the model here.",
+        metavar="URL",
+    ),
+]
+ApiKeyOption = Annotated[
+    str | None, typer.Option(help="API key for --url, when the server requires one.", metavar="KEY")
+]
+
+
+class _Asker(Protocol):
+    def __call__(self, question: str) -> dict[str, Any]: ...
+
+
+def _local_asker() -> _Asker:
+    """Asks through the conversation layer in-process, keeping one conversation's context."""
+    from assistant.dialogue.conversation import Conversations
+    from assistant.service import Assistant
+    from assistant.storage.sqlite_store import SQLiteConversationStore
+
+    settings = _fast_settings()
+    folder = tempfile.mkdtemp(prefix="assistant-cli-")
+    store = SQLiteConversationStore(
+        Path(folder) / "conversations.sqlite3", settings.conversation_ttl_seconds
+    )
+    conversations = Conversations(Assistant.from_settings(settings), store)
+    current: dict[str, str | None] = {"id": None}
+
+    def ask_locally(question: str) -> dict[str, Any]:
+        reply = conversations.ask(question, current["id"])
+        current["id"] = reply.conversation_id
+        return asdict(reply.answer)
+
+    return ask_locally
+
+
+def _remote_asker(url: str, api_key: str | None) -> _Asker:
+    """Asks a running server's `POST /v1/ask`, keeping one conversation's context."""
+    current: dict[str, str | None] = {"id": None}
+    endpoint = url.rstrip("/") + "/v1/ask"
+
+    def ask_remotely(question: str) -> dict[str, Any]:
+        body = json.dumps({"question": question, "conversation_id": current["id"]}).encode()
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if api_key:
+            headers["Authorization"] = f"Bearer {api_key}"
+        request = urllib.request.Request(endpoint, body, headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                data: dict[str, Any] = json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            raise AssistantError(_server_error(exc)) from exc
+        except (urllib.error.URLError, OSError) as exc:
+            raise AssistantError(f"cannot reach {url}: {exc}") from exc
+        current["id"] = data.get("conversation_id")
+        return data
+
+    return ask_remotely
+
+
+def _server_error(exc: urllib.error.HTTPError) -> str:
     try:
-        answer = Assistant.from_settings(Settings()).answer(question)
+        error = json.loads(exc.read()).get("error", {})
+        return f"server answered {exc.code}: {error.get('message') or exc.reason}"
+    except (ValueError, AttributeError):
+        return f"server answered {exc.code}: {exc.reason}"
+
+
+def _asker(url: str | None, api_key: str | None) -> _Asker:
+    return _remote_asker(url, api_key) if url else _local_asker()
+
+
+def format_answer(answer: dict[str, Any], width: int = 88) -> str:
+    """An answer for the terminal: verdict, answer, numbered sources, suggestions."""
+    lines: list[str] = []
+    kind = answer.get("kind", "answer")
+    if kind in ("answer", "clarification"):
+        label = str(answer["verdict"]).replace("_", " ")
+        lines += [f"{label.capitalize()} (confidence {float(answer['confidence']):.2f})", ""]
+    lines += textwrap.wrap(str(answer["answer"]), width) or [""]
+    citations = answer.get("citations") or []
+    if citations:
+        lines += ["", "Sources:"]
+    for c in citations:
+        stance = str(c.get("stance", "")).replace("_", " ")
+        lines.append(f"  [{c['n']}] {c['section']} ({stance})")
+        lines += textwrap.wrap(
+            str(c["text"]), width, initial_indent="      ", subsequent_indent="      "
+        )
+        lines.append(f"      {c['url']}")
+    suggestions = answer.get("suggestions") or []
+    if suggestions:
+        lines += ["", "Did you mean:" if kind == "clarification" else "You could also ask:"]
+        lines += [f"  - {s}" for s in suggestions]
+    return "\n".join(lines)
+
+
+@app.command(cls=PlainHelpCommand)
+def ask(
+    question: Annotated[
+        str, typer.Argument(help="The question (or message) to answer.", metavar="QUESTION")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
+    url: UrlOption = None,
+    api_key: ApiKeyOption = None,
+) -> None:
+    """Answer one message as the chat does (small talk, hand-off or a policy answer) and print
+    the verdict, the answer and its sources."""
+    _quiet_libraries()
+    try:
+        answer = _asker(url, api_key)(question)
     except AssistantError as exc:
         _fail(str(exc))
         return
-    if as_json:
-        typer.echo(json.dumps(asdict(answer), indent=2, default=str))
+    typer.echo(json.dumps(answer, indent=2, default=str) if as_json else format_answer(answer))
+
+
+@app.command(cls=PlainHelpCommand)
+def chat(url: UrlOption = None, api_key: ApiKeyOption = None) -> None:
+    """Talk to the assistant: one message a line, follow-ups keep the conversation's context;
+    `/new` starts a new conversation, `/quit` or end of input stops."""
+    _quiet_libraries()
+    interactive = sys.stdin.isatty()
+    try:
+        asker = _asker(url, api_key)
+    except AssistantError as exc:
+        _fail(str(exc))
         return
-    typer.echo(f"[{answer.verdict.value}] (confidence {answer.confidence:.2f})")
-    typer.echo(answer.answer)
-    for c in answer.citations:
-        typer.echo(f"\n[{c.n}] {c.section} — {c.url}\n    {c.text}")
+    if interactive:
+        typer.echo("Ask about the policy; /new starts over, /quit stops.")
+    while True:
+        try:
+            line = input("you> " if interactive else "")
+        except (EOFError, KeyboardInterrupt):
+            break
+        message = line.strip()
+        if not message:
+            continue
+        if message in ("/quit", "/exit"):
+            break
+        if message == "/new":
+            asker = _asker(url, api_key)
+            typer.echo("(new conversation)")
+            continue
+        try:
+            typer.echo(format_answer(asker(message)) + "\n")
+        except AssistantError as exc:
+            typer.echo(f"error: {exc}", err=True)
 
 
-@app.command()
+@app.command(cls=PlainHelpCommand)
 def serve(
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    host: Annotated[
+        str, typer.Option(help="Interface to listen on.", metavar="HOST")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", metavar="PORT")] = 8000,
 ) -> None:
     """Serve the HTTP API (and build the index first when it is missing); SIGHUP reloads the
     index, SIGTERM finishes running requests and stops."""
@@ -81,10 +258,12 @@ def serve(
     run_server(app, settings, host, port)
 
 
-@slack_app.command("serve")
+@slack_app.command("serve", cls=PlainHelpCommand)
 def slack_serve(
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 3000,
+    host: Annotated[
+        str, typer.Option(help="Interface to listen on.", metavar="HOST")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", metavar="PORT")] = 3000,
 ) -> None:
     """Serve only the Slack bot: over Socket Mode when SLACK_APP_TOKEN is set, else its
     /slack/* routes over HTTP."""
@@ -111,7 +290,7 @@ def slack_serve(
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
-@index_app.command("build")
+@index_app.command("build", cls=PlainHelpCommand)
 def index_build() -> None:
     """Embed the corpus and write the dense and lexical indexes atomically."""
     from assistant.search.embedding import load_embedder
@@ -134,8 +313,12 @@ def index_build() -> None:
     )
 
 
-@index_app.command("info")
-def index_info() -> None:
+@index_app.command("info", cls=PlainHelpCommand)
+def index_info(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object: manifest, matches, problem.")
+    ] = False,
+) -> None:
     """Print the index manifest and whether it matches the corpus and model."""
     from assistant.search.index import check_manifest, read_manifest
     from assistant.service import load_policy
@@ -143,12 +326,23 @@ def index_info() -> None:
     settings = Settings()
     try:
         manifest = read_manifest(settings.index_dir)
-        typer.echo(json.dumps(asdict(manifest), indent=2))
-        check_manifest(manifest, settings.model, load_policy(settings), settings.embedding_backend)
     except AssistantError as exc:
         _fail(str(exc))
         return
-    typer.echo("index matches the corpus and the configured model")
+    problem = None
+    try:
+        check_manifest(manifest, settings.model, load_policy(settings), settings.embedding_backend)
+    except AssistantError as exc:
+        problem = str(exc)
+    if as_json:
+        report = {"manifest": asdict(manifest), "matches": problem is None, "problem": problem}
+        typer.echo(json.dumps(report, indent=2))
+    else:
+        typer.echo(json.dumps(asdict(manifest), indent=2))
+        if problem is None:
+            typer.echo("index matches the corpus and the configured model")
+    if problem is not None:
+        _fail(problem)
 
 
 @policy_app.command("check")
@@ -204,30 +398,43 @@ def policy_stances(
         )
 
 
-@app.command("eval")
+@app.command("eval", cls=PlainHelpCommand)
 def eval_command(
-    questions: Annotated[Path, typer.Option(help="Labelled questions (JSONL).")] = Path(
-        "eval/questions.jsonl"
-    ),
-    split: Annotated[str, typer.Option(help="dev, test or all.")] = "all",
+    questions: Annotated[
+        Path, typer.Option(help="Labelled questions (JSONL).", metavar="FILE")
+    ] = Path("eval/questions.jsonl"),
+    split: Annotated[str, typer.Option(help="dev, test or all.", metavar="SPLIT")] = "all",
     url: Annotated[
-        str | None, typer.Option(help="Score a running server over HTTP instead of in-process.")
+        str | None,
+        typer.Option(help="Score a running server over HTTP instead of in-process.", metavar="URL"),
     ] = None,
     ablations: Annotated[bool, typer.Option(help="Add the retrieval ablation table.")] = False,
-    out: Annotated[Path, typer.Option(help="Folder for timestamped reports.")] = Path(
-        "eval/reports"
-    ),
+    out: Annotated[
+        Path, typer.Option(help="Folder for timestamped reports.", metavar="DIR")
+    ] = Path("eval/reports"),
     compare: Annotated[
         tuple[Path, Path] | None,
-        typer.Option(help="Compare two report.json files (OLD NEW) and exit.", show_default=False),
+        typer.Option(
+            help="Compare two report.json files (OLD NEW) and exit.",
+            show_default=False,
+            metavar="OLD NEW",
+        ),
     ] = None,
     calibrate: Annotated[
         bool, typer.Option(help="Fit confidence and threshold on the dev split and save them.")
     ] = False,
-    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    progress: Annotated[
+        bool | None,
+        typer.Option(
+            help="Show a progress bar (default: when stderr is a terminal).", show_default=False
+        ),
+    ] = None,
 ) -> None:
     """Score the assistant on the labelled questions and write a report."""
     from assistant.evaluation.harness import compare_reports, fit_calibration, load_items
+
+    progress = sys.stderr.isatty() if progress is None else progress
+    _quiet_libraries()
 
     if compare is not None:
         old, new = (json.loads(p.read_text(encoding="utf-8")) for p in compare)
@@ -287,13 +494,15 @@ class ExportFormat(StrEnum):
     CSV = "csv"
 
 
-@feedback_app.command("export")
+@feedback_app.command("export", cls=PlainHelpCommand)
 def feedback_export(
     fmt: Annotated[
-        ExportFormat, typer.Option("--format", help="jsonl (one item a line) or csv.")
+        ExportFormat,
+        typer.Option("--format", help="jsonl (one item a line) or csv.", metavar="jsonl|csv"),
     ] = ExportFormat.JSONL,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write; default: stdout.")
+        Path | None,
+        typer.Option("--output", "-o", help="File to write; default: stdout.", metavar="FILE"),
     ] = None,
 ) -> None:
     """Write every rating with its turn's question, verdict and cited clauses, shaped like

@@ -109,6 +109,11 @@ class Settings(BaseSettings):
         description="Sites allowed to embed the chat widget (CORS): comma-separated or a JSON "
         "list of origins such as https://support.example.com; empty: same origin only.",
     )
+    starter_questions: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Questions the widget offers in an empty conversation: a JSON list or "
+        "separated by `|`; empty: drawn from the policy's largest sections.",
+    )
 
     # Operations (assistant/web/: security, ratelimit, observability, reload).
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(
@@ -242,6 +247,17 @@ class Settings(BaseSettings):
                     f"cors_origins: {origin!r} is not an origin (scheme://host[:port], no path)"
                 )
         return origins
+
+    @field_validator("starter_questions", mode="before")
+    @classmethod
+    def _parse_starters(cls, value: object) -> object:
+        """A JSON list or `|`-separated questions; blanks are dropped."""
+        if isinstance(value, str):
+            text = value.strip()
+            value = json.loads(text) if text.startswith("[") else text.split("|")
+        if isinstance(value, list):
+            return [str(q).strip() for q in value if str(q).strip()]
+        return value
 
     @field_validator("api_keys", mode="before")
     @classmethod

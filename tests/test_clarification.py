@@ -87,6 +87,6 @@ def test_suggestions_use_other_sections_headings(corpus: Corpus) -> None:
     top = clause(corpus, ISTIO)
     others = [clause(corpus, "Customers are responsible for executing"), clause(corpus, KURED)]
     assert suggest_questions(top, others) == (
-        "What does the policy say about Customer responsibilities for AKS worker nodes?",
+        "What does the policy say about customer responsibilities for AKS worker nodes?",
         "What does the policy say about best-effort support for third-party open-source projects?",
     )

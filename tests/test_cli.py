@@ -26,15 +26,20 @@ def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedP
 
 
 @pytest.fixture(scope="module")
-def cli_env(server_env: dict[str, str]) -> dict[str, str]:
-    return {**server_env, "ASSISTANT_BUILD_INDEX_ON_START": "true"}
+def cli_env(server_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    models = tmp_path_factory.mktemp("onnx-models")  # the ONNX export `ask` answers with
+    return {
+        **server_env,
+        "ASSISTANT_BUILD_INDEX_ON_START": "true",
+        "ASSISTANT_MODEL_CACHE_DIR": str(models),
+    }
 
 
 def test_ask_prints_the_verdict_and_citations(cli_env: dict[str, str], tmp_path: Path) -> None:
     result = run_cli("ask", "Who reboots nodes after OS patches?", env=cli_env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("[customer_responsibility]")
-    assert "[1] " in result.stdout and "https://learn.microsoft.com/" in result.stdout
+    assert result.stdout.startswith("Customer responsibility (confidence 0.")
+    assert "\nSources:\n  [1] " in result.stdout and "https://learn.microsoft.com/" in result.stdout
 
 
 def test_ask_json_is_the_whole_answer(cli_env: dict[str, str], tmp_path: Path) -> None:
@@ -50,6 +55,19 @@ def test_index_info_reports_a_matching_index(cli_env: dict[str, str], tmp_path: 
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.split("\nindex matches")[0])["clause_count"] > 100
     assert "index matches the corpus and the configured model" in result.stdout
+
+
+def test_index_info_json_is_one_json_object(cli_env: dict[str, str], tmp_path: Path) -> None:
+    result = run_cli("index", "info", "--json", env=cli_env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["matches"] is True and report["problem"] is None
+    assert report["manifest"]["clause_count"] > 100
+    stale = run_cli(
+        "index", "info", "--json", env={**cli_env, "ASSISTANT_MODEL": "other"}, cwd=tmp_path
+    )
+    assert stale.returncode == 1
+    assert json.loads(stale.stdout)["matches"] is False
 
 
 def test_errors_are_one_line_on_stderr_with_a_nonzero_exit(

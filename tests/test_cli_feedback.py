@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -45,6 +46,8 @@ def test_export_jsonl(tmp_path: Path) -> None:
     assert first["gold_clause_ids"] == ["doc:section:2"]
     assert first["comment"] == 'Helm is "best effort", not unsupported'
     assert first["feedback_id"].startswith("fb_")
+    created = datetime.fromisoformat(first["created_at"])  # ISO 8601 in UTC, as the API writes
+    assert created.utcoffset() == timedelta(0) and first["created_at"].endswith("+00:00")
 
 
 def test_export_csv_to_a_file(tmp_path: Path) -> None:

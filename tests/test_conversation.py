@@ -230,7 +230,8 @@ def test_conflicting_evidence_asks_for_clarification(conversations: Conversation
     assert 2 <= len(answer.suggestions) <= 4
     assert len(set(answer.suggestions)) == len(answer.suggestions)
     assert all(s.endswith("?") for s in answer.suggestions)
-    assert any("production" in s for s in answer.suggestions)
+    assert any("preview features" in s for s in answer.suggestions)
+    assert not any("n't" in s for s in answer.suggestions)  # phrases, not cut-off sentences
 
 
 def test_unknown_and_empty_conversations(conversations: Conversations) -> None:
@@ -273,5 +274,8 @@ def test_feedback_is_recorded_exported_and_deleted(conversations: Conversations)
         "down",
         "Kured is best effort",
     )
+    conversations.record_feedback(reply.conversation_id, 2, "up")  # changed their mind
+    (changed,) = feedback_rows(conversations.store)
+    assert (changed["turn"], changed["rating"], changed["comment"]) == (2, "up", "")
     conversations.delete(reply.conversation_id)
     assert feedback_rows(conversations.store) == []

@@ -53,6 +53,9 @@ def test_summary_metrics_on_known_results() -> None:
     assert m["grounding_rate"] == 1.0 and m["fact_coverage"] == 1.0
     coverage = {p["threshold"]: p["coverage"] for p in m["risk_coverage"]}
     assert coverage[0.0] == 0.5 and coverage[1.0] == 0.0  # items 3 and 4 never answered
+    accuracy = {p["threshold"]: p["answered_accuracy"] for p in m["risk_coverage"]}
+    assert accuracy[0.0] == 0.5 and accuracy[1.0] is None  # no point where nothing is answered
+    assert sum(b["n"] for b in m["calibration"]["bins"]) == 4  # every question in a bin
 
 
 def test_calibration_error_is_zero_when_confidence_matches_accuracy() -> None:
@@ -91,8 +94,9 @@ def test_in_process_evaluation_writes_all_three_reports(
     paths = write_report(report, tmp_path)
     assert report.results[1]["resolved_question"] != report.results[1]["question"]
     html = paths["html"].read_text(encoding="utf-8")
-    # a confusion matrix and a risk/calibration figure for the split and for all items
-    assert html.count("data:image/png;base64,") == 4
+    # a confusion matrix and a risk/calibration figure for the one split (no duplicate "all")
+    assert html.count("data:image/png;base64,") == 2
+    assert set(report.metrics) == {"test"}
     assert "| test |" in paths["md"].read_text(encoding="utf-8")
     assert json.loads(paths["json"].read_text(encoding="utf-8"))["metrics"]["test"]["n"] == 3
 

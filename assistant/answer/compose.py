@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.answer.suggestions import related_questions, title_headings
 from assistant.models import Citation, Clause, Decision, Hit, Verdict
 from assistant.policy.corpus import Corpus
 
 
 @dataclass(frozen=True)
 class Passage:
-    """One quoted clause: its lead-in (verbatim, may be empty), its text and citation number.
+    """One quoted clause with its citation number: the words that introduce it (a list's
+    lead-in ending in ":", read before it) or the sentence(s) it depends on (`context`, shown
+    after it and marked as context); both verbatim and usually empty.
 
     A table row reads as "header: cell" pairs, so each cell is quoted with its column's name.
     """
@@ -18,6 +21,7 @@ class Passage:
     n: int
     lead_in: str
     text: str
+    context: str = ""
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,6 @@ class Composition:
     document: str = ""  # the quoted document's title, named when the corpus has several
 
 
-SUGGESTION = "What does the policy say about {heading}?"
 FOLLOWERS_MAX = 6  # list items or table rows quoted after a lead-in that ends with a colon
 
 
@@ -132,28 +135,27 @@ def compose_answer(decision: Decision, corpus: Corpus, citations_max: int) -> Co
     citations = [_cite(n, clause, score, corpus) for n, (clause, score) in enumerate(chosen, 1)]
     passages = []
     for n, (clause, _) in enumerate(quoted, 1):
-        lead_in = ""
+        before = ""
         if clause.context and n == 1 and clause.kind != "row":  # a row names its header cells
-            lead_in = " ".join(clause.context.split("\n"))
-        passages.append(Passage(n, lead_in, row_reading(clause)))
+            before = " ".join(clause.context.split("\n"))
+        if before.endswith(":"):
+            passages.append(Passage(n, before, row_reading(clause)))
+        else:
+            passages.append(Passage(n, "", row_reading(clause), context=before))
     several = len(corpus.documents) > 1
     return Composition(
         verdict=decision.verdict,
         confidence=decision.confidence,
         passages=tuple(passages),
         citations=tuple(citations),
-        suggestions=suggest_questions(decision),
+        suggestions=suggest_questions(decision, corpus),
         document=corpus.document(top.clause.doc_id).title if several else "",
     )
 
 
-def suggest_questions(decision: Decision, limit: int = 3) -> tuple[str, ...]:
+def suggest_questions(decision: Decision, corpus: Corpus, limit: int = 3) -> tuple[str, ...]:
     """Follow-up questions about the other sections the evidence touches."""
-    seen = {decision.evidence[0].clause.section_path[-1]} if decision.evidence else set()
-    suggestions = []
-    for hit in decision.evidence:
-        heading = hit.clause.section_path[-1]
-        if heading not in seen:
-            seen.add(heading)
-            suggestions.append(SUGGESTION.format(heading=heading))
-    return tuple(suggestions[:limit])
+    if not decision.evidence:
+        return ()
+    exclude = {decision.evidence[0].clause.section_path[-1], *title_headings(corpus)}
+    return related_questions((h.clause for h in decision.evidence), exclude, limit)

@@ -39,6 +39,7 @@ PHRASES = {
     "says": "The policy says:",
     "closest": "Here is what is closest:",
     "see_also": "See also",
+    "context": "Context:",
 }
 # When the corpus holds several documents, the intro names the one quoted (its title).
 DOCUMENT_PHRASES = {

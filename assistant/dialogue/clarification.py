@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from assistant.answer.suggestions import heading_question, topic_question
 from assistant.models import Clause, Decision, Frame, Hit, Stance, Verdict
 from assistant.search.terms import COMMON_WORDS, POLICY_WORDS, TermCounter
 
@@ -27,7 +28,6 @@ CONFLICTING: dict[Frame, frozenset[Stance]] = {
     Frame.FACT: frozenset(),
 }
 
-HEADING_SUGGESTION = "What does the policy say about {topic}?"
 MIN_SUGGESTIONS, MAX_SUGGESTIONS = 2, 4
 MAX_TOPIC_WORDS = 10
 # A sentence that opens with a condition ("Where X, Microsoft supports Y") is about its main clause.
@@ -75,6 +75,7 @@ class Clarifier:
     dense_margin: float = 0.05
     window: int = 3
     counter: TermCounter = field(default_factory=TermCounter, compare=False, repr=False)
+    titles: frozenset[str] = frozenset()  # documents' titles: never suggested as a topic
 
     def _named(self, terms: set[str], clause: Clause) -> int:
         return len(terms & self.counter.terms(clause.text))
@@ -117,7 +118,7 @@ class Clarifier:
         candidates = [h.clause for h in conflicts] + [h.clause for h in others]
         if decision.verdict is Verdict.UNKNOWN:
             candidates.insert(0, top)  # abstained: the closest clause is a reading too
-        questions = suggest_questions(top, candidates)
+        questions = suggest_questions(top, candidates, self.titles)
         return questions if len(questions) >= MIN_SUGGESTIONS else None
 
 
@@ -142,19 +143,22 @@ def clause_topic(clause: Clause) -> str:
     return topic
 
 
-def suggest_questions(top: Clause, candidates: Sequence[Clause]) -> tuple[str, ...]:
-    """Questions about each candidate: its section when that differs from the decisive clause's,
-    else its own topic; distinct, at most MAX_SUGGESTIONS."""
-    used_headings = {top.section_path[-1]}
+def suggest_questions(
+    top: Clause, candidates: Sequence[Clause], titles: frozenset[str] = frozenset()
+) -> tuple[str, ...]:
+    """Questions about each candidate: its section when that differs from the decisive clause's
+    (and is not a document's title), else its own topic; distinct, at most MAX_SUGGESTIONS."""
+    used_headings = {top.section_path[-1], *titles}
     questions: list[str] = []
     for clause in candidates:
         heading = clause.section_path[-1]
         topic = clause_topic(clause)
-        if len(clause.section_path) > 1 and (heading not in used_headings or not topic):
+        if heading not in used_headings or (not topic and heading not in titles):
             used_headings.add(heading)
-            topic = heading
-        question = HEADING_SUGGESTION.format(topic=topic)
-        if topic and question not in questions:
+            question = heading_question(heading)
+        else:
+            question = topic_question(topic)
+        if question and question not in questions:
             questions.append(question)
         if len(questions) == MAX_SUGGESTIONS:
             break

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from assistant.answer.suggestions import title_headings
 from assistant.config import Settings
 from assistant.dialogue.clarification import CLARIFICATION, Clarifier
 from assistant.dialogue.followup import resolve_followup
@@ -68,7 +69,9 @@ class Conversations:
         self.store = store
         self.settings = settings = settings or assistant.settings
         self.clarifier = clarifier or Clarifier(
-            settings.clarify_min_confidence, settings.clarify_max_confidence
+            settings.clarify_min_confidence,
+            settings.clarify_max_confidence,
+            titles=title_headings(assistant.corpus),
         )
         self.smalltalk = smalltalk or SmallTalk(policy_vocabulary(assistant.corpus))
 

@@ -282,8 +282,9 @@ def retrieval_recall(results: Sequence[ItemResult]) -> dict[str, float | None]:
     return out
 
 
-def risk_coverage(results: Sequence[ItemResult]) -> list[dict[str, float]]:
-    """Coverage and accuracy of the answered questions as the abstention threshold rises."""
+def risk_coverage(results: Sequence[ItemResult]) -> list[dict[str, float | None]]:
+    """Coverage and accuracy of the answered questions as the abstention threshold rises;
+    `answered_accuracy` is None where nothing is answered (no point to plot)."""
     points = []
     for step in range(0, 21):
         t = step / 20
@@ -296,8 +297,7 @@ def risk_coverage(results: Sequence[ItemResult]) -> list[dict[str, float]]:
                 "coverage": round(len(answered) / len(results), 4) if results else 0.0,
                 "answered_accuracy": _ratio(
                     sum(r.raw_verdict == r.expected_verdict for r in answered), len(answered)
-                )
-                or 0.0,
+                ),
                 "overall_accuracy": round(correct_all / len(results), 4) if results else 0.0,
             }
         )
@@ -395,6 +395,8 @@ def failures(results: Sequence[ItemResult]) -> list[dict[str, Any]]:
             continue
         rows.append(
             {
+                "verdict_wrong": not r.correct,
+                "citation_missed": missed_citation,
                 "id": r.id,
                 "category": r.category,
                 "question": r.question,
@@ -421,6 +423,7 @@ class Report:
     results: list[dict[str, Any]]
     failures: list[dict[str, Any]]
     ablations: list[dict[str, Any]] = field(default_factory=list)
+    clauses: dict[str, str] = field(default_factory=dict)  # text of each clause a failure names
 
     def to_json(self) -> str:
         """The report as JSON."""
@@ -428,9 +431,10 @@ class Report:
 
 
 def build_report(results: Sequence[ItemResult], target: str, settings: dict[str, Any]) -> Report:
-    """Metrics for each split and for all items together."""
+    """Metrics for each split, and for all items together when they span more than one."""
     metrics = {s: summarise([r for r in results if r.split == s]) for s in SPLITS}
-    metrics["all"] = summarise(results)
+    if len({r.split for r in results}) > 1:
+        metrics["all"] = summarise(results)
     return Report(
         created_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         target=target,

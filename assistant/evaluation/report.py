@@ -51,7 +51,7 @@ def plot_risk_and_calibration(metrics: dict[str, Any]) -> str:
     import matplotlib.pyplot as plt
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
-    points = metrics["risk_coverage"]
+    points = [p for p in metrics["risk_coverage"] if p["answered_accuracy"] is not None]
     left.plot([p["coverage"] for p in points], [p["answered_accuracy"] for p in points], "o-")
     left.set_xlabel("coverage (share answered)")
     left.set_ylabel("accuracy of answered")
@@ -60,6 +60,15 @@ def plot_risk_and_calibration(metrics: dict[str, Any]) -> str:
     bins = metrics["calibration"]["bins"]
     right.plot([0, 1], [0, 1], "--", color="grey")
     right.plot([b["confidence"] for b in bins], [b["accuracy"] for b in bins], "o-")
+    for b in bins:  # how many questions each point stands for
+        right.annotate(
+            f"n={b['n']}",
+            (b["confidence"], b["accuracy"]),
+            textcoords="offset points",
+            xytext=(0, 7),
+            ha="center",
+            fontsize=8,
+        )
     right.set_xlabel("mean confidence")
     right.set_ylabel("accuracy")
     right.set_title(f"Calibration (ECE {metrics['calibration']['ece']})")

@@ -129,7 +129,9 @@ def evaluate_assistant(
             "synonyms": bool(assistant.synonyms),
         },
     )
-    return results, report
+    named = {cid for f in report.failures for cid in [*f["gold"], *f["cited"][:3]]}
+    clauses = {cid: c.text for cid in sorted(named) if (c := assistant.corpus.clause(cid))}
+    return results, replace(report, clauses=clauses)
 
 
 def with_ablations(report: Report, rows: list[dict[str, Any]]) -> Report:

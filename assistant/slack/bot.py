@@ -537,7 +537,7 @@ def add_slack(app: FastAPI, settings: Settings, conversations: ConversationsSour
             if not value
         ]
         # a warning, so that it shows with uvicorn's default logging
-        log.warning("Slack bot off (its /slack/* routes too): %s not set", " and ".join(missing))
+        log.info("Slack bot off (its /slack/* routes too): %s not set", " and ".join(missing))
         return False
     assert settings.slack_signing_secret  # slack_configured
     secret = settings.slack_signing_secret.get_secret_value()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from assistant.models import Answer, Citation, Stance, Verdict
@@ -213,8 +214,18 @@ FEEDBACK_FIELDS = (
 )
 
 
+def iso_timestamp(seconds: float) -> str:
+    """A Unix time as ISO 8601 in UTC with milliseconds, as the API writes timestamps."""
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds")
+
+
 def feedback_rows(store: ConversationStore) -> list[dict[str, Any]]:
-    """Feedback shaped like evaluation items: a reviewer fills in `expected_verdict`."""
+    """Feedback shaped like evaluation items (a reviewer fills in `expected_verdict`): one row
+    per rated turn, its latest rating, since a user may change their mind."""
+    latest: dict[tuple[str, int], Feedback] = {}
+    for f in store.feedback():  # oldest first: a later rating of a turn replaces the earlier
+        latest.pop((f.conversation_id, f.turn), None)
+        latest[(f.conversation_id, f.turn)] = f
     return [
         {
             "feedback_id": f.feedback_id,
@@ -228,7 +239,7 @@ def feedback_rows(store: ConversationStore) -> list[dict[str, Any]]:
             "gold_clause_ids": list(f.clause_ids),
             "rating": f.rating,
             "comment": f.comment or "",
-            "created_at": f.created_at,
+            "created_at": iso_timestamp(f.created_at),
         }
-        for f in store.feedback()
+        for f in latest.values()
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from http import HTTPStatus
 from typing import Annotated, Any, Literal
 
 import anyio
@@ -37,11 +37,20 @@ from assistant.errors import (
 from assistant.models import Selection
 from assistant.service import Assistant
 from assistant.slack.bot import SLACK_PATHS, add_slack
-from assistant.storage.records import MAX_COMMENT_CHARS, Conversation, ConversationStore, Turn
+from assistant.storage.records import (
+    MAX_COMMENT_CHARS,
+    Conversation,
+    ConversationStore,
+    Turn,
+    iso_timestamp,
+)
 from assistant.storage.stores import open_store
 from assistant.web.admin import add_console
+from assistant.web.api_docs import add_api_docs
+from assistant.web.openapi import add_openapi
 from assistant.web.operations import add_access_control, add_operations, record_turn
 from assistant.web.review import prune_ratings
+from assistant.web.starters import add_starters
 from assistant.web.state import State
 from assistant.web.widget_routes import add_widget
 
@@ -114,8 +123,10 @@ class AskRequest(BaseModel):
         },
     )
 
-    question: StrictStr = Field(description="1 to `max_question_chars` characters after trimming.")
-    conversation_id: StrictStr | None = Field(None, max_length=64)
+    question: StrictStr = Field(description="The message, 1 to 2000 characters after trimming.")
+    conversation_id: StrictStr | None = Field(
+        None, max_length=64, description="Continue this conversation; omit to start one."
+    )
     documents: list[StrictStr] | None = Field(
         None,
         max_length=50,
@@ -127,30 +138,34 @@ class AskRequest(BaseModel):
 class CitationOut(BaseModel):
     """A numbered, verbatim clause."""
 
-    n: int
-    clause_id: str
-    document: str
-    section: str
-    text: str
-    score: float
-    url: str
-    stance: str
+    n: int = Field(description="The number the answer's [n] markers refer to.")
+    clause_id: str = Field(description="Stable id of the clause (see GET /v1/clauses/{id}).")
+    document: str = Field(description="Title of the policy document.")
+    section: str = Field(description='Section path, headings joined by " > ".')
+    text: str = Field(description="The clause, verbatim.")
+    score: float = Field(description="Retrieval score (higher is closer); for ordering only.")
+    url: str = Field(description="Link to the clause's section in the source document.")
+    stance: str = Field(description="What the clause says: supported, not_supported, ….")
 
 
 class TurnOut(BaseModel):
     """One turn: the message, the question answered for it, and the full answer."""
 
-    turn: int
+    turn: int = Field(description="1 for the conversation's first turn, then 2, 3, ….")
     kind: str = Field(description="answer, clarification, smalltalk or handoff.")
-    question: str
-    resolved_question: str
-    verdict: str
-    confidence: float
-    answer: str
-    answer_markdown: str
-    answer_html: str
-    citations: list[CitationOut]
-    suggestions: list[str]
+    question: str = Field(description="The message as sent.")
+    resolved_question: str = Field(
+        description="The standalone question answered (a follow-up rewritten with its subject)."
+    )
+    verdict: str = Field(description="supported, not_supported, …, informational or unknown.")
+    confidence: float = Field(description="Calibrated confidence in the verdict, 0 to 1.")
+    answer: str = Field(description="Plain text with [n] citation markers.")
+    answer_markdown: str = Field(description="The answer as Markdown with linked citations.")
+    answer_html: str = Field(description="The answer as an escaped HTML fragment.")
+    citations: list[CitationOut] = Field(description="The clauses the answer cites, in order.")
+    suggestions: list[str] = Field(
+        description="Follow-up questions; for a clarification, the readings to choose from."
+    )
     created_at: str = Field(description="When the turn was answered (ISO 8601, UTC).")
 
 
@@ -166,7 +181,7 @@ class HandoffOut(BaseModel):
 class AskResponse(TurnOut):
     """A grounded answer with its verdict and citations, as a turn of a conversation."""
 
-    conversation_id: str
+    conversation_id: str = Field(description="Send it back to continue the conversation.")
     handoff: HandoffOut | None = Field(
         None, description="Only on handoff turns, when `ASSISTANT_HANDOFF_URL` is set."
     )
@@ -175,10 +190,10 @@ class AskResponse(TurnOut):
 class TranscriptResponse(BaseModel):
     """A page of a conversation's turns, oldest first."""
 
-    conversation_id: str
-    created_at: str
-    updated_at: str
-    turns: list[TurnOut]
+    conversation_id: str = Field(description="The conversation's id.")
+    created_at: str = Field(description="When it started (ISO 8601, UTC).")
+    updated_at: str = Field(description="When its last turn was answered (ISO 8601, UTC).")
+    turns: list[TurnOut] = Field(description="This page's turns, oldest first.")
     turn_count: int = Field(description="Turns the conversation has in all.")
     next_after: int | None = Field(
         description="Pass as `after` for the next page; null on the last page."
@@ -198,17 +213,21 @@ class FeedbackRequest(BaseModel):
         },
     )
 
-    conversation_id: StrictStr = Field(max_length=64)
-    turn: StrictInt = Field(ge=1, le=1_000_000)
-    rating: Literal["up", "down"]
-    comment: StrictStr | None = Field(None, max_length=MAX_COMMENT_CHARS)
+    conversation_id: StrictStr = Field(max_length=64, description="The rated conversation.")
+    turn: StrictInt = Field(ge=1, le=1_000_000, description="The rated turn's number.")
+    rating: Literal["up", "down"] = Field(description="up (helpful) or down (not helpful).")
+    comment: StrictStr | None = Field(
+        None,
+        max_length=MAX_COMMENT_CHARS,
+        description=f"Optional, at most {MAX_COMMENT_CHARS} characters.",
+    )
 
 
 class FeedbackResponse(BaseModel):
     """Where a rating was recorded."""
 
-    status: Literal["recorded"] = "recorded"
-    feedback_id: str
+    status: Literal["recorded"] = Field("recorded", description="Always recorded.")
+    feedback_id: str = Field(description="The stored rating's id.")
     handoff: HandoffOut | None = Field(
         None, description="Only on a thumbs-down, when `ASSISTANT_HANDOFF_URL` is set."
     )
@@ -276,10 +295,6 @@ def public_load_error(exc: AssistantError) -> str:
     return f"the assistant failed to load ({exc.code}); see the server log"
 
 
-def _timestamp(seconds: float) -> str:
-    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds")
-
-
 def _turn_fields(turn: Turn) -> dict[str, Any]:
     answer = turn.answer
     return dict(
@@ -296,7 +311,7 @@ def _turn_fields(turn: Turn) -> dict[str, Any]:
             CitationOut(**{**c.__dict__, "stance": c.stance.value}) for c in answer.citations
         ],
         suggestions=list(answer.suggestions),
-        created_at=_timestamp(turn.created_at),
+        created_at=iso_timestamp(turn.created_at),
     )
 
 
@@ -305,8 +320,8 @@ def _transcript_response(conversation: Conversation) -> TranscriptResponse:
     more = last is not None and last < conversation.turn_count
     return TranscriptResponse(
         conversation_id=conversation.conversation_id,
-        created_at=_timestamp(conversation.created_at),
-        updated_at=_timestamp(conversation.updated_at),
+        created_at=iso_timestamp(conversation.created_at),
+        updated_at=iso_timestamp(conversation.updated_at),
         turns=[TurnOut(**_turn_fields(t)) for t in conversation.turns],
         turn_count=conversation.turn_count,
         next_after=last if more else None,
@@ -354,6 +369,8 @@ def create_app(
         version=__version__,
         description="Answers support-policy questions in the policy's own words, with citations.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.assistant_state = state
     # Slack's button payloads carry the whole message; the Slack routes set their own limit.
@@ -363,14 +380,20 @@ def create_app(
     _add_routes(app)
     add_console(app, settings, state)
     add_widget(app, settings)
+    add_api_docs(app)
+    add_starters(app)
     add_slack(app, settings, lambda: state.conversations)
     add_operations(app, settings)  # outermost: ids, logs, metrics and headers on everything
+    add_openapi(app, settings)  # after add_operations: prunes the errors it documents
     return app
 
 
 def _route(request: Request) -> str:
     """The route template a request matched, for logs (its path may hold a conversation id)."""
     return str(getattr(request.scope.get("route"), "path", "unmatched"))
+def _lowercase_first(text: str) -> str:
+    """Pydantic's "Field required" as "field required", like every other error message."""
+    return text[:1].lower() + text[1:]
 
 
 def _add_error_handlers(app: FastAPI) -> None:
@@ -397,7 +420,7 @@ def _add_error_handlers(app: FastAPI) -> None:
         details = [
             {
                 "field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
-                "problem": e["msg"],
+                "problem": _lowercase_first(str(e["msg"])),
             }
             for e in errors
         ]
@@ -408,7 +431,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         codes = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
         code = codes.get(exc.status_code, "http_error")
-        return JSONResponse(error_body(code, str(exc.detail)), exc.status_code, headers=exc.headers)
+        message = str(exc.detail)
+        if message == HTTPStatus(exc.status_code).phrase:  # "Not Found" -> "not found"
+            message = message.lower()
+        return JSONResponse(error_body(code, message), exc.status_code, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -466,7 +492,7 @@ def _add_routes(app: FastAPI) -> None:
                 limiter=ask_limiter(request.app),
             )
         except InvalidQuestionError as exc:
-            raise ApiError(422, exc.code, f"question: {exc}") from exc
+            raise ApiError(422, exc.code, str(exc)) from exc
         except UnknownDocumentError as exc:
             raise ApiError(422, exc.code, f"documents: {exc}") from exc
         record_turn(request.app, reply.conversation_id, reply.turn)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
 import sys
 import time
@@ -141,6 +142,26 @@ class TextFormatter(logging.Formatter):
         return " ".join(p for p in parts if p)
 
 
+# Libraries whose info and debug lines describe their own internals, not a request.
+LIBRARY_LOGGERS = (
+    "sentence_transformers",
+    "transformers",
+    "huggingface_hub",
+    "filelock",
+    "faiss",
+    "bm25s",
+    "httpx",
+    "httpcore",
+    "urllib3",
+    "matplotlib",
+    "PIL",
+    "asyncio",
+    "multipart",
+    "slack_bolt",
+    "slack_sdk",
+)
+
+
 def configure_logging(settings: Settings) -> None:
     """Send every log record (uvicorn's included) to stderr as JSON or text lines."""
     handler = logging.StreamHandler(sys.stderr)
@@ -158,6 +179,19 @@ def configure_logging(settings: Settings) -> None:
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
+    quiet_libraries(root.level)
+
+
+def quiet_libraries(level: int) -> None:
+    """Keep the model libraries' chatter and progress bars out of the log: their loggers say
+    warnings and errors only (everything at `debug`), and their progress bars are off."""
+    for variable in ("HF_HUB_DISABLE_PROGRESS_BARS", "TQDM_DISABLE"):
+        os.environ.setdefault(variable, "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    for name in LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(
+            logging.NOTSET if level <= logging.DEBUG else max(level, logging.WARNING)
+        )
 
 
 class AssistantCollector(Collector):

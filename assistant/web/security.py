@@ -30,8 +30,9 @@ CONSOLE_FORM_PREFIXES = (
     "/admin/items/",
     "/admin/conversations/",
 )
-# FastAPI's documentation pages load Swagger UI and ReDoc from a CDN: no CSP there.
-DOCS_PATHS = ("/docs", "/redoc")
+# Swagger UI and ReDoc (served from this server) set inline style attributes and ReDoc runs
+# its search in a blob: worker; their pages get the page CSP with those two allowances.
+DOCS_PAGES = ("/docs", "/redoc")
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 COMMON_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -192,15 +193,19 @@ def is_json_media_type(content_type: str) -> bool:
     )
 
 
-def page_csp(html: str) -> str:
+def page_csp(html: str, docs: bool = False) -> str:
     """A strict Content-Security-Policy for an HTML page served here: its own scripts, styles
-    and API only, plus the inline blocks it contains, allowed by hash."""
+    and API only, plus the inline blocks it contains, allowed by hash. API documentation pages
+    (`docs`) may also use inline styles and a blob: worker; they still load nothing elsewhere."""
     scripts = ["'self'", *(_source_hash(s) for s in _INLINE_SCRIPT.findall(html))]
     styles = ["'self'", *(_source_hash(s) for s in _INLINE_STYLE.findall(html))]
+    if docs:
+        styles = ["'self'", "'unsafe-inline'"]
+    worker = "; worker-src blob:" if docs else ""
     return (
         f"default-src 'none'; script-src {' '.join(scripts)}; style-src {' '.join(styles)}; "
         "connect-src 'self'; img-src 'self' data:; font-src 'self'; base-uri 'none'; "
-        "form-action 'none'; frame-ancestors 'none'"
+        f"form-action 'none'; frame-ancestors 'none'{worker}"
     )
 
 
@@ -220,7 +225,7 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        docs = scope["path"].startswith(DOCS_PATHS)
+        docs = scope["path"] in DOCS_PAGES
         start: Message | None = None
         body: list[bytes] = []
 
@@ -231,9 +236,7 @@ class SecurityHeadersMiddleware:
                 for name, value in COMMON_HEADERS.items():
                     headers.setdefault(name, value)
                 html = headers.get("content-type", "").startswith("text/html")
-                if docs:
-                    await send(message)
-                elif html:
+                if html:
                     start = message  # held until the page is read, to hash its inline blocks
                 else:
                     headers.setdefault("Content-Security-Policy", API_CSP)
@@ -247,7 +250,7 @@ class SecurityHeadersMiddleware:
                 return
             page = b"".join(body)
             MutableHeaders(scope=start).setdefault(
-                "Content-Security-Policy", page_csp(page.decode("utf-8", "replace"))
+                "Content-Security-Policy", page_csp(page.decode("utf-8", "replace"), docs)
             )
             await send(start)
             await send({"type": "http.response.body", "body": page, "more_body": False})

@@ -254,11 +254,14 @@ def test_the_demo_page_csp_allows_its_own_inline_blocks_and_nothing_else(
     assert int(response.headers["content-length"]) == len(response.content)
 
 
-def test_the_api_docs_keep_working_without_a_csp(keyed: TestClient) -> None:
-    response = keyed.get("/docs")
-    assert response.status_code == 200
-    assert "content-security-policy" not in response.headers
-    assert response.headers["x-content-type-options"] == "nosniff"
+def test_the_api_docs_load_only_from_this_server(keyed: TestClient) -> None:
+    for page in ("/docs", "/redoc"):
+        response = keyed.get(page)
+        assert response.status_code == 200
+        csp = response.headers["content-security-policy"]
+        assert "default-src 'none'" in csp and "script-src 'self'" in csp
+        assert "http" not in csp and "http" not in response.text.replace("http-equiv", "")
+        assert response.headers["x-content-type-options"] == "nosniff"
 
 
 def test_no_key_reaches_a_log_line(

@@ -77,6 +77,9 @@ def test_without_token_and_secret_the_slack_routes_are_off_and_logged(
         "Slack bot off (its /slack/* routes too): SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
         "not set" in caplog.text
     )
+    assert {r.levelno for r in caplog.records if r.message.startswith("Slack bot off")} == {
+        logging.INFO
+    }
     with TestClient(app) as client:
         assert client.post("/slack/events", content=b"{}").status_code == 404
         assert client.post("/slack/commands", content=b"").status_code == 404

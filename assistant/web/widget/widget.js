@@ -3,6 +3,10 @@
  *   <script src="https://host/widget.js" data-assistant-url="https://host"
  *           data-title="AKS support policy" defer></script>
  *
+ * Optional attributes: data-theme="auto|light|dark" (auto follows prefers-color-scheme),
+ * data-accent="#0a4fa8" (any CSS colour), data-position="bottom-right|bottom-left" and
+ * data-starters="First question?|Second question?" (default: the server's, from the policy).
+ *
  * Everything the server sends is inserted as text (textContent / createElement), never as HTML.
  * The answer is built from the structured `answer` (plain text with [n] markers) and `citations`.
  */
@@ -27,6 +31,9 @@
   var POLICY_KINDS = ["answer", "clarification"];
   var REQUEST_TIMEOUT_MS = 30000;
   var MAX_STORED_TURNS = 50;
+  var MAX_COMMENT_CHARS = 1000; // the API's limit for a feedback comment
+  var CITATION_PREVIEW_WORDS = 8;
+  var FULL_SCREEN = "(max-width: 480px)"; // widget.css shows the panel full-screen below this
   var SVG_NS = "http://www.w3.org/2000/svg";
   // Chat bubble (drawn for this widget) and thumb (Material Icons "thumb_up", Apache-2.0).
   var ICON_CHAT = "M4 3h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9.5L5 21v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z";
@@ -53,7 +60,20 @@
     var data = (tag && tag.dataset) || {};
     var fallback = tag && tag.src ? tag.src.replace(/\/widget\.js(\?.*)?$/, "") : location.origin;
     var base = (data.assistantUrl || fallback).replace(/\/+$/, "");
-    return { baseUrl: base, title: data.title || "Policy assistant" };
+    var starters = (data.starters || "")
+      .split("|")
+      .map(function (q) {
+        return q.trim();
+      })
+      .filter(Boolean);
+    return {
+      baseUrl: base,
+      title: data.title || "Policy assistant",
+      theme: ["light", "dark"].indexOf(data.theme) !== -1 ? data.theme : "auto",
+      accent: data.accent && window.CSS && CSS.supports("color", data.accent) ? data.accent : null,
+      position: data.position === "bottom-left" ? "bottom-left" : "bottom-right",
+      starters: starters.length ? starters : null,
+    };
   }
 
   // ---------------------------------------------------------------- storage
@@ -166,7 +186,12 @@
 
   function build() {
     // A custom element name: host-page rules aimed at div, section or button never match it.
-    var host = h("policy-assistant", {});
+    var host = h("policy-assistant", { "data-theme": config.theme, "data-position": config.position });
+    if (config.accent) host.style.setProperty("--pa-primary", config.accent);
+    if (config.accent) host.style.setProperty("--pa-focus", config.accent);
+    if (config.accent && CSS.supports("color", "color-mix(in srgb, red 80%, black)")) {
+      host.style.setProperty("--pa-primary-dark", "color-mix(in srgb, " + config.accent + " 80%, black)");
+    }
     host.style.display = "none"; // shown once the stylesheet has loaded, so nothing flashes unstyled
     var root = host.attachShadow({ mode: "open" });
     var sheet = h("link", { rel: "stylesheet", href: config.baseUrl + "/widget.css" });
@@ -246,7 +271,7 @@
             class: "new-conversation",
             text: "New",
             "aria-label": "New conversation",
-            onclick: newConversation,
+            onclick: confirmNewConversation,
           }),
           h("button", {
             type: "button",
@@ -256,6 +281,17 @@
             onclick: close,
           }),
         ]),
+        (ui.confirm = h("div", { class: "confirm", role: "alertdialog", hidden: true, "aria-labelledby": "pa-confirm" }, [
+          h("p", { id: "pa-confirm", text: "Start a new conversation? This one will be cleared." }),
+          h("button", { type: "button", class: "confirm-yes", text: "Start new", onclick: function () {
+            ui.confirm.hidden = true;
+            newConversation();
+          } }),
+          h("button", { type: "button", class: "confirm-no", text: "Keep this one", onclick: function () {
+            ui.confirm.hidden = true;
+            ui.input.focus();
+          } }),
+        ])),
         ui.log,
         ui.form,
       ]
@@ -273,6 +309,7 @@
     ui.panel.hidden = false;
     ui.launcher.hidden = true;
     ui.launcher.setAttribute("aria-expanded", "true");
+    lockPageScroll(true);
     ui.input.focus();
     scrollLog();
     if (state.conversationId && !state.restored) restoreFromServer();
@@ -281,9 +318,23 @@
   function close() {
     if (ui.panel.hidden) return;
     ui.panel.hidden = true;
+    ui.confirm.hidden = true;
+    lockPageScroll(false);
     ui.launcher.hidden = false;
     ui.launcher.setAttribute("aria-expanded", "false");
     ui.launcher.focus();
+  }
+
+  /** On a phone the panel covers the page: the page behind it must not scroll. */
+  function lockPageScroll(lock) {
+    var page = document.documentElement;
+    if (lock && window.matchMedia && window.matchMedia(FULL_SCREEN).matches) {
+      if (ui.savedOverflow === undefined) ui.savedOverflow = page.style.overflow;
+      page.style.overflow = "hidden";
+    } else if (!lock && ui.savedOverflow !== undefined) {
+      page.style.overflow = ui.savedOverflow;
+      ui.savedOverflow = undefined;
+    }
   }
 
   function focusableElements() {
@@ -348,7 +399,32 @@
       ui.log.appendChild(userMessage(turn.question));
       ui.log.appendChild(answerMessage(turn, index));
     });
+    if (!state.turns.length) showStarters();
     scrollLog();
+  }
+
+  /** Starter questions for an empty conversation: the embedding tag's, else the server's. */
+  function showStarters() {
+    var slot = ui.log.appendChild(h("div", { class: "starters" }));
+    function fill(questions) {
+      if (!questions.length || state.turns.length) return;
+      slot.appendChild(suggestionChips(questions, "Try asking:", "start"));
+    }
+    if (config.starters) return fill(config.starters);
+    if (!state.starters) {
+      state.starters = request("GET", "/v1/starters")
+        .then(function (response) {
+          return response.ok ? response.json() : { questions: [] };
+        })
+        .then(function (data) {
+          return Array.isArray(data.questions) ? data.questions.map(String) : [];
+        })
+        .catch(function () {
+          state.starters = null; // try again next time
+          return [];
+        });
+    }
+    state.starters.then(fill);
   }
 
   function userMessage(question) {
@@ -455,6 +531,9 @@
     citations.forEach(function (c) {
       var url = safeUrl(c.url);
       var section = String(c.section || c.document || "Policy").split(" > ").join(" › ");
+      var stance = Object.prototype.hasOwnProperty.call(VERDICT_LABELS, c.stance)
+        ? VERDICT_LABELS[c.stance]
+        : null;
       list.appendChild(
         h("li", { id: prefix + "-cite-" + c.n, class: "citation" }, [
           h("details", {}, [
@@ -462,6 +541,8 @@
               h("span", { class: "cite-n", text: "[" + c.n + "]" }),
               " ",
               h("span", { class: "cite-section", text: section }),
+              stance ? h("span", { class: "cite-stance", text: stance }) : null,
+              h("span", { class: "cite-preview", text: preview(String(c.text || "")) }),
             ]),
             h("blockquote", { class: "clause", text: String(c.text || "") }),
             url
@@ -475,6 +556,13 @@
       );
     });
     return list;
+  }
+
+  /** The first words of a clause, so that citations from one section can be told apart. */
+  function preview(text) {
+    var words = text.split(/\s+/).filter(Boolean);
+    if (words.length <= CITATION_PREVIEW_WORDS) return text;
+    return words.slice(0, CITATION_PREVIEW_WORDS).join(" ") + "…";
   }
 
   function suggestionChips(suggestions, label, prefix) {
@@ -512,7 +600,15 @@
       id: prefix + "-fb-comment",
       class: "fb-text",
       rows: "2",
-      maxlength: "500",
+      maxlength: String(MAX_COMMENT_CHARS),
+      onkeydown: function (event) {
+        if (event.key !== "Escape") return;
+        event.preventDefault();
+        event.stopPropagation(); // closes the comment box, not the panel
+        form.hidden = true;
+        down.setAttribute("aria-pressed", String(state.feedback[key] === "down"));
+        down.focus();
+      },
     });
     var form = h("form", { class: "fb-form", hidden: true }, [
       h("label", { for: prefix + "-fb-comment", text: "What was wrong or missing? (optional)" }),
@@ -530,9 +626,9 @@
     ]);
 
     function settle(rating) {
+      // one rating per turn; choosing the other thumb replaces it
       up.setAttribute("aria-pressed", String(rating === "up"));
       down.setAttribute("aria-pressed", String(rating === "down"));
-      up.disabled = down.disabled = true;
       form.hidden = true;
       status.textContent = "Thanks for your feedback.";
     }
@@ -560,15 +656,17 @@
           if (link) group.appendChild(link);
         })
         .catch(function () {
+          status.textContent = "Couldn't send your feedback. Please try again.";
+        })
+        .finally(function () {
           buttons.forEach(function (b) {
             b.disabled = false;
           });
-          status.textContent = "Couldn't send your feedback. Please try again.";
         });
     }
 
     up.addEventListener("click", function () {
-      send("up");
+      if (state.feedback[key] !== "up") send("up");
     });
     down.addEventListener("click", function () {
       down.setAttribute("aria-pressed", "true");
@@ -650,6 +748,8 @@
     if (state.busy) return;
     open();
     setBusy(true);
+    var starters = ui.log.querySelector(".starters");
+    if (starters) starters.remove(); // the conversation has begun
     if (!isRetry) append(userMessage(question));
     var typing = append(
       h("div", { class: "msg bot typing" }, [
@@ -750,6 +850,12 @@
       .finally(function () {
         setBusy(false);
       });
+  }
+
+  function confirmNewConversation() {
+    if (!state.turns.length) return newConversation();
+    ui.confirm.hidden = false;
+    ui.confirm.querySelector(".confirm-no").focus();
   }
 
   function newConversation() {
