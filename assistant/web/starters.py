@@ -1,4 +1,4 @@
-"""`GET /v1/starters` (and the widget's `/widget/v1/starters`): the questions the widget offers before the first message."""
+"""`GET /v1/starters` (and `/widget/v1/starters`): the questions the widget offers first."""
 
 from __future__ import annotations
 
