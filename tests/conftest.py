@@ -38,6 +38,10 @@ def settings(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Setti
         synonyms_file=CORPUS_DIR / "synonyms.toml",
         build_index_on_start=False,
         rate_limit_per_second=0,  # no limit: tests/api/test_access.py sets its own
+        # the rule-based components; tests/test_learning.py trains and tests the learned ones
+        question_typing="rules",
+        answer_selection="rules",
+        abstention="rules",
         _env_file=None,
     )
 
@@ -92,6 +96,9 @@ def server_env(settings: Settings, search_index: SearchIndex) -> dict[str, str]:
         "ASSISTANT_CALIBRATION_FILE": str(settings.corpus_dir / "calibration.json"),
         "ASSISTANT_DATA_DIR": str(settings.data_dir),
         "ASSISTANT_BUILD_INDEX_ON_START": "false",
+        "ASSISTANT_QUESTION_TYPING": "rules",
+        "ASSISTANT_ANSWER_SELECTION": "rules",
+        "ASSISTANT_ABSTENTION": "rules",
         "ASSISTANT_REDIS_URL": "",  # the SQLite store in ASSISTANT_DATA_DIR unless a test says
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",

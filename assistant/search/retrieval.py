@@ -33,12 +33,14 @@ class Retriever:
         self.candidates = candidates
         self.cache = cache
 
-    def retrieve(self, query: str, k: int) -> list[Hit]:
-        """The k best hits, each with its dense, lexical and fused scores and ranks."""
+    def retrieve(self, query: str, k: int, vector: np.ndarray | None = None) -> list[Hit]:
+        """The k best hits, each with its dense, lexical and fused scores and ranks; `vector` is
+        the query's embedding when the caller has it already."""
         n = min(max(self.candidates, k), len(self.index.clause_ids))
         dense = lexical = []
         if self.mode in ("hybrid", "dense"):
-            dense = self.index.search_dense(self.embed_query(query), n)
+            query_vector = self.embed_query(query) if vector is None else vector
+            dense = self.index.search_dense(query_vector, n)
         if self.mode in ("hybrid", "lexical"):
             lexical = self.index.search_lexical(query, n)
         return self.fuse(dense, lexical)[:k]
