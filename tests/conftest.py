@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -11,14 +13,17 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+from assistant.answer.learned import file_hash  # noqa: E402
+from assistant.answer.training import Example, fit_models  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.policy.corpus import Corpus  # noqa: E402
 from assistant.search.embedding import SentenceTransformerEmbedder  # noqa: E402
 from assistant.search.index import SearchIndex, build_index, save_index  # noqa: E402
-from assistant.service import Assistant, load_policy  # noqa: E402
+from assistant.service import Assistant, load_policy, training_examples  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS_DIR = ROOT / "corpus"
+LEARNED = {"question_typing": "learned", "answer_selection": "learned", "abstention": "learned"}
 
 
 @pytest.fixture(scope="session")
@@ -74,6 +79,45 @@ def assistant(
 ) -> Assistant:
     """The assistant over the real corpus, index and model."""
     return Assistant.from_settings(settings, embedder=embedder)
+
+
+@dataclass(frozen=True)
+class Learned:
+    """The learned components trained on the real training questions (tests/test_learning.py)."""
+
+    rules: Assistant  # over the copy of the index the models are trained into
+    examples: list[Example]
+    metrics: dict[str, object]
+    assistant: Assistant  # answering with every learned component
+
+
+@pytest.fixture(scope="session")
+def learned(
+    settings: Settings,
+    search_index: SearchIndex,
+    embedder: SentenceTransformerEmbedder,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Learned:
+    """Models trained (once per session) on corpus/training/ into a copy of the session index."""
+    index_dir = tmp_path_factory.mktemp("learned") / "index"
+    shutil.copytree(settings.index_dir, index_dir)
+    own = settings.model_copy(
+        update={
+            "index_dir": index_dir,
+            "training_file": CORPUS_DIR / "training" / "questions.jsonl",
+        }
+    )
+    rules = Assistant.from_settings(own, embedder=embedder)
+    examples = training_examples(rules)
+    models, metrics = fit_models(
+        examples,
+        rules.decider,
+        file_hash(own.training_file),
+        own.model,  # type: ignore[arg-type]
+    )
+    models.save(index_dir)
+    learned_settings = own.model_copy(update=LEARNED)
+    return Learned(rules, examples, metrics, Assistant.from_settings(learned_settings, embedder))
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
-"""Learned question typing, answer selection and abstention: trained on (a third of) the real
-training questions over the real corpus, index and model; refused when stale."""
+"""Learned question typing, answer selection and abstention: trained on the real training
+questions over the real corpus, index and model (the session's `learned` fixture); refused when
+stale."""
 
 from __future__ import annotations
 
@@ -9,76 +10,41 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.answer.learned import LearnedModels, file_hash
-from assistant.answer.training import Example, fit_models
+from assistant.answer.learned import LearnedModels
+from assistant.answer.training import fit_models
 from assistant.config import Settings
 from assistant.errors import IndexMismatchError, IndexNotFoundError
 from assistant.models import Verdict
 from assistant.search.embedding import SentenceTransformerEmbedder
 from assistant.search.index import SearchIndex
-from assistant.service import Assistant, train, training_examples
+from assistant.service import Assistant
 
-from .conftest import ROOT
-
-TRAINING = ROOT / "corpus" / "training" / "questions.jsonl"
-LEARNED = {"question_typing": "learned", "answer_selection": "learned", "abstention": "learned"}
+from .conftest import LEARNED, Learned
 
 
-@pytest.fixture(scope="module")
-def learned_settings(
-    settings: Settings, search_index: SearchIndex, tmp_path_factory: pytest.TempPathFactory
-) -> Settings:
-    """Settings over a copy of the session index and every third training question."""
-    folder = tmp_path_factory.mktemp("learned")
-    lines = TRAINING.read_text(encoding="utf-8").splitlines()
-    sample = folder / "questions.jsonl"
-    sample.write_text("\n".join(lines[::3]) + "\n", encoding="utf-8")
-    index_dir = folder / "index"
-    shutil.copytree(settings.index_dir, index_dir)
-    return settings.model_copy(update={"index_dir": index_dir, "training_file": sample})
-
-
-@pytest.fixture(scope="module")
-def rules_assistant(learned_settings: Settings, embedder: SentenceTransformerEmbedder) -> Assistant:
-    return Assistant.from_settings(learned_settings, embedder=embedder)
-
-
-@pytest.fixture(scope="module")
-def examples(rules_assistant: Assistant) -> list[Example]:
-    return training_examples(rules_assistant)
-
-
-@pytest.fixture(scope="module")
-def trained(rules_assistant: Assistant) -> dict[str, object]:
-    _, metrics = train(rules_assistant)
-    return metrics
-
-
-@pytest.fixture(scope="module")
-def learned(
-    learned_settings: Settings, trained: dict[str, object], embedder: SentenceTransformerEmbedder
-) -> Assistant:
-    return Assistant.from_settings(learned_settings.model_copy(update=LEARNED), embedder=embedder)
-
-
-def test_training_is_deterministic(rules_assistant: Assistant, examples: list[Example]) -> None:
-    digest = file_hash(TRAINING)
-    first, _ = fit_models(examples, rules_assistant.decider, digest, "m")
-    second, _ = fit_models(examples, rules_assistant.decider, digest, "m")
+def test_training_is_deterministic(learned: Learned) -> None:
+    saved = LearnedModels.load(learned.rules.settings.index_dir)
+    again, _ = fit_models(
+        learned.examples,
+        learned.rules.decider,
+        saved.manifest.training_hash,
+        saved.manifest.model,
+    )
     for name in ("typer", "selector", "abstainer"):
         for a, b in zip(
-            getattr(first, name).arrays(name).values(),
-            getattr(second, name).arrays(name).values(),
+            getattr(saved, name).arrays(name).values(),
+            getattr(again, name).arrays(name).values(),
             strict=True,
         ):
             assert np.array_equal(a, b)
-    assert first.manifest.threshold == second.manifest.threshold
+    assert saved.manifest.threshold == again.manifest.threshold
 
 
-def test_training_uses_the_served_version_and_beats_chance(trained: dict[str, object]) -> None:
-    assert trained["served_versions"] == ["2020-01-24"]
-    assert float(trained["typing_cv_accuracy"]) > 0.8  # type: ignore[arg-type]
-    assert float(trained["selection_cv_hit@1"]) > 0.6  # type: ignore[arg-type]
+def test_training_uses_the_served_version_and_beats_the_rules(learned: Learned) -> None:
+    metrics = learned.metrics
+    assert metrics["served_versions"] == ["2020-01-24"]
+    assert float(metrics["typing_cv_accuracy"]) > 0.9  # type: ignore[arg-type]
+    assert float(metrics["selection_cv_hit@1"]) > float(metrics["selection_rules_hit@1"])  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -87,32 +53,31 @@ def test_training_uses_the_served_version_and_beats_chance(trained: dict[str, ob
         ("is istio supported on aks?", Verdict.NOT_SUPPORTED),
         ("do I have to reboot my worker nodes after OS patches?", Verdict.CUSTOMER_RESPONSIBILITY),
         ("etcd backups - how frequent are they?", Verdict.INFORMATIONAL),
+        ("linkerd mesh acting up, can i raise it with azure", Verdict.NOT_SUPPORTED),
     ],
 )
 def test_the_learned_assistant_answers_from_the_policy(
-    learned: Assistant, question: str, verdict: Verdict
+    learned: Learned, question: str, verdict: Verdict
 ) -> None:
-    answer = learned.answer(question)
+    answer = learned.assistant.answer(question)
     assert answer.verdict is verdict
     assert answer.citations
-    texts = {c.text for c in learned.corpus.clauses}
+    texts = {c.text for c in learned.assistant.corpus.clauses}
     assert all(c.text in texts for c in answer.citations)
 
 
-def test_a_reviewed_out_of_scope_topic_still_abstains(learned: Assistant) -> None:
-    assert learned.answer("what's the uptime SLA for AKS?").verdict is Verdict.UNKNOWN
+def test_a_reviewed_out_of_scope_topic_still_abstains(learned: Learned) -> None:
+    assert learned.assistant.answer("what's the uptime SLA for AKS?").verdict is Verdict.UNKNOWN
 
 
 def test_changed_training_questions_make_the_models_stale(
-    learned_settings: Settings,
-    trained: dict[str, object],
-    tmp_path: Path,
-    embedder: SentenceTransformerEmbedder,
+    learned: Learned, tmp_path: Path, embedder: SentenceTransformerEmbedder
 ) -> None:
-    assert learned_settings.training_file is not None
+    settings = learned.assistant.settings
+    assert settings.training_file is not None
     edited = tmp_path / "questions.jsonl"
-    edited.write_text(learned_settings.training_file.read_text(encoding="utf-8") + "\n")
-    stale = learned_settings.model_copy(update={**LEARNED, "training_file": edited})
+    edited.write_text(settings.training_file.read_text(encoding="utf-8") + "\n")
+    stale = settings.model_copy(update={"training_file": edited})
     with pytest.raises(IndexMismatchError, match="assistant train"):
         Assistant.from_settings(stale, embedder=embedder)
 
