@@ -15,7 +15,7 @@ import urllib.request
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 import typer
 from typer.core import TyperCommand
@@ -34,6 +34,8 @@ class PlainHelpCommand(TyperCommand):
         """The command's help text without typer's type and requirement markers."""
         return _REQUIRED_ARGUMENT.sub(r"\1", _TYPE_TAG.sub("", super().get_help(ctx)))
 
+if TYPE_CHECKING:
+    from assistant.search.embedding import Embedder
 
 app = typer.Typer(
     help="Answers support-policy questions in the policy's own words.",
@@ -300,7 +302,8 @@ def index_build() -> None:
     settings = Settings()
     try:
         corpus = load_policy(settings)
-        index = build_index(corpus, load_embedder(settings), settings.dense_index)
+        embedder = load_embedder(settings)
+        index = build_index(corpus, embedder, settings.dense_index)
         save_index(index, settings.index_dir)
     except AssistantError as exc:
         _fail(str(exc))
@@ -311,6 +314,33 @@ def index_build() -> None:
         f"{m.dimension}, {m.dense_index}) "
         f"in {m.build_seconds:.1f}s -> {settings.index_dir}"
     )
+    if settings.training_file is not None and settings.training_file.exists():
+        _train(settings, embedder)  # the rebuilt folder holds no models yet
+
+
+@app.command("train")
+def train_command() -> None:
+    """Fit the learned question typer, answer selector and abstainer on the training questions
+    (seeded) and save them into the index folder."""
+    _train(Settings(), None)
+
+
+def _train(settings: Settings, embedder: Embedder | None) -> None:
+    from assistant.service import Assistant, train
+
+    rules = settings.model_copy(
+        update={"question_typing": "rules", "answer_selection": "rules", "abstention": "rules"}
+    )
+    try:
+        models, metrics = train(Assistant.from_settings(rules, embedder))
+    except AssistantError as exc:
+        _fail(str(exc))
+        return
+    typer.echo(
+        f"trained on {models.manifest.items} questions in {models.manifest.train_seconds:.1f}s "
+        f"-> {settings.index_dir}"
+    )
+    typer.echo(json.dumps(metrics))
 
 
 @index_app.command("info", cls=PlainHelpCommand)
@@ -408,7 +438,10 @@ def eval_command(
         str | None,
         typer.Option(help="Score a running server over HTTP instead of in-process.", metavar="URL"),
     ] = None,
-    ablations: Annotated[bool, typer.Option(help="Add the retrieval ablation table.")] = False,
+    ablations: Annotated[
+        bool,
+        typer.Option(help="Add the ablation table: retrieval variants, rules vs learned."),
+    ] = False,
     out: Annotated[
         Path, typer.Option(help="Folder for timestamped reports.", metavar="DIR")
     ] = Path("eval/reports"),
@@ -444,7 +477,12 @@ def eval_command(
     if split not in ("dev", "test", "all"):
         _fail(f"--split must be dev, test or all, not {split!r}")
     from assistant.evaluation.report import write_report
-    from assistant.evaluation.runner import ablate, evaluate_assistant, with_ablations
+    from assistant.evaluation.runner import (
+        ablate,
+        ablate_components,
+        evaluate_assistant,
+        with_ablations,
+    )
     from assistant.service import Assistant
 
     settings = Settings()
@@ -474,7 +512,8 @@ def eval_command(
     chosen = [i for i in items if split == "all" or i.split == split]
     _, report = evaluate_assistant(assistant, chosen, url=url, progress=progress)
     if ablations:
-        report = with_ablations(report, ablate(assistant, items, split))
+        rows = ablate(assistant, items, split) + ablate_components(assistant, items, split)
+        report = with_ablations(report, rows)
     folder = out / report.created_at.replace(":", "")
     paths = write_report(report, folder)
     for name, m in report.metrics.items():

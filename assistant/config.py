@@ -17,6 +17,7 @@ RetrievalMode = Literal["hybrid", "dense", "lexical"]
 EmbeddingBackend = Literal["torch", "onnx", "onnx-int8"]
 DenseIndexKind = Literal["auto", "flat", "hnsw", "ivf"]
 SqliteSynchronous = Literal["normal", "full"]
+Method = Literal["rules", "learned"]
 
 
 class Settings(BaseSettings):
@@ -45,6 +46,20 @@ class Settings(BaseSettings):
     calibration_file: Path | None = Field(
         Path("corpus/calibration.json"),
         description="Confidence calibration written by `assistant eval --calibrate`.",
+    )
+    training_file: Path | None = Field(
+        Path("corpus/training/questions.jsonl"),
+        description="Labelled training questions `assistant train` fits the learned components "
+        "on, and the support console appends reviewed questions to.",
+    )
+    question_typing: Method = Field(
+        "learned", description="How the question type is decided: rules (cue words) or learned."
+    )
+    answer_selection: Method = Field(
+        "learned", description="How the deciding clause is chosen: rules or learned."
+    )
+    abstention: Method = Field(
+        "learned", description="How confidence and abstention are decided: rules or learned."
     )
     retrieval_mode: RetrievalMode = Field("hybrid", description="hybrid, dense or lexical.")
     top_k: int = Field(8, ge=1, le=50, description="Clauses retrieved per question.")
@@ -172,10 +187,6 @@ class Settings(BaseSettings):
     )
     review_confidence_below: float = Field(
         0.5, ge=0.0, le=1.0, description="Answers below this confidence join the review queue."
-    )
-    training_file: Path = Field(
-        Path("corpus/training/questions.jsonl"),
-        description="Training set the console appends labelled questions to.",
     )
     eval_file: Path = Field(
         Path("eval/questions.jsonl"),

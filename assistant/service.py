@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.answer.compose import compose_answer
+from assistant.answer.learned import LearnedDecider, LearnedModels, file_hash
 from assistant.answer.query import (
     Speller,
     Synonym,
@@ -23,9 +24,15 @@ from assistant.answer.query import (
     words_of,
 )
 from assistant.answer.render import Renderer
+from assistant.answer.training import Example, fit_models, load_training_items
 from assistant.answer.verdict import Calibration, VerdictDecider
 from assistant.config import Settings
-from assistant.errors import ClauseNotFoundError, IndexNotFoundError, UnknownDocumentError
+from assistant.errors import (
+    ClauseNotFoundError,
+    IndexMismatchError,
+    IndexNotFoundError,
+    UnknownDocumentError,
+)
 from assistant.models import Answer, Clause, Decision, Hit, Selection
 from assistant.policy.corpus import Corpus, document_file, load_corpus
 from assistant.policy.stance import assign_stances, load_overrides
@@ -107,6 +114,21 @@ def ensure_index(settings: Settings, corpus: Corpus, embedder: Embedder) -> Sear
         return index
 
 
+def uses_learning(settings: Settings) -> bool:
+    """True when the settings choose a learned component."""
+    methods = (settings.question_typing, settings.answer_selection, settings.abstention)
+    return "learned" in methods
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A question made ready for retrieval: cleaned and corrected, expanded, bridged."""
+
+    resolved: str
+    query: str
+    bridges: str
+
+
 @dataclass(frozen=True)
 class Trace:
     """An answer with the intermediate values that produced it (for evaluation and debugging)."""
@@ -127,6 +149,7 @@ class Assistant:
         index: SearchIndex,
         embedder: Embedder,
         synonyms: tuple[Synonym, ...],
+        models: LearnedModels | None = None,
     ) -> None:
         self.settings = settings
         self.corpus = corpus
@@ -154,6 +177,17 @@ class Assistant:
             without_terms(topics, {term for _, term in covered}),
             known_terms=tuple(term for syn in synonyms for term in syn.terms),
         )
+        self.learned = (
+            None
+            if models is None
+            else LearnedDecider(
+                self.decider,
+                models,
+                typing=settings.question_typing == "learned",
+                selection=settings.answer_selection == "learned",
+                abstention=settings.abstention == "learned",
+            )
+        )
         self.renderer = Renderer()
         self.policy_words = words_of(texts)
         self.speller = Speller(  # corrects towards policy words; synonym terms are left alone
@@ -171,7 +205,43 @@ class Assistant:
             check_manifest(manifest, settings.model, corpus, settings.embedding_backend)
         embedder = embedder or load_embedder(settings)
         index = ensure_index(settings, corpus, embedder)
-        return cls(settings, corpus, index, embedder, load_policy_synonyms(settings, corpus))
+        synonyms = load_policy_synonyms(settings, corpus)
+        models = None
+        if uses_learning(settings):
+            models = cls.learned_models(settings, corpus, index, embedder, synonyms)
+        return cls(settings, corpus, index, embedder, synonyms, models)
+
+    @classmethod
+    def learned_models(
+        cls,
+        settings: Settings,
+        corpus: Corpus,
+        index: SearchIndex,
+        embedder: Embedder,
+        synonyms: tuple[Synonym, ...],
+    ) -> LearnedModels | None:
+        """The trained models in the index folder. Stale ones are refused (or retrained when the
+        settings build on start); without any, the rules answer (or they are trained first when
+        the settings build on start and a training file exists)."""
+        trainable = settings.training_file is not None and settings.training_file.exists()
+        try:
+            models = LearnedModels.load(settings.index_dir)
+        except IndexNotFoundError:
+            if not (settings.build_index_on_start and trainable):
+                log.warning(
+                    "no learned models in %s; answering with the rules (run `assistant train`)",
+                    settings.index_dir,
+                )
+                return None
+        else:
+            try:
+                models.check(settings.training_file, corpus, settings.model)
+                return models
+            except IndexMismatchError:
+                if not (settings.build_index_on_start and trainable):
+                    raise
+        log.info("training the learned models into %s", settings.index_dir)
+        return train(cls(settings, corpus, index, embedder, synonyms))[0]
 
     def normalise(self, question: str) -> str:
         """The question as it will be answered; raises InvalidQuestionError when unusable."""
@@ -207,12 +277,16 @@ class Assistant:
         cached = self.answers.get(version, key)
         if cached is not None:
             return replace(cached, answer=replace(cached.answer, question=question))
-        resolved = self.speller.correct(strip_injections(text))
-        query = expand_query(resolved, self.synonyms)
+        prepared = self._prepare(text)
+        resolved, query, bridges = prepared.resolved, prepared.query, prepared.bridges
+        vector = self.retriever.embed_query(query) if self.learned else None
         allow = selection.allows if selection.documents else None
-        hits = tuple(self.retriever.retrieve(query, self.settings.top_k, allow))
-        bridges = bridge_terms(resolved, self.synonyms, self.policy_words)
-        decision = self.decider.decide(resolved, frame_question(resolved), hits, bridges, selection)
+        hits = tuple(self.retriever.retrieve(query, self.settings.top_k, allow, vector))
+        frame = frame_question(resolved)
+        if self.learned is not None and vector is not None:
+            decision = self.learned.decide(resolved, vector, frame, hits, bridges, selection)
+        else:
+            decision = self.decider.decide(resolved, frame, hits, bridges, selection)
         composition = compose_answer(decision, self.corpus, self.settings.citations_max)
         rendered = self.renderer.render(composition)
         answer = Answer(
@@ -229,6 +303,24 @@ class Assistant:
         trace = Trace(answer, query, hits, decision)
         self.answers.put(version, key, trace)
         return trace
+
+    def prepare(self, question: str) -> Prepared:
+        """The question normalised, without injected instructions, spelling corrected, with its
+        synonym expansion (the search query) and bridge terms."""
+        return self._prepare(self.normalise(question))
+
+    def _prepare(self, text: str) -> Prepared:
+        resolved = self.speller.correct(strip_injections(text))
+        return Prepared(
+            resolved,
+            expand_query(resolved, self.synonyms),
+            bridge_terms(resolved, self.synonyms, self.policy_words),
+        )
+
+    @property
+    def threshold(self) -> float:
+        """The confidence below which the verdict is `unknown`."""
+        return self.decider.threshold if self.learned is None else self.learned.threshold
 
     def answer(
         self, question: str, resolved: str | None = None, selection: Selection | None = None
@@ -305,3 +397,35 @@ class Assistant:
             }
             for doc in self.corpus.documents
         ]
+
+
+def training_examples(assistant: Assistant) -> list[Example]:
+    """The configured training questions run through the assistant's query pipeline."""
+    path = assistant.settings.training_file
+    if path is None or not path.exists():
+        raise IndexNotFoundError(
+            f"no training questions at {str(path)!r} (ASSISTANT_TRAINING_FILE)"
+        )
+    items = load_training_items(path)
+    prepared = [assistant.prepare(item.question) for item in items]
+    vectors = assistant.embedder.embed([p.query for p in prepared])
+    examples = []
+    for item, p, vector in zip(items, prepared, vectors, strict=True):
+        hits = assistant.retriever.retrieve(p.query, assistant.settings.top_k, vector)
+        ids = [assistant.corpus.find_quote(q) for q in item.gold_quotes]
+        gold = None if None in ids else frozenset(str(i) for i in ids)
+        examples.append(Example(item, p.resolved, vector, tuple(hits), p.bridges, gold))
+    return examples
+
+
+def train(assistant: Assistant) -> tuple[LearnedModels, dict[str, object]]:
+    """Fit the learned components on the configured training questions and save them into the
+    index folder; returns them with their cross-validated training metrics."""
+    examples = training_examples(assistant)
+    path = assistant.settings.training_file
+    assert path is not None  # training_examples checked it
+    models, metrics = fit_models(
+        examples, assistant.decider, file_hash(path), assistant.settings.model
+    )
+    models.save(assistant.settings.index_dir)
+    return models, metrics

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -11,14 +13,17 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+from assistant.answer.learned import file_hash  # noqa: E402
+from assistant.answer.training import Example, fit_models  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.policy.corpus import Corpus  # noqa: E402
 from assistant.search.embedding import SentenceTransformerEmbedder  # noqa: E402
 from assistant.search.index import SearchIndex, build_index, save_index  # noqa: E402
-from assistant.service import Assistant, load_policy  # noqa: E402
+from assistant.service import Assistant, load_policy, training_examples  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS_DIR = ROOT / "corpus"
+LEARNED = {"question_typing": "learned", "answer_selection": "learned", "abstention": "learned"}
 
 
 @pytest.fixture(scope="session")
@@ -39,6 +44,10 @@ def settings(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Setti
         rate_limit_per_second=0,  # no limit: tests/api/test_access.py sets its own
         widget_rate_limit_per_second=0,
         admin_login_rate_per_minute=0,
+        # the rule-based components; tests/test_learning.py trains and tests the learned ones
+        question_typing="rules",
+        answer_selection="rules",
+        abstention="rules",
         _env_file=None,
     )
 
@@ -73,6 +82,45 @@ def assistant(
     return Assistant.from_settings(settings, embedder=embedder)
 
 
+@dataclass(frozen=True)
+class Learned:
+    """The learned components trained on the real training questions (tests/test_learning.py)."""
+
+    rules: Assistant  # over the copy of the index the models are trained into
+    examples: list[Example]
+    metrics: dict[str, object]
+    assistant: Assistant  # answering with every learned component
+
+
+@pytest.fixture(scope="session")
+def learned(
+    settings: Settings,
+    search_index: SearchIndex,
+    embedder: SentenceTransformerEmbedder,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Learned:
+    """Models trained (once per session) on corpus/training/ into a copy of the session index."""
+    index_dir = tmp_path_factory.mktemp("learned") / "index"
+    shutil.copytree(settings.index_dir, index_dir)
+    own = settings.model_copy(
+        update={
+            "index_dir": index_dir,
+            "training_file": CORPUS_DIR / "training" / "questions.jsonl",
+        }
+    )
+    rules = Assistant.from_settings(own, embedder=embedder)
+    examples = training_examples(rules)
+    models, metrics = fit_models(
+        examples,
+        rules.decider,
+        file_hash(own.training_file),
+        own.model,  # type: ignore[arg-type]
+    )
+    models.save(index_dir)
+    learned_settings = own.model_copy(update=LEARNED)
+    return Learned(rules, examples, metrics, Assistant.from_settings(learned_settings, embedder))
+
+
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real redis-server on a free loopback port for the session (tests/servers.py)."""
@@ -91,6 +139,9 @@ def server_env(settings: Settings, search_index: SearchIndex) -> dict[str, str]:
         "ASSISTANT_CALIBRATION_FILE": str(settings.corpus_dir / "calibration.json"),
         "ASSISTANT_DATA_DIR": str(settings.data_dir),
         "ASSISTANT_BUILD_INDEX_ON_START": "false",
+        "ASSISTANT_QUESTION_TYPING": "rules",
+        "ASSISTANT_ANSWER_SELECTION": "rules",
+        "ASSISTANT_ABSTENTION": "rules",
         "ASSISTANT_REDIS_URL": "",  # the SQLite store in ASSISTANT_DATA_DIR unless a test says
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",

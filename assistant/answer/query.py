@@ -217,6 +217,24 @@ def expand_query(question: str, synonyms: tuple[Synonym, ...]) -> str:
     return " ".join([question, *extra])
 
 
+_CUES = (_RESPONSIBILITY_CUES, _FACT_CUES, _SCOPE_CUES, _WH_WORD)
+_OPENERS = ("who", "how", "what", "is", "can", "does", "will")
+
+
+def cue_features(question: str) -> list[float]:
+    """The frame rules' evidence as numbers: which cue patterns match, how the question opens,
+    and whether it is a bare name of three words or fewer."""
+    lowered = question.lower().replace("\u2019", "'")
+    words = lowered.split()
+    first = words[0] if words else ""
+    return [
+        *(1.0 if cue.search(lowered) else 0.0 for cue in _CUES),
+        *(1.0 if first == opener else 0.0 for opener in _OPENERS),
+        1.0 if len(words) <= 3 else 0.0,
+        1.0 if "?" in lowered else 0.0,
+    ]
+
+
 def frame_question(question: str) -> Frame:
     """Whether a question asks about scope, responsibility or a fact."""
     lowered = question.lower().replace("\u2019", "'")

@@ -90,7 +90,7 @@ _GENERIC = {
 _RERANK_DEPTH = 8
 _FRAME_DEPTH = 3
 _RARE_DF = 2
-_FRAME_STANCES: dict[Frame, frozenset[Stance]] = {
+FRAME_STANCES: dict[Frame, frozenset[Stance]] = {
     Frame.SCOPE: frozenset(Stance) - {Stance.INFORMATIONAL},
     Frame.RESPONSIBILITY: frozenset(
         {
@@ -163,7 +163,7 @@ class VerdictDecider:
         self._known = set(self._stem(" ".join(known_terms)))  # words the synonym file maps
         self._indexed = {c.clause_id: set(self._stem(c.indexed_text)) for c in corpus.clauses}
         df = Counter(t for tokens in self._tokens.values() for t in tokens)
-        # terms the policy uses in only a few clauses, and where (reading order), for _rescue
+        # terms the policy uses in only a few clauses, and where (reading order), for rescue
         self._rare_positions: dict[str, list[int]] = {}
         for position, clause in enumerate(corpus.clauses):
             for term in self._tokens[clause.clause_id]:
@@ -180,20 +180,24 @@ class VerdictDecider:
         """Stemmed question words that name what is asked about."""
         return {t for t in self._stem(question) if t not in self._generic and len(t) > 1}
 
-    def _rescue(self, terms: set[str], hits: Sequence[Hit], selection: Selection) -> list[Hit]:
+    def rescue(
+        self, terms: set[str], hits: Sequence[Hit], selection: Selection | None = None
+    ) -> list[Hit]:
         """Clauses naming a term the policy uses only a few times, when retrieval missed them:
         a question about "Kured" must see the one clause that names Kured."""
         seen = {h.clause.clause_id for h in hits[:_RERANK_DEPTH]}
         floor = min((h.score for h in hits[:_RERANK_DEPTH]), default=0.0)
         positions = {p for t in terms for p in self._rare_positions.get(t, ())}
         clauses = [self.corpus.clauses[p] for p in sorted(positions)]
+        allowed = selection or Selection()
         return [
             Hit(clause=c, score=floor)
             for c in clauses
-            if c.clause_id not in seen and selection.allows(c)
+            if c.clause_id not in seen and allowed.allows(c)
         ]
 
-    def _weight(self, terms: set[str], clause_id: str) -> float:
+    def weight(self, terms: set[str], clause_id: str) -> float:
+        """Summed idf of the terms the clause's own text uses."""
         return sum(self._idf.get(t, 0.0) for t in terms & self._tokens[clause_id])
 
     def rank_evidence(
@@ -221,26 +225,26 @@ class VerdictDecider:
     def _by_term_strength(
         self, terms: set[str], bridged: set[str], hits: Sequence[Hit], selection: Selection
     ) -> list[Hit]:
-        head = list(hits[:_RERANK_DEPTH]) + self._rescue(terms, hits, selection)
+        head = list(hits[:_RERANK_DEPTH]) + self.rescue(terms, hits, selection)
         best = max((h.score for h in head), default=0.0)
 
         def strength(hit: Hit) -> float:
             cid = hit.clause.clause_id
-            weight = self._weight(terms, cid) + 0.5 * self._weight(bridged, cid)
+            weight = self.weight(terms, cid) + 0.5 * self.weight(bridged, cid)
             return hit.score / best + 0.15 * weight
 
         return sorted(head, key=strength, reverse=True) + list(hits[_RERANK_DEPTH:])
 
     def _fit_frame(self, frame: Frame, ranked: list[Hit]) -> list[Hit]:
-        preferred = _FRAME_STANCES[frame]
+        preferred = FRAME_STANCES[frame]
         fit = next((h for h in ranked[:_FRAME_DEPTH] if h.clause.stance in preferred), None)
         return ranked if fit is None else [fit] + [h for h in ranked if h is not fit]
 
     def _prefer_exception(self, terms: set[str], ranked: list[Hit]) -> list[Hit]:
         top = ranked[0]
-        top_weight = self._weight(terms, top.clause.clause_id)
+        top_weight = self.weight(terms, top.clause.clause_id)
         for child in self.corpus.children(top.clause.clause_id):
-            weight = self._weight(terms, child.clause_id)
+            weight = self.weight(terms, child.clause_id)
             if child.stance != top.clause.stance and weight > 0 and weight >= top_weight:
                 existing = next((h for h in ranked if h.clause.clause_id == child.clause_id), None)
                 promoted = existing or replace(
@@ -248,6 +252,14 @@ class VerdictDecider:
                 )
                 return [promoted] + [h for h in ranked if h is not existing]
         return ranked
+
+    def term_weight(self, terms: set[str]) -> float:
+        """Summed idf of the terms, a word the policy never uses weighing like its rarest."""
+        return sum(self._idf.get(t, self._max_idf) for t in terms)
+
+    def indexed_weight(self, terms: set[str], clause_id: str) -> float:
+        """Summed idf of the terms the clause's indexed text (section, lead-in, text) uses."""
+        return sum(self._idf.get(t, 0.0) for t in terms & self._indexed[clause_id])
 
     def signals(self, question: str, ranked: Sequence[Hit]) -> Signals:
         """Confidence features for the decisive (first) hit."""

@@ -56,13 +56,8 @@ class EvalItem:
 
 
 def resolve_quote(quote: str, corpus: Corpus) -> str | None:
-    """The id of the clause a verbatim quote identifies: the clause that *is* the quote, else
-    the only clause containing it; None when it identifies none or several."""
-    exact = [c.clause_id for c in corpus.clauses if c.text == quote]
-    within = [c.clause_id for c in corpus.clauses if quote in c.text]
-    if len(exact) == 1:
-        return exact[0]
-    return within[0] if len(within) == 1 else None
+    """The id of the clause a verbatim quote identifies (see `Corpus.find_quote`)."""
+    return corpus.find_quote(quote)
 
 
 def validate_items(raw: Sequence[dict[str, Any]], corpus: Corpus) -> list[str]:

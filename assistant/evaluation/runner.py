@@ -11,9 +11,11 @@ from typing import Any
 
 from tqdm import tqdm
 
-from assistant.config import RetrievalMode
+from assistant.answer.learned import LearnedModels
+from assistant.config import Method, RetrievalMode
 from assistant.dialogue.conversation import Conversations
 from assistant.dialogue.smalltalk import SmallTalk, policy_vocabulary
+from assistant.errors import AssistantError
 from assistant.evaluation.answerers import HttpAnswerer, InProcessAnswerer
 from assistant.evaluation.grounding import GroundingChecker
 from assistant.evaluation.harness import (
@@ -77,7 +79,32 @@ def variant(assistant: Assistant, mode: RetrievalMode, synonyms: bool) -> Assist
         assistant.index,
         assistant.embedder,
         assistant.synonyms if synonyms else (),
+        assistant.learned.models if assistant.learned else None,
     )
+
+
+# (name, question typing, answer selection, abstention)
+COMPONENTS: tuple[tuple[str, Method, Method, Method], ...] = (
+    ("rules (all components)", "rules", "rules", "rules"),
+    ("learned question type", "learned", "rules", "rules"),
+    ("learned answer selection", "rules", "learned", "rules"),
+    ("learned abstention", "rules", "rules", "learned"),
+    ("learned type + selection", "learned", "learned", "rules"),
+    ("learned (all components)", "learned", "learned", "learned"),
+)
+
+
+def _row(name: str, split: str, results: Sequence[ItemResult]) -> dict[str, Any]:
+    m = summarise(results)
+    return {
+        "variant": name,
+        "split": split,
+        "verdict_accuracy": m["verdict_accuracy"],
+        "hit@1": m["citations"]["hit@1"],
+        "hit@3": m["citations"]["hit@3"],
+        "recall@3": m["retrieval"]["recall@3"],
+        "abstention_f1": m["abstention"]["f1"],
+    }
 
 
 def ablate(assistant: Assistant, items: Sequence[EvalItem], split: str) -> list[dict[str, Any]]:
@@ -87,19 +114,53 @@ def ablate(assistant: Assistant, items: Sequence[EvalItem], split: str) -> list[
     rows = []
     for name, mode, synonyms in ABLATIONS:
         with in_process(variant(assistant, mode, synonyms)) as answerer:
-            results = run_items(chosen, answerer, checker)
-        m = summarise(results)
-        rows.append(
-            {
-                "variant": name,
-                "split": split,
-                "verdict_accuracy": m["verdict_accuracy"],
-                "hit@1": m["citations"]["hit@1"],
-                "hit@3": m["citations"]["hit@3"],
-                "recall@3": m["retrieval"]["recall@3"],
-                "abstention_f1": m["abstention"]["f1"],
+            rows.append(_row(name, split, run_items(chosen, answerer, checker)))
+    return rows
+
+
+def trained_models(assistant: Assistant) -> LearnedModels | None:
+    """The assistant's learned models, else the current ones in its index folder, else None."""
+    if assistant.learned is not None:
+        return assistant.learned.models
+    settings = assistant.settings
+    try:
+        models = LearnedModels.load(settings.index_dir)
+        models.check(settings.training_file, assistant.corpus, settings.model)
+    except AssistantError:
+        return None
+    return models
+
+
+def ablate_components(
+    assistant: Assistant, items: Sequence[EvalItem], split: str
+) -> list[dict[str, Any]]:
+    """One row for rules and for each learned component switched on alone and together (none
+    when no current learned models are in the index folder)."""
+    models = trained_models(assistant)
+    if models is None:
+        return []
+    chosen = [i for i in items if split == "all" or i.split == split]
+    checker = grounding_checker(assistant)
+    rows = []
+    for name, typing, selection, abstention in COMPONENTS:
+        settings = assistant.settings.model_copy(
+            update={
+                "question_typing": typing,
+                "answer_selection": selection,
+                "abstention": abstention,
             }
         )
+        learned = "learned" in (typing, selection, abstention)
+        changed = Assistant(
+            settings,
+            assistant.corpus,
+            assistant.index,
+            assistant.embedder,
+            assistant.synonyms,
+            models if learned else None,
+        )
+        with in_process(changed) as answerer:
+            rows.append(_row(name, split, run_items(chosen, answerer, checker)))
     return rows
 
 
@@ -125,7 +186,11 @@ def evaluate_assistant(
             "model": settings.model,
             "retrieval_mode": settings.retrieval_mode,
             "top_k": settings.top_k,
-            "threshold": assistant.decider.threshold,
+            "threshold": assistant.threshold,
+            "question_typing": settings.question_typing,
+            "answer_selection": settings.answer_selection,
+            "abstention": settings.abstention,
+            "learned_models": assistant.learned is not None,
             "synonyms": bool(assistant.synonyms),
         },
     )

@@ -45,6 +45,15 @@ class Corpus:
         """The clause with this id, or None."""
         return self._by_id.get(clause_id)
 
+    def find_quote(self, quote: str) -> str | None:
+        """The id of the clause a verbatim quote identifies: the clause that *is* the quote,
+        else the only clause containing it; None when it identifies none or several."""
+        exact = [c.clause_id for c in self.clauses if c.text == quote]
+        within = [c.clause_id for c in self.clauses if quote in c.text]
+        if len(exact) == 1:
+            return exact[0]
+        return within[0] if len(within) == 1 else None
+
     def next_clause(self, clause: Clause) -> Clause | None:
         """The clause after this one in the same document, if any."""
         return self._neighbour(clause, 1)

@@ -36,15 +36,21 @@ class Retriever:
         self.cache = cache
 
     def retrieve(
-        self, query: str, k: int, allow: Callable[[Clause], bool] | None = None
+        self,
+        query: str,
+        k: int,
+        allow: Callable[[Clause], bool] | None = None,
+        vector: np.ndarray | None = None,
     ) -> list[Hit]:
         """The k best hits, each with its dense, lexical and fused scores and ranks; with
-        `allow`, only clauses it accepts (every clause is ranked so none is missed)."""
+        `allow`, only clauses it accepts (every clause is ranked so none is missed); `vector` is
+        the query's embedding when the caller has it already."""
         total = len(self.index.clause_ids)
         n = total if allow is not None else min(max(self.candidates, k), total)
         dense = lexical = []
         if self.mode in ("hybrid", "dense"):
-            dense = self.index.search_dense(self.embed_query(query), n)
+            query_vector = self.embed_query(query) if vector is None else vector
+            dense = self.index.search_dense(query_vector, n)
         if self.mode in ("hybrid", "lexical"):
             lexical = self.index.search_lexical(query, n)
         if allow is not None:

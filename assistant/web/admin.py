@@ -204,6 +204,10 @@ class Console:
             problems = validate_items([record], assistant.corpus)
             if problems:
                 raise ConsoleError(422, "invalid_label", "; ".join(problems))
+        if path is None:
+            raise ConsoleError(
+                503, "label_file_unwritable", "no training file is configured (training_file)"
+            )
         try:
             append_record(path, record)
         except (OSError, TimeoutError) as exc:  # a read-only folder, a lock held too long

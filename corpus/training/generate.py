@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from spec import (  # noqa: E402
-    ADVERSARIAL, B, C, CLAUSES_20, CLAUSES_26, H, K, M, N, OFF_TOPIC, OUT_OF_POLICY_20,
+    ADVERSARIAL, B, C, CLAUSES_20, PROCEDURES, CLAUSES_26, H, K, M, N, OFF_TOPIC, OUT_OF_POLICY_20,
     OUT_OF_POLICY_BOTH, S, U, V20, V26, Clause,
 )
 
@@ -120,6 +120,10 @@ def build(rng: random.Random) -> list[dict[str, object]]:
                       "gold_quotes": [], "version": V20 if n % 3 == 2 else V26})
     items += [{"question": q, "question_type": t, "expected_verdict": v, "gold_quotes": [quote],
                "version": version} for q, version, t, v, quote in ADVERSARIAL]
+    for q, version, verdict, quote in PROCEDURES:
+        for text in (q, typo(q, rng) if rng.random() < 0.5 else rng.choice(VARIANT).format(q=q)):
+            items.append({"question": text, "question_type": "procedure", "expected_verdict": verdict,
+                          "gold_quotes": [quote], "version": version})
     seen: set[tuple[str, str]] = set()
     unique = []
     for item in items:

@@ -1,0 +1,345 @@
+"""Learned question typing, answer selection and abstention: linear models over
+document-agnostic features, trained by `assistant train` and stored beside the index."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assistant.answer.query import cue_features
+from assistant.answer.verdict import FRAME_STANCES, VerdictDecider, verdict_for
+from assistant.errors import IndexMismatchError, IndexNotFoundError
+from assistant.models import Decision, Frame, Hit, Selection, Stance, Verdict
+from assistant.policy.corpus import Corpus
+
+MODELS_FILE = "learned.npz"
+MODELS_MANIFEST = "learned.json"
+MODELS_FORMAT = 1
+_RETRAIN_HINT = "run `assistant train` to retrain them"
+
+# what a question asks for: the three answer frames, or nothing the policy answers
+TYPES = ("scope", "responsibility", "fact", "none")
+FRAMES = (Frame.SCOPE, Frame.RESPONSIBILITY, Frame.FACT)
+STANCES = tuple(Stance)
+_SCOPE_VERDICTS = {
+    Verdict.SUPPORTED,
+    Verdict.NOT_SUPPORTED,
+    Verdict.BEST_EFFORT,
+    Verdict.CONDITIONAL,
+}
+_RESPONSIBILITY_VERDICTS = {
+    Verdict.CUSTOMER_RESPONSIBILITY,
+    Verdict.MICROSOFT_RESPONSIBILITY,
+    Verdict.SHARED_RESPONSIBILITY,
+}
+
+
+def type_of_verdict(verdict: Verdict) -> str:
+    """The question type a labelled verdict implies: the frame that maps a clause to it."""
+    if verdict in _SCOPE_VERDICTS:
+        return "scope"
+    if verdict in _RESPONSIBILITY_VERDICTS:
+        return "responsibility"
+    return "fact" if verdict is Verdict.INFORMATIONAL else "none"
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """Standardised features times weights plus bias, through a softmax (several classes) or
+    a sigmoid (one)."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray  # (classes, features), one row for a binary model
+    intercept: np.ndarray
+
+    def proba(self, features: np.ndarray) -> np.ndarray:
+        """One row of class probabilities per feature row (P(positive) for a binary model)."""
+        z = ((features - self.mean) / self.scale) @ self.coef.T + self.intercept
+        if self.coef.shape[0] == 1:
+            return np.asarray(1.0 / (1.0 + np.exp(-z[:, 0])))
+        z = z - z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return np.asarray(e / e.sum(axis=1, keepdims=True))
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        """The model's arrays under prefixed names, for saving."""
+        return {f"{prefix}_{k}": v for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_arrays(cls, data: dict[str, np.ndarray], prefix: str) -> LinearModel:
+        """The model saved under `prefix`."""
+        return cls(
+            *(np.asarray(data[f"{prefix}_{k}"]) for k in ("mean", "scale", "coef", "intercept"))
+        )
+
+
+@dataclass(frozen=True)
+class ModelsManifest:
+    """What the learned models were trained from; checked before they are served."""
+
+    training_hash: str
+    corpus_hash: str
+    model: str
+    items: int
+    seed: int
+    threshold: float
+    trained_at: str
+    train_seconds: float
+    models_format: int = MODELS_FORMAT
+
+
+@dataclass(frozen=True)
+class LearnedModels:
+    """The question typer, the answer selector and the abstainer, with their manifest."""
+
+    manifest: ModelsManifest
+    typer: LinearModel
+    selector: LinearModel
+    abstainer: LinearModel
+
+    def save(self, folder: Path) -> None:
+        """Write the models into `folder` (the index folder)."""
+        arrays = {
+            **self.typer.arrays("typer"),
+            **self.selector.arrays("selector"),
+            **self.abstainer.arrays("abstainer"),
+        }
+        np.savez(folder / MODELS_FILE, **arrays)  # type: ignore[arg-type]
+        (folder / MODELS_MANIFEST).write_text(
+            json.dumps(asdict(self.manifest), indent=2), encoding="utf-8"
+        )
+
+    @classmethod
+    def load(cls, folder: Path) -> LearnedModels:
+        """The models in `folder`; IndexNotFoundError when there are none."""
+        if not (folder / MODELS_MANIFEST).exists() or not (folder / MODELS_FILE).exists():
+            raise IndexNotFoundError(f"no learned models in {str(folder)!r}; {_RETRAIN_HINT}")
+        try:
+            manifest = ModelsManifest(
+                **json.loads((folder / MODELS_MANIFEST).read_text(encoding="utf-8"))
+            )
+            with np.load(folder / MODELS_FILE) as data:
+                arrays = {k: data[k] for k in data.files}
+            return cls(
+                manifest,
+                LinearModel.from_arrays(arrays, "typer"),
+                LinearModel.from_arrays(arrays, "selector"),
+                LinearModel.from_arrays(arrays, "abstainer"),
+            )
+        except (TypeError, ValueError, KeyError, OSError) as exc:
+            raise IndexMismatchError(f"unreadable learned models ({exc}); {_RETRAIN_HINT}") from exc
+
+    def check(self, training_file: Path | None, corpus: Corpus, model: str) -> None:
+        """Refuse models trained on another training file, corpus, embedding model or format."""
+        m, problems = self.manifest, []
+        if m.models_format != MODELS_FORMAT:
+            problems.append(f"format {m.models_format} (expected {MODELS_FORMAT})")
+        if training_file is None or not training_file.exists():
+            problems.append("a training file that is not configured now")
+        elif m.training_hash != file_hash(training_file):
+            problems.append("a different training file (it has changed since)")
+        if m.corpus_hash != corpus.content_hash:
+            problems.append("a different corpus (the policy documents have changed since)")
+        if m.model != model:
+            problems.append(f"model {m.model!r} (configured: {model!r})")
+        if problems:
+            raise IndexMismatchError(
+                f"learned models were trained for {'; '.join(problems)}; {_RETRAIN_HINT}"
+            )
+
+
+def question_features(question: str, vector: np.ndarray) -> np.ndarray:
+    """The question's embedding followed by the frame rules' cue features."""
+    return np.concatenate([vector.astype(np.float64), np.asarray(cue_features(question))])
+
+
+def candidates(
+    rules: VerdictDecider, question: str, hits: Sequence[Hit], selection: Selection | None = None
+) -> list[Hit]:
+    """The clauses an answer is chosen from: the retrieved hits (top k), clauses naming one of
+    the question's rare terms, and the exceptions noted under the top three; never all (and
+    only clauses the selection allows)."""
+    allowed = selection or Selection()
+    head = list(hits)
+    head += rules.rescue(rules.salient_terms(question), hits, allowed)
+    seen = {h.clause.clause_id for h in head}
+    floor = min((h.score for h in head), default=0.0)
+    for hit in list(head[:3]):
+        for child in rules.corpus.children(hit.clause.clause_id):
+            if child.clause_id not in seen and allowed.allows(child):
+                seen.add(child.clause_id)
+                head.append(Hit(clause=child, score=floor))
+    return head
+
+
+def candidate_features(
+    rules: VerdictDecider,
+    question: str,
+    type_probs: np.ndarray,
+    pool: Sequence[Hit],
+    bridges: str = "",
+) -> np.ndarray:
+    """One row of document-agnostic features per candidate: retrieval scores and ranks, the
+    rules' ranking, rare-term weight and coverage, clause shape, and stance crossed with the
+    question-type probabilities."""
+    frame = FRAMES[int(np.argmax(type_probs[:3]))]
+    ruled = rules.rank_evidence(question, frame, pool, bridges)
+    rule_rank = {h.clause.clause_id: n for n, h in enumerate(ruled)}
+    terms = rules.salient_terms(question)
+    bridged = rules.salient_terms(bridges) - terms
+    total = rules.term_weight(terms) or 1.0
+    best_fused = max((h.score for h in pool), default=0.0) or 1.0
+    dense = [h.dense_score for h in pool if h.dense_score is not None]
+    best_dense = max(dense, default=0.0)
+    best_lexical = max((h.lexical_score or 0.0 for h in pool), default=0.0) or 1.0
+    weights = [rules.weight(terms, h.clause.clause_id) / total for h in pool]
+    best_weight = max(weights, default=0.0)
+    retrieved = {id(h) for h in pool if h.dense_rank is not None or h.lexical_rank is not None}
+    rows = []
+    for position, (hit, weight) in enumerate(zip(pool, weights, strict=True)):
+        clause = hit.clause
+        cid = clause.clause_id
+        stance = np.zeros(len(STANCES))
+        stance[STANCES.index(clause.stance)] = 1.0
+        rows.append(
+            [
+                hit.score / best_fused,
+                1.0 / (1 + position) if id(hit) in retrieved else 0.0,
+                hit.dense_score or 0.0,
+                (hit.dense_score - best_dense) if hit.dense_score is not None else -1.0,
+                1.0 / hit.dense_rank if hit.dense_rank else 0.0,
+                (hit.lexical_score or 0.0) / best_lexical,
+                1.0 / hit.lexical_rank if hit.lexical_rank else 0.0,
+                weight,
+                weight - best_weight,
+                rules.indexed_weight(terms, cid) / total,
+                rules.weight(bridged, cid) / total,
+                0.0 if id(hit) in retrieved else 1.0,
+                1.0 if clause.kind == "item" else 0.0,
+                1.0 if clause.text.rstrip().endswith(":") else 0.0,
+                1.0 if rules.corpus.children(cid) else 0.0,
+                1.0 if clause.parent_id and clause.kind != "item" else 0.0,
+                1.0 if clause.kind == "row" else 0.0,
+                1.0 / (1 + rule_rank.get(cid, len(pool))),
+                1.0 if rule_rank.get(cid) == 0 else 0.0,
+                math.log1p(len(clause.text)) / 6.0,
+                sum(
+                    float(p)
+                    for p, f in zip(type_probs[:3], FRAMES, strict=True)
+                    if clause.stance in FRAME_STANCES[f]
+                ),
+                *stance,
+                *np.outer(stance, type_probs[:3]).ravel(),
+            ]
+        )
+    return np.asarray(rows, dtype=np.float64)
+
+
+def frame_fit(type_probs: np.ndarray, pool: Sequence[Hit]) -> np.ndarray:
+    """Per candidate, the probability that its stance can answer the question's type."""
+    return np.asarray(
+        [
+            sum(
+                float(p)
+                for p, f in zip(type_probs[:3], FRAMES, strict=True)
+                if h.clause.stance in FRAME_STANCES[f]
+            )
+            for h in pool
+        ]
+    )
+
+
+def abstention_features(
+    type_probs: np.ndarray, select_probs: np.ndarray, chosen: float, signals: Sequence[float]
+) -> np.ndarray:
+    """What the abstainer weighs: how answerable the question looks, how sure the selection
+    is, and the evidence signals of the chosen clause."""
+    ordered = np.sort(select_probs)[::-1]
+    second = float(ordered[1]) if len(ordered) > 1 else 0.0
+    return np.asarray(
+        [
+            float(type_probs[3]),
+            float(type_probs[:3].max()),
+            chosen,
+            chosen - second,
+            *signals,
+        ],
+        dtype=np.float64,
+    )
+
+
+class LearnedDecider:
+    """The verdict stage with learned components where the settings choose them; the rules
+    decider supplies the rest, the term statistics and the out-of-scope override."""
+
+    def __init__(
+        self,
+        rules: VerdictDecider,
+        models: LearnedModels,
+        typing: bool = True,
+        selection: bool = True,
+        abstention: bool = True,
+    ) -> None:
+        self.rules = rules
+        self.models = models
+        self.typing = typing
+        self.selection = selection
+        self.abstention = abstention
+        self.threshold = models.manifest.threshold if abstention else rules.threshold
+
+    def decide(
+        self,
+        question: str,
+        vector: np.ndarray,
+        rule_frame: Frame,
+        hits: Sequence[Hit],
+        bridges: str,
+        selection: Selection | None = None,
+    ) -> Decision:
+        """The verdict for a question whose query embedding is `vector`; only clauses the
+        selection allows are considered."""
+        type_probs = self.models.typer.proba(question_features(question, vector)[None, :])[0]
+        frame = FRAMES[int(np.argmax(type_probs[:3]))] if self.typing else rule_frame
+        if not hits:
+            return Decision(Verdict.UNKNOWN, 0.0, frame, ())
+        pool = candidates(self.rules, question, hits, selection)
+        select = self.models.selector.proba(
+            candidate_features(self.rules, question, type_probs, pool, bridges)
+        ) * frame_fit(type_probs, pool)
+        if self.selection:
+            order = np.argsort(-select, kind="stable")
+            chosen = {id(pool[i]) for i in order}
+            ranked = [pool[i] for i in order] + [h for h in hits if id(h) not in chosen]
+            top = float(select[order[0]])
+        else:
+            ranked = self.rules.rank_evidence(question, frame, hits, bridges, selection)
+            at = {h.clause.clause_id: float(p) for h, p in zip(pool, select, strict=True)}
+            top = at.get(ranked[0].clause.clause_id, 0.0)
+        signals = self.rules.signals(question, ranked)
+        raw = verdict_for(frame, ranked[0].clause.stance)
+        if self.abstention:
+            features = abstention_features(
+                type_probs,
+                select,
+                top,
+                (signals.dense, signals.coverage, signals.unknown, signals.off_topic),
+            )
+            confidence = float(self.models.abstainer.proba(features[None, :])[0])
+            if signals.off_topic:  # a reviewed out-of-scope topic is the last word
+                confidence = min(confidence, self.threshold / 2)
+        else:
+            confidence = self.rules.calibration.confidence(signals)
+        verdict = raw if confidence >= self.threshold else Verdict.UNKNOWN
+        return Decision(verdict, round(confidence, 4), frame, tuple(ranked), raw, signals)

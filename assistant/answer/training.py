@@ -1,0 +1,260 @@
+"""Fit the learned components on labelled training questions (seeded, a few seconds of CPU)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold, StratifiedKFold
+from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
+
+from assistant.answer.learned import (
+    FRAMES,
+    TYPES,
+    LearnedModels,
+    LinearModel,
+    ModelsManifest,
+    abstention_features,
+    candidate_features,
+    candidates,
+    frame_fit,
+    question_features,
+    type_of_verdict,
+)
+from assistant.answer.verdict import VerdictDecider, verdict_for
+from assistant.errors import CorpusError
+from assistant.models import Hit, Verdict
+
+SEED = 16
+FOLDS = 5
+TYPE_C = 0.1  # the question typer's inverse regularisation (384 embedding dimensions)
+_SERVED_SHARE = 0.5  # a version is the served one when this share of its quotes resolve
+
+
+@dataclass(frozen=True)
+class TrainingItem:
+    """One labelled training question."""
+
+    id: str
+    question: str
+    question_type: str
+    verdict: Verdict
+    gold_quotes: tuple[str, ...]
+    version: str
+
+
+@dataclass(frozen=True)
+class Example:
+    """A training item run through the query pipeline: what the models see at answer time."""
+
+    item: TrainingItem
+    resolved: str
+    vector: np.ndarray
+    hits: tuple[Hit, ...]
+    bridges: str
+    gold_ids: frozenset[str] | None  # None when a gold quote names no clause of this corpus
+
+
+def load_training_items(path: Path) -> list[TrainingItem]:
+    """The labelled questions of a training file (JSONL)."""
+    try:
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+        return [
+            TrainingItem(
+                str(r["id"]),
+                str(r["question"]),
+                str(r["question_type"]),
+                Verdict(r["expected_verdict"]),
+                tuple(r.get("gold_quotes", ())),
+                str(r.get("version", "")),
+            )
+            for r in rows
+        ]
+    except (OSError, ValueError, KeyError) as exc:
+        raise CorpusError(f"cannot read training questions {str(path)!r}: {exc}") from exc
+
+
+def _fit(features: np.ndarray, labels: np.ndarray, c: float) -> LinearModel:
+    scaler = StandardScaler().fit(features)
+    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+    model = LogisticRegression(C=c, max_iter=3000, random_state=SEED)
+    with threadpool_limits(1):  # small problems: threads only contend (and vary the result)
+        model.fit((features - scaler.mean_) / scale, labels)
+    # to float32 precision: the embeddings vary in the last bits between runs, the models don't
+    arrays = (scaler.mean_, scale, model.coef_, model.intercept_)
+    return LinearModel(*(a.astype(np.float32).astype(np.float64) for a in arrays))
+
+
+def served_versions(examples: Sequence[Example]) -> set[str]:
+    """Versions whose answerable items mostly quote clauses of the served corpus."""
+    counts: Counter[str] = Counter()
+    resolved: Counter[str] = Counter()
+    for e in examples:
+        if e.item.verdict is not Verdict.UNKNOWN:
+            counts[e.item.version] += 1
+            resolved[e.item.version] += e.gold_ids is not None
+    return {v for v, n in counts.items() if resolved[v] >= _SERVED_SHARE * n}
+
+
+def typing_label(example: Example, served: set[str]) -> int | None:
+    """The question-type class an example teaches, None when it teaches none: an out-of-policy
+    question about another version of the policy may be answered by this one."""
+    item = example.item
+    if item.verdict is Verdict.UNKNOWN and item.question_type != "off_topic":
+        return TYPES.index("none") if item.version in served else None
+    return TYPES.index(type_of_verdict(item.verdict))
+
+
+@dataclass
+class _Selection:
+    """One example's candidate pool and feature rows."""
+
+    example: Example
+    pool: list[Hit]
+    rows: np.ndarray
+    labels: np.ndarray
+
+
+def fit_models(
+    examples: Sequence[Example],
+    rules: VerdictDecider,
+    training_hash: str,
+    model_name: str,
+    progress: Callable[[str], None] = lambda _: None,
+) -> tuple[LearnedModels, dict[str, Any]]:
+    """Fit typer, selector and abstainer, with out-of-fold predictions for what each later
+    stage learns from; returns the models and cross-validated training metrics."""
+    started = time.perf_counter()
+    served = served_versions(examples)
+    typed = [(e, typing_label(e, served)) for e in examples]
+    typed_examples = [e for e, label in typed if label is not None]
+    x_type = np.stack([question_features(e.resolved, e.vector) for e in typed_examples])
+    y_type = np.asarray([label for _, label in typed if label is not None])
+    oof_type = np.zeros((len(typed_examples), len(TYPES)))
+    folds = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
+    for train, held in folds.split(x_type, y_type):
+        oof_type[held] = _fit(x_type[train], y_type[train], TYPE_C).proba(x_type[held])
+    typer = _fit(x_type, y_type, TYPE_C)
+    progress(f"question types: {len(typed_examples)} questions")
+    type_probs = {id(e): oof_type[n] for n, e in enumerate(typed_examples)}
+
+    selections = []
+    for e in typed_examples:
+        if e.gold_ids is None or e.item.verdict is Verdict.UNKNOWN:
+            continue
+        pool = candidates(rules, e.resolved, e.hits)
+        frame = FRAMES[TYPES.index(type_of_verdict(e.item.verdict))]
+        # the clause to choose is a gold one whose stance gives the labelled verdict
+        labels = np.asarray(
+            [
+                h.clause.clause_id in e.gold_ids
+                and verdict_for(frame, h.clause.stance) == e.item.verdict
+                for h in pool
+            ],
+            dtype=int,
+        )
+        if labels.any():
+            rows = candidate_features(rules, e.resolved, type_probs[id(e)], pool, e.bridges)
+            selections.append(_Selection(e, pool, rows, labels))
+    x_sel = np.concatenate([s.rows for s in selections])
+    y_sel = np.concatenate([s.labels for s in selections])
+    groups = np.concatenate([np.full(len(s.pool), n) for n, s in enumerate(selections)])
+    oof_sel = np.zeros(len(y_sel))
+    for train, held in GroupKFold(FOLDS).split(x_sel, y_sel, groups):
+        oof_sel[held] = _fit(x_sel[train], y_sel[train], 1.0).proba(x_sel[held])
+    selector = _fit(x_sel, y_sel, 1.0)
+    progress(f"answer selection: {len(selections)} questions, {len(y_sel)} candidates")
+
+    # abstention learns from out-of-fold types and selections: P(the raw verdict is right)
+    select_probs = {
+        id(s.example): oof_sel[groups == n] * frame_fit(type_probs[id(s.example)], s.pool)
+        for n, s in enumerate(selections)
+    }
+    abstain_rows: list[np.ndarray] = []
+    targets: list[int] = []
+    expected: list[Verdict] = []
+    for e in typed_examples:
+        answerable = e.item.verdict is not Verdict.UNKNOWN
+        if answerable and id(e) not in select_probs:
+            continue  # its gold clause is not in this corpus or not among the candidates
+        pool = candidates(rules, e.resolved, e.hits) if e.hits else []
+        if not pool:
+            continue
+        probs = type_probs[id(e)]
+        sel = select_probs.get(id(e))
+        if sel is None:
+            features = candidate_features(rules, e.resolved, probs, pool, e.bridges)
+            sel = selector.proba(features) * frame_fit(probs, pool)
+        top = int(np.argmax(sel))
+        ranked = [pool[top]] + [h for n, h in enumerate(pool) if n != top]
+        raw = verdict_for(FRAMES[int(np.argmax(probs[:3]))], ranked[0].clause.stance)
+        signals = rules.signals(e.resolved, ranked)
+        abstain_rows.append(
+            abstention_features(
+                probs,
+                sel,
+                float(sel[top]),
+                (signals.dense, signals.coverage, signals.unknown, signals.off_topic),
+            )
+        )
+        targets.append(int(raw == e.item.verdict))
+        expected.append(e.item.verdict)
+    x_abs, y_abs = np.stack(abstain_rows), np.asarray(targets)
+    oof_abs = np.zeros(len(y_abs))
+    for train, held in StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(x_abs, y_abs):
+        oof_abs[held] = _fit(x_abs[train], y_abs[train], 1.0).proba(x_abs[held])
+    abstainer = _fit(x_abs, y_abs, 1.0)
+    unknown = np.asarray([v is Verdict.UNKNOWN for v in expected])
+
+    def accuracy(threshold: float) -> float:
+        answered = oof_abs >= threshold
+        return float(np.mean(np.where(answered, y_abs == 1, unknown)))
+
+    grid = [round(t, 2) for t in np.arange(0.05, 0.96, 0.01)]
+    threshold = float(max(grid, key=lambda t: (accuracy(t), -abs(t - 0.5))))
+    seconds = round(time.perf_counter() - started, 2)
+    manifest = ModelsManifest(
+        training_hash=training_hash,
+        corpus_hash=rules.corpus.content_hash,
+        model=model_name,
+        items=len(examples),
+        seed=SEED,
+        threshold=threshold,
+        trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        train_seconds=seconds,
+    )
+    hit1 = np.mean([s.labels[int(np.argmax(select_probs[id(s.example)]))] for s in selections])
+    rule_hit1 = np.mean(
+        [
+            rules.rank_evidence(
+                s.example.resolved,
+                FRAMES[int(np.argmax(type_probs[id(s.example)][:3]))],
+                s.example.hits,
+                s.example.bridges,
+            )[0].clause.clause_id
+            in (s.example.gold_ids or ())
+            for s in selections
+        ]
+    )
+    metrics = {
+        "served_versions": sorted(served),
+        "typing_items": len(typed_examples),
+        "typing_cv_accuracy": round(float(np.mean(oof_type.argmax(axis=1) == y_type)), 4),
+        "selection_items": len(selections),
+        "selection_cv_hit@1": round(float(hit1), 4),
+        "selection_rules_hit@1": round(float(rule_hit1), 4),
+        "abstention_items": len(y_abs),
+        "abstention_threshold": threshold,
+        "verdict_cv_accuracy": round(accuracy(threshold), 4),
+        "seconds": seconds,
+    }
+    return LearnedModels(manifest, typer, selector, abstainer), metrics

@@ -1,0 +1,96 @@
+"""Learned question typing, answer selection and abstention: trained on the real training
+questions over the real corpus, index and model (the session's `learned` fixture); refused when
+stale."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.answer.learned import LearnedModels
+from assistant.answer.training import fit_models
+from assistant.config import Settings
+from assistant.errors import IndexMismatchError, IndexNotFoundError
+from assistant.models import Verdict
+from assistant.search.embedding import SentenceTransformerEmbedder
+from assistant.search.index import SearchIndex
+from assistant.service import Assistant
+
+from .conftest import LEARNED, Learned
+
+
+def test_training_is_deterministic(learned: Learned) -> None:
+    saved = LearnedModels.load(learned.rules.settings.index_dir)
+    again, _ = fit_models(
+        learned.examples,
+        learned.rules.decider,
+        saved.manifest.training_hash,
+        saved.manifest.model,
+    )
+    for name in ("typer", "selector", "abstainer"):
+        for a, b in zip(
+            getattr(saved, name).arrays(name).values(),
+            getattr(again, name).arrays(name).values(),
+            strict=True,
+        ):
+            assert np.array_equal(a, b)
+    assert saved.manifest.threshold == again.manifest.threshold
+
+
+def test_training_uses_the_served_version_and_beats_the_rules(learned: Learned) -> None:
+    metrics = learned.metrics
+    assert metrics["served_versions"] == ["2020-01-24"]
+    assert float(metrics["typing_cv_accuracy"]) > 0.9  # type: ignore[arg-type]
+    assert float(metrics["selection_cv_hit@1"]) > float(metrics["selection_rules_hit@1"])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict"),
+    [
+        ("is istio supported on aks?", Verdict.NOT_SUPPORTED),
+        ("do I have to reboot my worker nodes after OS patches?", Verdict.CUSTOMER_RESPONSIBILITY),
+        ("etcd backups - how frequent are they?", Verdict.INFORMATIONAL),
+        ("linkerd mesh acting up, can i raise it with azure", Verdict.NOT_SUPPORTED),
+    ],
+)
+def test_the_learned_assistant_answers_from_the_policy(
+    learned: Learned, question: str, verdict: Verdict
+) -> None:
+    answer = learned.assistant.answer(question)
+    assert answer.verdict is verdict
+    assert answer.citations
+    texts = {c.text for c in learned.assistant.corpus.clauses}
+    assert all(c.text in texts for c in answer.citations)
+
+
+def test_a_reviewed_out_of_scope_topic_still_abstains(learned: Learned) -> None:
+    assert learned.assistant.answer("what's the uptime SLA for AKS?").verdict is Verdict.UNKNOWN
+
+
+def test_changed_training_questions_make_the_models_stale(
+    learned: Learned, tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    settings = learned.assistant.settings
+    assert settings.training_file is not None
+    edited = tmp_path / "questions.jsonl"
+    edited.write_text(settings.training_file.read_text(encoding="utf-8") + "\n")
+    stale = settings.model_copy(update={"training_file": edited})
+    with pytest.raises(IndexMismatchError, match="assistant train"):
+        Assistant.from_settings(stale, embedder=embedder)
+
+
+def test_without_models_the_rules_answer(
+    settings: Settings,
+    search_index: SearchIndex,
+    tmp_path: Path,
+    embedder: SentenceTransformerEmbedder,
+) -> None:
+    bare = tmp_path / "index"
+    shutil.copytree(settings.index_dir, bare, ignore=shutil.ignore_patterns("learned.*"))
+    with pytest.raises(IndexNotFoundError, match="assistant train"):
+        LearnedModels.load(bare)
+    learned = settings.model_copy(update={**LEARNED, "index_dir": bare})
+    assert Assistant.from_settings(learned, embedder=embedder).learned is None
