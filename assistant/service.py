@@ -411,7 +411,7 @@ def training_examples(assistant: Assistant) -> list[Example]:
     vectors = assistant.embedder.embed([p.query for p in prepared])
     examples = []
     for item, p, vector in zip(items, prepared, vectors, strict=True):
-        hits = assistant.retriever.retrieve(p.query, assistant.settings.top_k, vector)
+        hits = assistant.retriever.retrieve(p.query, assistant.settings.top_k, vector=vector)
         ids = [assistant.corpus.find_quote(q) for q in item.gold_quotes]
         gold = None if None in ids else frozenset(str(i) for i in ids)
         examples.append(Example(item, p.resolved, vector, tuple(hits), p.bridges, gold))

@@ -130,9 +130,10 @@ def test_ratings_older_than_the_retention_are_deleted(
             store = RedisConversationStore(url, 1e9, prefix=prefix, clock=lambda: now[0])
         try:
             conversation_id, _ = store.append(None, make_answer())
+            store.append(conversation_id, make_answer())
             old = store.add_feedback(conversation_id, 1, "down", "old")
             now[0] = 2000.0
-            kept = store.add_feedback(conversation_id, 1, "up", None)
+            kept = store.add_feedback(conversation_id, 2, "up", None)  # (one rating a turn)
             assert store.delete_feedback_before(1500.0) == 1, kind
             assert [f.feedback_id for f in store.feedback()] == [kept.feedback_id], kind
             assert store.delete_feedback_before(1500.0) == 0, kind
