@@ -24,6 +24,7 @@ from assistant.answer.query import (
     words_of,
 )
 from assistant.answer.render import Renderer
+from assistant.answer.suggestions import load_word_forms
 from assistant.answer.training import Example, fit_models, load_training_items
 from assistant.answer.verdict import Calibration, VerdictDecider
 from assistant.config import Settings
@@ -189,6 +190,7 @@ class Assistant:
             )
         )
         self.renderer = Renderer()
+        load_word_forms()  # here, not on the first request (see load_word_forms)
         self.policy_words = words_of(texts)
         self.speller = Speller(  # corrects towards policy words; synonym terms are left alone
             texts,

@@ -31,6 +31,13 @@ _DANGLING = frozenset(
 _CONTRACTION = re.compile(r"n't$|'(?:re|ve|ll|m|d)$|^(?:it|that|there|what)'s$", re.IGNORECASE)
 
 
+def load_word_forms() -> None:
+    """Load lemminflect's lemma and inflection tables now: they load lazily, for over a second
+    with the GIL held, which would stall every other request on the first suggestion."""
+    getAllLemmas("run")
+    getInflection("run", "VBG")
+
+
 def _leading_verb(word: str, following: str) -> bool:
     """Whether `word` opens a verb phrase: a base-form verb that is not also a noun or adjective
     (or is, but is followed by its object: "use the API", "patch your nodes")."""
