@@ -14,7 +14,7 @@ _BODY = (400, 413, 415, 422)  # a route that reads a JSON body
 # The error statuses (besides 500) each route can answer with.
 ROUTE_ERRORS: dict[tuple[str, str], tuple[int, ...]] = {
     ("post", "/v1/ask"): (*_KEYS, *_BODY, 404, 503),
-    ("get", "/v1/conversations/{conversation_id}"): (*_KEYS, 404, 503),
+    ("get", "/v1/conversations/{conversation_id}"): (*_KEYS, 404, 422, 503),  # 422: paging
     ("delete", "/v1/conversations/{conversation_id}"): (*_KEYS, 404, 503),
     ("post", "/v1/feedback"): (*_KEYS, *_BODY, 404, 503),
     ("get", "/v1/clauses/{clause_id}"): (*_KEYS, 404, 503),

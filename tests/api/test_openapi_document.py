@@ -42,7 +42,8 @@ def test_routes_list_only_the_errors_they_can_return(
 ) -> None:
     paths = document(settings, assistant)["paths"]
     transcript = paths["/v1/conversations/{conversation_id}"]["get"]["responses"]
-    assert "404" in transcript and not {"400", "413", "415", "422"} & set(transcript)
+    # a transcript has no body, but its paging parameters can be invalid (422)
+    assert {"404", "422"} <= set(transcript) and not {"400", "413", "415"} & set(transcript)
     assert {"413", "415", "422"} <= set(paths["/v1/ask"]["post"]["responses"])
     assert "404" not in paths["/v1/documents"]["get"]["responses"]
     assert "413" in paths["/v1/ask"]["post"]["responses"]
