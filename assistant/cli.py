@@ -40,12 +40,18 @@ def _fail(message: str) -> None:
 def ask(
     question: Annotated[str, typer.Argument(help="The question to answer.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Answer from the policy in force on a date (YYYY-MM-DD)."),
+    ] = None,
 ) -> None:
     """Answer one question and print it with its citations."""
+    from assistant.models import Selection
     from assistant.service import Assistant
 
     try:
-        answer = Assistant.from_settings(Settings()).answer(question)
+        assistant = Assistant.from_settings(Settings())
+        answer = assistant.answer(question, selection=Selection(as_of=as_of))
     except AssistantError as exc:
         _fail(str(exc))
         return
@@ -55,7 +61,7 @@ def ask(
     typer.echo(f"[{answer.verdict.value}] (confidence {answer.confidence:.2f})")
     typer.echo(answer.answer)
     for c in answer.citations:
-        typer.echo(f"\n[{c.n}] {c.section} — {c.url}\n    {c.text}")
+        typer.echo(f"\n[{c.n}] {c.section} ({c.version}) — {c.url}\n    {c.text}")
 
 
 @app.command()
@@ -115,13 +121,19 @@ def index_build() -> None:
     """Embed the corpus and write the dense and lexical indexes atomically."""
     from assistant.search.embedding import load_embedder
     from assistant.search.index import build_index, save_index
-    from assistant.service import load_policy
+    from assistant.service import history_index_dir, load_history
 
     settings = Settings()
     try:
-        corpus = load_policy(settings)
-        index = build_index(corpus, load_embedder(settings), settings.dense_index)
+        eras = load_history(settings)
+        embedder = load_embedder(settings)
+        index = build_index(eras[-1].corpus(), embedder, settings.dense_index)
         save_index(index, settings.index_dir)
+        for era in eras[:-1]:  # the versions in force earlier, for `as_of` questions
+            save_index(
+                build_index(era.corpus(), embedder, settings.dense_index),
+                history_index_dir(settings, era),
+            )
     except AssistantError as exc:
         _fail(str(exc))
         return
@@ -174,6 +186,121 @@ def policy_check() -> None:
     typer.echo(f"ok: {counts}")
 
 
+class DiffFormat(StrEnum):
+    """Formats `policy diff` prints."""
+
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+@policy_app.command("diff")
+def policy_diff(
+    document: Annotated[str, typer.Argument(help="The document id.")],
+    since: Annotated[
+        str | None, typer.Option("--from", help="The earlier version; default: the previous.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--to", help="The later version; default: the current.")
+    ] = None,
+    fmt: Annotated[DiffFormat, typer.Option("--format", help="text, json or markdown.")] = (
+        DiffFormat.TEXT
+    ),
+) -> None:
+    """Clause-level changes between two versions of a document: added, removed, changed (with
+    stance before → after), matched by section and text similarity."""
+    from assistant.policy.versions import diff_versions
+    from assistant.service import load_history
+
+    try:
+        versions = {
+            v.version: v
+            for era in load_history(Settings())
+            for v in era.versions
+            if v.document.doc_id == document
+        }
+        if not versions:
+            _fail(f"no policy document {document!r}")
+            return
+        names = sorted(versions)
+        new = versions[until] if until else versions[names[-1]]
+        earlier = [n for n in names if n < new.version]
+        old = versions[since] if since else versions[earlier[-1] if earlier else new.version]
+    except KeyError as exc:
+        _fail(f"{document} has no version {exc}; its versions are {', '.join(sorted(versions))}")
+        return
+    except AssistantError as exc:
+        _fail(str(exc))
+        return
+    changes = diff_versions(old, new)
+    if fmt is DiffFormat.JSON:
+        typer.echo(json.dumps([asdict(c) for c in changes], indent=2, ensure_ascii=False))
+        return
+    if fmt is DiffFormat.MARKDOWN:
+        typer.echo(f"# {document}: {old.version} → {new.version}\n")
+        typer.echo("| change | clause | stance | before | after |\n|---|---|---|---|---|")
+        for c in changes:
+            cells = [c.change, f"`{c.clause_id}`", f"{c.previous_stance} → {c.stance}"]
+            cells += [t.replace("|", "\\|") for t in (c.previous_text, c.text)]
+            typer.echo("| " + " | ".join(cells) + " |")
+        return
+    typer.echo(f"{document}: {old.version} -> {new.version}: {len(changes)} changes")
+    for c in changes:
+        typer.echo(f"{c.change:8} {c.clause_id} [{c.section}] {c.previous_stance} -> {c.stance}")
+        if c.previous_text:
+            typer.echo(f"  - {c.previous_text}")
+        if c.text:
+            typer.echo(f"  + {c.text}")
+
+
+@policy_app.command("update")
+def policy_update(
+    file: Annotated[Path, typer.Argument(help="The new version (Markdown with front matter).")],
+    history: Annotated[
+        bool, typer.Option(help="Add an older version to the history instead of replacing.")
+    ] = False,
+    questions: Annotated[Path, typer.Option(help="Labelled questions to check.")] = Path(
+        "eval/questions.jsonl"
+    ),
+    report: Annotated[
+        Path | None, typer.Option(help="Where to write the review (Markdown).")
+    ] = None,
+) -> None:
+    """Check a new version against everything it affects, write a review report, and install
+    it (current file to history) only when there are no errors."""
+    import shutil
+
+    from assistant.evaluation.policy_update import install, review_update
+
+    settings = Settings()
+    try:
+        review, staged = review_update(settings, file, questions, history)
+    except AssistantError as exc:
+        _fail(str(exc))
+        return
+    try:
+        if not review.errors:
+            install(staged, settings.corpus_dir)
+            review.installed = True
+    finally:
+        if staged.exists():
+            shutil.rmtree(staged)
+    target = report or Path(f"policy-update-{review.document}-{review.version}.md")
+    target.write_text(review.markdown(), encoding="utf-8")
+    for line in review.errors:
+        typer.echo(f"error: {line}")
+    for line in review.warnings:
+        typer.echo(f"warning: {line}")
+    typer.echo(f"review: {target}")
+    if not review.installed:
+        typer.echo(f"not installed: {len(review.errors)} errors")
+        raise typer.Exit(1)
+    typer.echo(
+        f"installed {review.document} {review.version}; now run `assistant index build` and "
+        "reload (POST /admin/reload or restart)"
+    )
+
+
 @app.command("eval")
 def eval_command(
     questions: Annotated[Path, typer.Option(help="Labelled questions (JSONL).")] = Path(
@@ -195,6 +322,14 @@ def eval_command(
         bool, typer.Option(help="Fit confidence and threshold on the dev split and save them.")
     ] = False,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Ask every question about the policy in force on this date (YYYY-MM-DD), "
+            "leaving out the items whose labels don't hold then; default: each item's own.",
+        ),
+    ] = None,
 ) -> None:
     """Score the assistant on the labelled questions and write a report."""
     from assistant.evaluation.harness import compare_reports, fit_calibration, load_items
@@ -217,7 +352,9 @@ def eval_command(
             settings.model_copy(update={"calibration_file": None}) if calibrate else settings
         )
         assistant = Assistant.from_settings(run_settings)
-        items = load_items(questions, assistant.corpus)
+        if as_of is not None:
+            assistant.view(as_of)  # a clear error for a date before the first version
+        items = load_items(questions, assistant.corpus, assistant.corpus_at, as_of)
     except AssistantError as exc:
         _fail(str(exc))
         return
@@ -236,6 +373,8 @@ def eval_command(
         return
     chosen = [i for i in items if split == "all" or i.split == split]
     _, report = evaluate_assistant(assistant, chosen, url=url, progress=progress)
+    if as_of is not None:
+        typer.echo(f"as of {as_of}: {len(chosen)} items whose labels hold on that date")
     if ablations:
         report = with_ablations(report, ablate(assistant, items, split))
     folder = out / report.created_at.replace(":", "")

@@ -65,3 +65,15 @@ class UnknownDocumentError(AssistantError):
     """No policy document has the requested id."""
 
     code = "unknown_document"
+
+
+class NotInForceError(AssistantError):
+    """The requested date is before the first version of every policy document."""
+
+    code = "not_in_force"
+
+
+class InvalidDateError(AssistantError):
+    """A date parameter is not a YYYY-MM-DD date."""
+
+    code = "invalid_date"

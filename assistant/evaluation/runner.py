@@ -52,7 +52,7 @@ def evaluate(
 def grounding_checker(assistant: Assistant) -> GroundingChecker:
     """A checker that knows the policy text, the answer templates and the small-talk replies."""
     replies = SmallTalk(policy_vocabulary(assistant.corpus)).fixed_phrases()
-    return GroundingChecker(assistant.corpus, replies)
+    return GroundingChecker(assistant.corpus, replies, [v.corpus for v in assistant.views[:-1]])
 
 
 @contextmanager
@@ -77,6 +77,8 @@ def variant(assistant: Assistant, mode: RetrievalMode, synonyms: bool) -> Assist
         assistant.index,
         assistant.embedder,
         assistant.synonyms if synonyms else (),
+        [(v.era, v.retriever.index) for v in assistant.views[:-1]],
+        assistant.views[-1].era,
     )
 
 

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
-from assistant.models import Answer, Citation, Stance, Verdict
+from assistant.models import Answer, Change, Citation, Stance, Verdict
 
 SQLITE_FILE = "conversations.sqlite3"
 RATINGS = ("up", "down")
@@ -86,6 +86,7 @@ def answer_from_dict(data: dict[str, Any]) -> Answer:
             "verdict": Verdict(data["verdict"]),
             "citations": citations,
             "suggestions": tuple(data.get("suggestions", ())),
+            "changes": tuple(Change(**c) for c in data.get("changes", ())),
         }
     )
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 import anyio
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
@@ -23,8 +24,10 @@ from assistant.errors import (
     AssistantError,
     ClauseNotFoundError,
     ConversationNotFoundError,
+    InvalidDateError,
     InvalidFeedbackError,
     InvalidQuestionError,
+    NotInForceError,
     StoreUnavailableError,
     TurnNotFoundError,
     UnknownDocumentError,
@@ -115,6 +118,12 @@ class AskRequest(BaseModel):
         description="Answer only from these policy documents (ids from GET /v1/documents); "
         "unset: all of them.",
     )
+    as_of: StrictStr | None = Field(
+        None,
+        max_length=10,
+        description="Answer from the policy versions in force on this date (YYYY-MM-DD); "
+        "unset: the current ones. A conversation keeps the date it was asked with.",
+    )
 
 
 class CitationOut(BaseModel):
@@ -128,6 +137,17 @@ class CitationOut(BaseModel):
     score: float
     url: str
     stance: str
+    version: str = Field(description="The document version the text is quoted from.")
+
+
+class ChangeOut(BaseModel):
+    """A cited clause that changed: added, changed or removed at `version`."""
+
+    change: str
+    clause_id: str
+    version: str
+    previous_version: str
+    previous_text: str
 
 
 class TurnOut(BaseModel):
@@ -144,6 +164,10 @@ class TurnOut(BaseModel):
     answer_html: str
     citations: list[CitationOut]
     suggestions: list[str]
+    as_of: str | None = Field(None, description="The date whose policy versions answered.")
+    changes: list[ChangeOut] = Field(
+        default_factory=list, description="Cited clauses that changed, with their earlier text."
+    )
     created_at: str = Field(description="When the turn was answered (ISO 8601, UTC).")
 
 
@@ -229,6 +253,8 @@ ERROR_STATUS: dict[type[AssistantError], int] = {
     InvalidFeedbackError: 422,
     StoreUnavailableError: 503,
     UnknownDocumentError: 404,
+    NotInForceError: 422,
+    InvalidDateError: 422,
 }
 
 
@@ -252,6 +278,8 @@ def _turn_fields(turn: Turn) -> dict[str, Any]:
             CitationOut(**{**c.__dict__, "stance": c.stance.value}) for c in answer.citations
         ],
         suggestions=list(answer.suggestions),
+        as_of=answer.as_of,
+        changes=[ChangeOut(**asdict(c)) for c in answer.changes],
         created_at=_timestamp(turn.created_at),
     )
 
@@ -374,13 +402,15 @@ def _add_routes(app: FastAPI) -> None:
                 conversations.ask,
                 body.question,
                 body.conversation_id,
-                Selection(tuple(body.documents or ())),
+                Selection(tuple(body.documents or ()), body.as_of),
                 limiter=ask_limiter(request.app),
             )
         except InvalidQuestionError as exc:
             raise ApiError(422, exc.code, f"question: {exc}") from exc
         except UnknownDocumentError as exc:
             raise ApiError(422, exc.code, f"documents: {exc}") from exc
+        except (NotInForceError, InvalidDateError) as exc:
+            raise ApiError(422, exc.code, str(exc)) from exc
         record_turn(request.app, reply.conversation_id, reply.turn)
         return AskResponse(conversation_id=reply.conversation_id, **_turn_fields(reply.turn))
 
@@ -410,10 +440,13 @@ def _add_routes(app: FastAPI) -> None:
         return FeedbackResponse(feedback_id=recorded.feedback_id)
 
     @app.get("/v1/clauses/{clause_id}", tags=["policy"])
-    def clause(clause_id: str, assistant: AssistantDep) -> dict[str, Any]:
-        """One clause with its section, stance and neighbouring clauses."""
+    def clause(
+        clause_id: str, assistant: AssistantDep, version: str | None = None
+    ) -> dict[str, Any]:
+        """One clause with its section, stance and neighbouring clauses, as in the current
+        version of its document or in `version` (an earlier one)."""
         try:
-            return assistant.describe_clause(clause_id)
+            return assistant.describe_clause(clause_id, version)
         except ClauseNotFoundError as exc:
             raise ApiError(404, exc.code, str(exc)) from exc
 
@@ -430,3 +463,19 @@ def _add_routes(app: FastAPI) -> None:
         except UnknownDocumentError as exc:
             raise ApiError(404, exc.code, str(exc)) from exc
         return {"document": document_id, "clauses": clauses}
+
+    @app.get("/v1/documents/{document_id}/changes", tags=["policy"])
+    def document_changes(
+        document_id: str,
+        assistant: AssistantDep,
+        since: Annotated[str | None, Query(alias="from")] = None,
+        until: Annotated[str | None, Query(alias="to")] = None,
+    ) -> dict[str, Any]:
+        """Clauses added, removed and changed (with stance before and after) between two
+        versions of a document: by default the one before the current and the current."""
+        try:
+            return assistant.document_changes(document_id, since, until)
+        except UnknownDocumentError as exc:
+            raise ApiError(404, exc.code, str(exc)) from exc
+        except InvalidDateError as exc:
+            raise ApiError(422, exc.code, str(exc)) from exc

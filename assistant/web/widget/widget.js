@@ -448,6 +448,7 @@
               h("span", { class: "cite-n", text: "[" + c.n + "]" }),
               " ",
               h("span", { class: "cite-section", text: section }),
+              c.version ? h("span", { class: "cite-version", text: " (" + c.version + ")" }) : null,
             ]),
             h("blockquote", { class: "clause", text: String(c.text || "") }),
             url
