@@ -99,9 +99,11 @@ class _Asker(Protocol):
     def __call__(self, question: str) -> dict[str, Any]: ...
 
 
-def _local_asker() -> _Asker:
-    """Asks through the conversation layer in-process, keeping one conversation's context."""
+def _local_asker(as_of: str | None = None) -> _Asker:
+    """Asks through the conversation layer in-process, keeping one conversation's context
+    (about the policy in force on `as_of`, when given)."""
     from assistant.dialogue.conversation import Conversations
+    from assistant.models import Selection
     from assistant.service import Assistant
     from assistant.storage.sqlite_store import SQLiteConversationStore
 
@@ -114,20 +116,21 @@ def _local_asker() -> _Asker:
     current: dict[str, str | None] = {"id": None}
 
     def ask_locally(question: str) -> dict[str, Any]:
-        reply = conversations.ask(question, current["id"])
+        reply = conversations.ask(question, current["id"], Selection(as_of=as_of))
         current["id"] = reply.conversation_id
         return asdict(reply.answer)
 
     return ask_locally
 
 
-def _remote_asker(url: str, api_key: str | None) -> _Asker:
+def _remote_asker(url: str, api_key: str | None, as_of: str | None = None) -> _Asker:
     """Asks a running server's `POST /v1/ask`, keeping one conversation's context."""
     current: dict[str, str | None] = {"id": None}
     endpoint = url.rstrip("/") + "/v1/ask"
 
     def ask_remotely(question: str) -> dict[str, Any]:
-        body = json.dumps({"question": question, "conversation_id": current["id"]}).encode()
+        fields = {"question": question, "conversation_id": current["id"], "as_of": as_of}
+        body = json.dumps({k: v for k, v in fields.items() if v is not None}).encode()
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if api_key:
             headers["Authorization"] = f"Bearer {api_key}"
@@ -153,8 +156,8 @@ def _server_error(exc: urllib.error.HTTPError) -> str:
         return f"server answered {exc.code}: {exc.reason}"
 
 
-def _asker(url: str | None, api_key: str | None) -> _Asker:
-    return _remote_asker(url, api_key) if url else _local_asker()
+def _asker(url: str | None, api_key: str | None, as_of: str | None = None) -> _Asker:
+    return _remote_asker(url, api_key, as_of) if url else _local_asker(as_of)
 
 
 def format_answer(answer: dict[str, Any], width: int = 88) -> str:
@@ -190,12 +193,20 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
     url: UrlOption = None,
     api_key: ApiKeyOption = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Answer from the policy in force on a date (YYYY-MM-DD).",
+            metavar="DATE",
+        ),
+    ] = None,
 ) -> None:
     """Answer one message as the chat does (small talk, hand-off or a policy answer) and print
     the verdict, the answer and its sources."""
     _quiet_libraries()
     try:
-        answer = _asker(url, api_key)(question)
+        answer = _asker(url, api_key, as_of)(question)
     except AssistantError as exc:
         _fail(str(exc))
         return
@@ -297,14 +308,19 @@ def index_build() -> None:
     """Embed the corpus and write the dense and lexical indexes atomically."""
     from assistant.search.embedding import load_embedder
     from assistant.search.index import build_index, save_index
-    from assistant.service import load_policy
+    from assistant.service import history_index_dir, load_history
 
     settings = Settings()
     try:
-        corpus = load_policy(settings)
+        eras = load_history(settings)
         embedder = load_embedder(settings)
-        index = build_index(corpus, embedder, settings.dense_index)
+        index = build_index(eras[-1].corpus(), embedder, settings.dense_index)
         save_index(index, settings.index_dir)
+        for era in eras[:-1]:  # the versions in force earlier, for `as_of` questions
+            save_index(
+                build_index(era.corpus(), embedder, settings.dense_index),
+                history_index_dir(settings, era),
+            )
     except AssistantError as exc:
         _fail(str(exc))
         return
@@ -428,6 +444,121 @@ def policy_stances(
         )
 
 
+class DiffFormat(StrEnum):
+    """Formats `policy diff` prints."""
+
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+@policy_app.command("diff")
+def policy_diff(
+    document: Annotated[str, typer.Argument(help="The document id.")],
+    since: Annotated[
+        str | None, typer.Option("--from", help="The earlier version; default: the previous.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--to", help="The later version; default: the current.")
+    ] = None,
+    fmt: Annotated[DiffFormat, typer.Option("--format", help="text, json or markdown.")] = (
+        DiffFormat.TEXT
+    ),
+) -> None:
+    """Clause-level changes between two versions of a document: added, removed, changed (with
+    stance before → after), matched by section and text similarity."""
+    from assistant.policy.versions import diff_versions
+    from assistant.service import load_history
+
+    try:
+        versions = {
+            v.version: v
+            for era in load_history(Settings())
+            for v in era.versions
+            if v.document.doc_id == document
+        }
+        if not versions:
+            _fail(f"no policy document {document!r}")
+            return
+        names = sorted(versions)
+        new = versions[until] if until else versions[names[-1]]
+        earlier = [n for n in names if n < new.version]
+        old = versions[since] if since else versions[earlier[-1] if earlier else new.version]
+    except KeyError as exc:
+        _fail(f"{document} has no version {exc}; its versions are {', '.join(sorted(versions))}")
+        return
+    except AssistantError as exc:
+        _fail(str(exc))
+        return
+    changes = diff_versions(old, new)
+    if fmt is DiffFormat.JSON:
+        typer.echo(json.dumps([asdict(c) for c in changes], indent=2, ensure_ascii=False))
+        return
+    if fmt is DiffFormat.MARKDOWN:
+        typer.echo(f"# {document}: {old.version} → {new.version}\n")
+        typer.echo("| change | clause | stance | before | after |\n|---|---|---|---|---|")
+        for c in changes:
+            cells = [c.change, f"`{c.clause_id}`", f"{c.previous_stance} → {c.stance}"]
+            cells += [t.replace("|", "\\|") for t in (c.previous_text, c.text)]
+            typer.echo("| " + " | ".join(cells) + " |")
+        return
+    typer.echo(f"{document}: {old.version} -> {new.version}: {len(changes)} changes")
+    for c in changes:
+        typer.echo(f"{c.change:8} {c.clause_id} [{c.section}] {c.previous_stance} -> {c.stance}")
+        if c.previous_text:
+            typer.echo(f"  - {c.previous_text}")
+        if c.text:
+            typer.echo(f"  + {c.text}")
+
+
+@policy_app.command("update")
+def policy_update(
+    file: Annotated[Path, typer.Argument(help="The new version (Markdown with front matter).")],
+    history: Annotated[
+        bool, typer.Option(help="Add an older version to the history instead of replacing.")
+    ] = False,
+    questions: Annotated[Path, typer.Option(help="Labelled questions to check.")] = Path(
+        "eval/questions.jsonl"
+    ),
+    report: Annotated[
+        Path | None, typer.Option(help="Where to write the review (Markdown).")
+    ] = None,
+) -> None:
+    """Check a new version against everything it affects, write a review report, and install
+    it (current file to history) only when there are no errors."""
+    import shutil
+
+    from assistant.evaluation.policy_update import install, review_update
+
+    settings = Settings()
+    try:
+        review, staged = review_update(settings, file, questions, history)
+    except AssistantError as exc:
+        _fail(str(exc))
+        return
+    try:
+        if not review.errors:
+            install(staged, settings.corpus_dir)
+            review.installed = True
+    finally:
+        if staged.exists():
+            shutil.rmtree(staged)
+    target = report or Path(f"policy-update-{review.document}-{review.version}.md")
+    target.write_text(review.markdown(), encoding="utf-8")
+    for line in review.errors:
+        typer.echo(f"error: {line}")
+    for line in review.warnings:
+        typer.echo(f"warning: {line}")
+    typer.echo(f"review: {target}")
+    if not review.installed:
+        typer.echo(f"not installed: {len(review.errors)} errors")
+        raise typer.Exit(1)
+    typer.echo(
+        f"installed {review.document} {review.version}; now run `assistant index build` and "
+        "reload (POST /admin/reload or restart)"
+    )
+
+
 @app.command("eval", cls=PlainHelpCommand)
 def eval_command(
     questions: Annotated[
@@ -462,6 +593,14 @@ def eval_command(
             help="Show a progress bar (default: when stderr is a terminal).", show_default=False
         ),
     ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Ask every question about the policy in force on this date (YYYY-MM-DD), "
+            "leaving out the items whose labels don't hold then; default: each item's own.",
+        ),
+    ] = None,
 ) -> None:
     """Score the assistant on the labelled questions and write a report."""
     from assistant.evaluation.harness import compare_reports, fit_calibration, load_items
@@ -492,7 +631,9 @@ def eval_command(
             settings.model_copy(update={"calibration_file": None}) if calibrate else settings
         )
         assistant = Assistant.from_settings(run_settings)
-        items = load_items(questions, assistant.corpus)
+        if as_of is not None:
+            assistant.view(as_of)  # a clear error for a date before the first version
+        items = load_items(questions, assistant.corpus, assistant.corpus_at, as_of)
     except AssistantError as exc:
         _fail(str(exc))
         return
@@ -511,6 +652,8 @@ def eval_command(
         return
     chosen = [i for i in items if split == "all" or i.split == split]
     _, report = evaluate_assistant(assistant, chosen, url=url, progress=progress)
+    if as_of is not None:
+        typer.echo(f"as of {as_of}: {len(chosen)} items whose labels hold on that date")
     if ablations:
         rows = ablate(assistant, items, split) + ablate_components(assistant, items, split)
         report = with_ablations(report, rows)

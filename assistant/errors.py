@@ -75,3 +75,15 @@ class IndexUnreadableError(AssistantError):
     """An index file is truncated, corrupt or cannot be read."""
 
     code = "index_unreadable"
+
+
+class NotInForceError(AssistantError):
+    """The requested date is before the first version of every policy document."""
+
+    code = "not_in_force"
+
+
+class InvalidDateError(AssistantError):
+    """A date parameter is not a YYYY-MM-DD date."""
+
+    code = "invalid_date"

@@ -96,9 +96,11 @@ class Clause:
 
 @dataclass(frozen=True)
 class Selection:
-    """Which policy an answer may quote: some documents (empty: all of them)."""
+    """Which policy an answer may quote: some documents (empty: all of them), as in force on a
+    date (YYYY-MM-DD; None: the current versions)."""
 
     documents: tuple[str, ...] = ()
+    as_of: str | None = None
 
     def allows(self, clause: Clause) -> bool:
         """True when the clause belongs to a selected document."""
@@ -151,6 +153,19 @@ class Citation:
     score: float
     url: str
     stance: Stance
+    version: str = ""  # the version of the document the text is quoted from
+
+
+@dataclass(frozen=True)
+class Change:
+    """A note that a cited clause changed: added, changed or removed at `version`, and what
+    the policy said before (verbatim, from `previous_version`)."""
+
+    change: str  # "added", "changed" or "removed"
+    clause_id: str
+    version: str
+    previous_version: str
+    previous_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -167,3 +182,5 @@ class Answer:
     citations: tuple[Citation, ...]
     suggestions: tuple[str, ...] = field(default_factory=tuple)
     kind: str = "answer"
+    as_of: str | None = None  # the date the answer's policy versions were in force
+    changes: tuple[Change, ...] = field(default_factory=tuple)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from assistant.answer.compose import compose_answer
+from assistant.answer.compose import Composition, compose_answer, list_changes, with_changes
 from assistant.answer.learned import LearnedDecider, LearnedModels, file_hash
 from assistant.answer.query import (
     Speller,
@@ -32,11 +34,24 @@ from assistant.errors import (
     ClauseNotFoundError,
     IndexMismatchError,
     IndexNotFoundError,
+    InvalidDateError,
+    NotInForceError,
     UnknownDocumentError,
 )
-from assistant.models import Answer, Clause, Decision, Hit, Selection
-from assistant.policy.corpus import Corpus, document_file, load_corpus
+from assistant.models import Answer, Change, Decision, Hit, Selection, Verdict
+from assistant.policy.corpus import Corpus
 from assistant.policy.stance import assign_stances, load_overrides
+from assistant.policy.versions import (
+    ClauseChange,
+    Era,
+    Version,
+    check_as_of,
+    data_file,
+    diff_versions,
+    era_at,
+    eras,
+    load_versions,
+)
 from assistant.search.cache import CacheStats, VersionedLRUCache
 from assistant.search.embedding import Embedder, load_embedder
 from assistant.search.index import (
@@ -53,23 +68,30 @@ from assistant.search.retrieval import Retriever
 log = logging.getLogger(__name__)
 
 
+def with_stances(settings: Settings, version: Version) -> Version:
+    """A document version with every clause's stance decided: rules, then the version's
+    reviewed overrides (`<id>.stance-overrides.toml`, or beside a history file)."""
+    path = data_file(settings.corpus_dir, version.document, "stance-overrides")
+    return replace(version, clauses=assign_stances(version.clauses, load_overrides(path)))
+
+
+def load_history(settings: Settings) -> list[Era]:
+    """Every era of the policy, oldest first, with stances; the last is in force now."""
+    versions = load_versions(settings.corpus_dir)
+    return eras([[with_stances(settings, v) for v in doc] for doc in versions])
+
+
 def load_policy(settings: Settings) -> Corpus:
-    """The corpus with every clause's stance decided (rules, then each document's reviewed
-    overrides, `<document-id>.stance-overrides.toml`)."""
-    corpus = load_corpus(settings.corpus_dir)
-    clauses: list[Clause] = []
-    for doc in corpus.documents:
-        path = document_file(settings.corpus_dir, doc.doc_id, "stance-overrides")
-        own = tuple(c for c in corpus.clauses if c.doc_id == doc.doc_id)
-        clauses += assign_stances(own, load_overrides(path))
-    return replace(corpus, clauses=tuple(clauses), _by_id={}, _children={}, _position={})
+    """The corpus in force now (each document's current file), with stances."""
+    return load_history(settings)[-1].corpus()
 
 
 def data_files(settings: Settings, corpus: Corpus, kind: str) -> list[Path]:
-    """The reviewed data files of a kind that apply: each document's own file in the corpus
-    folder (`<document-id>.<kind>.toml`), then the one the settings name, if any."""
+    """The reviewed data files of a kind that apply: each document version's own file
+    (`<document-id>.<kind>.toml` beside the current file, `history/<id>/<version>.<kind>.toml`
+    beside an earlier one), then the one the settings name, if any."""
     named = {"synonyms": settings.synonyms_file, "out-of-scope": settings.topics_file}.get(kind)
-    paths = [document_file(settings.corpus_dir, d.doc_id, kind) for d in corpus.documents]
+    paths = [data_file(settings.corpus_dir, d, kind) for d in corpus.documents]
     return [p for p in [*paths, named] if p is not None and p.exists()]
 
 
@@ -99,6 +121,31 @@ def policy_texts(corpus: Corpus) -> list[str]:
     """The words of the policy as they read: clauses, their lead-ins and headings."""
     texts = [c.text for c in corpus.clauses] + [c.context for c in corpus.clauses if c.context]
     return texts + [" ".join(s.path) for s in corpus.sections]
+
+
+def history_index_dir(settings: Settings, era: Era) -> Path:
+    """Where the index of an earlier era lives: beside the current index's folder."""
+    return settings.index_dir.with_name(settings.index_dir.name + ".history") / (
+        era.start or "undated"
+    )
+
+
+def ensure_era_index(
+    settings: Settings, era: Era, corpus: Corpus, embedder: Embedder
+) -> SearchIndex:
+    """An earlier era's index: loaded when it matches, else built (it is small) and saved."""
+    folder = history_index_dir(settings, era)
+    backend = getattr(embedder, "backend", None)
+    try:
+        return load_index(folder, embedder.model_name, corpus, backend)
+    except (IndexNotFoundError, IndexMismatchError):
+        log.info("building the index of the policy in force from %s", era.start)
+    index = build_index(corpus, embedder, settings.dense_index)
+    try:
+        save_index(index, folder)
+    except OSError as exc:  # a read-only deployment still serves it from memory
+        log.warning("cannot save %s: %s", folder, exc)
+    return index
 
 
 def ensure_index(settings: Settings, corpus: Corpus, embedder: Embedder) -> SearchIndex:
@@ -140,6 +187,66 @@ class Trace:
     decision: Decision
 
 
+@dataclass
+class View:
+    """The policy in force from `start`: its corpus, index, retriever and verdict decider, and
+    the clauses that changed from the era before (by clause id)."""
+
+    start: str
+    era: Era
+    corpus: Corpus
+    retriever: Retriever
+    decider: VerdictDecider
+    changes: dict[str, ClauseChange]
+    synonyms: tuple[Synonym, ...] = ()
+    words: frozenset[str] = frozenset()  # the words this era's policy uses
+
+
+def era_of(corpus: Corpus) -> Era:
+    """A corpus as one era (for an assistant built without history)."""
+    versions = tuple(
+        Version(
+            doc,
+            tuple(s for s in corpus.sections if s.doc_id == doc.doc_id),
+            tuple(c for c in corpus.clauses if c.doc_id == doc.doc_id),
+        )
+        for doc in corpus.documents
+    )
+    return Era(min((v.version for v in versions), default=""), versions)
+
+
+def era_changes(before: Era | None, after: Era) -> dict[str, ClauseChange]:
+    """What changed from one era to the next, document by document, by clause id."""
+    if before is None:
+        return {}
+    old = {v.document.doc_id: v for v in before.versions}
+    changes: dict[str, ClauseChange] = {}
+    for version in after.versions:
+        prior = old.get(version.document.doc_id)
+        if prior is not None and prior.version != version.version:
+            changes.update({c.clause_id: c for c in diff_versions(prior, version)})
+    return changes
+
+
+# "what changed in the policy?", "did anything change about NSGs?", "what's new?"
+_CHANGE_QUESTION = re.compile(
+    r"\bwhat(?:'s| has| have| did)?\s+(?:\w+\s+)?chang(?:ed|es)\b|"
+    r"\b(?:did|has|have)\s+(?:anything|something|\w+)\s+(?:\w+\s+)?changed?\b|"
+    r"\bwhat(?:'s| is) new\b|\bany changes\b|\bchanges? (?:to|in) the (?:\w+ )?polic",
+    re.IGNORECASE,
+)
+_CHANGE_WORDS = frozenset(
+    "what whats chang changed change changes new anyth anything someth something did has have "
+    "polici policy support aks about in to the any".split()
+)
+CHANGES_LISTED = 8
+
+
+def is_change_question(question: str) -> bool:
+    """True when a question asks what changed in the policy."""
+    return _CHANGE_QUESTION.search(question.replace("\u2019", "'")) is not None
+
+
 class Assistant:
     """Answers policy questions; build one per process with `from_settings` and share it."""
 
@@ -150,35 +257,22 @@ class Assistant:
         index: SearchIndex,
         embedder: Embedder,
         synonyms: tuple[Synonym, ...],
+        history: Sequence[tuple[Era, SearchIndex]] = (),
+        current: Era | None = None,
         models: LearnedModels | None = None,
     ) -> None:
+        """`corpus`/`index`: the policy in force now (the `current` era); `history`: the
+        earlier eras with their indexes, oldest first."""
         self.settings = settings
         self.corpus = corpus
         self.index = index
         self.embedder = embedder
         self.synonyms = synonyms
-        self.retriever = Retriever(
-            corpus,
-            index,
-            embedder,
-            mode=settings.retrieval_mode,
-            rrf_k=settings.rrf_k,
-            cache=VersionedLRUCache(settings.cache_size),
-        )
+        self.calibration = Calibration.load(settings.calibration_file)
+        self.retriever = self._retriever(corpus, index)
         self.answers: VersionedLRUCache[Trace] = VersionedLRUCache(settings.cache_size)
-        texts = policy_texts(corpus)
-        topics = load_policy_topics(settings, corpus)
-        covered = covered_terms(topics, texts)
-        for topic, term in covered:  # `assistant policy check` reports these too
-            log.warning("out-of-scope topic %r: the policy covers %r; not applied", topic, term)
-        self.decider = VerdictDecider(
-            corpus,
-            Calibration.load(settings.calibration_file),
-            settings.abstain_threshold,
-            without_terms(topics, {term for _, term in covered}),
-            known_terms=tuple(term for syn in synonyms for term in syn.terms),
-        )
-        self.learned = (
+        self.decider = self._decider(corpus, warn=True)
+        self.learned = (  # the learned components answer from the current version
             None
             if models is None
             else LearnedDecider(
@@ -189,8 +283,42 @@ class Assistant:
                 abstention=settings.abstention == "learned",
             )
         )
-        self.renderer = Renderer()
         load_word_forms()  # here, not on the first request (see load_word_forms)
+        self.renderer = Renderer()
+        self.views: list[View] = []
+        previous: Era | None = None
+        for era, era_index in history:
+            era_corpus = era.corpus()
+            # each era's own synonyms (none when this assistant is built without any)
+            era_synonyms = load_policy_synonyms(settings, era_corpus) if synonyms else ()
+            self.views.append(
+                View(
+                    era.start,
+                    era,
+                    era_corpus,
+                    self._retriever(era_corpus, era_index),
+                    self._decider(era_corpus, warn=False, synonyms=era_synonyms),
+                    era_changes(previous, era),
+                    era_synonyms,
+                    frozenset(words_of(policy_texts(era_corpus))),
+                )
+            )
+            previous = era
+        now = current or era_of(corpus)
+        self.views.append(
+            View(
+                now.start,
+                now,
+                corpus,
+                self.retriever,
+                self.decider,
+                era_changes(previous, now),
+                synonyms,
+                frozenset(words_of(policy_texts(corpus))),
+            )
+        )
+        # every version's words, so a question about an earlier one is not "corrected" away
+        texts = [t for view in self.views for t in policy_texts(view.corpus)]
         self.policy_words = words_of(texts)
         self.speller = Speller(  # corrects towards policy words; synonym terms are left alone
             texts,
@@ -198,20 +326,54 @@ class Assistant:
             min_length=5,
         )
 
+    def _retriever(self, corpus: Corpus, index: SearchIndex) -> Retriever:
+        return Retriever(
+            corpus,
+            index,
+            self.embedder,
+            mode=self.settings.retrieval_mode,
+            rrf_k=self.settings.rrf_k,
+            cache=VersionedLRUCache(self.settings.cache_size),
+        )
+
+    def _decider(
+        self, corpus: Corpus, warn: bool, synonyms: tuple[Synonym, ...] | None = None
+    ) -> VerdictDecider:
+        topics = load_policy_topics(self.settings, corpus)
+        covered = covered_terms(topics, policy_texts(corpus))
+        for topic, term in covered if warn else ():  # `assistant policy check` reports these too
+            log.warning("out-of-scope topic %r: the policy covers %r; not applied", topic, term)
+        return VerdictDecider(
+            corpus,
+            self.calibration,
+            self.settings.abstain_threshold,
+            without_terms(topics, {term for _, term in covered}),
+            known_terms=tuple(
+                term
+                for syn in (self.synonyms if synonyms is None else synonyms)
+                for term in syn.terms
+            ),
+        )
+
     @classmethod
     def from_settings(cls, settings: Settings, embedder: Embedder | None = None) -> Assistant:
-        """Load the policy, the model and the index (building it when missing)."""
-        corpus = load_policy(settings)
+        """Load the policy (every version), the model and the indexes (building them when
+        missing)."""
+        all_eras = load_history(settings)
+        corpus = all_eras[-1].corpus()
         if (settings.index_dir / MANIFEST).exists():  # refuse a stale index before the model loads
             manifest = read_manifest(settings.index_dir)
             check_manifest(manifest, settings.model, corpus, settings.embedding_backend)
         embedder = embedder or load_embedder(settings)
         index = ensure_index(settings, corpus, embedder)
+        history = [
+            (era, ensure_era_index(settings, era, era.corpus(), embedder)) for era in all_eras[:-1]
+        ]
         synonyms = load_policy_synonyms(settings, corpus)
         models = None
         if uses_learning(settings):
             models = cls.learned_models(settings, corpus, index, embedder, synonyms)
-        return cls(settings, corpus, index, embedder, synonyms, models)
+        return cls(settings, corpus, index, embedder, synonyms, history, all_eras[-1], models)
 
     @classmethod
     def learned_models(
@@ -249,22 +411,46 @@ class Assistant:
         """The question as it will be answered; raises InvalidQuestionError when unusable."""
         return normalise_question(question, self.settings.max_question_chars)
 
+    def view(self, as_of: str | None) -> View:
+        """The policy in force on a date (now when None); raises NotInForceError before the
+        first version and InvalidQuestionError for a malformed date."""
+        if as_of is None:
+            return self.views[-1]
+        try:
+            check_as_of(as_of)
+        except ValueError as exc:
+            raise InvalidDateError(f"as_of: {exc}") from exc
+        era = era_at([v.era for v in self.views], as_of)
+        if era is None:
+            first = min(v.start for v in self.views)
+            raise NotInForceError(
+                f"as_of: no policy version was in force on {as_of}; the first is from {first}"
+            )
+        return next(v for v in self.views if v.era is era)
+
+    def corpus_at(self, as_of: str | None) -> Corpus:
+        """The corpus in force on a date (now when None)."""
+        return self.view(as_of).corpus
+
     def check_selection(self, selection: Selection) -> None:
-        """Raise UnknownDocumentError when the selection names a document the corpus lacks."""
-        known = {d.doc_id for d in self.corpus.documents}
+        """Raise UnknownDocumentError when the selection names a document the corpus lacks,
+        NotInForceError or InvalidDateError for an `as_of` no version answers."""
+        known = {d.doc_id for v in self.views for d in v.corpus.documents}
         unknown = [d for d in selection.documents if d not in known]
         if unknown:
             raise UnknownDocumentError(
                 f"no policy document {', '.join(map(repr, unknown))}; "
                 f"the documents are {', '.join(sorted(known))}"
             )
+        self.view(selection.as_of)
 
     def trace(
         self, question: str, resolved: str | None = None, selection: Selection | None = None
     ) -> Trace:
         """Answer a question and keep the retrieval and decision that produced the answer;
         `resolved` is the standalone question to answer in its place (a follow-up's rewrite);
-        `selection` limits the documents quoted (raises UnknownDocumentError)."""
+        `selection` limits the documents quoted and picks the date whose versions answer
+        (raises UnknownDocumentError, NotInForceError, InvalidDateError)."""
         selection = selection or Selection()
         self.check_selection(selection)
         # the length limit applies to what the user typed, not to a follow-up's rewrite (which
@@ -279,17 +465,17 @@ class Assistant:
         cached = self.answers.get(version, key)
         if cached is not None:
             return replace(cached, answer=replace(cached.answer, question=question))
-        prepared = self._prepare(text)
-        resolved, query, bridges = prepared.resolved, prepared.query, prepared.bridges
-        vector = self.retriever.embed_query(query) if self.learned else None
-        allow = selection.allows if selection.documents else None
-        hits = tuple(self.retriever.retrieve(query, self.settings.top_k, allow, vector))
-        frame = frame_question(resolved)
-        if self.learned is not None and vector is not None:
-            decision = self.learned.decide(resolved, vector, frame, hits, bridges, selection)
+        view = self.view(selection.as_of)
+        resolved = self.speller.correct(strip_injections(text))
+        query = expand_query(resolved, view.synonyms)
+        hits, decision = self._decide(view, resolved, query, selection)
+        if is_change_question(resolved):
+            composition = self._changes_listing(view, resolved, selection)
+            decision = replace(decision, verdict=Verdict.INFORMATIONAL, confidence=1.0)
         else:
-            decision = self.decider.decide(resolved, frame, hits, bridges, selection)
-        composition = compose_answer(decision, self.corpus, self.settings.citations_max)
+            composition = compose_answer(decision, view.corpus, self.settings.citations_max)
+            changes = self._changes_for(view, decision, resolved, query, selection, composition)
+            composition = with_changes(composition, changes, view.corpus)
         rendered = self.renderer.render(composition)
         answer = Answer(
             question=question,
@@ -301,10 +487,79 @@ class Assistant:
             answer_html=rendered.html,
             citations=composition.citations,
             suggestions=composition.suggestions,
+            as_of=selection.as_of,
+            changes=tuple(
+                Change(c.change, c.clause_id, c.version, c.previous_version, c.previous_text)
+                for c in composition.changed
+            ),
         )
         trace = Trace(answer, query, hits, decision)
         self.answers.put(version, key, trace)
         return trace
+
+    def _decide(
+        self, view: View, resolved: str, query: str, selection: Selection
+    ) -> tuple[tuple[Hit, ...], Decision]:
+        allow = selection.allows if selection.documents else None
+        learned = self.learned if view is self.views[-1] else None
+        vector = view.retriever.embed_query(query) if learned is not None else None
+        hits = tuple(view.retriever.retrieve(query, self.settings.top_k, allow, vector))
+        bridges = bridge_terms(resolved, view.synonyms, set(view.words))
+        frame = frame_question(resolved)
+        if learned is not None and vector is not None:
+            return hits, learned.decide(resolved, vector, frame, hits, bridges, selection)
+        return hits, view.decider.decide(resolved, frame, hits, bridges, selection)
+
+    def _changes_for(
+        self,
+        view: View,
+        decision: Decision,
+        resolved: str,
+        query: str,
+        selection: Selection,
+        composition: Composition,
+    ) -> list[ClauseChange]:
+        """Changes to note in an answer: quoted clauses added or changed in this era, and the
+        previous era's best answer when that clause has since been removed or changed (also
+        when the policy no longer says: "Is Kured supported?")."""
+        if not view.changes:
+            return []
+        quoted = [c.clause_id for c in composition.citations[: len(composition.passages)]]
+        noted = []
+        if decision.verdict is not Verdict.UNKNOWN:  # what is closest is not what the policy says
+            noted = [view.changes[i] for i in quoted if i in view.changes]
+        before = self.views[self.views.index(view) - 1]
+        _, earlier = self._decide(before, resolved, query, selection)
+        if earlier.verdict is not Verdict.UNKNOWN and earlier.evidence:
+            change = view.changes.get(earlier.evidence[0].clause.clause_id)
+            if change is not None and change.change != "added" and change not in noted:
+                noted.append(change)
+        return noted
+
+    def _changes_listing(self, view: View, question: str, selection: Selection) -> Composition:
+        """An informational list of the changes in this era that the question names (all of
+        them when it names nothing in particular)."""
+        changes = [
+            c
+            for c in view.changes.values()
+            if not selection.documents or c.clause_id.split(":", 1)[0] in selection.documents
+        ]
+        terms = view.decider.salient_terms(question) - _CHANGE_WORDS
+        if terms:
+            changes = [
+                c
+                for c in changes
+                if terms
+                & view.decider.salient_terms(" ".join([c.text, c.previous_text, c.section]))
+            ]
+        # substance first: stances that changed, removals, additions, then rewordings
+        order = {"removed": 1, "added": 2, "changed": 3}
+        changes.sort(
+            key=lambda c: (
+                0 if c.stance != c.previous_stance and c.change == "changed" else order[c.change]
+            )
+        )
+        return list_changes(changes, view.corpus, CHANGES_LISTED)
 
     def prepare(self, question: str) -> Prepared:
         """The question normalised, without injected instructions, spelling corrected, with its
@@ -342,13 +597,37 @@ class Assistant:
             stats["embeddings"] = embeddings.stats()
         return stats
 
-    def describe_clause(self, clause_id: str) -> dict[str, object]:
-        """A clause with its document, section, stance and the clauses before and after it."""
-        clause = self.corpus.clause(clause_id)
+    def versions(self, doc_id: str) -> list[Version]:
+        """A document's versions, oldest first; raises UnknownDocumentError."""
+        self.check_selection(Selection((doc_id,)))
+        found: dict[str, Version] = {}
+        for view in self.views:
+            for version in view.era.versions:
+                if version.document.doc_id == doc_id:
+                    found.setdefault(version.version, version)
+        return list(found.values())
+
+    def describe_clause(self, clause_id: str, version: str | None = None) -> dict[str, object]:
+        """A clause with its document, section, stance and the clauses before and after it,
+        as in the current version or in `version` (ClauseNotFoundError when it has none)."""
+        corpus = self.corpus
+        if version is not None:
+            doc_id = clause_id.split(":", 1)[0]
+            try:
+                chosen = [v for v in self.versions(doc_id) if v.version == version]
+            except UnknownDocumentError:
+                chosen = []
+            if not chosen:
+                raise ClauseNotFoundError(
+                    f"no version {version!r} of a document with {clause_id!r}"
+                )
+            corpus = Era(version, (chosen[0],)).corpus()
+        clause = corpus.clause(clause_id)
         if clause is None:
-            raise ClauseNotFoundError(f"no clause with id {clause_id!r}")
-        doc = self.corpus.document(clause.doc_id)
-        before, after = self.corpus.previous_clause(clause), self.corpus.next_clause(clause)
+            where = f" in version {version}" if version else ""
+            raise ClauseNotFoundError(f"no clause with id {clause_id!r}{where}")
+        doc = corpus.document(clause.doc_id)
+        before, after = corpus.previous_clause(clause), corpus.next_clause(clause)
         neighbours = {
             "previous": before.clause_id if before else None,
             "next": after.clause_id if after else None,
@@ -356,6 +635,7 @@ class Assistant:
         return {
             "clause_id": clause.clause_id,
             "document": {"id": doc.doc_id, "title": doc.title, "version": doc.version},
+            "version": doc.version,
             "section": {
                 "path": list(clause.section_path),
                 "anchor": clause.section_anchor,
@@ -368,6 +648,30 @@ class Assistant:
             "parent_id": clause.parent_id,
             "offsets": {"start": clause.start, "end": clause.end},
             "neighbours": neighbours,
+        }
+
+    def document_changes(
+        self, doc_id: str, since: str | None = None, until: str | None = None
+    ) -> dict[str, object]:
+        """Clause-level changes of a document between two of its versions (by default the
+        one before the current and the current); raises UnknownDocumentError, and
+        ClauseNotFoundError-free InvalidDateError for a version the document lacks."""
+        versions = self.versions(doc_id)
+        by_name = {v.version: v for v in versions}
+        for name in (since, until):
+            if name is not None and name not in by_name:
+                raise InvalidDateError(
+                    f"{doc_id} has no version {name!r}; its versions are {', '.join(by_name)}"
+                )
+        new = by_name[until] if until else versions[-1]
+        older = [v for v in versions if v.version < new.version]
+        old = by_name[since] if since else (older[-1] if older else new)
+        changes = diff_versions(old, new) if old is not new else []
+        return {
+            "document": doc_id,
+            "from": old.version,
+            "to": new.version,
+            "changes": [asdict(c) for c in changes],
         }
 
     def document_clauses(self, doc_id: str) -> list[dict[str, object]]:
@@ -387,12 +691,13 @@ class Assistant:
         ]
 
     def describe_documents(self) -> list[dict[str, object]]:
-        """Each document's id, title, version, source and clause count."""
+        """Each document's id, title, current version, every version, source and counts."""
         return [
             {
                 "id": doc.doc_id,
                 "title": doc.title,
                 "version": doc.version,
+                "versions": [v.version for v in self.versions(doc.doc_id)],
                 "source_url": doc.source_url,
                 "clauses": sum(1 for c in self.corpus.clauses if c.doc_id == doc.doc_id),
                 "sections": sum(1 for s in self.corpus.sections if s.doc_id == doc.doc_id),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,13 +17,21 @@ from assistant.answer.learned import file_hash  # noqa: E402
 from assistant.answer.training import Example, fit_models  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.policy.corpus import Corpus  # noqa: E402
+from assistant.policy.versions import era_at  # noqa: E402
 from assistant.search.embedding import SentenceTransformerEmbedder  # noqa: E402
 from assistant.search.index import SearchIndex, build_index, save_index  # noqa: E402
-from assistant.service import Assistant, load_policy, training_examples  # noqa: E402
+from assistant.service import (  # noqa: E402
+    Assistant,
+    load_history,
+    load_policy,
+    training_examples,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS_DIR = ROOT / "corpus"
 LEARNED = {"question_typing": "learned", "answer_selection": "learned", "abstention": "learned"}
+SEED_FILE = CORPUS_DIR / "history" / "aks-support-policies" / "2020-01-24.md"
+SEED_AS_OF = "2020-06-01"  # a date the seed revision (2020-01-24) was in force
 
 
 @pytest.fixture(scope="session")
@@ -56,6 +64,28 @@ def settings(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Setti
 def corpus(settings: Settings) -> Corpus:
     """The real policy corpus with stances."""
     return load_policy(settings)
+
+
+@pytest.fixture(scope="session")
+def corpus_at(settings: Settings) -> Callable[[str | None], Corpus]:
+    """The corpus in force on a date (now for None), as labelled items with `as_of` need."""
+    all_eras = load_history(settings)
+    corpora: dict[str | None, Corpus] = {}
+
+    def at(as_of: str | None) -> Corpus:
+        if as_of not in corpora:
+            era = era_at(all_eras, as_of) if as_of else all_eras[-1]
+            assert era is not None
+            corpora[as_of] = era.corpus()
+        return corpora[as_of]
+
+    return at
+
+
+@pytest.fixture(scope="session")
+def seed_corpus(settings: Settings) -> Corpus:
+    """The seed revision of the policy (history version 2020-01-24), with stances."""
+    return load_history(settings)[0].corpus()
 
 
 @pytest.fixture(scope="session")

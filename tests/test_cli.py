@@ -36,18 +36,28 @@ def cli_env(server_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 
 
 def test_ask_prints_the_verdict_and_citations(cli_env: dict[str, str], tmp_path: Path) -> None:
-    result = run_cli("ask", "Who reboots nodes after OS patches?", env=cli_env, cwd=tmp_path)
+    result = run_cli(
+        "ask",
+        "Who reboots nodes after OS patches?",
+        "--as-of",
+        "2020-06-01",
+        env=cli_env,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Customer responsibility (confidence 0.")
     assert "\nSources:\n  [1] " in result.stdout and "https://learn.microsoft.com/" in result.stdout
 
 
 def test_ask_json_is_the_whole_answer(cli_env: dict[str, str], tmp_path: Path) -> None:
-    result = run_cli("ask", "Is Helm supported?", "--json", env=cli_env, cwd=tmp_path)
+    result = run_cli(
+        "ask", "Is Helm supported?", "--json", "--as-of", "2020-06-01", env=cli_env, cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
     body = json.loads(result.stdout)
-    assert body["verdict"] == "best_effort"
+    assert body["verdict"] == "best_effort" and body["as_of"] == "2020-06-01"
     assert "Helm and Kured" in body["citations"][0]["text"]
+    assert body["citations"][0]["version"] == "2020-01-24"
 
 
 def test_index_info_reports_a_matching_index(cli_env: dict[str, str], tmp_path: Path) -> None:

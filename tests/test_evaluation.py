@@ -88,7 +88,7 @@ def test_compare_reports_names_what_got_better_and_worse() -> None:
 def test_in_process_evaluation_writes_all_three_reports(
     assistant: Assistant, tmp_path: Path
 ) -> None:
-    items = load_items(ROOT / "eval" / "questions.jsonl", assistant.corpus)
+    items = load_items(ROOT / "eval" / "questions.jsonl", assistant.corpus, assistant.corpus_at)
     chain = [i for i in items if i.id in {"q001", "q002", "q003"}]  # a follow-up chain
     _, report = evaluate_assistant(assistant, chain, progress=False)
     paths = write_report(report, tmp_path)
@@ -104,7 +104,7 @@ def test_in_process_evaluation_writes_all_three_reports(
 def test_evaluation_over_http_scores_a_running_server(
     assistant: Assistant, server_env: dict[str, str], tmp_path: Path
 ) -> None:
-    items = load_items(ROOT / "eval" / "questions.jsonl", assistant.corpus)
+    items = load_items(ROOT / "eval" / "questions.jsonl", assistant.corpus, assistant.corpus_at)
     sample = [i for i in items if i.split == "dev"][:12]
     env = {**server_env, "ASSISTANT_DATA_DIR": str(tmp_path / "data")}
     with running_api(env, tmp_path, tmp_path / "server.log") as server:
@@ -117,7 +117,7 @@ def test_evaluation_over_http_scores_a_running_server(
 
 @pytest.mark.parametrize("split", ["dev", "test"])
 def test_every_split_has_each_answer_grounded(assistant: Assistant, split: str) -> None:
-    items = load_items(ROOT / "eval" / "questions.jsonl", assistant.corpus)
+    items = load_items(ROOT / "eval" / "questions.jsonl", assistant.corpus, assistant.corpus_at)
     results, _ = evaluate_assistant(
         assistant, [i for i in items if i.split == split][:40], progress=False
     )  # noqa: E501

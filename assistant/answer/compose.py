@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from assistant.answer.suggestions import related_questions, title_headings
-from assistant.models import Citation, Clause, Decision, Hit, Verdict
+from assistant.models import Citation, Clause, Decision, Document, Hit, Stance, Verdict
 from assistant.policy.corpus import Corpus
+from assistant.policy.versions import ClauseChange
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,19 @@ class Passage:
 
 
 @dataclass(frozen=True)
+class Note:
+    """A change note: the change, when, and (for a changed or removed clause) what the policy
+    said before, cited as `n`; `current`/`m`: the text now, in a list of changes."""
+
+    change: str
+    version: str
+    previous: str = ""
+    n: int = 0
+    current: str = ""
+    m: int = 0
+
+
+@dataclass(frozen=True)
 class Composition:
     """Everything a template needs: verdict, passages and citations, all policy text verbatim.
 
@@ -38,6 +53,15 @@ class Composition:
     citations: tuple[Citation, ...]
     suggestions: tuple[str, ...]
     document: str = ""  # the quoted document's title, named when the corpus has several
+    notes: tuple[Note, ...] = ()  # what changed in the quoted clauses
+    listing: bool = False  # an answer that lists changes rather than quoting clauses
+    changed: tuple[ClauseChange, ...] = ()  # the changes the notes are about, in order
+
+    @property
+    def see_also(self) -> tuple[Citation, ...]:
+        """The citations neither quoted nor part of a change note."""
+        used = {p.n for p in self.passages} | {x for n in self.notes for x in (n.n, n.m)}
+        return tuple(c for c in self.citations if c.n not in used)
 
 
 FOLLOWERS_MAX = 6  # list items or table rows quoted after a lead-in that ends with a colon
@@ -54,6 +78,83 @@ def _cite(n: int, clause: Clause, score: float, corpus: Corpus) -> Citation:
         score=round(score, 6),
         url=doc.url(clause.section_anchor),
         stance=clause.stance,
+        version=doc.version,
+    )
+
+
+def _cite_previous(n: int, change: ClauseChange, doc: Document) -> Citation:
+    """A citation of the text a clause had before it changed or was removed."""
+    return Citation(
+        n=n,
+        clause_id=change.clause_id,
+        document=doc.title,
+        section=change.section,
+        text=change.previous_text,
+        score=0.0,
+        url=doc.url(change.anchor),
+        stance=Stance(change.previous_stance) if change.previous_stance else Stance.INFORMATIONAL,
+        version=change.previous_version,
+    )
+
+
+def with_changes(
+    composition: Composition, changes: Sequence[ClauseChange], corpus: Corpus
+) -> Composition:
+    """The composition with a note for each change, the earlier texts cited after the rest."""
+    citations = list(composition.citations)
+    notes = []
+    for change in changes:
+        n = 0
+        doc = _document_of(change.clause_id, corpus)
+        if change.previous_text and doc is not None:
+            n = len(citations) + 1
+            citations.append(_cite_previous(n, change, doc))
+        notes.append(Note(change.change, change.version, change.previous_text, n))
+    return replace(
+        composition, citations=tuple(citations), notes=tuple(notes), changed=tuple(changes)
+    )
+
+
+def _document_of(clause_id: str, corpus: Corpus) -> Document | None:
+    doc_id = clause_id.split(":", 1)[0]
+    return next((d for d in corpus.documents if d.doc_id == doc_id), None)
+
+
+def list_changes(changes: Sequence[ClauseChange], corpus: Corpus, limit: int) -> Composition:
+    """An informational answer that lists changes: each with the text before and now, both
+    cited."""
+    citations: list[Citation] = []
+    notes = []
+    for change in changes[:limit]:
+        doc = _document_of(change.clause_id, corpus)
+        assert doc is not None
+        n = m = 0
+        if change.previous_text:
+            n = len(citations) + 1
+            citations.append(_cite_previous(n, change, doc))
+        clause = corpus.clause(change.clause_id) if change.text else None
+        if clause is not None:
+            m = len(citations) + 1
+            citations.append(_cite(m, clause, 0.0, corpus))
+        notes.append(
+            Note(
+                change.change,
+                change.version,
+                change.previous_text,
+                n,
+                clause.text if clause else "",
+                m,
+            )
+        )
+    return Composition(
+        Verdict.INFORMATIONAL,
+        1.0,
+        (),
+        tuple(citations),
+        (),
+        notes=tuple(notes),
+        listing=True,
+        changed=tuple(changes[:limit]),
     )
 
 

@@ -172,7 +172,9 @@ class Speller:
             return word
         cutoff = 2 if len(lowered) >= 8 else 1
         match = process.extractOne(lowered, self._choices, scorer=OSA.distance, score_cutoff=cutoff)
-        return match[0] if match else word
+        if match is None or match[0].rstrip("s") == lowered.rstrip("s"):
+            return word  # a plural or singular is the same word to the search
+        return match[0]
 
     def correct(self, text: str) -> str:
         """The text with each misspelt word replaced."""

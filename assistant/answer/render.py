@@ -40,6 +40,16 @@ PHRASES = {
     "closest": "Here is what is closest:",
     "see_also": "See also",
     "context": "Context:",
+    "before": "Before, the policy said:",
+    "now": "Now it says:",
+    "changes": "What changed:",
+    "no_changes": "No change to the policy matches the question.",
+}
+# Change notes, with the version (an ISO date) the clause changed in.
+CHANGE_PHRASES = {
+    "added": "Added on {version}.",
+    "changed": "Changed on {version}.",
+    "removed": "Removed on {version}.",
 }
 # When the corpus holds several documents, the intro names the one quoted (its title).
 DOCUMENT_PHRASES = {
@@ -60,11 +70,13 @@ _FAMILIES: dict[Verdict, str] = {
 }
 
 
-def fixed_phrases(documents: Iterable[str] = ()) -> set[str]:
+def fixed_phrases(documents: Iterable[str] = (), versions: Iterable[str] = ()) -> set[str]:
     """Every phrase a template may add around policy text (used by grounding checks), with
-    the intros that name each of the given document titles."""
+    the intros that name each of the given document titles and the change notes of each
+    version."""
     named = {p.format(document=d) for d in documents for p in DOCUMENT_PHRASES.values()}
-    return set(HEADLINES.values()) | set(PHRASES.values()) | named
+    dated = {p.format(version=v) for v in versions for p in CHANGE_PHRASES.values()}
+    return set(HEADLINES.values()) | set(PHRASES.values()) | named | dated
 
 
 @dataclass(frozen=True)
@@ -90,8 +102,9 @@ class Renderer:
 
     def render(self, composition: Composition) -> Rendered:
         """Plain text with [n] markers, Markdown, and an escaped HTML fragment."""
-        template = self._env.get_template(f"{_FAMILIES[composition.verdict]}.j2")
-        phrases = dict(PHRASES)
+        family = "changes" if composition.listing else _FAMILIES[composition.verdict]
+        template = self._env.get_template(f"{family}.j2")
+        phrases = {**PHRASES, **CHANGE_PHRASES}
         if composition.document:
             phrases.update(
                 {k: p.format(document=composition.document) for k, p in DOCUMENT_PHRASES.items()}

@@ -92,6 +92,10 @@ class Conversations:
         if intent is not None:
             return self.smalltalk.reply(question, intent.name, intent.kind), None
         previous = [t.resolved_question for t in history if t.kind in POLICY_KINDS]
+        kept = next((t.answer.as_of for t in reversed(history) if t.answer.as_of), None)
+        if kept is not None and (selection is None or selection.as_of is None):
+            # a conversation keeps the date it was asked about
+            selection = replace(selection or Selection(), as_of=kept)
         resolution = resolve_followup(
             strip_pleasantries(text), previous, self.settings.max_question_chars
         )

@@ -9,6 +9,7 @@ import httpx
 
 from assistant.dialogue.conversation import Conversations
 from assistant.evaluation.harness import Reply
+from assistant.models import Selection
 
 
 class InProcessAnswerer:
@@ -18,10 +19,11 @@ class InProcessAnswerer:
     def __init__(self, conversations: Conversations) -> None:
         self.conversations = conversations
 
-    def ask(self, question: str, conversation_id: str | None) -> Reply:
+    def ask(self, question: str, conversation_id: str | None, as_of: str | None = None) -> Reply:
         """The reply, with the raw verdict and the retriever's ranking when the policy was
         searched."""
-        reply, trace = self.conversations.ask_traced(question, conversation_id)
+        selection = Selection(as_of=as_of) if as_of else None
+        reply, trace = self.conversations.ask_traced(question, conversation_id, selection)
         answer = reply.answer
         return Reply(
             conversation_id=reply.conversation_id,
@@ -46,11 +48,12 @@ class HttpAnswerer:
         """Close the connection pool."""
         self.client.close()
 
-    def ask(self, question: str, conversation_id: str | None) -> Reply:
+    def ask(self, question: str, conversation_id: str | None, as_of: str | None = None) -> Reply:
         """The server's reply; a failed request becomes an `unknown` reply with its status."""
-        response = self.client.post(
-            "/v1/ask", json={"question": question, "conversation_id": conversation_id}
-        )
+        payload: dict[str, Any] = {"question": question, "conversation_id": conversation_id}
+        if as_of:
+            payload["as_of"] = as_of
+        response = self.client.post("/v1/ask", json=payload)
         if response.status_code != 200:
             return Reply(
                 conversation_id, "unknown", 0.0, "", (), question, status=response.status_code

@@ -30,13 +30,21 @@ class Grounding:
 class GroundingChecker:
     """Knows the corpus text and the template phrases an answer may use."""
 
-    def __init__(self, corpus: Corpus, replies: Iterable[str] = ()) -> None:
-        """`replies` are further fixed texts (small-talk replies) an answer may consist of."""
-        visible = [d.title for d in corpus.documents] + [" ".join(s.path) for s in corpus.sections]
-        visible += [c.context for c in corpus.clauses] + [c.text for c in corpus.clauses]
+    def __init__(
+        self, corpus: Corpus, replies: Iterable[str] = (), history: Iterable[Corpus] = ()
+    ) -> None:
+        """`replies` are further fixed texts (small-talk replies) an answer may consist of;
+        `history` the policy's earlier versions, which change notes quote."""
+        corpora = [corpus, *history]
+        visible = [d.title for k in corpora for d in k.documents]
+        visible += [" ".join(s.path) for k in corpora for s in k.sections]
+        visible += [c.context for k in corpora for c in k.clauses]
+        visible += [c.text for k in corpora for c in k.clauses]
         self._policy = " ".join(" \n ".join(visible).split())  # the policy as it reads
-        titles = [d.title for d in corpus.documents]
-        phrases = list(fixed_phrases(titles)) + [f for r in replies for f in self.fragments(r)]
+        titles = {d.title for k in corpora for d in k.documents}
+        versions = {d.version for k in corpora for d in k.documents}
+        phrases = list(fixed_phrases(titles, versions))
+        phrases += [f for r in replies for f in self.fragments(r)]
         self._phrases = {p.rstrip(".:") for p in phrases}
 
     def is_policy_text(self, text: str) -> bool:

@@ -53,6 +53,7 @@ class EvalItem:
     gold_clause_ids: tuple[str, ...] = ()
     expected_facts: tuple[str, ...] = ()
     follow_up_of: str | None = None
+    as_of: str | None = None  # answered from the policy in force on this date; None: current
 
 
 def resolve_quote(quote: str, corpus: Corpus) -> str | None:
@@ -60,55 +61,86 @@ def resolve_quote(quote: str, corpus: Corpus) -> str | None:
     return corpus.find_quote(quote)
 
 
-def validate_items(raw: Sequence[dict[str, Any]], corpus: Corpus) -> list[str]:
-    """Every problem in the raw labelled items (an empty list when the file is sound)."""
+CorpusAt = Callable[[str | None], Corpus]
+
+
+def _policy_lower(corpus: Corpus) -> str:
+    """The policy as it reads (clauses and their lead-ins), lower-cased."""
+    return " ".join([c.text for c in corpus.clauses] + [c.context for c in corpus.clauses]).lower()
+
+
+def validate_items(
+    raw: Sequence[dict[str, Any]], corpus: Corpus, at: CorpusAt | None = None
+) -> list[str]:
+    """Every problem in the raw labelled items (an empty list when the file is sound); an
+    item with `as_of` is checked against the policy in force that day (`at`)."""
     problems: list[str] = []
     seen: dict[Any, Any] = {}
-    policy_lower = " ".join(d.text for d in corpus.documents).lower()
     for n, item in enumerate(raw, 1):
-        where = f"line {n} ({item.get('id', '?')})"
-        for key in ("id", "question", "category", "expected_verdict", "split"):
-            if not isinstance(item.get(key), str) or not item.get(key):
-                problems.append(f"{where}: missing or empty {key!r}")
-        if item.get("id") in seen:
-            problems.append(f"{where}: duplicate id {item['id']!r}")
-        if item.get("category") not in CATEGORIES:
-            problems.append(f"{where}: unknown category {item.get('category')!r}")
-        if item.get("expected_verdict") not in VERDICTS:
-            problems.append(f"{where}: unknown verdict {item.get('expected_verdict')!r}")
-        if item.get("split") not in SPLITS:
-            problems.append(f"{where}: unknown split {item.get('split')!r}")
-        for quote in item.get("gold_quotes", []):
-            if resolve_quote(quote, corpus) is None:
-                problems.append(f"{where}: gold quote {quote!r} does not identify one clause")
-        if item.get("expected_verdict") != "unknown" and not item.get("gold_quotes"):
-            problems.append(f"{where}: an answerable item needs gold_quotes")
-        for fact in item.get("expected_facts", []):
-            if fact.lower() not in policy_lower:
-                problems.append(f"{where}: expected fact {fact!r} is not policy text")
-        parent = item.get("follow_up_of")
-        if parent is not None:
-            if parent not in seen:
-                problems.append(f"{where}: follow_up_of {parent!r} is not an earlier item")
-            elif seen[parent] != item.get("split"):
-                problems.append(f"{where}: follow-up is in another split than {parent!r}")
-        seen[item.get("id")] = item.get("split")
+        corpus_of_item = corpus
+        if item.get("as_of") is not None:
+            if at is None:
+                problems.append(f"line {n}: as_of needs the policy's history")
+                continue
+            corpus_of_item = at(item["as_of"])
+        problems += _item_problems(n, item, corpus_of_item, seen)
     return problems
 
 
-def load_items(path: Path, corpus: Corpus) -> list[EvalItem]:
-    """Read and validate a JSONL labelled set, resolving gold quotes to clause ids."""
+def _item_problems(n: int, item: dict[str, Any], corpus: Corpus, seen: dict[Any, Any]) -> list[str]:
+    problems: list[str] = []
+    policy_lower = _policy_lower(corpus)
+    where = f"line {n} ({item.get('id', '?')})"
+    for key in ("id", "question", "category", "expected_verdict", "split"):
+        if not isinstance(item.get(key), str) or not item.get(key):
+            problems.append(f"{where}: missing or empty {key!r}")
+    if item.get("id") in seen:
+        problems.append(f"{where}: duplicate id {item['id']!r}")
+    if item.get("category") not in CATEGORIES:
+        problems.append(f"{where}: unknown category {item.get('category')!r}")
+    if item.get("expected_verdict") not in VERDICTS:
+        problems.append(f"{where}: unknown verdict {item.get('expected_verdict')!r}")
+    if item.get("split") not in SPLITS:
+        problems.append(f"{where}: unknown split {item.get('split')!r}")
+    for quote in item.get("gold_quotes", []):
+        if resolve_quote(quote, corpus) is None:
+            problems.append(f"{where}: gold quote {quote!r} does not identify one clause")
+    if item.get("expected_verdict") != "unknown" and not item.get("gold_quotes"):
+        problems.append(f"{where}: an answerable item needs gold_quotes")
+    for fact in item.get("expected_facts", []):
+        if fact.lower() not in policy_lower:
+            problems.append(f"{where}: expected fact {fact!r} is not policy text")
+    parent = item.get("follow_up_of")
+    if parent is not None:
+        if parent not in seen:
+            problems.append(f"{where}: follow_up_of {parent!r} is not an earlier item")
+        elif seen[parent] != item.get("split"):
+            problems.append(f"{where}: follow-up is in another split than {parent!r}")
+    seen[item.get("id")] = item.get("split")
+    return problems
+
+
+def load_items(
+    path: Path, corpus: Corpus, at: CorpusAt | None = None, as_of: str | None = None
+) -> list[EvalItem]:
+    """Read and validate a JSONL labelled set, resolving gold quotes to clause ids (against
+    the policy in force on each item's `as_of`, through `at`). With `as_of`, every item is
+    asked as of that date instead, and the items whose gold quotes do not resolve then are
+    left out."""
     try:
         raw = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     except (OSError, json.JSONDecodeError) as exc:
         raise EvalSetError(f"cannot read {path}: {exc}") from exc
-    problems = validate_items(raw, corpus)
+    problems = validate_items(raw, corpus, at)
     if problems:
         raise EvalSetError(f"{path}: {len(problems)} problems, first: {problems[0]}")
+    if as_of is not None:
+        raw = _answerable_on(raw, corpus if at is None else at(as_of), as_of)
     items = []
     for r in raw:
+        item_corpus = corpus if r.get("as_of") is None or at is None else at(r["as_of"])
         quotes = tuple(r.get("gold_quotes", []))
-        ids = tuple(str(resolve_quote(q, corpus)) for q in quotes)
+        ids = tuple(str(resolve_quote(q, item_corpus)) for q in quotes)
         items.append(
             EvalItem(
                 id=r["id"],
@@ -120,9 +152,24 @@ def load_items(path: Path, corpus: Corpus) -> list[EvalItem]:
                 gold_clause_ids=tuple(dict.fromkeys(ids)),
                 expected_facts=tuple(r.get("expected_facts", [])),
                 follow_up_of=r.get("follow_up_of"),
+                as_of=r.get("as_of"),
             )
         )
     return items
+
+
+def _answerable_on(raw: list[dict[str, Any]], corpus: Corpus, as_of: str) -> list[dict[str, Any]]:
+    """The items (asked as of `as_of`) whose labels hold for that policy: gold quotes and
+    facts resolve, and so do those of the item each follow-up continues."""
+    kept: dict[str, dict[str, Any]] = {}
+    for r in raw:
+        parent = r.get("follow_up_of")
+        if parent is not None and parent not in kept:
+            continue
+        if _item_problems(0, {**r, "follow_up_of": None}, corpus, {}):
+            continue
+        kept[r["id"]] = {**r, "as_of": as_of}
+    return list(kept.values())
 
 
 @dataclass(frozen=True)
@@ -145,8 +192,8 @@ class Reply:
 class Answerer(Protocol):
     """Asks one question, optionally inside a conversation."""
 
-    def ask(self, question: str, conversation_id: str | None) -> Reply:
-        """The reply to a question."""
+    def ask(self, question: str, conversation_id: str | None, as_of: str | None = None) -> Reply:
+        """The reply to a question (about the policy in force on `as_of`)."""
         ...
 
 
@@ -194,7 +241,7 @@ def run_items(
     for item in progress(items):
         conversation_id = conversations.get(item.follow_up_of) if item.follow_up_of else None
         started = time.perf_counter()
-        reply = answerer.ask(item.question, conversation_id)
+        reply = answerer.ask(item.question, conversation_id, item.as_of)
         latency = (time.perf_counter() - started) * 1000
         conversations[item.id] = reply.conversation_id
         texts = [c["text"] for c in reply.citations]

@@ -54,7 +54,7 @@ def evaluate(
 def grounding_checker(assistant: Assistant) -> GroundingChecker:
     """A checker that knows the policy text, the answer templates and the small-talk replies."""
     replies = SmallTalk(policy_vocabulary(assistant.corpus)).fixed_phrases()
-    return GroundingChecker(assistant.corpus, replies)
+    return GroundingChecker(assistant.corpus, replies, [v.corpus for v in assistant.views[:-1]])
 
 
 @contextmanager
@@ -79,6 +79,8 @@ def variant(assistant: Assistant, mode: RetrievalMode, synonyms: bool) -> Assist
         assistant.index,
         assistant.embedder,
         assistant.synonyms if synonyms else (),
+        [(v.era, v.retriever.index) for v in assistant.views[:-1]],
+        assistant.views[-1].era,
         assistant.learned.models if assistant.learned else None,
     )
 
@@ -157,6 +159,8 @@ def ablate_components(
             assistant.index,
             assistant.embedder,
             assistant.synonyms,
+            [(v.era, v.retriever.index) for v in assistant.views[:-1]],
+            assistant.views[-1].era,
             models if learned else None,
         )
         with in_process(changed) as answerer:

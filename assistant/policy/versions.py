@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import tomllib
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ from rapidfuzz import fuzz
 
 from assistant.errors import CorpusError
 from assistant.models import Clause, Document, Section
-from assistant.policy.corpus import Corpus, parse_document
+from assistant.policy.corpus import Corpus, document_file, parse_document
 
 HISTORY = "history"
 # Two clauses are one clause in two versions when their texts are this similar (0-100):
@@ -50,6 +51,7 @@ class ClauseChange:
     previous_text: str  # "" for an added clause
     stance: str = ""
     previous_stance: str = ""
+    anchor: str = ""  # the section anchor of the clause (of the removed one, when removed)
 
 
 def iso_date(version: str) -> date | None:
@@ -73,6 +75,30 @@ def read_version(path: Path, doc_id: str, version: str | None = None) -> Version
     return Version(doc, tuple(sections), tuple(clauses))
 
 
+def data_file(corpus_dir: Path, document: Document, kind: str) -> Path:
+    """A document version's reviewed data file of a kind: `<id>.<kind>.toml` beside the current
+    file, `history/<id>/<version>.<kind>.toml` beside an earlier version's."""
+    path = Path(document.path)
+    if path.parent.name == document.doc_id and path.parent.parent.name == HISTORY:
+        return path.with_name(f"{document.version}.{kind}.toml")
+    return document_file(corpus_dir, document.doc_id, kind)
+
+
+def _source_url(corpus_dir: Path, doc_id: str) -> str | None:
+    """The published URL from `<id>.document.toml`, for a document copied unchanged from a
+    site whose front matter doesn't carry it (Microsoft Learn's)."""
+    path = document_file(corpus_dir, doc_id, "document")
+    if not path.exists():
+        return None
+    try:
+        url = tomllib.loads(path.read_text(encoding="utf-8")).get("source_url")
+    except tomllib.TOMLDecodeError as exc:
+        raise CorpusError(f"{path}: {exc}") from exc
+    if url is not None and not isinstance(url, str):
+        raise CorpusError(f"{path}: source_url must be a string")
+    return url
+
+
 def document_versions(corpus_dir: Path, current: Path) -> list[Version]:
     """Every version of the document whose current file is `current`, oldest first, with
     clause ids carried from each version to the next."""
@@ -83,6 +109,10 @@ def document_versions(corpus_dir: Path, current: Path) -> list[Version]:
             raise CorpusError(f"{path}: a history file is named by its version (YYYY-MM-DD.md)")
         history.append(read_version(path, doc_id, path.stem))
     latest = read_version(current, doc_id)
+    url = _source_url(corpus_dir, doc_id)
+    if url is not None:
+        history = [replace(v, document=replace(v.document, source_url=url)) for v in history]
+        latest = replace(latest, document=replace(latest.document, source_url=url))
     for old in history:
         if _key(old.version) >= _key(latest.version):
             raise CorpusError(
@@ -90,6 +120,14 @@ def document_versions(corpus_dir: Path, current: Path) -> list[Version]:
                 f"{old.version} is not older than the current file's {latest.version}"
             )
     return carry_ids([*history, latest])
+
+
+def load_versions(corpus_dir: Path) -> list[list[Version]]:
+    """Every document's versions (documents by name, versions oldest first)."""
+    paths = sorted(corpus_dir.glob("*.md"))
+    if not paths:
+        raise CorpusError(f"corpus_dir {str(corpus_dir)!r} holds no *.md policy documents")
+    return [document_versions(corpus_dir, path) for path in paths]
 
 
 def _key(version: str) -> str:
@@ -210,6 +248,7 @@ def _change(
         previous_text=prior.text if prior else "",
         stance=clause.stance.value if clause else "",
         previous_stance=prior.stance.value if prior else "",
+        anchor=shown.section_anchor,
     )
 
 

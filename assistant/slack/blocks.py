@@ -250,6 +250,8 @@ def citation_block(citation: Citation, quoted: bool = False) -> dict[str, Any]:
     """A context block: number, section linked to the source, and the clause unless the answer
     already quotes it (cut when long, with a link to the full clause)."""
     line = f"*[{citation.n}]* {link(citation.url, citation.section)}"
+    if citation.version:  # an earlier version's text is quoted by change notes
+        line += f" ({escape_mrkdwn(citation.version)})"
     if not quoted:
         line += " · " + escape_mrkdwn(truncate(citation.text, CITATION_CHARS))
         if len(citation.text) > CITATION_CHARS:

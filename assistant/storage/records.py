@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from assistant.models import Answer, Citation, Stance, Verdict
+from assistant.models import Answer, Change, Citation, Stance, Verdict
 
 SQLITE_FILE = "conversations.sqlite3"
 RATINGS = ("up", "down")
@@ -96,6 +96,7 @@ def answer_from_dict(data: dict[str, Any]) -> Answer:
             "verdict": Verdict(data["verdict"]),
             "citations": citations,
             "suggestions": tuple(data.get("suggestions", ())),
+            "changes": tuple(Change(**c) for c in data.get("changes", ())),
         }
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import asdict
 from http import HTTPStatus
 from typing import Annotated, Any, Literal
 
@@ -28,8 +29,10 @@ from assistant.errors import (
     ConversationNotFoundError,
     IndexMismatchError,
     IndexNotFoundError,
+    InvalidDateError,
     InvalidFeedbackError,
     InvalidQuestionError,
+    NotInForceError,
     StoreUnavailableError,
     TurnNotFoundError,
     UnknownDocumentError,
@@ -133,6 +136,12 @@ class AskRequest(BaseModel):
         description="Answer only from these policy documents (ids from GET /v1/documents); "
         "unset: all of them.",
     )
+    as_of: StrictStr | None = Field(
+        None,
+        max_length=10,
+        description="Answer from the policy versions in force on this date (YYYY-MM-DD); "
+        "unset: the current ones. A conversation keeps the date it was asked with.",
+    )
 
 
 class CitationOut(BaseModel):
@@ -146,6 +155,17 @@ class CitationOut(BaseModel):
     score: float = Field(description="Retrieval score (higher is closer); for ordering only.")
     url: str = Field(description="Link to the clause's section in the source document.")
     stance: str = Field(description="What the clause says: supported, not_supported, ….")
+    version: str = Field(description="The document version the text is quoted from.")
+
+
+class ChangeOut(BaseModel):
+    """A cited clause that changed: added, changed or removed at `version`."""
+
+    change: str = Field(description="added, changed or removed.")
+    clause_id: str = Field(description="The clause's stable id.")
+    version: str = Field(description="The version (ISO date) the change took effect.")
+    previous_version: str = Field(description="The version before it.")
+    previous_text: str = Field(description="What the clause said before; empty when added.")
 
 
 class TurnOut(BaseModel):
@@ -165,6 +185,10 @@ class TurnOut(BaseModel):
     citations: list[CitationOut] = Field(description="The clauses the answer cites, in order.")
     suggestions: list[str] = Field(
         description="Follow-up questions; for a clarification, the readings to choose from."
+    )
+    as_of: str | None = Field(None, description="The date whose policy versions answered.")
+    changes: list[ChangeOut] = Field(
+        default_factory=list, description="Cited clauses that changed, with their earlier text."
     )
     created_at: str = Field(description="When the turn was answered (ISO 8601, UTC).")
 
@@ -278,6 +302,8 @@ ERROR_STATUS: dict[type[AssistantError], int] = {
     InvalidFeedbackError: 422,
     StoreUnavailableError: 503,
     UnknownDocumentError: 404,
+    NotInForceError: 422,
+    InvalidDateError: 422,
 }
 
 
@@ -311,6 +337,8 @@ def _turn_fields(turn: Turn) -> dict[str, Any]:
             CitationOut(**{**c.__dict__, "stance": c.stance.value}) for c in answer.citations
         ],
         suggestions=list(answer.suggestions),
+        as_of=answer.as_of,
+        changes=[ChangeOut(**asdict(c)) for c in answer.changes],
         created_at=iso_timestamp(turn.created_at),
     )
 
@@ -488,13 +516,15 @@ def _add_routes(app: FastAPI) -> None:
                 conversations.ask,
                 body.question,
                 body.conversation_id,
-                Selection(tuple(body.documents or ())),
+                Selection(tuple(body.documents or ()), body.as_of),
                 limiter=ask_limiter(request.app),
             )
         except InvalidQuestionError as exc:
             raise ApiError(422, exc.code, str(exc)) from exc
         except UnknownDocumentError as exc:
             raise ApiError(422, exc.code, f"documents: {exc}") from exc
+        except (NotInForceError, InvalidDateError) as exc:
+            raise ApiError(422, exc.code, str(exc)) from exc
         record_turn(request.app, reply.conversation_id, reply.turn)
         handoff = None
         if reply.turn.kind == HANDOFF:
@@ -560,10 +590,13 @@ def _add_routes(app: FastAPI) -> None:
         return FeedbackResponse(feedback_id=recorded.feedback_id, handoff=handoff)
 
     @app.get("/v1/clauses/{clause_id}", tags=["policy"])
-    def clause(clause_id: str, assistant: AssistantDep) -> dict[str, Any]:
-        """One clause with its section, stance and neighbouring clauses."""
+    def clause(
+        clause_id: str, assistant: AssistantDep, version: str | None = None
+    ) -> dict[str, Any]:
+        """One clause with its section, stance and neighbouring clauses, as in the current
+        version of its document or in `version` (an earlier one)."""
         try:
-            return assistant.describe_clause(clause_id)
+            return assistant.describe_clause(clause_id, version)
         except ClauseNotFoundError as exc:
             raise ApiError(404, exc.code, str(exc)) from exc
 
@@ -580,3 +613,19 @@ def _add_routes(app: FastAPI) -> None:
         except UnknownDocumentError as exc:
             raise ApiError(404, exc.code, str(exc)) from exc
         return {"document": document_id, "clauses": clauses}
+
+    @app.get("/v1/documents/{document_id}/changes", tags=["policy"])
+    def document_changes(
+        document_id: str,
+        assistant: AssistantDep,
+        since: Annotated[str | None, Query(alias="from")] = None,
+        until: Annotated[str | None, Query(alias="to")] = None,
+    ) -> dict[str, Any]:
+        """Clauses added, removed and changed (with stance before and after) between two
+        versions of a document: by default the one before the current and the current."""
+        try:
+            return assistant.document_changes(document_id, since, until)
+        except UnknownDocumentError as exc:
+            raise ApiError(404, exc.code, str(exc)) from exc
+        except InvalidDateError as exc:
+            raise ApiError(422, exc.code, str(exc)) from exc

@@ -17,7 +17,7 @@ from tests.servers import free_port
 
 TURN_FIELDS = {
     "turn", "question", "resolved_question", "kind", "verdict", "confidence", "answer",
-    "answer_markdown", "answer_html", "citations", "suggestions", "created_at",
+    "answer_markdown", "answer_html", "citations", "suggestions", "as_of", "changes", "created_at",
 }  # fmt: skip
 
 
@@ -60,7 +60,9 @@ def test_ask_starts_and_continues_a_conversation(client: TestClient) -> None:
     assert second["turn"] == 2
     assert second["question"] == "what about Kured?"
     assert second["resolved_question"] == "Is Kured supported?"
-    assert second["verdict"] == "best_effort"
+    # the current policy no longer names Kured; the answer notes the removal
+    assert second["verdict"] == "unknown"
+    assert [c["change"] for c in second["changes"]] == ["removed"]
 
 
 def test_small_talk_and_handoff_replies(client: TestClient) -> None:

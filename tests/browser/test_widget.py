@@ -127,11 +127,12 @@ def test_answer_shows_verdict_badge_text_and_expandable_citations(
     answer = answers(page).last
     expect(answer.locator(".badge")).to_have_text("Verdict: Not supported")
     expect(answer.locator(".badge")).to_have_class("badge verdict-not_supported")
-    expect(answer.locator("p.answer")).to_contain_text("Third-party open-source projects")
+    expect(answer.locator("p.answer")).to_contain_text("Non-Microsoft open-source projects")
     citations = answer.locator("li.citation")
     expect(citations).to_have_count(len(body["citations"]))
     first = body["citations"][0]
-    expect(citations.first.locator("summary")).to_contain_text(first["section"])
+    section = first["section"].replace(" > ", " › ")  # the widget shows nested sections so
+    expect(citations.first.locator("summary")).to_contain_text(f"{section} ({first['version']})")
     expect(citations.first.locator("blockquote")).to_be_hidden()
 
     answer.locator("button.marker", has_text="[1]").click()

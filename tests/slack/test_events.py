@@ -62,8 +62,8 @@ def test_a_mention_is_answered_in_its_thread_in_block_kit(
     citation = reply.block("citation_1")
     assert citation["type"] == "context"
     assert citation["elements"][0]["text"].startswith(
-        "*[1]* <https://learn.microsoft.com/azure/aks/support-policies#aks-support-coverage|"
-        "AKS support coverage>"
+        "*[1]* <https://learn.microsoft.com/azure/aks/support-policies#unsupported-scenarios|"
+        "AKS support coverage &gt; Unsupported scenarios> (2026-08-27)"
     )
     assert reply.button("feedback_up")["text"]["text"].startswith("👍")
     assert reply.button("feedback_down")["text"]["text"].startswith("👎")
@@ -82,7 +82,9 @@ def test_a_follow_up_in_the_thread_continues_the_conversation(
     first, second = slack_bot.slack.wait_for("chat.postMessage", count=2, channel=channel)
     assert second.body["thread_ts"] == root
     assert "Answering: _Is Kured supported?_" in second.block("resolved")["elements"][0]["text"]
-    assert second.block("verdict")["text"]["text"] == "🟡 *Best effort*"
+    # the current policy no longer names Kured: the answer notes that it was removed
+    assert second.block("verdict")["text"]["text"] == "❔ *Policy doesn't say*"
+    assert "Removed on 2026-08-27." in second.block_text
     assert turn_ref(second) == {"c": turn_ref(first)["c"], "t": 2}
     store = slack_bot.store()
     try:
@@ -120,7 +122,7 @@ def test_direct_messages_are_answered_where_they_are_written(
     direct_message(slack_bot, dm, user, "what about Kured?")
     _, second = slack_bot.slack.wait_for("chat.postMessage", count=2, channel=dm)
     assert turn_ref(second) == {"c": turn_ref(first)["c"], "t": 2}
-    assert second.block("verdict")["text"]["text"] == "🟡 *Best effort*"
+    assert second.block("verdict")["text"]["text"] == "❔ *Policy doesn't say*"
 
     root = direct_message(slack_bot, dm, user, "hello")
     direct_message(slack_bot, dm, user, "Is Istio supported?", thread_ts=root)
