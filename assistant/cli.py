@@ -185,6 +185,13 @@ def format_answer(answer: dict[str, Any], width: int = 88) -> str:
     return "\n".join(lines)
 
 
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", help="Answer from the policy in force on a date (YYYY-MM-DD).", metavar="DATE"
+    ),
+]
+
 @app.command(cls=PlainHelpCommand)
 def ask(
     question: Annotated[
@@ -193,14 +200,7 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
     url: UrlOption = None,
     api_key: ApiKeyOption = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            help="Answer from the policy in force on a date (YYYY-MM-DD).",
-            metavar="DATE",
-        ),
-    ] = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Answer one message as the chat does (small talk, hand-off or a policy answer) and print
     the verdict, the answer and its sources."""
@@ -214,13 +214,13 @@ def ask(
 
 
 @app.command(cls=PlainHelpCommand)
-def chat(url: UrlOption = None, api_key: ApiKeyOption = None) -> None:
+def chat(url: UrlOption = None, api_key: ApiKeyOption = None, as_of: AsOfOption = None) -> None:
     """Talk to the assistant: one message a line, follow-ups keep the conversation's context;
     `/new` starts a new conversation, `/quit` or end of input stops."""
     _quiet_libraries()
     interactive = sys.stdin.isatty()
     try:
-        asker = _asker(url, api_key)
+        asker = _asker(url, api_key, as_of)
     except AssistantError as exc:
         _fail(str(exc))
         return
@@ -237,7 +237,7 @@ def chat(url: UrlOption = None, api_key: ApiKeyOption = None) -> None:
         if message in ("/quit", "/exit"):
             break
         if message == "/new":
-            asker = _asker(url, api_key)
+            asker = _asker(url, api_key, as_of)
             typer.echo("(new conversation)")
             continue
         try:

@@ -17,6 +17,8 @@ from tests.servers import ApiServer, running_api
 from tests.test_cli import run_cli
 
 FOLLOW_UP = "Is Helm supported?\nwhat about kured?\n"
+# Kured is named only by the seed revision: the follow-up tests ask about the policy as it was.
+SEED = ("--as-of", "2020-06-01")
 
 
 @pytest.fixture(scope="module")
@@ -62,9 +64,9 @@ def test_ask_a_human_hands_off(cli_env: dict[str, str], tmp_path: Path) -> None:
 
 
 def test_chat_keeps_the_follow_up_context(cli_env: dict[str, str], tmp_path: Path) -> None:
-    alone = run_cli("ask", "what about kured?", env=cli_env, cwd=tmp_path)
+    alone = run_cli("ask", *SEED, "what about kured?", env=cli_env, cwd=tmp_path)
     assert "Best effort" not in alone.stdout  # on its own the follow-up has no subject
-    result = chat(stdin=FOLLOW_UP, env=cli_env, cwd=tmp_path)
+    result = chat(*SEED, stdin=FOLLOW_UP, env=cli_env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     answers = result.stdout.split("Best effort (confidence ")
     assert len(answers) == 3, result.stdout  # both turns: Helm, then Kured in Helm's frame
@@ -74,7 +76,9 @@ def test_chat_keeps_the_follow_up_context(cli_env: dict[str, str], tmp_path: Pat
 def test_chat_new_starts_a_conversation_without_context(
     cli_env: dict[str, str], tmp_path: Path
 ) -> None:
-    result = chat(stdin="Is Helm supported?\n/new\nwhat about kured?\n", env=cli_env, cwd=tmp_path)
+    result = chat(
+        *SEED, stdin="Is Helm supported?\n/new\nwhat about kured?\n", env=cli_env, cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("Best effort (confidence ") == 1
     assert "(new conversation)" in result.stdout
@@ -90,7 +94,7 @@ def test_ask_url_talks_to_a_running_server(api: ApiServer, tmp_path: Path) -> No
     assert result.stdout.startswith("Customer responsibility (confidence 0.")
     hi = run_cli("ask", "--url", api.url, "hi", env=env, cwd=tmp_path)
     assert hi.stdout.startswith("Hi!")
-    followed = chat("--url", api.url, stdin=FOLLOW_UP, env=env, cwd=tmp_path)
+    followed = chat("--url", api.url, *SEED, stdin=FOLLOW_UP, env=env, cwd=tmp_path)
     assert followed.returncode == 0, followed.stderr
     assert followed.stdout.count("Best effort (confidence ") == 2
 
