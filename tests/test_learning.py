@@ -42,7 +42,7 @@ def test_training_is_deterministic(learned: Learned) -> None:
 
 def test_training_uses_the_served_version_and_beats_the_rules(learned: Learned) -> None:
     metrics = learned.metrics
-    assert metrics["served_versions"] == ["2020-01-24"]
+    assert metrics["served_versions"] == ["2026-08-27"]
     assert float(metrics["typing_cv_accuracy"]) > 0.9  # type: ignore[arg-type]
     assert float(metrics["selection_cv_hit@1"]) > float(metrics["selection_rules_hit@1"])  # type: ignore[arg-type]
 
@@ -62,12 +62,15 @@ def test_the_learned_assistant_answers_from_the_policy(
     answer = learned.assistant.answer(question)
     assert answer.verdict is verdict
     assert answer.citations
-    texts = {c.text for c in learned.assistant.corpus.clauses}
+    # a change note may cite the earlier version's text too
+    texts = {c.text for view in learned.assistant.views for c in view.corpus.clauses}
     assert all(c.text in texts for c in answer.citations)
 
 
 def test_a_reviewed_out_of_scope_topic_still_abstains(learned: Learned) -> None:
-    assert learned.assistant.answer("what's the uptime SLA for AKS?").verdict is Verdict.UNKNOWN
+    # (the 2026 article covers SLAs, so that topic no longer applies; pricing still does)
+    question = "how much does an AKS cluster cost per month?"
+    assert learned.assistant.answer(question).verdict is Verdict.UNKNOWN
 
 
 def test_changed_training_questions_make_the_models_stale(

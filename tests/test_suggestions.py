@@ -14,8 +14,11 @@ from assistant.answer.suggestions import (
     topic_question,
 )
 from assistant.dialogue.clarification import clause_topic
+from assistant.models import Selection
 from assistant.policy.corpus import Corpus
 from assistant.service import Assistant
+
+from .conftest import SEED_AS_OF
 
 PREFIX = ABOUT.split("{")[0]
 # Base-form verbs a phrase cut from a clause may open with; none may follow "about".
@@ -59,6 +62,7 @@ DANGLING = {"a", "an", "and", "of", "or", "the", "to", "for", "with", "in", "on"
 )
 def test_noun_phrase(phrase: str, expected: str) -> None:
     assert noun_phrase(phrase) == expected
+
 
 
 def test_a_heading_that_asks_is_kept_as_its_question() -> None:
@@ -106,7 +110,7 @@ def test_answers_suggest_well_formed_questions_never_about_the_whole_policy(
 def test_starter_questions_come_from_the_largest_sections(corpus: Corpus) -> None:
     starters = starter_questions(corpus)
     assert len(starters) == 4 and len(set(starters)) == 4
-    assert "What does the policy say about AKS support coverage?" in starters
+    assert "What does the policy say about division of responsibility?" in starters
     for question in starters:
         assert_well_formed(question)
 
@@ -114,9 +118,10 @@ def test_starter_questions_come_from_the_largest_sections(corpus: Corpus) -> Non
 def test_the_deciding_clause_is_quoted_and_its_context_marked_as_context(
     assistant: Assistant, corpus: Corpus
 ) -> None:
-    answer = assistant.answer("Is Kured supported?")
+    # Kured is named only by the seed revision
+    answer = assistant.answer("Is Kured supported?", selection=Selection(as_of=SEED_AS_OF))
     decisive = answer.citations[0].text
-    clause = next(c for c in corpus.clauses if c.text == decisive)
+    clause = next(c for c in assistant.corpus_at(SEED_AS_OF).clauses if c.text == decisive)
     assert clause.context and not clause.context.endswith(":")
     says = answer.answer.split("The policy says: ", 1)[1]
     assert says.startswith(decisive + " [1] Context: " + " ".join(clause.context.split()))
@@ -125,7 +130,8 @@ def test_the_deciding_clause_is_quoted_and_its_context_marked_as_context(
 
 
 def test_a_list_lead_in_is_read_before_its_item(assistant: Assistant) -> None:
-    answer = assistant.answer("Is Istio supported?")
+    # the seed revision lists unsupported projects under a lead-in
+    answer = assistant.answer("Is Istio supported?", selection=Selection(as_of=SEED_AS_OF))
     says = answer.answer.split("The policy says: ", 1)[1]
     assert says.startswith("Microsoft doesn't provide technical support for the following: ")
     assert "Context:" not in answer.answer

@@ -206,8 +206,10 @@ class AskResponse(TurnOut):
     """A grounded answer with its verdict and citations, as a turn of a conversation."""
 
     conversation_id: str = Field(description="Send it back to continue the conversation.")
-    handoff: HandoffOut | None = Field(
-        None, description="Only on handoff turns, when `ASSISTANT_HANDOFF_URL` is set."
+    handoff: HandoffOut | None = Field(  # left out of the body unless offered
+        None,
+        description="Only on handoff turns, when `ASSISTANT_HANDOFF_URL` is set.",
+        exclude_if=lambda handoff: handoff is None,
     )
 
 
@@ -252,8 +254,10 @@ class FeedbackResponse(BaseModel):
 
     status: Literal["recorded"] = Field("recorded", description="Always recorded.")
     feedback_id: str = Field(description="The stored rating's id.")
-    handoff: HandoffOut | None = Field(
-        None, description="Only on a thumbs-down, when `ASSISTANT_HANDOFF_URL` is set."
+    handoff: HandoffOut | None = Field(  # left out of the body unless offered
+        None,
+        description="Only on a thumbs-down, when `ASSISTANT_HANDOFF_URL` is set.",
+        exclude_if=lambda handoff: handoff is None,
     )
 
 
@@ -495,16 +499,14 @@ def _add_routes(app: FastAPI) -> None:
         )
 
     # The widget's anonymous surface (WIDGET_PREFIX) serves the same handlers: no key, with its
-    # own per-client rate and concurrency limits (add_access_control). `handoff` is left out
-    # unless offered (the other fields are never null).
+    # own per-client rate and concurrency limits (add_access_control).
     @app.post(
         "/widget/v1/ask",
         response_model=AskResponse,
-        response_model_exclude_none=True,
         include_in_schema=False,
     )
     @app.post(
-        "/v1/ask", response_model=AskResponse, response_model_exclude_none=True, tags=["questions"]
+        "/v1/ask", response_model=AskResponse, tags=["questions"]
     )
     async def ask(
         body: AskRequest, conversations: ConversationsDep, request: Request
@@ -565,14 +567,12 @@ def _add_routes(app: FastAPI) -> None:
         "/widget/v1/feedback",
         status_code=201,
         response_model=FeedbackResponse,
-        response_model_exclude_none=True,
         include_in_schema=False,
     )
     @app.post(
         "/v1/feedback",
         status_code=201,
         response_model=FeedbackResponse,
-        response_model_exclude_none=True,
         tags=["conversations"],
     )
     def feedback(
