@@ -31,7 +31,7 @@ SCREENSHOT = ROOT / "docs" / "eval-report.png"
 def report_page(
     browser: Any, assistant: Assistant, tmp_path_factory: pytest.TempPathFactory
 ) -> Any:
-    items = load_items(ROOT / "eval" / "questions.jsonl", assistant.corpus)
+    items = load_items(ROOT / "eval" / "questions.jsonl", assistant.corpus, assistant.corpus_at)
     dev = [i for i in items if i.split == "dev"][:60]
     _, report = evaluate_assistant(assistant, dev, progress=False)
     assert report.failures, "the sample is expected to have some failures to show"

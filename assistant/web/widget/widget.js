@@ -541,9 +541,9 @@
               h("span", { class: "cite-n", text: "[" + c.n + "]" }),
               " ",
               h("span", { class: "cite-section", text: section }),
+              c.version ? h("span", { class: "cite-version", text: " (" + c.version + ")" }) : null,
               stance ? h("span", { class: "cite-stance", text: stance }) : null,
               h("span", { class: "cite-preview", text: preview(String(c.text || "")) }),
-              c.version ? h("span", { class: "cite-version", text: " (" + c.version + ")" }) : null,
             ]),
             h("blockquote", { class: "clause", text: String(c.text || "") }),
             url
