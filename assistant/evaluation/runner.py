@@ -199,7 +199,12 @@ def evaluate_assistant(
         },
     )
     named = {cid for f in report.failures for cid in [*f["gold"], *f["cited"][:3]]}
-    clauses = {cid: c.text for cid in sorted(named) if (c := assistant.corpus.clause(cid))}
+    clauses: dict[str, str] = {}
+    for view in reversed(assistant.views):  # the current text first, then earlier versions'
+        for cid in sorted(named - clauses.keys()):
+            clause = view.corpus.clause(cid)
+            if clause is not None:
+                clauses[cid] = clause.text
     return results, replace(report, clauses=clauses)
 
 
