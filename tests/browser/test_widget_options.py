@@ -65,8 +65,9 @@ def luminance(rgb: str) -> float:
 
 
 def test_starter_chips_come_from_the_policy_and_ask(page: Page, server: ApiServer) -> None:
-    page.goto(server.url + "/")
+    # the widget may fetch its starters as it loads or as it opens: wait from before either
     with page.expect_response("**/v1/starters") as response:
+        page.goto(server.url + "/")
         open_widget(page)
     questions = response.value.json()["questions"]
     assert len(questions) == 4
