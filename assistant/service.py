@@ -504,7 +504,7 @@ class Assistant:
         learned = self.learned if view is self.views[-1] else None
         vector = view.retriever.embed_query(query) if learned is not None else None
         hits = tuple(view.retriever.retrieve(query, self.settings.top_k, allow, vector))
-        bridges = bridge_terms(resolved, view.synonyms, set(view.words))
+        bridges = bridge_terms(resolved, view.synonyms, view.words)
         frame = frame_question(resolved)
         if learned is not None and vector is not None:
             return hits, learned.decide(resolved, vector, frame, hits, bridges, selection)
@@ -564,10 +564,7 @@ class Assistant:
     def prepare(self, question: str) -> Prepared:
         """The question normalised, without injected instructions, spelling corrected, with its
         synonym expansion (the search query) and bridge terms."""
-        return self._prepare(self.normalise(question))
-
-    def _prepare(self, text: str) -> Prepared:
-        resolved = self.speller.correct(strip_injections(text))
+        resolved = self.speller.correct(strip_injections(self.normalise(question)))
         return Prepared(
             resolved,
             expand_query(resolved, self.synonyms),

@@ -6,6 +6,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -199,7 +200,9 @@ def words_of(texts: Iterable[str]) -> set[str]:
     return {w.lower() for text in texts for w in _WORD.findall(text)}
 
 
-def bridge_terms(question: str, synonyms: tuple[Synonym, ...], vocabulary: set[str]) -> str:
+def bridge_terms(
+    question: str, synonyms: tuple[Synonym, ...], vocabulary: AbstractSet[str]
+) -> str:
     """The expansions of synonym entries that the question reaches only through words the
     policy never uses ("linkerd" → the policy's words for third-party open-source projects)."""
     found = _mentioned_terms(question.lower(), synonyms)
