@@ -67,8 +67,21 @@ def test_answers_come_from_the_version_in_force(assistant: Assistant) -> None:
     assert now.changes and "on 2026-08-27." in now.answer
     assert all(c.previous_version == "2020-01-24" for c in now.changes)
     then = assistant.answer("Are beta Kubernetes features supported?", selection=SEED)
-    assert then.verdict is not Verdict.SUPPORTED and then.as_of == SEED_AS_OF
+    assert then.verdict is Verdict.NOT_SUPPORTED and then.as_of == SEED_AS_OF
+    assert "doesn't support alpha and beta features" in then.answer
     assert {c.version for c in then.citations} == {"2020-01-24"} and then.changes == ()
+
+
+def test_a_rule_answers_before_its_conditions_unless_a_condition_is_named(
+    assistant: Assistant,
+) -> None:
+    plain = assistant.answer("Are alpha Kubernetes features supported?", selection=SEED)
+    assert plain.verdict is Verdict.NOT_SUPPORTED
+    flagged = assistant.answer(
+        "Are alpha features supported if we opt in through a feature flag?", selection=SEED
+    )
+    assert flagged.verdict is Verdict.CONDITIONAL
+    assert "feature flag" in flagged.answer
 
 
 def test_a_removed_clause_is_noted_when_the_policy_no_longer_says(assistant: Assistant) -> None:

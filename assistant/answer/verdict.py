@@ -90,6 +90,8 @@ _GENERIC = {
 _RERANK_DEPTH = 8
 _FRAME_DEPTH = 3
 _RARE_DF = 2
+# stances that state a rule outright, which a conditional clause qualifies
+_RULE_STANCES = frozenset({Stance.SUPPORTED, Stance.NOT_SUPPORTED, Stance.BEST_EFFORT})
 FRAME_STANCES: dict[Frame, frozenset[Stance]] = {
     Frame.SCOPE: frozenset(Stance) - {Stance.INFORMATIONAL},
     Frame.RESPONSIBILITY: frozenset(
@@ -220,6 +222,7 @@ class VerdictDecider:
         if not ranked:
             return ranked
         ranked = self._fit_frame(frame, ranked)
+        ranked = self._prefer_rule(terms, ranked)
         return self._prefer_exception(terms, ranked)
 
     def _by_term_strength(
@@ -239,6 +242,28 @@ class VerdictDecider:
         preferred = FRAME_STANCES[frame]
         fit = next((h for h in ranked[:_FRAME_DEPTH] if h.clause.stance in preferred), None)
         return ranked if fit is None else [fit] + [h for h in ranked if h is not fit]
+
+    def _prefer_rule(self, terms: set[str], ranked: list[Hit]) -> list[Hit]:
+        """A section's plain rule before the conditions it makes exceptions for, unless the
+        question names something of a condition: "are beta features supported?" is answered by
+        "AKS doesn't support alpha and beta features", not by "in two scenarios, beta features
+        might be rolled out"."""
+        top = ranked[0].clause
+        if top.stance is not Stance.CONDITIONAL:
+            return ranked
+        named = terms & self._tokens[top.clause_id]
+        rule = next(
+            (
+                h
+                for h in ranked[1:_RERANK_DEPTH]
+                if h.clause.stance in _RULE_STANCES
+                and h.clause.section_anchor == top.section_anchor
+                and h.clause.doc_id == top.doc_id
+                and named <= self._tokens[h.clause.clause_id]
+            ),
+            None,
+        )
+        return ranked if rule is None else [rule] + [h for h in ranked if h is not rule]
 
     def _prefer_exception(self, terms: set[str], ranked: list[Hit]) -> list[Hit]:
         top = ranked[0]
