@@ -9,7 +9,7 @@ import pytest
 from assistant.errors import CorpusError
 from assistant.models import Stance
 from assistant.policy.corpus import Corpus
-from assistant.policy.stance import assign_stances, load_overrides
+from assistant.policy.stance import assign_stances, load_overrides, rule_stances
 
 
 def stance_of(corpus: Corpus, fragment: str) -> Stance:
@@ -45,6 +45,36 @@ def stance_of(corpus: Corpus, fragment: str) -> Stance:
 )
 def test_rule_stances(seed_corpus: Corpus, fragment: str, stance: Stance) -> None:
     assert stance_of(seed_corpus, fragment) is stance
+
+
+@pytest.mark.parametrize(
+    ("fragment", "stance"),
+    [
+        ("the customer gets a fully managed control plane", Stance.MICROSOFT_RESPONSIBILITY),
+        ("AKS isn't a completely managed cluster solution", Stance.SHARED_RESPONSIBILITY),
+        (
+            "Microsoft and the AKS team deploys, operates, and is responsible",
+            Stance.MICROSOFT_RESPONSIBILITY,
+        ),
+        ("Avoid changing worker nodes unless", Stance.NOT_SUPPORTED),
+        ("you can't, however, change the base OS image", Stance.NOT_SUPPORTED),
+        ("without express customer permission", Stance.CONDITIONAL),
+        ("the customer defines the Kubernetes worker nodes", Stance.CUSTOMER_RESPONSIBILITY),
+        ("Microsoft doesn't automatically reboot", Stance.CUSTOMER_RESPONSIBILITY),
+        ("the team will give users upgrade guidance", Stance.MICROSOFT_RESPONSIBILITY),
+        # a sentence that points back continues the one before it ...
+        ("They can execute upgrades through", Stance.CUSTOMER_RESPONSIBILITY),
+        ("This applies for updates that contain security", Stance.CUSTOMER_RESPONSIBILITY),
+        # ... but "these reboots" names its own subject
+        ("These reboots occur only on the node level", Stance.INFORMATIONAL),
+    ],
+)
+def test_rules_alone_without_overrides(seed_corpus: Corpus, fragment: str, stance: Stance) -> None:
+    rules = rule_stances(seed_corpus.clauses)
+    found = [
+        r.stance for c, r in zip(seed_corpus.clauses, rules, strict=True) if fragment in c.text
+    ]
+    assert found == [stance]
 
 
 def test_reviewed_overrides_win_over_rules(corpus: Corpus, seed_corpus: Corpus) -> None:

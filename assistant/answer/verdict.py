@@ -90,6 +90,7 @@ _GENERIC = {
 _RERANK_DEPTH = 8
 _FRAME_DEPTH = 3
 _RARE_DF = 2
+_FIT_SHARE = 0.5
 # stances that state a rule outright, which a conditional clause qualifies
 _RULE_STANCES = frozenset({Stance.SUPPORTED, Stance.NOT_SUPPORTED, Stance.BEST_EFFORT})
 FRAME_STANCES: dict[Frame, frozenset[Stance]] = {
@@ -221,7 +222,7 @@ class VerdictDecider:
         )
         if not ranked:
             return ranked
-        ranked = self._fit_frame(frame, ranked)
+        ranked = self._fit_frame(frame, terms, ranked)
         ranked = self._prefer_rule(terms, ranked)
         return self._prefer_exception(terms, ranked)
 
@@ -238,9 +239,19 @@ class VerdictDecider:
 
         return sorted(head, key=strength, reverse=True) + list(hits[_RERANK_DEPTH:])
 
-    def _fit_frame(self, frame: Frame, ranked: list[Hit]) -> list[Hit]:
+    def _fit_frame(self, frame: Frame, terms: set[str], ranked: list[Hit]) -> list[Hit]:
+        """A clause that speaks to the question's frame first, if it names at least half of
+        what the best clause names of the question."""
         preferred = FRAME_STANCES[frame]
-        fit = next((h for h in ranked[:_FRAME_DEPTH] if h.clause.stance in preferred), None)
+        floor = _FIT_SHARE * self.weight(terms, ranked[0].clause.clause_id)
+        fit = next(
+            (
+                h
+                for h in ranked[:_FRAME_DEPTH]
+                if h.clause.stance in preferred and self.weight(terms, h.clause.clause_id) >= floor
+            ),
+            None,
+        )
         return ranked if fit is None else [fit] + [h for h in ranked if h is not fit]
 
     def _prefer_rule(self, terms: set[str], ranked: list[Hit]) -> list[Hit]:

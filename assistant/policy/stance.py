@@ -15,7 +15,10 @@ from assistant.models import Clause, Stance
 # Written from the wordings policies use for each stance (not from labelled clauses).
 _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
     (Stance.BEST_EFFORT, (r"best[- ]effort",)),
-    (Stance.SHARED_RESPONSIBILITY, (r"shared? responsibility",)),
+    (
+        Stance.SHARED_RESPONSIBILITY,
+        (r"shared? responsibility", r"\bisn't a (?:completely|fully) managed\b"),
+    ),
     (
         Stance.CUSTOMER_RESPONSIBILITY,
         (
@@ -26,6 +29,9 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"\byou should (?:apply|seek|update|keep)\b",
             r"user input is required",
             r"users must help",
+            r"\b(?:the )?customers? (?:owns?|defines?|chooses?|configures?|manages?)\b",
+            r"\byou (?:define|choose)\b",
+            r"\b(?:microsoft|aks) doesn't automatically\b",
         ),
     ),
     (
@@ -33,7 +39,8 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
         (
             r"unsupportable",
             r"(?<!supported and )\bunsupported\b",
-            r"\byou can't (?:change|alter|modify)\b",
+            r"\byou can't,? (?:however,? )?(?:change|alter|modify)\b",
+            r"^avoid\b",
             r"\bnot supported\b",
             r"\b(?:is|are)n't supported\b",
             r"\bisn't a supported\b",
@@ -59,6 +66,7 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"\bif\b[^.]*\bis available\b",
             r"^where\b",
             r"\bin two scenarios\b",
+            r"\bwithout (?:\w+ ){0,2}(?:permission|consent|approval)\b",
             r"\bonly (?:when|if|under)\b",
             r"\bcan (?:customize|use|modify|change)\b[^.]*\bonly\b",
         ),
@@ -68,7 +76,11 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
         (
             r"maintained and operated by microsoft",
             r"\bmicrosoft (?:manages|maintains|owns|notifies|monitors)\b",
-            r"\baks team (?:will|patches)\b",
+            r"\b(?:aks |support |engineering )?team (?:will|patches)\b",
+            r"\b(?:fully|completely) managed\b",
+            r"\b(?:microsoft|aks team) provides (?!(?:[\w-]+ )?support\b)",
+            r"\b(?:microsoft|aks) (?:might|may|will) (?:restart|reboot|repair|remediate|replace)\b",
+            r"\b(?:microsoft|aks team)\b[^.]*\bresponsible for\b",
             r"\bautomatically (?:remediated|remediates|patched|restore)",
             r"\bprovides? autoremediation\b",
             r"\b(?:microsoft|aks) will (?:notify|detect)",
@@ -118,6 +130,10 @@ _CELL_WORDS: tuple[tuple[Stance, str], ...] = (
 _SHORT_CELL = 4  # words
 _NOT_APPLICABLE = re.compile(r"^(?:not applicable|n/a|-|—)$", re.IGNORECASE)
 _ICON = re.compile(r"^([^\w\s(\[]+)\s*(\w.*)$")
+# A sentence that opens with one of these continues the sentence before it.
+_ANAPHORA = re.compile(
+    r"^(?:they|it)\b|^(?:this|that) (?:applies|means|covers|includes)\b", re.IGNORECASE
+)
 _RESPONSIBILITIES = {
     Stance.CUSTOMER_RESPONSIBILITY,
     Stance.MICROSOFT_RESPONSIBILITY,
@@ -225,6 +241,7 @@ def rule_stances(clauses: tuple[Clause, ...]) -> list[RuleStance]:
     legend: dict[str, dict[str, Stance]] = {}
     decided: dict[str, Stance] = {}
     out = []
+    previous: Clause | None = None
     for clause in clauses:
         if clause.doc_id not in legend:
             legend[clause.doc_id] = icon_legend(
@@ -232,27 +249,54 @@ def rule_stances(clauses: tuple[Clause, ...]) -> list[RuleStance]:
             )
         votes = {
             "own": stance_from_cues(clause.text),
+            "legend": Stance.INFORMATIONAL
+            if _defines_icon(clause, legend[clause.doc_id])
+            else None,
             "cells": _row_stance(clause, legend[clause.doc_id]) if clause.kind == "row" else None,
             "parent": decided.get(clause.parent_id or ""),
             "lead_in": stance_from_cues(clause.context) if clause.kind == "item" else None,
             "heading": _stance_from_heading(clause.section_path),
+            "previous": decided[previous.clause_id]
+            if previous is not None and _continues(previous, clause)
+            else None,
         }
         rule, stance = _decide(clause, votes)
         decided[clause.clause_id] = stance
         features = {f"kind={clause.kind}": 1.0}
         features.update({f"{name}={vote.value}": 1.0 for name, vote in votes.items() if vote})
         out.append(RuleStance(stance, rule, features))
+        previous = clause
     return out
 
 
+def _defines_icon(clause: Clause, legend: dict[str, Stance]) -> bool:
+    """Whether a table row is a key entry that explains an icon ("🟢 Microsoft | Microsoft owns
+    and manages this area."): it says what a symbol means, not who supports what."""
+    if clause.kind != "row" or not clause.cells:
+        return False
+    match = _ICON.match(clause.cells[0].strip())
+    return match is not None and match.group(1).strip() in legend
+
+
+def _continues(previous: Clause, clause: Clause) -> bool:
+    """Whether a sentence is the next one in the same paragraph and opens by pointing back
+    ("They can execute upgrades…" after "Customers are responsible for upgrades.")."""
+    return (
+        clause.kind == previous.kind == "sentence"
+        and clause.section_path == previous.section_path
+        and 0 <= clause.start - previous.end <= 1
+        and _ANAPHORA.match(clause.text) is not None
+    )
+
+
 _ORDER: dict[str, tuple[str, ...]] = {
-    "row": ("cells", "own", "heading"),
+    "row": ("legend", "cells", "own", "heading"),
     "item": ("own", "parent", "lead_in", "heading"),
 }
 
 
 def _decide(clause: Clause, votes: dict[str, Stance | None]) -> tuple[str, Stance]:
-    for name in _ORDER.get(clause.kind, ("own", "parent")):  # a sentence without cues: a fact
+    for name in _ORDER.get(clause.kind, ("own", "parent", "previous")):  # else: a fact
         vote = votes[name]
         if vote is not None:
             return name, vote
