@@ -21,7 +21,7 @@ Method = Literal["rules", "learned"]
 
 
 class Settings(BaseSettings):
-    """Everything a deployment may change; each field is documented in README.md."""
+    """Everything a deployment may change; each field is documented in docs/settings.md."""
 
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_file=".env", extra="ignore")
 
