@@ -72,6 +72,13 @@ class Settings(BaseSettings):
         description="Below this confidence the verdict is `unknown`; unset: the calibrated one.",
     )
     max_question_chars: int = Field(2000, ge=1, description="Longest accepted question.")
+    query_max_tokens: int = Field(
+        48,
+        ge=8,
+        le=512,
+        description="Tokens of a question that are embedded for search (the rest is still "
+        "searched by keyword); bounds the cost of a very long message.",
+    )
     max_body_bytes: int = Field(16_384, ge=256, description="Largest accepted request body.")
     conversation_ttl_seconds: float = Field(
         86_400, gt=0, description="Conversations expire this long after their last turn."

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+import numpy as np
+
 from assistant.answer.compose import Composition, compose_answer, list_changes, with_changes
 from assistant.answer.learned import LearnedDecider, LearnedModels, file_hash
 from assistant.answer.query import (
@@ -38,7 +40,7 @@ from assistant.errors import (
     NotInForceError,
     UnknownDocumentError,
 )
-from assistant.models import Answer, Change, Decision, Hit, Selection, Verdict
+from assistant.models import Answer, Change, Decision, Frame, Hit, Selection, Verdict
 from assistant.policy.corpus import Corpus
 from assistant.policy.stance import assign_stances, load_overrides
 from assistant.policy.versions import (
@@ -185,6 +187,17 @@ class Trace:
     query: str
     hits: tuple[Hit, ...]
     decision: Decision
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A question as every version's view answers it: spelling corrected, its search query
+    (with synonym expansions), the query's vector and the question's frame."""
+
+    resolved: str
+    query: str
+    vector: np.ndarray
+    frame: Frame
 
 
 @dataclass
@@ -334,6 +347,7 @@ class Assistant:
             mode=self.settings.retrieval_mode,
             rrf_k=self.settings.rrf_k,
             cache=VersionedLRUCache(self.settings.cache_size),
+            query_max_tokens=self.settings.query_max_tokens,
         )
 
     def _decider(
@@ -468,13 +482,15 @@ class Assistant:
         view = self.view(selection.as_of)
         resolved = self.speller.correct(strip_injections(text))
         query = expand_query(resolved, view.synonyms)
-        hits, decision = self._decide(view, resolved, query, selection)
+        # embedded and typed once: every version's view answers the same question
+        asked = Asked(resolved, query, view.retriever.embed_query(query), frame_question(resolved))
+        hits, decision = self._decide(view, asked, selection)
         if is_change_question(resolved):
             composition = self._changes_listing(view, resolved, selection)
             decision = replace(decision, verdict=Verdict.INFORMATIONAL, confidence=1.0)
         else:
             composition = compose_answer(decision, view.corpus, self.settings.citations_max)
-            changes = self._changes_for(view, decision, resolved, query, selection, composition)
+            changes = self._changes_for(view, decision, asked, selection, composition)
             composition = with_changes(composition, changes, view.corpus)
         rendered = self.renderer.render(composition)
         answer = Answer(
@@ -498,24 +514,24 @@ class Assistant:
         return trace
 
     def _decide(
-        self, view: View, resolved: str, query: str, selection: Selection
+        self, view: View, asked: Asked, selection: Selection
     ) -> tuple[tuple[Hit, ...], Decision]:
         allow = selection.allows if selection.documents else None
         learned = self.learned if view is self.views[-1] else None
-        vector = view.retriever.embed_query(query) if learned is not None else None
-        hits = tuple(view.retriever.retrieve(query, self.settings.top_k, allow, vector))
-        bridges = bridge_terms(resolved, view.synonyms, view.words)
-        frame = frame_question(resolved)
-        if learned is not None and vector is not None:
-            return hits, learned.decide(resolved, vector, frame, hits, bridges, selection)
-        return hits, view.decider.decide(resolved, frame, hits, bridges, selection)
+        hits = tuple(view.retriever.retrieve(asked.query, self.settings.top_k, allow, asked.vector))
+        bridges = bridge_terms(asked.resolved, view.synonyms, view.words)
+        if learned is not None:
+            decision = learned.decide(
+                asked.resolved, asked.vector, asked.frame, hits, bridges, selection
+            )
+            return hits, decision
+        return hits, view.decider.decide(asked.resolved, asked.frame, hits, bridges, selection)
 
     def _changes_for(
         self,
         view: View,
         decision: Decision,
-        resolved: str,
-        query: str,
+        asked: Asked,
         selection: Selection,
         composition: Composition,
     ) -> list[ClauseChange]:
@@ -529,7 +545,7 @@ class Assistant:
         if decision.verdict is not Verdict.UNKNOWN:  # what is closest is not what the policy says
             noted = [view.changes[i] for i in quoted if i in view.changes]
         before = self.views[self.views.index(view) - 1]
-        _, earlier = self._decide(before, resolved, query, selection)
+        _, earlier = self._decide(before, asked, selection)
         if earlier.verdict is not Verdict.UNKNOWN and earlier.evidence:
             change = view.changes.get(earlier.evidence[0].clause.clause_id)
             if change is not None and change.change != "added" and change not in noted:

@@ -17,6 +17,7 @@ from assistant.search.embedding import (
     resolve_model_path,
     vector_family,
 )
+from assistant.service import Assistant
 
 QUESTIONS = [
     "Is Istio supported?",
@@ -106,3 +107,28 @@ def test_a_model_that_is_not_a_local_folder_is_refused(tmp_path: Path) -> None:
     _require_onnxruntime()
     with pytest.raises(EmbeddingModelError, match="never downloads"):
         OnnxEmbedder("sentence-transformers/all-mpnet-base-v2", cache_dir=tmp_path)
+
+
+@pytest.mark.parametrize("backend", ["torch", "onnx"])
+def test_head_keeps_whole_tokens_up_to_the_limit(
+    backend: str, embedder: SentenceTransformerEmbedder, onnx_embedder: OnnxEmbedder
+) -> None:
+    model = embedder if backend == "torch" else onnx_embedder
+    short = "Is Istio supported?"
+    assert model.head(short, 48) == short
+    long = "is istio supported " + "and also kured " * 200
+    head = model.head(long, 8)
+    assert long.startswith(head) and head.startswith("is istio supported")
+    assert len(model.head(head, 8)) == len(head) and model.head(head, 7) != head
+    punctuation = "a" + "," * 1998 + "b"
+    assert model.head(punctuation, 48) == "a" + "," * 47
+
+
+def test_a_long_message_embeds_only_its_head(assistant: Assistant) -> None:
+    retriever = assistant.retriever
+    long = "Is Istio supported? " + "please answer quickly " * 150
+    head = assistant.embedder.head(long, retriever.query_max_tokens)
+    assert len(head) < 400
+    np.testing.assert_allclose(
+        retriever.embed_query(long), assistant.embedder.embed([head])[0], atol=1e-6
+    )

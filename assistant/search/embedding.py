@@ -44,6 +44,15 @@ class Embedder(Protocol):
         """Whole words the model's tokenizer knows (used to tell typos from real words)."""
         ...
 
+    def head(self, text: str, max_tokens: int) -> str:
+        """The text's beginning that fits in `max_tokens` tokens (all of it when it fits)."""
+        ...
+
+
+def _cut(text: str, ends: list[int], max_tokens: int) -> str:
+    """The text up to the end of its `max_tokens`-th token, given each token's end offset."""
+    return text if len(ends) <= max_tokens else text[: ends[max_tokens - 1]]
+
 
 def resolve_model_path(model: str) -> str:
     """The path or hub name sentence-transformers should load for a configured model name."""
@@ -107,6 +116,13 @@ class SentenceTransformerEmbedder:
         vocab = self._model.tokenizer.get_vocab()
         return {token.lower() for token in vocab if token.isalpha()}
 
+    def head(self, text: str, max_tokens: int) -> str:
+        """The text's beginning that fits in `max_tokens` tokens (all of it when it fits)."""
+        offsets = self._model.tokenizer(
+            text, add_special_tokens=False, return_offsets_mapping=True
+        )["offset_mapping"]
+        return _cut(text, [end for _, end in offsets], max_tokens)
+
     def embed(self, texts: list[str]) -> np.ndarray:
         """Embed texts in batches, normalised, as float32."""
         vectors = self._model.encode(
@@ -160,6 +176,11 @@ class OnnxEmbedder:
         """Alphabetic whole-word entries of the tokenizer's vocabulary."""
         vocab = self._tokenizer.get_vocab(with_added_tokens=True)
         return {token.lower() for token in vocab if token.isalpha()}
+
+    def head(self, text: str, max_tokens: int) -> str:
+        """The text's beginning that fits in `max_tokens` tokens (all of it when it fits)."""
+        encoding = self._tokenizer.encode(text, add_special_tokens=False)
+        return _cut(text, [end for _, end in encoding.offsets], max_tokens)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Embed texts in length-sorted batches, pooled and normalised, as float32."""

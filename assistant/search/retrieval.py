@@ -26,8 +26,10 @@ class Retriever:
         rrf_k: int = 60,
         candidates: int = 30,
         cache: VersionedLRUCache[np.ndarray] | None = None,
+        query_max_tokens: int = 48,
     ) -> None:
         self.corpus = corpus
+        self.query_max_tokens = query_max_tokens
         self.index = index
         self.embedder = embedder
         self.mode = mode
@@ -69,11 +71,13 @@ class Retriever:
         return out
 
     def embed_query(self, query: str) -> np.ndarray:
-        """The query's vector; from the cache when this index's retriever embedded it before."""
+        """The vector of the query's first `query_max_tokens` tokens (a question is far
+        shorter; a pasted wall of text costs no more than a long question); from the cache when
+        this index's retriever embedded it before."""
         version = self.index.manifest.version
         vector = self.cache.get(version, query) if self.cache is not None else None
         if vector is None:
-            vector = self.embedder.embed([query])[0]
+            vector = self.embedder.embed([self.embedder.head(query, self.query_max_tokens)])[0]
             vector.setflags(write=False)  # shared by every later lookup of the same query
             if self.cache is not None:
                 self.cache.put(version, query, vector)
