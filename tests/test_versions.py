@@ -3,6 +3,7 @@ clause-level diffs, answers as of a date, change notes and safe updates."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -64,7 +65,9 @@ def test_answers_come_from_the_version_in_force(assistant: Assistant) -> None:
     now = assistant.answer("Are beta Kubernetes features supported?")
     assert now.verdict is Verdict.SUPPORTED
     assert {c.version for c in now.citations} >= {"2026-08-27"}
-    assert now.changes and "on 2026-08-27." in now.answer
+    assert now.changes and "on 2026-08-27" in now.answer
+    # the note names the quoted clause it is about
+    assert "Added on 2026-08-27 [1]." in now.answer
     assert all(c.previous_version == "2020-01-24" for c in now.changes)
     then = assistant.answer("Are beta Kubernetes features supported?", selection=SEED)
     assert then.verdict is Verdict.NOT_SUPPORTED and then.as_of == SEED_AS_OF
@@ -82,6 +85,14 @@ def test_a_rule_answers_before_its_conditions_unless_a_condition_is_named(
     )
     assert flagged.verdict is Verdict.CONDITIONAL
     assert "feature flag" in flagged.answer
+
+
+def test_quoted_clauses_added_on_one_date_share_one_note(assistant: Assistant) -> None:
+    answer = assistant.answer("Can I SSH into my nodes and change them?")
+    added = [c for c in answer.changes if c.change == "added"]
+    assert len(added) >= 2
+    assert answer.answer.count("Added on 2026-08-27") == 1
+    assert re.search(r"Added on 2026-08-27 \[\d\], \[\d\]", answer.answer)
 
 
 def test_a_removed_clause_is_noted_when_the_policy_no_longer_says(assistant: Assistant) -> None:

@@ -29,7 +29,8 @@ class Passage:
 @dataclass(frozen=True)
 class Note:
     """A change note: the change, when, and (for a changed or removed clause) what the policy
-    said before, cited as `n`; `current`/`m`: the text now, in a list of changes."""
+    said before, cited as `n`; `current`/`m`: the text now, in a list of changes; `refs`: the
+    quoted citations the note is about."""
 
     change: str
     version: str
@@ -37,6 +38,7 @@ class Note:
     n: int = 0
     current: str = ""
     m: int = 0
+    refs: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,16 +102,35 @@ def _cite_previous(n: int, change: ClauseChange, doc: Document) -> Citation:
 def with_changes(
     composition: Composition, changes: Sequence[ClauseChange], corpus: Corpus
 ) -> Composition:
-    """The composition with a note for each change, the earlier texts cited after the rest."""
+    """The composition with a note for each change, naming the quoted citations it is about
+    (one note for all the quoted clauses added on the same date), the earlier texts cited after
+    the rest."""
     citations = list(composition.citations)
-    notes = []
+    quoted = {c.clause_id: c.n for c in composition.citations}
+    notes: list[Note] = []
     for change in changes:
         n = 0
         doc = _document_of(change.clause_id, corpus)
         if change.previous_text and doc is not None:
             n = len(citations) + 1
             citations.append(_cite_previous(n, change, doc))
-        notes.append(Note(change.change, change.version, change.previous_text, n))
+        refs = (quoted[change.clause_id],) if change.clause_id in quoted else ()
+        same = next(
+            (
+                i
+                for i, note in enumerate(notes)
+                if refs
+                and not n
+                and note.refs
+                and not note.n
+                and (note.change, note.version) == (change.change, change.version)
+            ),
+            None,
+        )
+        if same is not None:
+            notes[same] = replace(notes[same], refs=notes[same].refs + refs)
+        else:
+            notes.append(Note(change.change, change.version, change.previous_text, n, refs=refs))
     return replace(
         composition, citations=tuple(citations), notes=tuple(notes), changed=tuple(changes)
     )

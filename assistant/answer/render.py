@@ -47,9 +47,9 @@ PHRASES = {
 }
 # Change notes, with the version (an ISO date) the clause changed in.
 CHANGE_PHRASES = {
-    "added": "Added on {version}.",
-    "changed": "Changed on {version}.",
-    "removed": "Removed on {version}.",
+    "added": "Added on {version}",
+    "changed": "Changed on {version}",
+    "removed": "Removed on {version}",
 }
 # When the corpus holds several documents, the intro names the one quoted (its title).
 DOCUMENT_PHRASES = {
