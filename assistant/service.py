@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -29,7 +30,6 @@ from assistant.answer.query import (
 )
 from assistant.answer.render import Renderer
 from assistant.answer.suggestions import load_word_forms
-from assistant.answer.training import Example, fit_models, load_training_items
 from assistant.answer.verdict import Calibration, VerdictDecider
 from assistant.config import Settings
 from assistant.errors import (
@@ -66,6 +66,9 @@ from assistant.search.index import (
     save_index,
 )
 from assistant.search.retrieval import Retriever
+
+if TYPE_CHECKING:
+    from assistant.answer.training import Example
 
 log = logging.getLogger(__name__)
 
@@ -721,6 +724,9 @@ class Assistant:
 
 def training_examples(assistant: Assistant) -> list[Example]:
     """The configured training questions run through the assistant's query pipeline."""
+    # training needs scikit-learn; serving does not import it
+    from assistant.answer.training import Example, load_training_items
+
     path = assistant.settings.training_file
     if path is None or not path.exists():
         raise IndexNotFoundError(
@@ -741,6 +747,8 @@ def training_examples(assistant: Assistant) -> list[Example]:
 def train(assistant: Assistant) -> tuple[LearnedModels, dict[str, object]]:
     """Fit the learned components on the configured training questions and save them into the
     index folder; returns them with their cross-validated training metrics."""
+    from assistant.answer.training import fit_models
+
     examples = training_examples(assistant)
     path = assistant.settings.training_file
     assert path is not None  # training_examples checked it

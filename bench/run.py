@@ -8,8 +8,9 @@ Measures, for the evaluation questions and the bundled all-MiniLM-L6-v2 model:
    concurrency 1, 4 and 16: p50/p95/p99 latency, throughput, errors; per embedding backend;
 2. `Assistant.answer` in-process and its stages (timed by wrapping the stage objects of one
    instance from outside; the hot path carries no timing code);
-3. the Haystack peer (bench/peer.py) in-process and over HTTP, and retrieval recall@3 of both
-   against the gold clauses;
+3. the Haystack peer (bench/peer.py) in-process and over HTTP, and recall@3 of both against
+   the current version's gold clauses (ours: an answer's first three citations, and its raw
+   retrieval's top three; the peer: its retrieval's top three);
 4. cold start (spawn → /readyz 200) with a prebuilt index, peak RSS of the serving process,
    index build time.
 Every number is the median of `--repeats` runs. Prints a table; writes bench/results/run.json.
@@ -93,7 +94,7 @@ def build_indexes(work: Path, backends: list[str], repeats: int) -> dict[str, An
     """Export the ONNX models, build each index family `repeats` times (median seconds)."""
     from assistant.search.embedding import load_embedder
     from assistant.search.index import build_index, save_index
-    from assistant.service import load_policy
+    from assistant.service import Assistant, load_policy
 
     out: dict[str, Any] = {}
     built: set[str] = set()
@@ -112,6 +113,15 @@ def build_indexes(work: Path, backends: list[str], repeats: int) -> dict[str, An
             seconds.append(time.perf_counter() - started)
         save_index(index, settings.index_dir)
         out[f"{backend}_index_build_s"] = round(statistics.median(seconds), 3)
+        # the earlier versions' indexes and the learned models, as `assistant index build`
+        # leaves them: the default path answers with the learned components
+        started = time.perf_counter()
+        ready = Assistant.from_settings(
+            settings.model_copy(update={"build_index_on_start": True}), embedder
+        )
+        if ready.learned is None:
+            raise SystemExit("the learned models were not trained: no training file?")
+        out[f"{backend}_history_and_training_s"] = round(time.perf_counter() - started, 2)
         built.add(family(backend))
     return out
 
@@ -255,7 +265,12 @@ def in_process_ours(work: Path, backend: str, items: list[Any], repeats: int) ->
             assistant.answer(q)
             samples.append(time.perf_counter() - started)
         answer_runs.append(percentiles(samples))
-    recall = recall_at_3(items, lambda q: [h.clause.clause_id for h in assistant.trace(q).hits[:3]])
+    # what an answer shows: its first three citations (the retrieved hits reranked by the
+    # answer stage); the peer's answer is its retrieval's top three
+    recall = recall_at_3(items, lambda q: [c.clause_id for c in assistant.answer(q).citations[:3]])
+    retrieval_recall = recall_at_3(
+        items, lambda q: [h.clause.clause_id for h in assistant.trace(q).hits[:3]]
+    )
     spent = time_stages(assistant)
     totals = []
     for q in questions:
@@ -272,6 +287,7 @@ def in_process_ours(work: Path, backend: str, items: list[Any], repeats: int) ->
         "answer": _median_runs(answer_runs),
         "stages_median_ms": stages,
         "recall@3": recall,
+        "retrieval_recall@3": retrieval_recall,
         "cache": {k: v.__dict__ for k, v in assistant.cache_stats().items()},
     }
 
@@ -350,10 +366,16 @@ def main() -> None:
     from assistant.evaluation.harness import load_items
     from assistant.service import load_policy
 
-    items = load_items(ROOT / "eval" / "questions.jsonl", load_policy(Settings()))
     bodies = [json.dumps({"question": q["question"]}).encode() for q in load_questions()]
     total = 64 if args.quick else (args.requests or len(bodies))
     work = Path(tempfile.mkdtemp(prefix="policy-bench-"))
+    # recall@3 is compared on the policy both pipelines index: the current version's items
+    current = work / "current-items.jsonl"
+    current.write_text(
+        "".join(json.dumps(q) + "\n" for q in current_version_items(load_questions())),
+        encoding="utf-8",
+    )
+    items = load_items(current, load_policy(Settings()))
     result: dict[str, Any] = {
         "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": machine(),
@@ -402,6 +424,19 @@ def main() -> None:
     path = write_result(args.name, result)
     print(report(result))
     print(f"\nwrote {path.relative_to(ROOT)}")
+
+
+def current_version_items(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The items labelled for the policy in force now (no `as_of`), without follow-ups whose
+    parent is left out."""
+    kept: set[str] = set()
+    out = []
+    for item in raw:
+        parent = item.get("follow_up_of")
+        if item.get("as_of") is None and (parent is None or parent in kept):
+            kept.add(item["id"])
+            out.append(item)
+    return out
 
 
 def headline(result: dict[str, Any]) -> dict[str, Any]:
