@@ -34,6 +34,7 @@ class PlainHelpCommand(TyperCommand):
         """The command's help text without typer's type and requirement markers."""
         return _REQUIRED_ARGUMENT.sub(r"\1", _TYPE_TAG.sub("", super().get_help(ctx)))
 
+
 if TYPE_CHECKING:
     from assistant.search.embedding import Embedder
 
@@ -192,6 +193,7 @@ AsOfOption = Annotated[
     ),
 ]
 
+
 @app.command(cls=PlainHelpCommand)
 def ask(
     question: Annotated[
@@ -308,7 +310,7 @@ def index_build() -> None:
     """Embed the corpus and write the dense and lexical indexes atomically."""
     from assistant.search.embedding import load_embedder
     from assistant.search.index import build_index, save_index
-    from assistant.service import history_index_dir, load_history
+    from assistant.service import history_index_dir, load_history, word_forms_for
 
     settings = Settings()
     try:
@@ -321,6 +323,7 @@ def index_build() -> None:
                 build_index(era.corpus(), embedder, settings.dense_index),
                 history_index_dir(settings, era),
             )
+        word_forms_for(settings.index_dir, [era.corpus() for era in eras], save=True)
     except AssistantError as exc:
         _fail(str(exc))
         return

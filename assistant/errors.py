@@ -65,6 +65,8 @@ class UnknownDocumentError(AssistantError):
     """No policy document has the requested id."""
 
     code = "unknown_document"
+
+
 class ConversationFullError(AssistantError):
     """The conversation has as many turns as a conversation may have."""
 

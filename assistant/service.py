@@ -29,8 +29,8 @@ from assistant.answer.query import (
     words_of,
 )
 from assistant.answer.render import Renderer
-from assistant.answer.suggestions import load_word_forms
 from assistant.answer.verdict import Calibration, VerdictDecider
+from assistant.answer.word_forms import WordForms, use_word_forms
 from assistant.config import Settings
 from assistant.errors import (
     ClauseNotFoundError,
@@ -167,6 +167,23 @@ def ensure_index(settings: Settings, corpus: Corpus, embedder: Embedder) -> Sear
         return index
 
 
+def word_forms_for(folder: Path, corpora: Sequence[Corpus], save: bool = False) -> WordForms:
+    """The word-forms table saved with the index when it covers every version's words, else
+    one computed now (and saved when `save`): lemminflect's tables take over a second to load
+    with the GIL held, which would stall every other request on the first suggestion."""
+    texts = [t for corpus in corpora for t in policy_texts(corpus)]
+    saved = WordForms.load(folder)
+    if saved is not None and saved.covers(texts):
+        return saved
+    forms = WordForms.compute(texts)
+    if save:
+        try:
+            forms.save(folder)
+        except OSError as exc:  # a read-only deployment computes it on each start
+            log.warning("cannot save the word-forms table in %s: %s", folder, exc)
+    return forms
+
+
 def uses_learning(settings: Settings) -> bool:
     """True when the settings choose a learned component."""
     methods = (settings.question_typing, settings.answer_selection, settings.abstention)
@@ -299,7 +316,9 @@ class Assistant:
                 abstention=settings.abstention == "learned",
             )
         )
-        load_word_forms()  # here, not on the first request (see load_word_forms)
+        corpora = [corpus, *(era.corpus() for era, _ in history)]
+        # saved beside an index built on start, as `assistant index build` saves it
+        use_word_forms(word_forms_for(settings.index_dir, corpora, settings.build_index_on_start))
         self.renderer = Renderer()
         self.views: list[View] = []
         previous: Era | None = None

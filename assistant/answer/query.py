@@ -200,9 +200,7 @@ def words_of(texts: Iterable[str]) -> set[str]:
     return {w.lower() for text in texts for w in _WORD.findall(text)}
 
 
-def bridge_terms(
-    question: str, synonyms: tuple[Synonym, ...], vocabulary: AbstractSet[str]
-) -> str:
+def bridge_terms(question: str, synonyms: tuple[Synonym, ...], vocabulary: AbstractSet[str]) -> str:
     """The expansions of synonym entries that the question reaches only through words the
     policy never uses ("linkerd" → the policy's words for third-party open-source projects)."""
     found = _mentioned_terms(question.lower(), synonyms)

@@ -8,8 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterable
 
-from lemminflect import getAllLemmas, getInflection
-
+from assistant.answer.word_forms import word_forms
 from assistant.models import Clause
 from assistant.policy.corpus import Corpus
 
@@ -31,17 +30,10 @@ _DANGLING = frozenset(
 _CONTRACTION = re.compile(r"n't$|'(?:re|ve|ll|m|d)$|^(?:it|that|there|what)'s$", re.IGNORECASE)
 
 
-def load_word_forms() -> None:
-    """Load lemminflect's lemma and inflection tables now: they load lazily, for over a second
-    with the GIL held, which would stall every other request on the first suggestion."""
-    getAllLemmas("run")
-    getInflection("run", "VBG")
-
-
 def _leading_verb(word: str, following: str) -> bool:
     """Whether `word` opens a verb phrase: a base-form verb that is not also a noun or adjective
     (or is, but is followed by its object: "use the API", "patch your nodes")."""
-    lemmas = getAllLemmas(word)
+    lemmas = word_forms().lemmas(word)
     if word not in lemmas.get("VERB", ()):
         return False
     named = following[:1].isupper()  # "use Secure Shell": a name is the verb's object
@@ -59,12 +51,12 @@ def noun_phrase(phrase: str) -> str:
         len(first) > 1
         and first[0].isupper()
         and first[1:].islower()
-        and getAllLemmas(first.lower())
+        and word_forms().lemmas(first.lower())
     ):
         first = first.lower()  # a common word capitalised as a heading's first: not a name
     following = words[1] if len(words) > 1 else ""
     if first.isalpha() and first.islower() and _leading_verb(first, following):
-        forms = getInflection(first, "VBG")
+        forms = word_forms().gerund(first)
         if forms:
             first = forms[0]
     return " ".join([first, *words[1:]])
@@ -89,14 +81,14 @@ def is_noun_phrase(phrase: str) -> bool:
     if any(_CONTRACTION.search(w) for w in words):
         return False
     first = words[0].lower()
-    first_lemmas = getAllLemmas(first)
+    first_lemmas = word_forms().lemmas(first)
     if _only_verb(first_lemmas) and first not in first_lemmas["VERB"] and not _participle(first):
         return False  # "defines the nodes", "met with the team"
     if set(first_lemmas) == {"ADV"}:
         return False  # "automatically reboot the nodes"
     for before, word in zip(words, words[1:], strict=False):
         lower = word.lower()
-        lemmas = getAllLemmas(lower)
+        lemmas = word_forms().lemmas(lower)
         if "AUX" in lemmas or (_only_verb(lemmas) and not _participle(lower)):
             return False
         if lower in lemmas.get("VERB", ()) and _plural_noun(before.lower()):
@@ -105,7 +97,7 @@ def is_noun_phrase(phrase: str) -> bool:
 
 
 def _plural_noun(word: str) -> bool:
-    nouns = getAllLemmas(word).get("NOUN", ())
+    nouns = word_forms().lemmas(word).get("NOUN", ())
     return word.endswith("s") and bool(nouns) and word not in nouns
 
 

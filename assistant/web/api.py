@@ -423,6 +423,8 @@ def create_app(
 def _route(request: Request) -> str:
     """The route template a request matched, for logs (its path may hold a conversation id)."""
     return str(getattr(request.scope.get("route"), "path", "unmatched"))
+
+
 def _lowercase_first(text: str) -> str:
     """Pydantic's "Field required" as "field required", like every other error message."""
     return text[:1].lower() + text[1:]
@@ -505,9 +507,7 @@ def _add_routes(app: FastAPI) -> None:
         response_model=AskResponse,
         include_in_schema=False,
     )
-    @app.post(
-        "/v1/ask", response_model=AskResponse, tags=["questions"]
-    )
+    @app.post("/v1/ask", response_model=AskResponse, tags=["questions"])
     async def ask(
         body: AskRequest, conversations: ConversationsDep, request: Request
     ) -> AskResponse:
