@@ -47,9 +47,7 @@ def main() -> None:
     for assistant in (rules, learned):  # warm up
         for question in questions[:5]:
             timed(assistant, question)
-    pairs = [
-        (timed(rules, q), timed(learned, q)) for _ in range(ROUNDS) for q in questions
-    ]
+    pairs = [(timed(rules, q), timed(learned, q)) for _ in range(ROUNDS) for q in questions]
     print(
         f"backend {base.embedding_backend}, {len(pairs)} answers: "
         f"rules p50 {statistics.median(a for a, _ in pairs):.2f} ms, "

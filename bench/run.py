@@ -220,7 +220,8 @@ STAGES = {
     "dense": ("index", "search_dense"),
     "bm25": ("index", "search_lexical"),
     "fuse": ("retriever", "fuse"),
-    "verdict": ("decider", "decide"),
+    "verdict (rules)": ("decider", "decide"),
+    "verdict (learned)": ("learned", "decide"),
     "render": ("renderer", "render"),
 }
 
@@ -230,6 +231,8 @@ def time_stages(assistant: Any) -> dict[str, list[float]]:
     spent: dict[str, list[float]] = defaultdict(list)
     for stage, (owner, method) in STAGES.items():
         target = getattr(assistant, owner)
+        if target is None:  # no learned models: the rules decide
+            continue
         original = getattr(target, method)
 
         def timed(*args: Any, _f: Callable[..., Any] = original, _s: str = stage, **kw: Any) -> Any:
@@ -240,6 +243,24 @@ def time_stages(assistant: Any) -> dict[str, list[float]]:
                 spent[_s].append(time.perf_counter() - started)
 
         setattr(target, method, timed)
+    # the earlier version's best answer, for a change note: its retrieval and verdict
+    for view in assistant.views[:-1]:
+        for target, method, stage in (
+            (view.retriever, "retrieve", "earlier version: retrieval"),
+            (view.decider, "decide", "earlier version: verdict"),
+        ):
+            original = getattr(target, method)
+
+            def timed_earlier(
+                *args: Any, _f: Callable[..., Any] = original, _s: str = stage, **kw: Any
+            ) -> Any:
+                started = time.perf_counter()
+                try:
+                    return _f(*args, **kw)
+                finally:
+                    spent[_s].append(time.perf_counter() - started)
+
+            setattr(target, method, timed_earlier)
     return spent
 
 
