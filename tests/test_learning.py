@@ -54,6 +54,9 @@ def test_training_uses_the_served_version_and_beats_the_rules(learned: Learned) 
         ("do I have to reboot my worker nodes after OS patches?", Verdict.CUSTOMER_RESPONSIBILITY),
         ("etcd backups - how frequent are they?", Verdict.INFORMATIONAL),
         ("linkerd mesh acting up, can i raise it with azure", Verdict.NOT_SUPPORTED),
+        # an exception beats its list: Helm is singled out of "Istio, Helm, or Envoy"
+        ("Is Helm supported?", Verdict.BEST_EFFORT),
+        ("Is Envoy supported?", Verdict.NOT_SUPPORTED),
     ],
 )
 def test_the_learned_assistant_answers_from_the_policy(
@@ -71,6 +74,13 @@ def test_a_reviewed_out_of_scope_topic_still_abstains(learned: Learned) -> None:
     # (the 2026 article covers SLAs, so that topic no longer applies; pricing still does)
     question = "how much does an AKS cluster cost per month?"
     assert learned.assistant.answer(question).verdict is Verdict.UNKNOWN
+
+
+def test_a_question_only_about_words_the_policy_never_uses_abstains(learned: Learned) -> None:
+    # the 2026 article no longer names Kured: "the policy doesn't say", and what it said before
+    answer = learned.assistant.answer("Is Kured supported?")
+    assert answer.verdict is Verdict.UNKNOWN
+    assert any("Kured" in c.previous_text for c in answer.changes)
 
 
 def test_changed_training_questions_make_the_models_stale(

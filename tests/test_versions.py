@@ -95,6 +95,18 @@ def test_quoted_clauses_added_on_one_date_share_one_note(assistant: Assistant) -
     assert re.search(r"Added on 2026-08-27 \[\d\], \[\d\]", answer.answer)
 
 
+@pytest.mark.parametrize(
+    ("question", "verdict"),
+    [("Is Helm supported?", Verdict.BEST_EFFORT), ("Is Istio supported?", Verdict.NOT_SUPPORTED)],
+)
+def test_an_exception_beats_the_list_it_singles_out_of(
+    assistant: Assistant, question: str, verdict: Verdict
+) -> None:
+    # "Projects like Istio, Helm, or Envoy" are not supported; "best-effort support for projects
+    # like Helm" singles Helm out
+    assert assistant.answer(question).verdict is verdict
+
+
 def test_a_removed_clause_is_noted_when_the_policy_no_longer_says(assistant: Assistant) -> None:
     answer = assistant.answer("Is Kured supported?")
     kured = [c for c in answer.changes if "Kured" in c.previous_text]

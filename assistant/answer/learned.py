@@ -323,6 +323,8 @@ class LearnedDecider:
             chosen = {id(pool[i]) for i in order}
             ranked = [pool[i] for i in order] + [h for h in hits if id(h) not in chosen]
             top = float(select[order[0]])
+            # the labelling rule "an exception beats its list" holds whatever the ranker says
+            ranked = self.rules.prefer_named_exception(self.rules.salient_terms(question), ranked)
         else:
             ranked = self.rules.rank_evidence(question, frame, hits, bridges, selection)
             at = {h.clause.clause_id: float(p) for h, p in zip(pool, select, strict=True)}
@@ -337,7 +339,9 @@ class LearnedDecider:
                 (signals.dense, signals.coverage, signals.unknown, signals.off_topic),
             )
             confidence = float(self.models.abstainer.proba(features[None, :])[0])
-            if signals.off_topic:  # a reviewed out-of-scope topic is the last word
+            # hard overrides: a reviewed out-of-scope topic, or a question whose every
+            # salient word is one the policy (and its synonym files) never uses
+            if signals.off_topic or signals.unknown >= 1.0:
                 confidence = min(confidence, self.threshold / 2)
         else:
             confidence = self.rules.calibration.confidence(signals)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -91,6 +92,7 @@ _RERANK_DEPTH = 8
 _FRAME_DEPTH = 3
 _RARE_DF = 2
 _FIT_SHARE = 0.5
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # stances that state a rule outright, which a conditional clause qualifies
 _RULE_STANCES = frozenset({Stance.SUPPORTED, Stance.NOT_SUPPORTED, Stance.BEST_EFFORT})
 FRAME_STANCES: dict[Frame, frozenset[Stance]] = {
@@ -224,6 +226,7 @@ class VerdictDecider:
             return ranked
         ranked = self._fit_frame(frame, terms, ranked)
         ranked = self._prefer_rule(terms, ranked)
+        ranked = self.prefer_named_exception(terms, ranked)
         return self._prefer_exception(terms, ranked)
 
     def _by_term_strength(
@@ -275,6 +278,37 @@ class VerdictDecider:
             None,
         )
         return ranked if rule is None else [rule] + [h for h in ranked if h is not rule]
+
+    def prefer_named_exception(self, terms: set[str], ranked: list[Hit]) -> list[Hit]:
+        """An exception before the list it singles a thing out of: when the deciding clause
+        names what is asked among others ("Istio, Helm, or Envoy" aren't supported) and another
+        clause names it alone with another scope stance ("best-effort support for projects like
+        Helm"), the exception decides."""
+        top = ranked[0].clause
+        named = terms & self._tokens[top.clause_id]
+        if top.stance not in _RULE_STANCES or not named or top.text.count(",") < 2:
+            return ranked
+        exception = next(
+            (
+                h
+                for h in ranked[1:_RERANK_DEPTH]
+                if h.clause.stance in _RULE_STANCES
+                and h.clause.stance != top.stance
+                and named <= self._tokens[h.clause.clause_id]
+                and self._names_alone(named, h.clause.text)
+            ),
+            None,
+        )
+        if exception is None:
+            return ranked
+        return [exception] + [h for h in ranked if h is not exception]
+
+    def _names_alone(self, terms: set[str], text: str) -> bool:
+        """Whether a sentence of the text names the terms without listing other things."""
+        return any(
+            "," not in sentence and terms <= set(self._stem(sentence))
+            for sentence in _SENTENCE_END.split(text)
+        )
 
     def _prefer_exception(self, terms: set[str], ranked: list[Hit]) -> list[Hit]:
         top = ranked[0]
