@@ -135,7 +135,7 @@ def test_answer_shows_verdict_badge_text_and_expandable_citations(
     expect(citations.first.locator("summary")).to_contain_text(f"{section} ({first['version']})")
     expect(citations.first.locator("blockquote")).to_be_hidden()
 
-    answer.locator("button.marker", has_text="[1]").click()
+    answer.locator("button.marker", has_text="[1]").first.click()  # the change note cites [1] too
     expect(citations.first.locator("details")).to_have_attribute("open", "")
     expect(citations.first.locator("blockquote")).to_have_text(first["text"])
     link = citations.first.locator("a.source")
