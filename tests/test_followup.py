@@ -281,3 +281,41 @@ def test_and_and_condition_forms_stay_within_the_limit(message: str) -> None:
     previous = ["Do I need to reboot " + " ".join(["kured"] * 300) + " after OS patches?"]
     for prev in (previous, [LONG_SUBJECT_QUESTION]):
         assert len(resolve_followup(message[:2000], prev).question) <= 2000
+
+
+@pytest.mark.parametrize(
+    ("previous", "message", "resolved"),
+    [
+        ("can I customize nsg rules on my own custom subnet?", "and on the managed subnets?",
+         "Can I customize nsg rules on the managed subnets?"),
+        ("can I customize nsg rules on the managed subnets?", "what about at the node NIC level?",
+         "Can I customize nsg rules at the node NIC level?"),
+        ("Are preview features supported?", "and in production?",
+         "Are preview features supported in production?"),
+        ("Is Istio supported if I install it myself?", "and on windows nodes?",
+         "Is Istio supported on windows nodes if I install it myself?"),
+    ],
+)  # fmt: skip
+def test_a_new_place_replaces_the_old_one(previous: str, message: str, resolved: str) -> None:
+    resolution = resolve_followup(message, [previous])
+    assert (resolution.question, resolution.rule) == (resolved, "place_swap")
+
+
+def test_a_subject_after_a_lead_may_be_longer() -> None:
+    resolution = resolve_followup(
+        "and for kubernetes version upgrades of the control plane?",
+        ["who is responsible for etcd backups?"],
+    )
+    assert resolution.question == (
+        "Who is responsible for kubernetes version upgrades of the control plane?"
+    )
+
+
+def test_a_condition_with_its_own_question_keeps_the_pronouns_thing() -> None:
+    resolution = resolve_followup(
+        "what if we skip them for like 6 months, are we still supported?",
+        ["Who has to apply new node images?"],
+    )
+    assert resolution.question == (
+        "Are we still supported if we skip new node images for like 6 months?"
+    )

@@ -154,6 +154,10 @@ CLAUSE_WORDS = (
     "don't", "doesn't", "can't", "isn't", "aren't", "won't",
 )  # fmt: skip
 MAX_BARE_SUBJECT_WORDS = 6
+# After a lead or marker ("and for ...", "what about ...") a subject may be longer.
+MAX_LED_SUBJECT_WORDS = 10
+# "and on windows nodes?": a place for the previous question, replacing the place it named.
+PLACES = ("on", "in", "at", "inside", "within", "under")
 # Pronouns replaced in one message: "it and it and it ..." must not multiply a long subject.
 MAX_REPLACED_ANAPHORS = 3
 # A rewrite longer than this (the longest question accepted) is dropped: the message stands alone.
@@ -210,6 +214,8 @@ _QUESTION_START = re.compile(
     re.IGNORECASE,
 )
 _ASKED_SENTENCE = re.compile(r"(?<=[?!.;])\s++")
+_PLACE_LEAD = re.compile(rf"^(?:{_alternation(PLACES)})\s", re.IGNORECASE)
+_PLACE = re.compile(rf"(?<!\s)\s++(?:{_alternation(PLACES)})\s", re.IGNORECASE)
 _WH_FRAGMENT = re.compile(
     rf"^(?P<wh>{_alternation(WH_FRAGMENTS)})(?:\s+(?:exactly|then|though|tho|again|now))?$",
     re.IGNORECASE,
@@ -260,9 +266,9 @@ def _words(text: str) -> list[str]:
     return [w.lower() for w in _WORDS.findall(text)]
 
 
-def _is_bare_subject(text: str) -> bool:
+def _is_bare_subject(text: str, max_words: int = MAX_BARE_SUBJECT_WORDS) -> bool:
     words = _words(text)
-    return 0 < len(words) <= MAX_BARE_SUBJECT_WORDS and not set(words) & set(CLAUSE_WORDS)
+    return 0 < len(words) <= max_words and not set(words) & set(CLAUSE_WORDS)
 
 
 def clean_subject(text: str) -> str | None:
@@ -471,6 +477,17 @@ def _with_antecedent(clause: str, antecedent: str) -> str:
     return " ".join([antecedent, *rest])
 
 
+def _ask_place(place: str, context: _Context) -> str:
+    """The previous question about a new place, which replaces the last place it named ("...
+    on my own custom subnet" -> "... on the managed subnets"), before any circumstance."""
+    main, circumstance = _split_circumstance(context.asked)
+    places = list(_PLACE.finditer(main))
+    if places:
+        main = main[: places[-1].start()]
+    tail = f" {circumstance}" if circumstance else ""
+    return _sentence(f"{main} {place}{tail}")
+
+
 def _ask_condition(condition: re.Match[str], context: _Context) -> str:
     """The previous question under a new condition, which replaces its old circumstance; a
     reply after the condition that is a question of its own is asked instead."""
@@ -483,12 +500,14 @@ def _ask_condition(condition: re.Match[str], context: _Context) -> str:
         words = _words(reply)
         if len(words) >= MIN_OWN_QUESTION_WORDS and set(words) & set(CLAUSE_WORDS):
             main, _ = _replace_anaphors(reply.strip(), context.subject)
-    if _words(clause)[:1] and _words(clause)[0] in CONDITION_PRONOUNS:
-        subject = context.subject
-        if subject is None or subject.lower() not in main.lower():
-            thing = _circumstance_thing(circumstance)
-            if thing is not None:
-                clause = _with_antecedent(clause, thing)
+    subject = context.subject
+    if subject is None or subject.lower() not in main.lower():
+        # the question no longer names what the condition's pronouns point at: name it
+        thing = _circumstance_thing(circumstance)
+        if thing is not None and _words(clause)[:1] and _words(clause)[0] in CONDITION_PRONOUNS:
+            clause = _with_antecedent(clause, thing)
+        elif subject is not None:
+            clause, _ = _replace_anaphors(clause, subject)
     return _sentence(f"{main} {condition.group('word')} {clause}")
 
 
@@ -528,8 +547,12 @@ def _resolve(message: str, previous: Sequence[str]) -> Resolution:
     marked = bool(set(_words(_marker_prefix(text, core))) & set(SUBJECT_MARKERS))
     lead = _SUBJECT_LEAD.match(core) or _SUBJECT_TAIL.match(core)
     candidate = lead.group("subject") if lead else core
-    bare = _is_bare_subject(candidate) and _has_letters(candidate)
-    if bare and (lead or marked or len(_words(candidate)) <= 3):
+    led = bool(lead or marked)
+    bare = _is_bare_subject(candidate, MAX_LED_SUBJECT_WORDS if led else MAX_BARE_SUBJECT_WORDS)
+    bare = bare and _has_letters(candidate)
+    if bare and _PLACE_LEAD.match(candidate) and (led or len(_words(candidate)) <= 4):
+        return Resolution(_ask_place(candidate, context), "place_swap", context.subject)
+    if bare and (led or len(_words(candidate)) <= 3):
         subject = _substitute_noun(clean_subject(candidate) or candidate, context.subject)
         lead_words = (lead.groupdict().get("lead") or "").lower() if lead else ""
         same = " ".join(lead_words.split()) in SAME_QUESTION_LEADS
