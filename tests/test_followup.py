@@ -188,3 +188,134 @@ def test_a_rewrite_never_outgrows_the_question_limit(message: str) -> None:
 def test_at_most_three_pronouns_are_replaced() -> None:
     resolution = resolve_followup("does it patch it and it and it?", ["Is Istio supported?"])
     assert resolution.question.count("Istio") == 3
+
+
+# --- issue 16 item 7: a new condition replaces the old one; "and X Y Z?" forms ---------------
+
+
+@pytest.mark.parametrize(
+    ("message", "condition"),
+    [
+        ("what if the patch needs a reboot?", "if the patch needs a reboot?"),
+        ("what if it needs the nodes rebooted?", "if OS patches need the nodes rebooted?"),
+        ("and what if it's a kernel patch?", "if OS patches are a kernel patch?"),
+    ],
+)
+def test_a_new_condition_replaces_the_old_circumstance(message: str, condition: str) -> None:
+    resolution = resolve_followup(message, ["Do I need to reboot worker nodes after OS patches?"])
+    resolved = f"Do I need to reboot worker nodes {condition}"
+    assert (resolution.question, resolution.rule) == (resolved, "condition")
+
+
+def test_a_pronoun_in_the_new_condition_keeps_the_old_conditions_thing() -> None:
+    resolution = resolve_followup(
+        "and if it's slow / down a lot?",
+        ["can i get help if the API server is unreachable from my network?"],
+    )
+    assert resolution.question == "Can i get help if the API server is slow / down a lot?"
+
+
+def test_a_new_condition_drops_the_statement_before_the_old_question() -> None:
+    previous = ["Our NSG isnt updating after we created a LoadBalancer svc. will MS support help?"]
+    resolution = resolve_followup(
+        "what if we customize the nsg rules ourselves, still covered?", previous
+    )
+    assert resolution.question == "Will MS support help if we customize the nsg rules ourselves?"
+
+
+def test_a_condition_with_its_own_question_asks_that_question() -> None:
+    resolution = resolve_followup(
+        "what if the patch needs a reboot, do I have to do the reboot myself?",
+        ["Who patches the worker nodes?"],
+    )
+    assert resolution.question == "Do I have to do the reboot myself if the patch needs a reboot?"
+
+
+@pytest.mark.parametrize(
+    ("message", "resolved"),
+    [
+        ("and helm?", "Is helm supported?"),
+        ("and helm charts from the marketplace?", "Is helm charts from the marketplace supported?"),
+        ("and ingress / lb configs?", "Is ingress / lb configs supported?"),
+        ("and for the control plane?", "Is the control plane supported?"),
+        ("and who patches the nodes?", "Who patches the nodes?"),
+        ("ok and can I ssh into nodes?", "Can I ssh into nodes?"),
+    ],
+)
+def test_and_forms(message: str, resolved: str) -> None:
+    assert resolve_followup(message, ["Is Istio supported?"]).question == resolved
+
+
+def test_and_for_asks_the_same_question_about_the_new_subject() -> None:
+    assert chain("Does Microsoft patch the worker nodes?", "and for the control plane?")[1] == (
+        "Does Microsoft patch the control plane?",
+        "subject_swap",
+    )
+    assert chain("who reboots nodes after OS patches?", "and for windows nodes?")[1] == (
+        "Who reboots windows nodes after OS patches?",
+        "subject_swap",
+    )
+
+
+def test_one_stands_for_the_previous_subjects_noun() -> None:
+    assert chain("is kong ingress supported?", "and the microsoft managed one?")[1] == (
+        "Is the microsoft managed ingress supported?",
+        "subject_swap",
+    )
+    assert chain("are stable kubernetes features supported?", "and alpha ones?")[1] == (
+        "Is alpha features supported?",
+        "subject_swap",
+    )
+
+
+def test_help_is_not_a_subject() -> None:
+    assert extract_subject("can i get help if the API server is unreachable?") is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["and " + " ".join(["kured"] * 5) + "?", "and for " + " ".join(["kured"] * 400) + "?",
+     "what if it " + " and it ".join(["breaks"] * 200) + "?", "and who " + "patches " * 300],
+)  # fmt: skip
+def test_and_and_condition_forms_stay_within_the_limit(message: str) -> None:
+    previous = ["Do I need to reboot " + " ".join(["kured"] * 300) + " after OS patches?"]
+    for prev in (previous, [LONG_SUBJECT_QUESTION]):
+        assert len(resolve_followup(message[:2000], prev).question) <= 2000
+
+
+@pytest.mark.parametrize(
+    ("previous", "message", "resolved"),
+    [
+        ("can I customize nsg rules on my own custom subnet?", "and on the managed subnets?",
+         "Can I customize nsg rules on the managed subnets?"),
+        ("can I customize nsg rules on the managed subnets?", "what about at the node NIC level?",
+         "Can I customize nsg rules at the node NIC level?"),
+        ("Are preview features supported?", "and in production?",
+         "Are preview features supported in production?"),
+        ("Is Istio supported if I install it myself?", "and on windows nodes?",
+         "Is Istio supported on windows nodes if I install it myself?"),
+    ],
+)  # fmt: skip
+def test_a_new_place_replaces_the_old_one(previous: str, message: str, resolved: str) -> None:
+    resolution = resolve_followup(message, [previous])
+    assert (resolution.question, resolution.rule) == (resolved, "place_swap")
+
+
+def test_a_subject_after_a_lead_may_be_longer() -> None:
+    resolution = resolve_followup(
+        "and for kubernetes version upgrades of the control plane?",
+        ["who is responsible for etcd backups?"],
+    )
+    assert resolution.question == (
+        "Who is responsible for kubernetes version upgrades of the control plane?"
+    )
+
+
+def test_a_condition_with_its_own_question_keeps_the_pronouns_thing() -> None:
+    resolution = resolve_followup(
+        "what if we skip them for like 6 months, are we still supported?",
+        ["Who has to apply new node images?"],
+    )
+    assert resolution.question == (
+        "Are we still supported if we skip new node images for like 6 months?"
+    )

@@ -26,8 +26,20 @@ DISCOURSE_MARKERS = (
 # "<lead> X?" introduces a new subject for the previous question.
 SUBJECT_LEADS = (
     "what about", "how about", "what of", "and what about", "and how about", "same for",
-    "same question for", "same goes for", "same with", "and for", "and", "also", "plus",
+    "same question for", "same goes for", "same with", "and for", "and", "also", "plus", "for",
+    "what about for", "how about for",
 )  # fmt: skip
+# Leads that ask the previous question again, word for word, about a new subject ("and for
+# the control plane?" after "Does Microsoft patch the worker nodes?").
+SAME_QUESTION_LEADS = (
+    "for", "and for", "same for", "same question for", "same goes for", "same with",
+    "what about for", "how about for",
+)  # fmt: skip
+# Markers that lead a new subject of any length ("and helm charts from the marketplace?"); a
+# message without one is read as a bare subject only when it is short.
+SUBJECT_MARKERS = ("and", "also", "plus")
+# "the microsoft managed one" after "kong ingress": the word stands for the subject's noun.
+SUBSTITUTE_NOUNS = ("one", "ones")
 
 # "X too?" / "X as well?"
 SUBJECT_TAILS = ("too", "as well", "also")
@@ -46,6 +58,35 @@ WH_FRAGMENTS = (
     "who", "by whom", "whose job", "who does that",
 )  # fmt: skip
 WHO_TEMPLATE = "Who is responsible for {subject}?"
+# Words that open a question's circumstance ("... after OS patches", "... if it's down"): a
+# follow-up's new condition replaces the circumstance of the question it follows.
+CIRCUMSTANCES = (
+    "if", "even if", "only if", "unless", "when", "whenever", "once", "after", "before",
+    "during", "in case",
+)  # fmt: skip
+# A follow-up that is a condition: "what if ...", "and if ...", "even if ...", "unless ...".
+CONDITION_LEADS = ("what about", "how about", "what", "and", "but", "so")
+CONDITIONS = ("if", "even if", "only if", "unless", "in case")
+# Verbs that end the thing a circumstance is about ("if the API server is unreachable").
+CIRCUMSTANCE_VERBS = (
+    "is", "are", "was", "were", "isn't", "aren't", "wasn't", "weren't", "has", "have", "had",
+    "gets", "get", "got", "goes", "go", "needs", "need", "requires", "require", "breaks",
+    "break", "fails", "fail", "stops", "stop", "becomes", "become", "does", "do", "doesn't",
+    "don't", "can", "can't", "will", "won't", "would", "should", "must", "may", "might",
+)  # fmt: skip
+# Pronouns that open a new condition and point at what the replaced circumstance was about.
+CONDITION_PRONOUNS = ("it", "they", "it's", "they're", "its", "theyre")
+# The verb after such a pronoun, made to agree with a plural antecedent.
+PLURAL_VERBS = {
+    "is": "are", "was": "were", "has": "have", "does": "do", "doesn't": "don't",
+    "isn't": "aren't", "wasn't": "weren't", "needs": "need", "requires": "require",
+    "gets": "get", "goes": "go", "breaks": "break", "fails": "fail", "stops": "stop",
+    "becomes": "become",
+}  # fmt: skip
+# A reply after the condition ("what if X, still covered?") shorter than this re-asks the
+# previous question; a longer one with a clause word is the new question ("..., do I have to
+# reboot myself?").
+MIN_OWN_QUESTION_WORDS = 4
 WH_FALLBACK = "{wh}, regarding {subject}?"
 
 # Where the subject sits in the question shapes people use; the first pattern that matches
@@ -113,6 +154,10 @@ CLAUSE_WORDS = (
     "don't", "doesn't", "can't", "isn't", "aren't", "won't",
 )  # fmt: skip
 MAX_BARE_SUBJECT_WORDS = 6
+# After a lead or marker ("and for ...", "what about ...") a subject may be longer.
+MAX_LED_SUBJECT_WORDS = 10
+# "and on windows nodes?": a place for the previous question, replacing the place it named.
+PLACES = ("on", "in", "at", "inside", "within", "under")
 # Pronouns replaced in one message: "it and it and it ..." must not multiply a long subject.
 MAX_REPLACED_ANAPHORS = 3
 # A rewrite longer than this (the longest question accepted) is dropped: the message stands alone.
@@ -143,7 +188,9 @@ def _alternation(words: Sequence[str]) -> str:
 # Patterns that run on user text start a whitespace run only where one begins (`(?<!\s)`) and
 # take it whole (`\s++`): a long run of spaces is then read once, not once per position in it.
 _MARKERS = re.compile(rf"^(?:(?:{_alternation(DISCOURSE_MARKERS)})\b[\s,.!-]*)+", re.IGNORECASE)
-_SUBJECT_LEAD = re.compile(rf"^(?:{_alternation(SUBJECT_LEADS)})\s+(?P<subject>.+)$", re.IGNORECASE)
+_SUBJECT_LEAD = re.compile(
+    rf"^(?P<lead>{_alternation(SUBJECT_LEADS)})\s+(?P<subject>.+)$", re.IGNORECASE
+)
 _SUBJECT_TAIL = re.compile(
     rf"^(?P<subject>.+?),?(?<!\s)\s++(?:{_alternation(SUBJECT_TAILS)})$", re.IGNORECASE
 )
@@ -151,10 +198,24 @@ _FRONTED = re.compile(
     rf"^(?:(?:{_alternation(SUBJECT_LEADS)})\s+)?(?P<subject>[^,]+),\s*(?P<rest>.+)$",
     re.IGNORECASE,
 )
-_TRAILING_CONDITION = re.compile(r"(?<!\s)\s++(?:even |only )?if\b.*$", re.IGNORECASE)
-_CONDITION = re.compile(
-    r"^(?:(?:and|but|so|what)\s+)?(?P<cond>(?:even |only )?if\b.+)$", re.IGNORECASE
+_CIRCUMSTANCE = re.compile(
+    rf"(?<!\s)\s++(?P<circumstance>(?:{_alternation(CIRCUMSTANCES)})\b.*)$", re.IGNORECASE
 )
+_CONDITION = re.compile(
+    rf"^(?:(?:{_alternation(CONDITION_LEADS)})\s+)?"
+    rf"(?P<cond>(?P<word>{_alternation(CONDITIONS)})\s+(?P<clause>.+))$",
+    re.IGNORECASE,
+)
+# Where a condition's own question begins: "what if X, still covered?", "what if X - who ...".
+_CONDITION_REPLY = re.compile(r",\s*+|(?<!\s)\s++[-\u2014]\s")
+_QUESTION_START = re.compile(
+    r"^(?:is|are|does|do|did|will|would|can|could|should|was|were|am|has|have|who|whom|whose|"
+    r"what|whats|what's|when|where|why|how|which)\b",
+    re.IGNORECASE,
+)
+_ASKED_SENTENCE = re.compile(r"(?<=[?!.;])\s++")
+_PLACE_LEAD = re.compile(rf"^(?:{_alternation(PLACES)})\s", re.IGNORECASE)
+_PLACE = re.compile(rf"(?<!\s)\s++(?:{_alternation(PLACES)})\s", re.IGNORECASE)
 _WH_FRAGMENT = re.compile(
     rf"^(?P<wh>{_alternation(WH_FRAGMENTS)})(?:\s+(?:exactly|then|though|tho|again|now))?$",
     re.IGNORECASE,
@@ -184,7 +245,10 @@ _ANAPHOR = re.compile(
     rf"\b(?P<pronoun>{_alternation(ANAPHORS)})\b(?:\s+(?P<next>[a-z][\w/-]*))?", re.IGNORECASE
 )
 _WORDS = re.compile(r"[\w'/-]+")
-_NOT_A_SUBJECT = {a.lower() for a in ANAPHORS} | {"i", "we", "you", "me", "us", "microsoft"}
+# "can I get help if ..." asks about help in general: what follows says what it is about.
+_NOT_A_SUBJECT = {a.lower() for a in ANAPHORS} | {
+    "i", "we", "you", "me", "us", "microsoft", "help", "support", "some help", "any help",
+}  # fmt: skip
 
 
 def strip_markers(message: str) -> str:
@@ -202,9 +266,9 @@ def _words(text: str) -> list[str]:
     return [w.lower() for w in _WORDS.findall(text)]
 
 
-def _is_bare_subject(text: str) -> bool:
+def _is_bare_subject(text: str, max_words: int = MAX_BARE_SUBJECT_WORDS) -> bool:
     words = _words(text)
-    return 0 < len(words) <= MAX_BARE_SUBJECT_WORDS and not set(words) & set(CLAUSE_WORDS)
+    return 0 < len(words) <= max_words and not set(words) & set(CLAUSE_WORDS)
 
 
 def clean_subject(text: str) -> str | None:
@@ -267,15 +331,41 @@ class _Context:
                 break
         self.question = strip_markers(anchor)
         self.frame = frame_question(anchor)
+        self.asked = _asked_sentence(anchor)
 
 
-def _swap_subject(new_subject: str, context: _Context) -> str:
-    if context.frame is Frame.FACT and context.subject:
-        at = context.question.lower().find(context.subject.lower())
+def _asked_sentence(question: str) -> str:
+    """The sentence of a message that asks (the last one ending in "?"), without markers: "Our
+    NSG isn't updating. Will MS help?" asks "Will MS help"."""
+    sentences = [s.strip() for s in _ASKED_SENTENCE.split(question.strip()) if s.strip()]
+    asked = [s for s in sentences if s.endswith("?")]
+    return strip_markers(asked[-1] if asked else question)
+
+
+def _swap_subject(new_subject: str, context: _Context, same_question: bool = False) -> str:
+    """The previous question about a new subject: FACT questions (and any question after "and
+    for X?") keep their wording with the subject swapped in place; others take a template."""
+    if (same_question or context.frame is Frame.FACT) and context.subject:
+        question = context.asked if same_question else context.question
+        at = question.lower().find(context.subject.lower())
         if at >= 0:
             end = at + len(context.subject)
-            return _sentence(context.question[:at] + new_subject + context.question[end:])
+            return _sentence(question[:at] + new_subject + question[end:])
     return SUBJECT_TEMPLATES[context.frame].format(subject=new_subject)
+
+
+def _substitute_noun(subject: str, previous: str | None) -> str:
+    """A subject ending in "one(s)" with the previous subject's noun in its place: "the
+    microsoft managed one" after "kong ingress" is "the microsoft managed ingress"."""
+    words = subject.split()
+    if previous is None or len(words) < 2 or words[-1].lower() not in SUBSTITUTE_NOUNS:
+        return subject
+    noun = previous.split()[-1]
+    if words[-1].lower() == "ones" and not _plural(noun):
+        noun += "s"
+    elif words[-1].lower() == "one" and _plural(noun):
+        noun = noun[:-1]
+    return " ".join([*words[:-1], noun])
 
 
 def _ask_wh(wh: str, context: _Context) -> str | None:
@@ -345,10 +435,80 @@ def _antecedent_phrase(
     return f"{antecedent} {following}", match.end("next")
 
 
-def _without_condition(question: str) -> str:
-    """A question with any trailing condition ("... if it's behind a flag") cut off."""
-    cut = _TRAILING_CONDITION.search(question)
-    return question[: cut.start()] if cut else question
+def _split_circumstance(question: str) -> tuple[str, str | None]:
+    """A question without its trailing circumstance ("... after OS patches", "... if it's
+    behind a flag"), and that circumstance."""
+    cut = _CIRCUMSTANCE.search(question)
+    return (question[: cut.start()], cut.group("circumstance")) if cut else (question, None)
+
+
+def _circumstance_thing(circumstance: str | None) -> str | None:
+    """What a circumstance is about: "the API server" in "if the API server is unreachable",
+    "OS patches" in "after OS patches"; None for a person ("after we created ...")."""
+    if circumstance is None:
+        return None
+    words = circumstance.split()
+    for lead in sorted(CIRCUMSTANCES, key=len, reverse=True):
+        n = len(lead.split())
+        if [w.lower() for w in words[:n]] == lead.split():
+            words = words[n:]
+            break
+    thing: list[str] = []
+    for word in words[:MAX_BARE_SUBJECT_WORDS]:
+        if word.lower() in CIRCUMSTANCE_VERBS or word.lower().endswith(("ed", "n't")):
+            break
+        thing.append(word.strip(",;:"))
+    phrase = " ".join(thing).strip()
+    if not phrase or thing[0].lower() in _NOT_A_SUBJECT | {"he", "she", "someone", "somebody"}:
+        return None
+    return phrase
+
+
+def _with_antecedent(clause: str, antecedent: str) -> str:
+    """A condition's clause with its opening pronoun replaced by `antecedent`, and the verb
+    after it made to agree ("it needs" -> "OS patches need", "it's" -> "the API server is")."""
+    words = clause.split(" ")
+    pronoun, plural = words[0].lower(), _plural(antecedent)
+    if pronoun in ("it's", "they're", "theyre"):
+        return " ".join([antecedent, "are" if plural else "is", *words[1:]])
+    rest = words[1:]
+    if rest and plural and rest[0].lower() in PLURAL_VERBS:
+        rest = [PLURAL_VERBS[rest[0].lower()], *rest[1:]]
+    return " ".join([antecedent, *rest])
+
+
+def _ask_place(place: str, context: _Context) -> str:
+    """The previous question about a new place, which replaces the last place it named ("...
+    on my own custom subnet" -> "... on the managed subnets"), before any circumstance."""
+    main, circumstance = _split_circumstance(context.asked)
+    places = list(_PLACE.finditer(main))
+    if places:
+        main = main[: places[-1].start()]
+    tail = f" {circumstance}" if circumstance else ""
+    return _sentence(f"{main} {place}{tail}")
+
+
+def _ask_condition(condition: re.Match[str], context: _Context) -> str:
+    """The previous question under a new condition, which replaces its old circumstance; a
+    reply after the condition that is a question of its own is asked instead."""
+    clause, reply = condition.group("clause"), None
+    cut = _CONDITION_REPLY.search(clause)
+    if cut:
+        clause, reply = clause[: cut.start()], clause[cut.end() :]
+    main, circumstance = _split_circumstance(context.asked)
+    if reply is not None:
+        words = _words(reply)
+        if len(words) >= MIN_OWN_QUESTION_WORDS and set(words) & set(CLAUSE_WORDS):
+            main, _ = _replace_anaphors(reply.strip(), context.subject)
+    subject = context.subject
+    if subject is None or subject.lower() not in main.lower():
+        # the question no longer names what the condition's pronouns point at: name it
+        thing = _circumstance_thing(circumstance)
+        if thing is not None and _words(clause)[:1] and _words(clause)[0] in CONDITION_PRONOUNS:
+            clause = _with_antecedent(clause, thing)
+        elif subject is not None:
+            clause, _ = _replace_anaphors(clause, subject)
+    return _sentence(f"{main} {condition.group('word')} {clause}")
 
 
 def _has_letters(text: str) -> bool:
@@ -384,17 +544,23 @@ def _resolve(message: str, previous: Sequence[str]) -> Resolution:
         if question:
             return Resolution(question, "wh_fragment", context.subject)
 
+    marked = bool(set(_words(_marker_prefix(text, core))) & set(SUBJECT_MARKERS))
     lead = _SUBJECT_LEAD.match(core) or _SUBJECT_TAIL.match(core)
     candidate = lead.group("subject") if lead else core
-    bare = _is_bare_subject(candidate) and _has_letters(candidate)
-    if bare and (lead or len(_words(candidate)) <= 3):
-        subject = clean_subject(candidate) or candidate
-        return Resolution(_swap_subject(subject, context), "subject_swap", subject)
+    led = bool(lead or marked)
+    bare = _is_bare_subject(candidate, MAX_LED_SUBJECT_WORDS if led else MAX_BARE_SUBJECT_WORDS)
+    bare = bare and _has_letters(candidate)
+    if bare and _PLACE_LEAD.match(candidate) and (led or len(_words(candidate)) <= 4):
+        return Resolution(_ask_place(candidate, context), "place_swap", context.subject)
+    if bare and (led or len(_words(candidate)) <= 3):
+        subject = _substitute_noun(clean_subject(candidate) or candidate, context.subject)
+        lead_words = (lead.groupdict().get("lead") or "").lower() if lead else ""
+        same = " ".join(lead_words.split()) in SAME_QUESTION_LEADS
+        return Resolution(_swap_subject(subject, context, same), "subject_swap", subject)
 
     condition = _CONDITION.match(core)
     if condition:
-        question = _sentence(f"{_without_condition(context.question)} {condition.group('cond')}")
-        return Resolution(question, "condition", context.subject)
+        return Resolution(_ask_condition(condition, context), "condition", context.subject)
 
     fronted = _FRONTED.match(core)
     if fronted and _is_bare_subject(fronted.group("subject")):
@@ -408,4 +574,13 @@ def _resolve(message: str, previous: Sequence[str]) -> Resolution:
     question, replaced = _replace_anaphors(core, antecedent)
     if replaced and len(_words(question)) >= 3:
         return Resolution(_sentence(question), "anaphora", extract_subject(question) or antecedent)
+    if core != text.rstrip(" ?!.") and _QUESTION_START.match(core):
+        # "and who patches the nodes?": a whole question after a marker stands alone
+        return Resolution(_sentence(core), "full_question", extract_subject(core))
     return Resolution(text, None, extract_subject(text))
+
+
+def _marker_prefix(text: str, core: str) -> str:
+    """The discourse markers `strip_markers` took off the front of a message."""
+    spaced = text.rstrip(" ?!.")
+    return spaced[: len(spaced) - len(core)] if spaced.endswith(core) else ""
