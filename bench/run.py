@@ -229,8 +229,14 @@ STAGES = {
 def time_stages(assistant: Any) -> dict[str, list[float]]:
     """Wrap one assistant's stage methods (instance attributes only) to record durations."""
     spent: dict[str, list[float]] = defaultdict(list)
-    for stage, (owner, method) in STAGES.items():
-        target = getattr(assistant, owner)
+    targets = [
+        (getattr(assistant, owner), method, stage) for stage, (owner, method) in STAGES.items()
+    ]
+    # the earlier version's best answer, for a change note: its retrieval and verdict
+    for view in assistant.views[:-1]:
+        targets.append((view.retriever, "retrieve", "earlier version: retrieval"))
+        targets.append((view.decider, "decide", "earlier version: verdict"))
+    for target, method, stage in targets:
         if target is None:  # no learned models: the rules decide
             continue
         original = getattr(target, method)
@@ -243,24 +249,6 @@ def time_stages(assistant: Any) -> dict[str, list[float]]:
                 spent[_s].append(time.perf_counter() - started)
 
         setattr(target, method, timed)
-    # the earlier version's best answer, for a change note: its retrieval and verdict
-    for view in assistant.views[:-1]:
-        for target, method, stage in (
-            (view.retriever, "retrieve", "earlier version: retrieval"),
-            (view.decider, "decide", "earlier version: verdict"),
-        ):
-            original = getattr(target, method)
-
-            def timed_earlier(
-                *args: Any, _f: Callable[..., Any] = original, _s: str = stage, **kw: Any
-            ) -> Any:
-                started = time.perf_counter()
-                try:
-                    return _f(*args, **kw)
-                finally:
-                    spent[_s].append(time.perf_counter() - started)
-
-            setattr(target, method, timed_earlier)
     return spent
 
 
