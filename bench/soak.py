@@ -53,7 +53,7 @@ def main() -> int:
     )
     parser.add_argument("--users", type=int, default=4)
     parser.add_argument("--pace", type=float, default=0.4, help="seconds between a user's requests")
-    parser.add_argument("--warmup-seconds", type=float, default=30.0)
+    parser.add_argument("--warmup-seconds", type=float, default=60.0)
     parser.add_argument("--sample-seconds", type=float, default=5.0)
     args = parser.parse_args()
 
