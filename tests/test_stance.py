@@ -67,6 +67,9 @@ def test_rule_stances(seed_corpus: Corpus, fragment: str, stance: Stance) -> Non
         ("This applies for updates that contain security", Stance.CUSTOMER_RESPONSIBILITY),
         # ... but "these reboots" names its own subject
         ("These reboots occur only on the node level", Stance.INFORMATIONAL),
+        # what a known-issue filing explains: details, not Microsoft's job
+        ("The issue, including links to upstream bugs.", Stance.INFORMATIONAL),
+        ("Rough timelines for the issue's inclusion", Stance.INFORMATIONAL),
     ],
 )
 def test_rules_alone_without_overrides(seed_corpus: Corpus, fragment: str, stance: Stance) -> None:
@@ -75,6 +78,13 @@ def test_rules_alone_without_overrides(seed_corpus: Corpus, fragment: str, stanc
         r.stance for c, r in zip(seed_corpus.clauses, rules, strict=True) if fragment in c.text
     ]
     assert found == [stance]
+
+
+def test_a_sentence_that_introduces_a_table_is_informational(corpus: Corpus) -> None:
+    rules = rule_stances(corpus.clauses)
+    intro = "the table shows what Microsoft provides and what you're responsible for"
+    found = [r.stance for c, r in zip(corpus.clauses, rules, strict=True) if intro in c.text]
+    assert found == [Stance.INFORMATIONAL]
 
 
 def test_reviewed_overrides_win_over_rules(corpus: Corpus, seed_corpus: Corpus) -> None:

@@ -130,6 +130,10 @@ _CELL_WORDS: tuple[tuple[Stance, str], ...] = (
 _SHORT_CELL = 4  # words
 _NOT_APPLICABLE = re.compile(r"^(?:not applicable|n/a|-|—)$", re.IGNORECASE)
 _ICON = re.compile(r"^([^\w\s(\[]+)\s*(\w.*)$")
+# A lead-in that introduces the contents of something rather than who does what.
+_CONTENTS_LEAD_IN = re.compile(r"\b(?:explains|includes|contains|describes|lists|covers):\s*$")
+# A sentence that says what a table or matrix shows (it introduces the rows that state stances).
+_TABLE_INTRO = re.compile(r"\b(?:the|this|following) (?:table|matrix)\b[^.]*:\s*$")
 # A sentence that opens with one of these continues the sentence before it.
 _ANAPHORA = re.compile(
     r"^(?:they|it)\b|^(?:this|that) (?:applies|means|covers|includes)\b", re.IGNORECASE
@@ -240,6 +244,7 @@ def rule_stances(clauses: tuple[Clause, ...]) -> list[RuleStance]:
     parent is decided before its children)."""
     legend: dict[str, dict[str, Stance]] = {}
     decided: dict[str, Stance] = {}
+    parents = {c.clause_id: c for c in clauses}
     out = []
     previous: Clause | None = None
     for clause in clauses:
@@ -253,9 +258,13 @@ def rule_stances(clauses: tuple[Clause, ...]) -> list[RuleStance]:
             if _defines_icon(clause, legend[clause.doc_id])
             else None,
             "cells": _row_stance(clause, legend[clause.doc_id]) if clause.kind == "row" else None,
+            "contents": Stance.INFORMATIONAL if _lists_contents(clause, parents) else None,
             "parent": decided.get(clause.parent_id or ""),
             "lead_in": stance_from_cues(clause.context) if clause.kind == "item" else None,
             "heading": _stance_from_heading(clause.section_path),
+            "table_intro": Stance.INFORMATIONAL
+            if clause.kind == "sentence" and _TABLE_INTRO.search(_plain(clause.text))
+            else None,
             "previous": decided[previous.clause_id]
             if previous is not None and _continues(previous, clause)
             else None,
@@ -267,6 +276,13 @@ def rule_stances(clauses: tuple[Clause, ...]) -> list[RuleStance]:
         out.append(RuleStance(stance, rule, features))
         previous = clause
     return out
+
+
+def _lists_contents(clause: Clause, parents: dict[str, Clause]) -> bool:
+    """Whether a nested item lists what something explains or holds ("The known-issue filing
+    explains: - The issue, … - Rough timelines …"): details, not a stance of their own."""
+    parent = parents.get(clause.parent_id or "")
+    return parent is not None and _CONTENTS_LEAD_IN.search(_plain(parent.text)) is not None
 
 
 def _defines_icon(clause: Clause, legend: dict[str, Stance]) -> bool:
@@ -291,12 +307,12 @@ def _continues(previous: Clause, clause: Clause) -> bool:
 
 _ORDER: dict[str, tuple[str, ...]] = {
     "row": ("legend", "cells", "own", "heading"),
-    "item": ("own", "parent", "lead_in", "heading"),
+    "item": ("own", "contents", "parent", "lead_in", "heading"),
 }
 
 
 def _decide(clause: Clause, votes: dict[str, Stance | None]) -> tuple[str, Stance]:
-    for name in _ORDER.get(clause.kind, ("own", "parent", "previous")):  # else: a fact
+    for name in _ORDER.get(clause.kind, ("table_intro", "own", "parent", "previous")):
         vote = votes[name]
         if vote is not None:
             return name, vote
