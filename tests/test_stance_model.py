@@ -96,7 +96,7 @@ def test_each_aks_version_scored_by_a_classifier_trained_on_the_other(
     scores = {s.version: s for s in score_versions(versions)}
     assert set(scores) == {"2020-01-24", "2026-08-27"}
     for score in scores.values():
-        # measured 0.93-0.99 for each method (docs/policies.md, "Stances"); far above the
+        # measured 0.95-1.00 for each method (docs/policies.md, "Stances"); far above the
         # majority class
         assert min(score.rules, score.learned, score.combined) >= 0.9, score
 
