@@ -255,7 +255,7 @@ class VerdictDecider:
             ),
             None,
         )
-        return ranked if fit is None else [fit] + [h for h in ranked if h is not fit]
+        return _first(fit, ranked)
 
     def _prefer_rule(self, terms: set[str], ranked: list[Hit]) -> list[Hit]:
         """A section's plain rule before the conditions it makes exceptions for, unless the
@@ -277,7 +277,7 @@ class VerdictDecider:
             ),
             None,
         )
-        return ranked if rule is None else [rule] + [h for h in ranked if h is not rule]
+        return _first(rule, ranked)
 
     def prefer_named_exception(self, terms: set[str], ranked: list[Hit]) -> list[Hit]:
         """An exception before the list it singles a thing out of: when the deciding clause
@@ -299,9 +299,7 @@ class VerdictDecider:
             ),
             None,
         )
-        if exception is None:
-            return ranked
-        return [exception] + [h for h in ranked if h is not exception]
+        return _first(exception, ranked)
 
     def _names_alone(self, terms: set[str], text: str) -> bool:
         """Whether a sentence of the text names the terms without listing other things."""
@@ -375,6 +373,11 @@ class VerdictDecider:
         raw = verdict_for(frame, ranked[0].clause.stance)
         verdict = raw if confidence >= self.threshold else Verdict.UNKNOWN
         return Decision(verdict, round(confidence, 4), frame, tuple(ranked), raw, signals)
+
+
+def _first(hit: Hit | None, ranked: list[Hit]) -> list[Hit]:
+    """The ranking with `hit` moved to the front (unchanged when there is none)."""
+    return ranked if hit is None else [hit] + [h for h in ranked if h is not hit]
 
 
 def verdict_for(frame: Frame, stance: Stance) -> Verdict:
