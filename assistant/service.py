@@ -753,7 +753,10 @@ def training_examples(assistant: Assistant) -> list[Example]:
         )
     items = load_training_items(path)
     prepared = [assistant.prepare(item.question) for item in items]
-    vectors = assistant.embedder.embed([p.query for p in prepared])
+    # embedded as serving embeds them (their head), in one batch
+    vectors = assistant.embedder.embed(
+        [assistant.retriever.embedded_text(p.query) for p in prepared]
+    )
     examples = []
     for item, p, vector in zip(items, prepared, vectors, strict=True):
         hits = assistant.retriever.retrieve(p.query, assistant.settings.top_k, vector=vector)

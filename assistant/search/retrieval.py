@@ -70,14 +70,18 @@ class Retriever:
                 out.append((pos, score))
         return out
 
+    def embedded_text(self, query: str) -> str:
+        """What of a query is embedded: its first `query_max_tokens` tokens (a question is far
+        shorter; a pasted wall of text costs no more than a long question)."""
+        return self.embedder.head(query, self.query_max_tokens)
+
     def embed_query(self, query: str) -> np.ndarray:
-        """The vector of the query's first `query_max_tokens` tokens (a question is far
-        shorter; a pasted wall of text costs no more than a long question); from the cache when
-        this index's retriever embedded it before."""
+        """The vector of the query's embedded text; from the cache when this index's retriever
+        embedded it before."""
         version = self.index.manifest.version
         vector = self.cache.get(version, query) if self.cache is not None else None
         if vector is None:
-            vector = self.embedder.embed([self.embedder.head(query, self.query_max_tokens)])[0]
+            vector = self.embedder.embed([self.embedded_text(query)])[0]
             vector.setflags(write=False)  # shared by every later lookup of the same query
             if self.cache is not None:
                 self.cache.put(version, query, vector)
