@@ -310,7 +310,7 @@ def index_build() -> None:
     """Embed the corpus and write the dense and lexical indexes atomically."""
     from assistant.search.embedding import load_embedder
     from assistant.search.index import build_index, save_index
-    from assistant.service import history_index_dir, load_history, word_forms_for
+    from assistant.service import history_index_dir, load_history, policy_texts, word_forms_for
 
     settings = Settings()
     try:
@@ -323,7 +323,8 @@ def index_build() -> None:
                 build_index(era.corpus(), embedder, settings.dense_index),
                 history_index_dir(settings, era),
             )
-        word_forms_for(settings.index_dir, [era.corpus() for era in eras], save=True)
+        texts = [t for era in eras for t in policy_texts(era.corpus())]
+        word_forms_for(settings.index_dir, texts, save=True)
     except AssistantError as exc:
         _fail(str(exc))
         return

@@ -167,11 +167,11 @@ def ensure_index(settings: Settings, corpus: Corpus, embedder: Embedder) -> Sear
         return index
 
 
-def word_forms_for(folder: Path, corpora: Sequence[Corpus], save: bool = False) -> WordForms:
-    """The word-forms table saved with the index when it covers every version's words, else
-    one computed now (and saved when `save`): lemminflect's tables take over a second to load
-    with the GIL held, which would stall every other request on the first suggestion."""
-    texts = [t for corpus in corpora for t in policy_texts(corpus)]
+def word_forms_for(folder: Path, texts: Sequence[str], save: bool = False) -> WordForms:
+    """The word-forms table saved with the index when it covers the words of `texts` (every
+    version's `policy_texts`), else one computed now (and saved when `save`): lemminflect's
+    tables take over a second to load with the GIL held, which would stall every other request
+    on the first suggestion."""
     saved = WordForms.load(folder)
     if saved is not None and saved.covers(texts):
         return saved
@@ -316,9 +316,6 @@ class Assistant:
                 abstention=settings.abstention == "learned",
             )
         )
-        corpora = [corpus, *(era.corpus() for era, _ in history)]
-        # saved beside an index built on start, as `assistant index build` saves it
-        use_word_forms(word_forms_for(settings.index_dir, corpora, settings.build_index_on_start))
         self.renderer = Renderer()
         self.views: list[View] = []
         previous: Era | None = None
@@ -354,6 +351,8 @@ class Assistant:
         )
         # every version's words, so a question about an earlier one is not "corrected" away
         texts = [t for view in self.views for t in policy_texts(view.corpus)]
+        # saved beside an index built on start, as `assistant index build` saves it
+        use_word_forms(word_forms_for(settings.index_dir, texts, settings.build_index_on_start))
         self.policy_words = words_of(texts)
         self.speller = Speller(  # corrects towards policy words; synonym terms are left alone
             texts,

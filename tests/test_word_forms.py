@@ -45,7 +45,7 @@ def test_a_missing_or_damaged_table_is_computed_and_saved_when_asked(
 ) -> None:
     (tmp_path / WORD_FORMS_FILE).write_text("{not json", encoding="utf-8")
     assert WordForms.load(tmp_path) is None
-    forms = word_forms_for(tmp_path, [corpus], save=True)
+    forms = word_forms_for(tmp_path, policy_texts(corpus), save=True)
     assert forms.covers(policy_texts(corpus))
     saved = json.loads((tmp_path / WORD_FORMS_FILE).read_text(encoding="utf-8"))
     assert "nodes" in saved["words"]
