@@ -136,6 +136,13 @@ DEMONSTRATIVE_AFTER = (
     "covers", "fix", "fixes", "handle", "handles", "reboot", "reboots", "get", "use", "run",
     "install", "does", "manage", "manages", "own", "owns", "into", "like",
 )  # fmt: skip
+# Auxiliaries a yes/no question opens with, and the question words of the others.
+AUXILIARIES = (
+    "is", "are", "does", "do", "did", "will", "would", "can", "could", "should", "was", "were",
+)  # fmt: skip
+QUESTION_WORDS = (
+    "who", "whom", "whose", "what", "whats", "what's", "when", "where", "why", "how", "which",
+)  # fmt: skip
 # "they" doing one of these is the support organisation, not the thing asked about.
 AGENT = "Microsoft"
 AGENT_VERBS = (
@@ -209,9 +216,7 @@ _CONDITION = re.compile(
 # Where a condition's own question begins: "what if X, still covered?", "what if X - who ...".
 _CONDITION_REPLY = re.compile(r",\s*+|(?<!\s)\s++[-\u2014]\s")
 _QUESTION_START = re.compile(
-    r"^(?:is|are|does|do|did|will|would|can|could|should|was|were|am|has|have|who|whom|whose|"
-    r"what|whats|what's|when|where|why|how|which)\b",
-    re.IGNORECASE,
+    rf"^(?:{_alternation((*AUXILIARIES, 'am', 'has', 'have', *QUESTION_WORDS))})\b", re.IGNORECASE
 )
 _ASKED_SENTENCE = re.compile(r"(?<=[?!.;])\s++")
 _PLACE_LEAD = re.compile(rf"^(?:{_alternation(PLACES)})\s", re.IGNORECASE)
@@ -222,12 +227,10 @@ _WH_FRAGMENT = re.compile(
 )
 _WH_LEAD = re.compile(
     r"^(?P<wh>how often|how frequently|how long|how soon|how|when|why|where|what|which)\s+"
-    r"(?P<rest>(?:is|are|does|do|did|will|would|can|could|should|was|were)\b.+)$",
+    rf"(?P<rest>(?:{_alternation(AUXILIARIES)})\b.+)$",
     re.IGNORECASE,
 )
-_AUX_LEAD = re.compile(
-    r"^(?:is|are|does|do|did|will|would|can|could|should|was|were|am)\b", re.IGNORECASE
-)
+_AUX_LEAD = re.compile(rf"^(?:{_alternation((*AUXILIARIES, 'am'))})\b", re.IGNORECASE)
 _WHO_VERB = re.compile(
     r"^who\s+(?!(?:is|has|does|was)\b)(?P<stem>[a-z]+?)(?P<suffix>es|s)\s+(?:(?P<particle>up|out|over|down|on)\s+)?"
     r"(?P<object>.+)$",
