@@ -349,6 +349,12 @@ class Assistant:
                 frozenset(words_of(policy_texts(corpus))),
             )
         )
+        # the learned models are document-agnostic: earlier versions answer with them too
+        self.learned_for = {
+            view.start: self.learned.using(view.decider)
+            for view in self.views[:-1]
+            if self.learned is not None
+        }
         # every version's words, so a question about an earlier one is not "corrected" away
         texts = [t for view in self.views for t in policy_texts(view.corpus)]
         # saved beside an index built on start, as `assistant index build` saves it
@@ -463,6 +469,14 @@ class Assistant:
             )
         return next(v for v in self.views if v.era is era)
 
+    def view_of_version(self, version: str) -> View:
+        """The latest view in which a document has this version (the current view when none
+        has: a training item about no known version is asked of the policy in force now)."""
+        return next(
+            (v for v in reversed(self.views) if any(x.version == version for x in v.era.versions)),
+            self.views[-1],
+        )
+
     def corpus_at(self, as_of: str | None) -> Corpus:
         """The corpus in force on a date (now when None)."""
         return self.view(as_of).corpus
@@ -538,7 +552,7 @@ class Assistant:
         self, view: View, asked: Asked, selection: Selection
     ) -> tuple[tuple[Hit, ...], Decision]:
         allow = selection.allows if selection.documents else None
-        learned = self.learned if view is self.views[-1] else None
+        learned = self.learned if view is self.views[-1] else self.learned_for.get(view.start)
         hits = tuple(view.retriever.retrieve(asked.query, self.settings.top_k, allow, asked.vector))
         bridges = bridge_terms(asked.resolved, view.synonyms, view.words)
         if learned is not None:
@@ -758,10 +772,12 @@ def training_examples(assistant: Assistant) -> list[Example]:
     )
     examples = []
     for item, p, vector in zip(items, prepared, vectors, strict=True):
-        hits = assistant.retriever.retrieve(p.query, assistant.settings.top_k, vector=vector)
-        ids = [assistant.corpus.find_quote(q) for q in item.gold_quotes]
+        view = assistant.view_of_version(item.version)
+        hits = view.retriever.retrieve(p.query, assistant.settings.top_k, vector=vector)
+        ids = [view.corpus.find_quote(q) for q in item.gold_quotes]
         gold = None if None in ids else frozenset(str(i) for i in ids)
-        examples.append(Example(item, p.resolved, vector, tuple(hits), p.bridges, gold))
+        bridges = bridge_terms(p.resolved, view.synonyms, view.words)
+        examples.append(Example(item, p.resolved, vector, tuple(hits), bridges, gold, view.decider))
     return examples
 
 

@@ -14,12 +14,12 @@ from assistant.answer.learned import LearnedModels
 from assistant.answer.training import fit_models
 from assistant.config import Settings
 from assistant.errors import IndexMismatchError, IndexNotFoundError
-from assistant.models import Verdict
+from assistant.models import Selection, Verdict
 from assistant.search.embedding import SentenceTransformerEmbedder
 from assistant.search.index import SearchIndex
 from assistant.service import Assistant
 
-from .conftest import LEARNED, Learned
+from .conftest import LEARNED, SEED_AS_OF, Learned
 
 
 def test_training_is_deterministic(learned: Learned) -> None:
@@ -68,6 +68,37 @@ def test_the_learned_assistant_answers_from_the_policy(
     # a change note may cite the earlier version's text too
     texts = {c.text for view in learned.assistant.views for c in view.corpus.clauses}
     assert all(c.text in texts for c in answer.citations)
+
+
+def test_training_asks_each_item_of_its_own_version(learned: Learned) -> None:
+    seed = learned.rules.view(SEED_AS_OF)
+    items = [e for e in learned.examples if e.item.version == seed.era.versions[0].version]
+    assert items and all(e.decider is seed.decider for e in items)
+    seed_texts = {c.clause_id for c in seed.corpus.clauses}
+    answerable = [e for e in items if e.item.verdict is not Verdict.UNKNOWN]
+    resolved = [e for e in answerable if e.gold_ids is not None]
+    assert len(resolved) >= 0.9 * len(answerable)
+    assert all(e.gold_ids is not None and e.gold_ids <= seed_texts for e in resolved)
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict"),
+    [
+        ("Is Kured supported?", Verdict.BEST_EFFORT),
+        ("is istio supported on aks?", Verdict.NOT_SUPPORTED),
+        ("Are beta Kubernetes features supported?", Verdict.NOT_SUPPORTED),
+    ],
+)
+def test_earlier_versions_answer_with_the_learned_models(
+    learned: Learned, question: str, verdict: Verdict
+) -> None:
+    assistant = learned.assistant
+    seed = assistant.view(SEED_AS_OF)
+    assert assistant.learned_for[seed.start].rules is seed.decider
+    answer = assistant.answer(question, selection=Selection(as_of=SEED_AS_OF))
+    assert answer.verdict is verdict
+    seed_texts = {c.text for c in seed.corpus.clauses}
+    assert answer.citations and answer.citations[0].text in seed_texts
 
 
 def test_a_reviewed_out_of_scope_topic_still_abstains(learned: Learned) -> None:

@@ -299,6 +299,10 @@ class LearnedDecider:
         self.abstention = abstention
         self.threshold = models.manifest.threshold if abstention else rules.threshold
 
+    def using(self, rules: VerdictDecider) -> LearnedDecider:
+        """The same models and settings over another version's rules decider."""
+        return LearnedDecider(rules, self.models, self.typing, self.selection, self.abstention)
+
     def decide(
         self,
         question: str,

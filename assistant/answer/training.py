@@ -62,6 +62,7 @@ class Example:
     hits: tuple[Hit, ...]
     bridges: str
     gold_ids: frozenset[str] | None  # None when a gold quote names no clause of this corpus
+    decider: VerdictDecider  # the rules decider of the version the item is asked of
 
 
 def load_training_items(path: Path) -> list[TrainingItem]:
@@ -134,7 +135,8 @@ def fit_models(
     """Fit typer, selector and abstainer, with out-of-fold predictions for what each later
     stage learns from; returns the models and cross-validated training metrics."""
     started = time.perf_counter()
-    served = served_versions(examples)
+    # "nothing the policy answers" is taught from questions about the policy in force now
+    served = served_versions([e for e in examples if e.decider is rules])
     typed = [(e, typing_label(e, served)) for e in examples]
     typed_examples = [e for e, label in typed if label is not None]
     x_type = np.stack([question_features(e.resolved, e.vector) for e in typed_examples])
@@ -151,7 +153,7 @@ def fit_models(
     for e in typed_examples:
         if e.gold_ids is None or e.item.verdict is Verdict.UNKNOWN:
             continue
-        pool = candidates(rules, e.resolved, e.hits)
+        pool = candidates(e.decider, e.resolved, e.hits)
         frame = FRAMES[TYPES.index(type_of_verdict(e.item.verdict))]
         # the clause to choose is a gold one whose stance gives the labelled verdict
         labels = np.asarray(
@@ -163,7 +165,7 @@ def fit_models(
             dtype=int,
         )
         if labels.any():
-            rows = candidate_features(rules, e.resolved, type_probs[id(e)], pool, e.bridges)
+            rows = candidate_features(e.decider, e.resolved, type_probs[id(e)], pool, e.bridges)
             selections.append(_Selection(e, pool, rows, labels))
     x_sel = np.concatenate([s.rows for s in selections])
     y_sel = np.concatenate([s.labels for s in selections])
@@ -186,18 +188,18 @@ def fit_models(
         answerable = e.item.verdict is not Verdict.UNKNOWN
         if answerable and id(e) not in select_probs:
             continue  # its gold clause is not in this corpus or not among the candidates
-        pool = candidates(rules, e.resolved, e.hits) if e.hits else []
+        pool = candidates(e.decider, e.resolved, e.hits) if e.hits else []
         if not pool:
             continue
         probs = type_probs[id(e)]
         sel = select_probs.get(id(e))
         if sel is None:
-            features = candidate_features(rules, e.resolved, probs, pool, e.bridges)
+            features = candidate_features(e.decider, e.resolved, probs, pool, e.bridges)
             sel = selector.proba(features) * frame_fit(probs, pool)
         top = int(np.argmax(sel))
         ranked = [pool[top]] + [h for n, h in enumerate(pool) if n != top]
         raw = verdict_for(FRAMES[int(np.argmax(probs[:3]))], ranked[0].clause.stance)
-        signals = rules.signals(e.resolved, ranked)
+        signals = e.decider.signals(e.resolved, ranked)
         abstain_rows.append(
             abstention_features(
                 probs,
@@ -235,7 +237,7 @@ def fit_models(
     hit1 = np.mean([s.labels[int(np.argmax(select_probs[id(s.example)]))] for s in selections])
     rule_hit1 = np.mean(
         [
-            rules.rank_evidence(
+            s.example.decider.rank_evidence(
                 s.example.resolved,
                 FRAMES[int(np.argmax(type_probs[id(s.example)][:3]))],
                 s.example.hits,
