@@ -20,7 +20,7 @@ from assistant.policy.corpus import Corpus
 
 MODELS_FILE = "learned.npz"
 MODELS_MANIFEST = "learned.json"
-MODELS_FORMAT = 1
+MODELS_FORMAT = 2  # 2: the selector scores candidates against each other (softmax)
 _RETRAIN_HINT = "run `assistant train` to retrain them"
 
 # what a question asks for: the three answer frames, or nothing the policy answers
@@ -72,6 +72,13 @@ class LinearModel:
         z = z - z.max(axis=1, keepdims=True)
         e = np.exp(z)
         return np.asarray(e / e.sum(axis=1, keepdims=True))
+
+    def choice(self, features: np.ndarray) -> np.ndarray:
+        """A ranking model's probability that each row is the one to choose: the softmax of
+        the rows' scores (a model trained on pairs of rows has no intercept to use)."""
+        z = ((features - self.mean) / self.scale) @ self.coef[0]
+        e = np.exp(z - z.max())
+        return np.asarray(e / e.sum())
 
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
         """The model's arrays under prefixed names, for saving."""
@@ -319,7 +326,7 @@ class LearnedDecider:
         if not hits:
             return Decision(Verdict.UNKNOWN, 0.0, frame, ())
         pool = candidates(self.rules, question, hits, selection)
-        select = self.models.selector.proba(
+        select = self.models.selector.choice(
             candidate_features(self.rules, question, type_probs, pool, bridges)
         ) * frame_fit(type_probs, pool)
         if self.selection:

@@ -36,6 +36,7 @@ from assistant.models import Hit, Verdict
 
 SEED = 16
 FOLDS = 5
+SELECT_C = 1.0  # the answer selector's (pairs of candidates of one question)
 TYPE_C = 0.1  # the question typer's inverse regularisation (384 embedding dimensions)
 _SERVED_SHARE = 0.5  # a version is the served one when this share of its quotes resolve
 
@@ -92,6 +93,27 @@ def _fit(features: np.ndarray, labels: np.ndarray, c: float) -> LinearModel:
         model.fit((features - scaler.mean_) / scale, labels)
     # to float32 precision: the embeddings vary in the last bits between runs, the models don't
     arrays = (scaler.mean_, scale, model.coef_, model.intercept_)
+    return LinearModel(*(a.astype(np.float32).astype(np.float64) for a in arrays))
+
+
+def _fit_pairwise(
+    features: np.ndarray, labels: np.ndarray, groups: np.ndarray, c: float
+) -> LinearModel:
+    """A linear scorer trained on pairs (a clause to choose, one not to) of the same
+    question: logistic regression on their standardised feature differences, both ways."""
+    scaler = StandardScaler().fit(features)
+    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+    x = (features - scaler.mean_) / scale
+    diffs = []
+    for g in np.unique(groups):
+        rows = np.flatnonzero(groups == g)
+        good, bad = rows[labels[rows] == 1], rows[labels[rows] == 0]
+        diffs += [x[a] - x[b] for a in good for b in bad]
+    pairs = np.asarray(diffs)
+    model = LogisticRegression(C=c, max_iter=3000, fit_intercept=False, random_state=SEED)
+    with threadpool_limits(1):
+        model.fit(np.vstack([pairs, -pairs]), np.r_[np.ones(len(pairs)), np.zeros(len(pairs))])
+    arrays = (scaler.mean_, scale, model.coef_, np.zeros(1))
     return LinearModel(*(a.astype(np.float32).astype(np.float64) for a in arrays))
 
 
@@ -172,8 +194,10 @@ def fit_models(
     groups = np.concatenate([np.full(len(s.pool), n) for n, s in enumerate(selections)])
     oof_sel = np.zeros(len(y_sel))
     for train, held in GroupKFold(FOLDS).split(x_sel, y_sel, groups):
-        oof_sel[held] = _fit(x_sel[train], y_sel[train], 1.0).proba(x_sel[held])
-    selector = _fit(x_sel, y_sel, 1.0)
+        fold = _fit_pairwise(x_sel[train], y_sel[train], groups[train], SELECT_C)
+        for g in np.unique(groups[held]):
+            oof_sel[groups == g] = fold.choice(x_sel[groups == g])
+    selector = _fit_pairwise(x_sel, y_sel, groups, SELECT_C)
     progress(f"answer selection: {len(selections)} questions, {len(y_sel)} candidates")
 
     # abstention learns from out-of-fold types and selections: P(the raw verdict is right)
@@ -195,7 +219,7 @@ def fit_models(
         sel = select_probs.get(id(e))
         if sel is None:
             features = candidate_features(e.decider, e.resolved, probs, pool, e.bridges)
-            sel = selector.proba(features) * frame_fit(probs, pool)
+            sel = selector.choice(features) * frame_fit(probs, pool)
         top = int(np.argmax(sel))
         ranked = [pool[top]] + [h for n, h in enumerate(pool) if n != top]
         raw = verdict_for(FRAMES[int(np.argmax(probs[:3]))], ranked[0].clause.stance)
