@@ -310,11 +310,18 @@ def index_build() -> None:
     """Embed the corpus and write the dense and lexical indexes atomically."""
     from assistant.search.embedding import load_embedder
     from assistant.search.index import build_index, save_index
-    from assistant.service import history_index_dir, load_history, policy_texts, word_forms_for
+    from assistant.service import (
+        ensure_encoder,
+        history_index_dir,
+        load_history,
+        policy_texts,
+        word_forms_for,
+    )
 
     settings = Settings()
     try:
         eras = load_history(settings)
+        ensure_encoder(settings, eras)
         embedder = load_embedder(settings)
         index = build_index(eras[-1].corpus(), embedder, settings.dense_index)
         save_index(index, settings.index_dir)
@@ -371,6 +378,7 @@ def index_info(
 ) -> None:
     """Print the index manifest and whether it matches the corpus and model."""
     from assistant.search.index import check_manifest, read_manifest
+    from assistant.search.tuning import encoder_model
     from assistant.service import load_policy
 
     settings = Settings()
@@ -381,7 +389,8 @@ def index_info(
         return
     problem = None
     try:
-        check_manifest(manifest, settings.model, load_policy(settings), settings.embedding_backend)
+        model = encoder_model(settings)
+        check_manifest(manifest, model, load_policy(settings), settings.embedding_backend)
     except AssistantError as exc:
         problem = str(exc)
     if as_json:

@@ -52,6 +52,11 @@ class Settings(BaseSettings):
         description="Labelled training questions `assistant train` fits the learned components "
         "on, and the support console appends reviewed questions to.",
     )
+    fine_tune: bool = Field(
+        True,
+        description="Fine-tune the model on the training questions when the index is built "
+        "(a few minutes); the tuned model then embeds the index and the queries.",
+    )
     question_typing: Method = Field(
         "learned", description="How the question type is decided: rules (cue words) or learned."
     )

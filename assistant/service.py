@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
@@ -55,7 +56,7 @@ from assistant.policy.versions import (
     load_versions,
 )
 from assistant.search.cache import CacheStats, VersionedLRUCache
-from assistant.search.embedding import Embedder, load_embedder
+from assistant.search.embedding import Embedder, load_embedder, resolve_model_path
 from assistant.search.index import (
     MANIFEST,
     SearchIndex,
@@ -66,9 +67,10 @@ from assistant.search.index import (
     save_index,
 )
 from assistant.search.retrieval import Retriever
+from assistant.search.tuning import encoder_model, tune_model, tuned_model_dir
 
 if TYPE_CHECKING:
-    from assistant.answer.training import Example
+    from assistant.answer.training import Example, TrainingItem
 
 log = logging.getLogger(__name__)
 
@@ -402,9 +404,12 @@ class Assistant:
         missing)."""
         all_eras = load_history(settings)
         corpus = all_eras[-1].corpus()
+        if embedder is None and settings.build_index_on_start:
+            ensure_encoder(settings, all_eras)
         if (settings.index_dir / MANIFEST).exists():  # refuse a stale index before the model loads
             manifest = read_manifest(settings.index_dir)
-            check_manifest(manifest, settings.model, corpus, settings.embedding_backend)
+            model = embedder.model_name if embedder else encoder_model(settings)
+            check_manifest(manifest, model, corpus, settings.embedding_backend)
         embedder = embedder or load_embedder(settings)
         index = ensure_index(settings, corpus, embedder)
         history = [
@@ -440,7 +445,7 @@ class Assistant:
                 return None
         else:
             try:
-                models.check(settings.training_file, corpus, settings.model)
+                models.check(settings.training_file, corpus, embedder.model_name)
                 return models
             except IndexMismatchError:
                 if not (settings.build_index_on_start and trainable):
@@ -754,6 +759,44 @@ class Assistant:
         ]
 
 
+def ensure_encoder(settings: Settings, eras: Sequence[Era]) -> None:
+    """Fine-tune the model on the training questions when the settings want a tuned model
+    that is not there yet (a few minutes on 2 cores)."""
+    out = tuned_model_dir(settings)
+    if out is None or (out / "modules.json").exists():
+        return
+    # the training module (and scikit-learn with it) is imported only to build
+    from assistant.answer.training import load_training_items
+
+    assert settings.training_file is not None  # tuned_model_dir checked it
+    pairs = tuning_pairs(load_training_items(settings.training_file), eras)
+    log.info("fine-tuning %s on %d questions into %s", settings.model, len(pairs), out)
+    tune_model(resolve_model_path(settings.model), pairs, out, os.cpu_count() or 1)
+
+
+def tuning_pairs(items: Sequence[TrainingItem], eras: Sequence[Era]) -> list[tuple[str, str]]:
+    """Each answerable training question with the indexed text of its first gold clause, in
+    the version it is about (the current one when no era has that version)."""
+    corpora = [era.corpus() for era in eras]
+    pairs = []
+    for item in items:
+        if item.verdict is Verdict.UNKNOWN or not item.gold_quotes:
+            continue
+        corpus = next(
+            (
+                c
+                for era, c in zip(reversed(eras), reversed(corpora), strict=True)
+                if any(v.version == item.version for v in era.versions)
+            ),
+            corpora[-1],
+        )
+        clause_id = corpus.find_quote(item.gold_quotes[0])
+        clause = None if clause_id is None else corpus.clause(str(clause_id))
+        if clause is not None:
+            pairs.append((item.question, clause.indexed_text))
+    return pairs
+
+
 def training_examples(assistant: Assistant) -> list[Example]:
     """The configured training questions run through the assistant's query pipeline."""
     # training needs scikit-learn; serving does not import it
@@ -790,7 +833,7 @@ def train(assistant: Assistant) -> tuple[LearnedModels, dict[str, object]]:
     path = assistant.settings.training_file
     assert path is not None  # training_examples checked it
     models, metrics = fit_models(
-        examples, assistant.decider, file_hash(path), assistant.settings.model
+        examples, assistant.decider, file_hash(path), assistant.embedder.model_name
     )
     models.save(assistant.settings.index_dir)
     return models, metrics

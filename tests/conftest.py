@@ -12,6 +12,9 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# the tests embed with the bundled model as published; tests/test_tuning.py tunes it on a few
+# questions (tuning on the whole training file takes minutes)
+os.environ.setdefault("ASSISTANT_FINE_TUNE", "false")
 
 from assistant.answer.learned import file_hash  # noqa: E402
 from assistant.answer.training import Example, fit_models  # noqa: E402
@@ -49,6 +52,7 @@ def settings(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Setti
         index_dir=index_dir,
         data_dir=tmp_path_factory.mktemp("data"),
         build_index_on_start=False,
+        fine_tune=False,
         rate_limit_per_second=0,  # no limit: tests/api/test_access.py sets its own
         widget_rate_limit_per_second=0,
         admin_login_rate_per_minute=0,

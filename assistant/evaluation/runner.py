@@ -127,7 +127,7 @@ def trained_models(assistant: Assistant) -> LearnedModels | None:
     settings = assistant.settings
     try:
         models = LearnedModels.load(settings.index_dir)
-        models.check(settings.training_file, assistant.corpus, settings.model)
+        models.check(settings.training_file, assistant.corpus, assistant.embedder.model_name)
     except AssistantError:
         return None
     return models
@@ -187,7 +187,7 @@ def evaluate_assistant(
         results,
         target=url or "in-process",
         settings={
-            "model": settings.model,
+            "model": assistant.embedder.model_name,
             "retrieval_mode": settings.retrieval_mode,
             "top_k": settings.top_k,
             "threshold": assistant.threshold,

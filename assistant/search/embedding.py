@@ -65,10 +65,13 @@ def resolve_model_path(model: str) -> str:
 
 def load_embedder(settings: Settings) -> Embedder:
     """The embedder the settings choose: torch (sentence-transformers) or ONNX Runtime."""
+    from assistant.search.tuning import encoder_model
+
+    model = encoder_model(settings)
     if settings.embedding_backend == "torch":
-        return SentenceTransformerEmbedder(settings.model, threads=settings.embedding_threads)
+        return SentenceTransformerEmbedder(model, threads=settings.embedding_threads)
     return OnnxEmbedder(
-        settings.model,
+        model,
         settings.model_cache_dir,
         quantized=settings.embedding_backend == "onnx-int8",
         threads=settings.embedding_threads,
