@@ -50,6 +50,7 @@ from assistant.slack.blocks import (
     modal_comment,
     notice_message,
 )
+from assistant.slack.mount import add_slack, slack_configured
 from assistant.storage.seen_events import SeenEvents, open_seen_events
 
 if TYPE_CHECKING:
@@ -59,7 +60,6 @@ log = logging.getLogger(__name__)
 
 COMMAND = "/policy"
 ROUTES = ("/slack/events", "/slack/commands", "/slack/actions")
-SLACK_PATHS = ("/slack/",)
 # Button clicks carry the whole message they were on (up to 50 blocks), form-encoded.
 MAX_BODY_BYTES = 1_048_576
 USAGE = (
@@ -73,11 +73,6 @@ ConversationsSource = Callable[[], Conversations | None]
 
 class NotReadyError(Exception):
     """The assistant is still loading (or failed to load)."""
-
-
-def slack_configured(settings: Settings) -> bool:
-    """Whether the bot token and the signing secret are both set."""
-    return bool(settings.slack_bot_token and settings.slack_signing_secret)
 
 
 @dataclass(frozen=True)
@@ -523,27 +518,6 @@ async def _read_body(request: Request, limit: int) -> bytes | None:
             return None
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def add_slack(app: FastAPI, settings: Settings, conversations: ConversationsSource) -> bool:
-    """Mount the Slack routes when the bot token and signing secret are set; say so either way."""
-    if not slack_configured(settings):
-        missing = [
-            name
-            for name, value in (
-                ("SLACK_BOT_TOKEN", settings.slack_bot_token),
-                ("SLACK_SIGNING_SECRET", settings.slack_signing_secret),
-            )
-            if not value
-        ]
-        # a warning, so that it shows with uvicorn's default logging
-        log.info("Slack bot off (its /slack/* routes too): %s not set", " and ".join(missing))
-        return False
-    assert settings.slack_signing_secret  # slack_configured
-    secret = settings.slack_signing_secret.get_secret_value()
-    app.include_router(slack_router(build_bolt_app(settings, conversations), secret))
-    log.info("Slack bot on: %s", ", ".join(ROUTES))
-    return True
 
 
 def create_slack_app(settings: Settings, assistant: Assistant) -> FastAPI:

@@ -39,7 +39,7 @@ from assistant.errors import (
 )
 from assistant.models import Selection
 from assistant.service import Assistant
-from assistant.slack.bot import SLACK_PATHS, add_slack
+from assistant.slack.mount import SLACK_PATHS, add_slack
 from assistant.storage.records import (
     MAX_COMMENT_CHARS,
     Conversation,
