@@ -16,6 +16,7 @@ from assistant.search.embedding import (
     ensure_onnx_model,
     resolve_model_path,
     vector_family,
+    weights_file,
 )
 from assistant.service import Assistant
 
@@ -101,6 +102,8 @@ def test_the_export_is_cached_and_reused(model_cache: Path, onnx_embedder: OnnxE
     assert ensure_onnx_model(model_dir, model_cache, quantized=False) == path
     assert path.stat().st_mtime_ns == modified
     assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]  # no staging left
+    # the weights sit beside the graph, where ONNX Runtime maps them instead of copying them
+    assert path.stat().st_size < 1_000_000 < 80_000_000 < weights_file(path).stat().st_size
 
 
 def test_a_model_that_is_not_a_local_folder_is_refused(tmp_path: Path) -> None:
