@@ -283,8 +283,8 @@ def slack_serve(
     """Serve only the Slack bot: over Socket Mode when SLACK_APP_TOKEN is set, else its
     /slack/* routes over HTTP."""
     from assistant.service import Assistant
-    from assistant.slack.bot import create_slack_app, run_socket_mode
-    from assistant.slack.mount import slack_configured
+    from assistant.slack.bot import run_socket_mode
+    from assistant.slack.mount import create_slack_app, slack_configured
     from assistant.web.observability import configure_logging
 
     settings = Settings()

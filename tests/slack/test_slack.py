@@ -16,8 +16,8 @@ from assistant.slack.bot import (
     apology,
     command_key,
     question_from_slack,
-    slack_configured,
 )
+from assistant.slack.mount import slack_configured
 from assistant.web.api import create_app
 
 
