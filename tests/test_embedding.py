@@ -127,6 +127,16 @@ def test_head_keeps_whole_tokens_up_to_the_limit(
     assert model.head(punctuation, 48) == "a" + "," * 47
 
 
+@pytest.mark.parametrize("backend", ["torch", "onnx"])
+def test_embed_head_is_the_embedding_of_the_head(
+    backend: str, embedder: SentenceTransformerEmbedder, onnx_embedder: OnnxEmbedder
+) -> None:
+    model = embedder if backend == "torch" else onnx_embedder
+    for text in [*QUESTIONS, "is istio supported " + "and also kured " * 200]:
+        head = model.head(text, 8)
+        assert np.array_equal(model.embed_head(text, 8), model.embed([head])[0]), text
+
+
 def test_a_long_message_embeds_only_its_head(assistant: Assistant) -> None:
     retriever = assistant.retriever
     long = "Is Istio supported? " + "please answer quickly " * 150

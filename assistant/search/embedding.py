@@ -48,6 +48,10 @@ class Embedder(Protocol):
         """The text's beginning that fits in `max_tokens` tokens (all of it when it fits)."""
         ...
 
+    def embed_head(self, text: str, max_tokens: int) -> np.ndarray:
+        """The vector of `head(text, max_tokens)` (one row of `embed`)."""
+        ...
+
 
 def _cut(text: str, ends: list[int], max_tokens: int) -> str:
     """The text up to the end of its `max_tokens`-th token, given each token's end offset."""
@@ -123,6 +127,10 @@ class SentenceTransformerEmbedder:
         )["offset_mapping"]
         return _cut(text, [end for _, end in offsets], max_tokens)
 
+    def embed_head(self, text: str, max_tokens: int) -> np.ndarray:
+        """The vector of `head(text, max_tokens)` (one row of `embed`)."""
+        return self.embed([self.head(text, max_tokens)])[0]
+
     def embed(self, texts: list[str]) -> np.ndarray:
         """Embed texts in batches, normalised, as float32."""
         vectors = self._model.encode(
@@ -181,6 +189,21 @@ class OnnxEmbedder:
         """The text's beginning that fits in `max_tokens` tokens (all of it when it fits)."""
         encoding = self._tokenizer.encode(text, add_special_tokens=False)
         return _cut(text, [end for _, end in encoding.offsets], max_tokens)
+
+    def embed_head(self, text: str, max_tokens: int) -> np.ndarray:
+        """The vector of `head(text, max_tokens)` (one row of `embed`), tokenizing the text once
+        when all of it fits, as a question does."""
+        encoding = self._tokenizer.encode(text)
+        ends = [
+            end
+            for (_, end), special in zip(
+                encoding.offsets, encoding.special_tokens_mask, strict=True
+            )
+            if not special
+        ]
+        if len(ends) > max_tokens:
+            encoding = self._tokenizer.encode(_cut(text, ends, max_tokens))
+        return self._embed_batch([encoding])[0]
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Embed texts in length-sorted batches, pooled and normalised, as float32."""
