@@ -258,11 +258,13 @@ def serve(
     """Serve the HTTP API (and build the index first when it is missing); SIGHUP reloads the
     index, SIGTERM finishes running requests and stops."""
     from assistant.service import Assistant
+    from assistant.web.allocator import limit_arenas
     from assistant.web.api import create_app
     from assistant.web.observability import configure_logging
     from assistant.web.operations import run_server
 
     settings = Settings()
+    limit_arenas(settings.malloc_arenas)  # before the model loads and the threads start
     configure_logging(settings)
     try:
         assistant = Assistant.from_settings(settings)
@@ -283,7 +285,8 @@ def slack_serve(
     """Serve only the Slack bot: over Socket Mode when SLACK_APP_TOKEN is set, else its
     /slack/* routes over HTTP."""
     from assistant.service import Assistant
-    from assistant.slack.bot import create_slack_app, run_socket_mode, slack_configured
+    from assistant.slack.bot import run_socket_mode
+    from assistant.slack.mount import create_slack_app, slack_configured
     from assistant.web.observability import configure_logging
 
     settings = Settings()

@@ -131,6 +131,12 @@ class Settings(BaseSettings):
     workers: int = Field(
         2, ge=1, description="Questions answered at once by the HTTP API; others wait in line."
     )
+    malloc_arenas: int = Field(
+        2,
+        ge=0,
+        description="glibc malloc arenas `assistant serve` allows (fewer: less memory held by "
+        "worker threads); 0: glibc's default, 8 per core.",
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Sites allowed to embed the chat widget (CORS): comma-separated or a JSON "

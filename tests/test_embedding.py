@@ -16,6 +16,7 @@ from assistant.search.embedding import (
     ensure_onnx_model,
     resolve_model_path,
     vector_family,
+    weights_file,
 )
 from assistant.service import Assistant
 
@@ -101,6 +102,8 @@ def test_the_export_is_cached_and_reused(model_cache: Path, onnx_embedder: OnnxE
     assert ensure_onnx_model(model_dir, model_cache, quantized=False) == path
     assert path.stat().st_mtime_ns == modified
     assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]  # no staging left
+    # the weights sit beside the graph, where ONNX Runtime maps them instead of copying them
+    assert path.stat().st_size < 1_000_000 < 80_000_000 < weights_file(path).stat().st_size
 
 
 def test_a_model_that_is_not_a_local_folder_is_refused(tmp_path: Path) -> None:
@@ -122,6 +125,16 @@ def test_head_keeps_whole_tokens_up_to_the_limit(
     assert len(model.head(head, 8)) == len(head) and model.head(head, 7) != head
     punctuation = "a" + "," * 1998 + "b"
     assert model.head(punctuation, 48) == "a" + "," * 47
+
+
+@pytest.mark.parametrize("backend", ["torch", "onnx"])
+def test_embed_head_is_the_embedding_of_the_head(
+    backend: str, embedder: SentenceTransformerEmbedder, onnx_embedder: OnnxEmbedder
+) -> None:
+    model = embedder if backend == "torch" else onnx_embedder
+    for text in [*QUESTIONS, "is istio supported " + "and also kured " * 200]:
+        head = model.head(text, 8)
+        assert np.array_equal(model.embed_head(text, 8), model.embed([head])[0]), text
 
 
 def test_a_long_message_embeds_only_its_head(assistant: Assistant) -> None:

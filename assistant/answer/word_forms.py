@@ -1,6 +1,7 @@
-"""lemminflect's lemmas and -ing forms of the words a policy uses, kept as a small table in the
-index folder: suggestions are built from policy text, so serving looks its words up there and
-never loads lemminflect's own tables (about 50 MB and a second of start-up)."""
+"""lemminflect's lemmas and -ing forms of the words a policy uses (and the lemmas of those -ing
+forms), kept as a small table in the index folder: suggestions are built from policy text, so
+serving looks its words up there and never loads lemminflect's own tables (about 50 MB and a
+second of start-up)."""
 
 from __future__ import annotations
 
@@ -60,15 +61,19 @@ class WordForms:
         return tuple(getInflection(word, "VBG"))
 
     def covers(self, texts: Iterable[str]) -> bool:
-        """Whether every word of the texts is in the table."""
-        return policy_words(texts) <= self.words
+        """Whether every word of the texts, and every -ing form the table gives them, is in it
+        (a suggestion turns "restart the nodes" into "restarting the nodes", then reads it)."""
+        words = policy_words(texts)
+        gerunds = {form for word in words for form in self._gerunds.get(word, ())}
+        return words | gerunds <= self.words
 
     @classmethod
     def compute(cls, texts: Iterable[str]) -> WordForms:
-        """The table for every word of the texts (loads lemminflect)."""
+        """The table for every word of the texts and their -ing forms (loads lemminflect)."""
         from lemminflect import getAllLemmas, getInflection
 
         words = policy_words(texts)
+        words |= frozenset(form for w in words for form in getInflection(w, "VBG"))
         lemmas = {w: dict(found) for w in words if (found := getAllLemmas(w))}
         gerunds = {w: tuple(found) for w in words if (found := getInflection(w, "VBG"))}
         return cls(words, lemmas, gerunds)

@@ -81,7 +81,7 @@ class Retriever:
         version = self.index.manifest.version
         vector = self.cache.get(version, query) if self.cache is not None else None
         if vector is None:
-            vector = self.embedder.embed([self.embedded_text(query)])[0]
+            vector = self.embedder.embed_head(query, self.query_max_tokens)
             vector.setflags(write=False)  # shared by every later lookup of the same query
             if self.cache is not None:
                 self.cache.put(version, query, vector)

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import anyio
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse, Respond
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
@@ -59,7 +58,6 @@ log = logging.getLogger(__name__)
 
 COMMAND = "/policy"
 ROUTES = ("/slack/events", "/slack/commands", "/slack/actions")
-SLACK_PATHS = ("/slack/",)
 # Button clicks carry the whole message they were on (up to 50 blocks), form-encoded.
 MAX_BODY_BYTES = 1_048_576
 USAGE = (
@@ -73,11 +71,6 @@ ConversationsSource = Callable[[], Conversations | None]
 
 class NotReadyError(Exception):
     """The assistant is still loading (or failed to load)."""
-
-
-def slack_configured(settings: Settings) -> bool:
-    """Whether the bot token and the signing secret are both set."""
-    return bool(settings.slack_bot_token and settings.slack_signing_secret)
 
 
 @dataclass(frozen=True)
@@ -465,9 +458,8 @@ def build_bolt_app(
     settings: Settings, conversations: ConversationsSource, seen: SeenEvents | None = None
 ) -> App:
     """The Bolt app with every listener; it calls the Web API at `slack_api_url` (or Slack's)."""
-    if not slack_configured(settings):
+    if not (settings.slack_bot_token and settings.slack_signing_secret):
         raise ValueError("SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET must both be set")
-    assert settings.slack_bot_token and settings.slack_signing_secret  # for mypy
     bolt = App(
         token=settings.slack_bot_token.get_secret_value(),
         signing_secret=settings.slack_signing_secret.get_secret_value(),
@@ -523,50 +515,6 @@ async def _read_body(request: Request, limit: int) -> bytes | None:
             return None
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def add_slack(app: FastAPI, settings: Settings, conversations: ConversationsSource) -> bool:
-    """Mount the Slack routes when the bot token and signing secret are set; say so either way."""
-    if not slack_configured(settings):
-        missing = [
-            name
-            for name, value in (
-                ("SLACK_BOT_TOKEN", settings.slack_bot_token),
-                ("SLACK_SIGNING_SECRET", settings.slack_signing_secret),
-            )
-            if not value
-        ]
-        # a warning, so that it shows with uvicorn's default logging
-        log.info("Slack bot off (its /slack/* routes too): %s not set", " and ".join(missing))
-        return False
-    assert settings.slack_signing_secret  # slack_configured
-    secret = settings.slack_signing_secret.get_secret_value()
-    app.include_router(slack_router(build_bolt_app(settings, conversations), secret))
-    log.info("Slack bot on: %s", ", ".join(ROUTES))
-    return True
-
-
-def create_slack_app(settings: Settings, assistant: Assistant) -> FastAPI:
-    """A service with only the Slack routes and a health check (`assistant slack serve`)."""
-    from assistant.storage.stores import open_store
-
-    store = open_store(settings)
-    conversations = Conversations(assistant, store)
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        store.close()
-
-    app = FastAPI(title="Policy Assistant for Slack", lifespan=lifespan, docs_url=None)
-
-    @app.get("/healthz")
-    def healthz() -> dict[str, str]:
-        """The process is up."""
-        return {"status": "ok"}
-
-    add_slack(app, settings, lambda: conversations)
-    return app
 
 
 def run_socket_mode(settings: Settings, assistant: Assistant) -> None:

@@ -4,7 +4,7 @@ and the store protocol; the stores and the dialogue layer both import them."""
 from __future__ import annotations
 
 import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -78,11 +78,17 @@ def new_feedback_id() -> str:
 
 def answer_to_dict(answer: Answer) -> dict[str, Any]:
     """An answer as JSON-ready data (the payload stored with each turn)."""
-    data = asdict(answer)
+    # field by field: `asdict` deep-copies every value, citations included, on each turn
+    data = _fields(answer)
     data["verdict"] = answer.verdict.value
-    data["citations"] = [{**asdict(c), "stance": c.stance.value} for c in answer.citations]
+    data["citations"] = [{**_fields(c), "stance": c.stance.value} for c in answer.citations]
     data["suggestions"] = list(answer.suggestions)
+    data["changes"] = [_fields(c) for c in answer.changes]
     return data
+
+
+def _fields(value: Answer | Citation | Change) -> dict[str, Any]:
+    return {f.name: getattr(value, f.name) for f in fields(value)}
 
 
 def answer_from_dict(data: dict[str, Any]) -> Answer:

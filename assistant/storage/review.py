@@ -17,8 +17,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Protocol
 
-import redis
-
 from assistant.config import Settings
 from assistant.errors import StoreUnavailableError
 
@@ -214,7 +212,10 @@ class RedisReviewStore:
     def __init__(
         self, url: str, prefix: str = "assistant:", clock: Callable[[], float] = time.time
     ) -> None:
+        import redis  # only a deployment with `redis_url` loads it
+
         self.prefix, self.clock = prefix, clock
+        self._errors = redis.RedisError
         try:
             self.client = redis.Redis.from_url(
                 url, decode_responses=True, socket_timeout=10, socket_connect_timeout=5
@@ -232,7 +233,7 @@ class RedisReviewStore:
     def _call(self, action: Callable[[], object]) -> object:
         try:
             return action()
-        except redis.RedisError as exc:
+        except self._errors as exc:
             raise StoreUnavailableError(f"redis: {exc}") from exc
 
     def set_state(self, item: str, state: str, reviewer: str, detail: str = "") -> ReviewState:

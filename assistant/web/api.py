@@ -39,7 +39,7 @@ from assistant.errors import (
 )
 from assistant.models import Selection
 from assistant.service import Assistant
-from assistant.slack.bot import SLACK_PATHS, add_slack
+from assistant.slack.mount import SLACK_PATHS, add_slack
 from assistant.storage.records import (
     MAX_COMMENT_CHARS,
     Conversation,
@@ -261,7 +261,9 @@ class FeedbackResponse(BaseModel):
     )
 
 
-def get_state(request: Request) -> State:
+# The dependencies are coroutines: FastAPI runs a plain function dependency on a worker thread,
+# two thread hops (and, under load, a thread each) per question for an attribute lookup.
+async def get_state(request: Request) -> State:
     """The app's state."""
     state: State = request.app.state.assistant_state
     return state
@@ -278,14 +280,14 @@ def ask_limiter(app: FastAPI) -> anyio.CapacityLimiter:
     return limiter
 
 
-def get_assistant(state: Annotated[State, Depends(get_state)]) -> Assistant:
+async def get_assistant(state: Annotated[State, Depends(get_state)]) -> Assistant:
     """The ready assistant, or 503 while it is loading or failed to load."""
     if state.assistant is None:
         raise ApiError(503, "not_ready", state.load_error or "the assistant is still loading")
     return state.assistant
 
 
-def get_conversations(state: Annotated[State, Depends(get_state)]) -> Conversations:
+async def get_conversations(state: Annotated[State, Depends(get_state)]) -> Conversations:
     """The conversations façade, or 503 while the assistant is loading or failed to load."""
     if state.conversations is None:
         raise ApiError(503, "not_ready", state.load_error or "the assistant is still loading")
@@ -364,7 +366,7 @@ def _offer_handoff(
     request: Request, conversations: Conversations, conversation_id: str, reason: str
 ) -> HandoffOut | None:
     """The handoff link for a conversation, and its transcript sent to the webhook."""
-    settings = get_state(request).settings
+    settings = conversations.settings
     link = handoff_link(settings, conversation_id, str(request.base_url))
     if settings.handoff_webhook:
         notify_handoff(settings, conversations.transcript(conversation_id), reason, link)
@@ -583,7 +585,7 @@ def _add_routes(app: FastAPI) -> None:
         recorded = conversations.record_feedback(
             body.conversation_id, body.turn, body.rating, body.comment
         )
-        prune_ratings(get_state(request).settings, conversations.store)
+        prune_ratings(conversations.settings, conversations.store)
         handoff = None
         if body.rating == "down":
             handoff = _offer_handoff(request, conversations, body.conversation_id, "rated_down")

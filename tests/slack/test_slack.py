@@ -16,8 +16,8 @@ from assistant.slack.bot import (
     apology,
     command_key,
     question_from_slack,
-    slack_configured,
 )
+from assistant.slack.mount import slack_configured
 from assistant.web.api import create_app
 
 
@@ -71,7 +71,7 @@ def test_without_token_and_secret_the_slack_routes_are_off_and_logged(
     settings: Settings, assistant: Assistant, caplog: pytest.LogCaptureFixture
 ) -> None:
     plain = settings.model_copy(update={"slack_bot_token": None, "slack_signing_secret": None})
-    with caplog.at_level(logging.INFO, logger="assistant.slack.bot"):
+    with caplog.at_level(logging.INFO, logger="assistant.slack"):
         app = create_app(plain, assistant)
     assert (
         "Slack bot off (its /slack/* routes too): SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
