@@ -32,10 +32,11 @@ RUN pip install --require-hashes --no-deps -r requirements.lock \
 COPY assistant ./assistant
 RUN pip install --no-deps .
 
-# The index is built here, once, with the same model and corpus the image serves.
+# The index is built here, once, with the same model and corpus the image serves: the model is
+# fine-tuned on corpus/training/ and exported to ONNX into /app/index/models, copied below.
 COPY corpus ./corpus
-RUN ASSISTANT_INDEX_DIR=/app/index/current assistant index build \
-    && ASSISTANT_INDEX_DIR=/app/index/current assistant index info
+ENV ASSISTANT_INDEX_DIR=/app/index/current ASSISTANT_MODEL_CACHE_DIR=/app/index/models
+RUN assistant index build && assistant index info
 
 # -------------------------------------------------------------------------------- runtime
 FROM ${PYTHON_IMAGE} AS runtime
@@ -60,6 +61,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     MPLCONFIGDIR=/tmp/matplotlib \
     ASSISTANT_CORPUS_DIR=/app/corpus \
     ASSISTANT_INDEX_DIR=/app/index/current \
+    ASSISTANT_MODEL_CACHE_DIR=/app/index/models \
     ASSISTANT_DATA_DIR=/app/data \
     ASSISTANT_BUILD_INDEX_ON_START=false \
     ASSISTANT_LOG_FORMAT=json

@@ -12,7 +12,8 @@ are the evaluation questions, embedded for real.
 
 For each size: build time, size and search latency of flat, HNSW and IVF dense indexes with
 recall@10 against flat; BM25 build and search; and the whole `Assistant.answer` path (p50) to
-show the per-question work does not grow with the corpus. Medians of `--repeats` runs.
+show the per-question work does not grow with the corpus, with the served index's learned models
+(document-agnostic) when it has them. Medians of `--repeats` runs.
 Writes bench/results/scale.json.
 """
 
@@ -162,7 +163,9 @@ def measure_assistant(
     corpus: Any, clauses: list[Any], vectors: np.ndarray, embedder: Any, repeats: int
 ) -> dict[str, Any]:
     """BM25 build/search and `Assistant.answer` over the enlarged corpus (dense: auto)."""
+    from assistant.answer.learned import LearnedModels
     from assistant.config import Settings
+    from assistant.errors import AssistantError
     from assistant.policy.corpus import Corpus
     from assistant.search.index import (
         Manifest,
@@ -192,8 +195,15 @@ def measure_assistant(
     )
     index = SearchIndex(manifest, [c.clause_id for c in clauses], dense, lexical)
     settings = Settings(cache_size=0)
+    # the served index's learned models: document-agnostic, they answer over the generated
+    # corpus as over a newly dropped-in document (the rules answer when there are none)
+    try:
+        models: LearnedModels | None = LearnedModels.load(settings.index_dir)
+    except AssistantError:
+        models = None
     started = time.perf_counter()
-    assistant = Assistant(settings, big, index, embedder, load_policy_synonyms(settings, big))
+    synonyms = load_policy_synonyms(settings, big)
+    assistant = Assistant(settings, big, index, embedder, synonyms, models=models)
     setup = time.perf_counter() - started
     questions = [q["question"] for q in load_questions()]
     lexical_samples, answer_samples = [], []
@@ -206,6 +216,7 @@ def measure_assistant(
             assistant.answer(q)
             answer_samples.append(time.perf_counter() - started)
     return {
+        "learned": assistant.learned is not None,
         "bm25_build_s": round(bm25_build, 2),
         "assistant_setup_s": round(setup, 2),
         "dense_index": type(dense).__name__,
@@ -291,6 +302,7 @@ def report(result: dict[str, Any]) -> str:
             [
                 size,
                 q["dense_index"],
+                "learned" if q["learned"] else "rules",
                 q["bm25_build_s"],
                 q["bm25_search"]["p50_ms"],
                 q["answer"]["p50_ms"],
@@ -306,6 +318,7 @@ def report(result: dict[str, Any]) -> str:
                 [
                     "clauses",
                     "dense (auto)",
+                    "verdict",
                     "BM25 build s",
                     "BM25 p50 ms",
                     "answer p50 ms",

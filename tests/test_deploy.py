@@ -51,6 +51,10 @@ def test_the_image_bakes_in_the_model_and_a_checked_index() -> None:
     assert "COPY --from=build /app/index /app/index" in DOCKERFILE
     assert "ASSISTANT_BUILD_INDEX_ON_START=false" in DOCKERFILE
     assert "HF_HUB_OFFLINE=1" in DOCKERFILE
+    # the tuned model and its ONNX export are built into the folder the runtime stage copies
+    # and reads (a server that builds nothing on start refuses to run without them)
+    caches = re.findall(r"ASSISTANT_MODEL_CACHE_DIR=(\S+)", DOCKERFILE)
+    assert len(caches) == 2 and set(caches) == {"/app/index/models"}
 
 
 def test_the_image_health_check_and_command_use_real_routes_and_commands() -> None:
