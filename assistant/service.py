@@ -761,7 +761,7 @@ class Assistant:
 
 def ensure_encoder(settings: Settings, eras: Sequence[Era]) -> None:
     """Fine-tune the model on the training questions when the settings want a tuned model
-    that is not there yet (a few minutes on 2 cores)."""
+    that is not there yet (about 1.5 min on 2 idle cores, 2 GB of memory)."""
     out = tuned_model_dir(settings)
     if out is None or (out / "modules.json").exists():
         return
