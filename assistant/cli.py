@@ -21,7 +21,7 @@ import typer
 from typer.core import TyperCommand
 
 from assistant.config import Settings
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, TrainingDataError
 
 _TYPE_TAG = re.compile(r" <(?:str|int|float|bool|path)>")
 _REQUIRED_ARGUMENT = re.compile(r"\{([A-Z_]+)\}")
@@ -345,7 +345,7 @@ def index_build() -> None:
         f"in {m.build_seconds:.1f}s -> {settings.index_dir}"
     )
     if settings.training_file is not None and settings.training_file.exists():
-        _train(settings, embedder)  # the rebuilt folder holds no models yet
+        _train(settings, embedder, required=False)  # the rebuilt folder holds no models yet
 
 
 @app.command("train")
@@ -355,7 +355,9 @@ def train_command() -> None:
     _train(Settings(), None)
 
 
-def _train(settings: Settings, embedder: Embedder | None) -> None:
+def _train(settings: Settings, embedder: Embedder | None, required: bool = True) -> None:
+    """Train the learned models; when not `required` (as part of `index build`), training
+    questions about another policy are a warning, not a failure."""
     from assistant.service import Assistant, train
 
     rules = settings.model_copy(
@@ -363,6 +365,12 @@ def _train(settings: Settings, embedder: Embedder | None) -> None:
     )
     try:
         models, metrics = train(Assistant.from_settings(rules, embedder))
+    except TrainingDataError as exc:
+        if required:
+            _fail(str(exc))
+        else:
+            typer.echo(f"warning: learned models not trained: {exc}", err=True)
+        return
     except AssistantError as exc:
         _fail(str(exc))
         return

@@ -25,6 +25,12 @@ class IndexMismatchError(AssistantError):
     code = "index_mismatch"
 
 
+class TrainingDataError(AssistantError):
+    """The training questions quote no clause of the corpus they would train on."""
+
+    code = "training_data"
+
+
 class ClauseNotFoundError(AssistantError):
     """No clause has the requested id."""
 

@@ -39,6 +39,7 @@ from assistant.errors import (
     IndexNotFoundError,
     InvalidDateError,
     NotInForceError,
+    TrainingDataError,
     UnknownDocumentError,
 )
 from assistant.models import Answer, Change, Decision, Frame, Hit, Selection, Verdict
@@ -451,7 +452,11 @@ class Assistant:
                 if not (settings.build_index_on_start and trainable):
                     raise
         log.info("training the learned models into %s", settings.index_dir)
-        return train(cls(settings, corpus, index, embedder, synonyms))[0]
+        try:
+            return train(cls(settings, corpus, index, embedder, synonyms))[0]
+        except TrainingDataError as exc:
+            log.warning("learned models not trained: %s", exc)
+            return None
 
     def normalise(self, question: str) -> str:
         """The question as it will be answered; raises InvalidQuestionError when unusable."""
@@ -770,6 +775,8 @@ def ensure_encoder(settings: Settings, eras: Sequence[Era]) -> None:
 
     assert settings.training_file is not None  # tuned_model_dir checked it
     pairs = tuning_pairs(load_training_items(settings.training_file), eras)
+    if not pairs:  # the tuned folder then holds the model as published
+        log.warning("no training question quotes a clause of this corpus; model not tuned")
     log.info("fine-tuning %s on %d questions into %s", settings.model, len(pairs), out)
     tune_model(resolve_model_path(settings.model), pairs, out, os.cpu_count() or 1)
 
@@ -808,6 +815,16 @@ def training_examples(assistant: Assistant) -> list[Example]:
             f"no training questions at {str(path)!r} (ASSISTANT_TRAINING_FILE)"
         )
     items = load_training_items(path)
+    if not any(
+        assistant.view_of_version(item.version).corpus.find_quote(quote) is not None
+        for item in items
+        for quote in item.gold_quotes[:1]
+    ):
+        raise TrainingDataError(
+            f"none of the {len(items)} training questions in {str(path)!r} quotes a clause of "
+            "this corpus, so there is nothing to learn from; the rules answer (write training "
+            "questions about it: docs/training.md)"
+        )
     prepared = [assistant.prepare(item.question) for item in items]
     # embedded as serving embeds them (their head), in one batch
     vectors = assistant.embedder.embed(

@@ -13,6 +13,8 @@ import pytest
 
 from assistant.config import Settings
 
+from .conftest import ROOT
+
 
 def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -113,6 +115,28 @@ def test_index_build_writes_an_index_that_serves(cli_env: dict[str, str], tmp_pa
     assert "built" in built.stdout and (tmp_path / "fresh" / "manifest.json").exists()
     asked = run_cli("ask", "How often is etcd backed up?", env=env, cwd=tmp_path)
     assert "every 30 minutes" in asked.stdout
+
+
+def test_index_build_for_another_policy_answers_with_the_rules(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    # the training questions are about AKS: nothing to learn for this corpus, which is a warning
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(ROOT / "tests" / "data" / "every-construct.md", corpus)
+    env = {
+        **cli_env,
+        "ASSISTANT_CORPUS_DIR": str(corpus),
+        "ASSISTANT_INDEX_DIR": str(tmp_path / "index"),
+        "ASSISTANT_TRAINING_FILE": str(ROOT / "corpus" / "training" / "questions.jsonl"),
+    }
+    built = run_cli("index", "build", env=env, cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    assert "warning: learned models not trained" in built.stderr
+    assert (tmp_path / "index" / "manifest.json").exists()
+    assert not (tmp_path / "index" / "learned.json").exists()
+    trained = run_cli("train", env=env, cwd=tmp_path)
+    assert trained.returncode == 1 and "quotes a clause of this corpus" in trained.stderr
 
 
 def _one_line_error(result: subprocess.CompletedProcess[str]) -> str:

@@ -41,6 +41,10 @@ def test_the_tuned_model_is_named_after_the_training_file(
     assert tuned_model_dir(on) == first  # the same bytes, the same folder
     copy.write_bytes(copy.read_bytes() + b"\n")
     assert tuned_model_dir(on) not in (None, first)
+    other = tmp_path / "corpus"  # another policy: its questions pair with other clauses
+    other.mkdir()
+    (other / "policy.md").write_text("---\ntitle: T\nversion: 1\n---\n# T\n\nText.\n")
+    assert tuned_model_dir(on.model_copy(update={"corpus_dir": other})) not in (None, first)
     assert tuned_model_dir(on.model_copy(update={"fine_tune": False})) is None
     assert tuned_model_dir(on.model_copy(update={"training_file": tmp_path / "none"})) is None
     assert encoder_model(on.model_copy(update={"fine_tune": False})) == on.model

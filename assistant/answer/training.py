@@ -31,7 +31,7 @@ from assistant.answer.learned import (
     type_of_verdict,
 )
 from assistant.answer.verdict import VerdictDecider, verdict_for
-from assistant.errors import CorpusError
+from assistant.errors import CorpusError, TrainingDataError
 from assistant.models import Hit, Verdict
 
 SEED = 16
@@ -189,6 +189,11 @@ def fit_models(
         if labels.any():
             rows = candidate_features(e.decider, e.resolved, type_probs[id(e)], pool, e.bridges)
             selections.append(_Selection(e, pool, rows, labels))
+    if not selections:
+        raise TrainingDataError(
+            "no training question quotes a clause of this corpus whose stance gives its "
+            "labelled verdict; nothing to learn answer selection from"
+        )
     x_sel = np.concatenate([s.rows for s in selections])
     y_sel = np.concatenate([s.labels for s in selections])
     groups = np.concatenate([np.full(len(s.pool), n) for n, s in enumerate(selections)])

@@ -25,14 +25,17 @@ TUNING_VERSION = 1  # bump when the recipe changes: the tuned folder's name chan
 
 
 def tuned_model_dir(settings: Settings) -> Path | None:
-    """Where the model tuned for these settings lives (named after the base model, the
-    training file's bytes and the recipe); None when fine-tuning is off or there is nothing to
-    tune on."""
+    """Where the model tuned for these settings lives (named after the base model, the recipe,
+    the training file and the policy files its questions are paired with); None when
+    fine-tuning is off or there is nothing to tune on."""
     path = settings.training_file
     if not settings.fine_tune or path is None or not path.exists():
         return None
     digest = hashlib.sha256(f"{settings.model}\0{TUNING_VERSION}\0".encode())
     digest.update(path.read_bytes())
+    for policy in sorted(settings.corpus_dir.rglob("*.md")):
+        digest.update(f"\0{policy.relative_to(settings.corpus_dir)}\0".encode())
+        digest.update(policy.read_bytes())
     return settings.model_cache_dir / f"tuned-{digest.hexdigest()[:16]}"
 
 
