@@ -352,12 +352,14 @@ class Assistant:
                 frozenset(words_of(policy_texts(corpus))),
             )
         )
-        # the learned models are document-agnostic: earlier versions answer with them too
-        self.learned_for = {
-            view.start: self.learned.using(view.decider)
-            for view in self.views[:-1]
-            if self.learned is not None
-        }
+        # the learned deciders by view: the models are document-agnostic, so every version
+        # answers with them (over its own rules decider)
+        self.learned_for = (
+            {}
+            if self.learned is None
+            else {view.start: self.learned.using(view.decider) for view in self.views[:-1]}
+            | {self.views[-1].start: self.learned}
+        )
         # every version's words, so a question about an earlier one is not "corrected" away
         texts = [t for view in self.views for t in policy_texts(view.corpus)]
         # saved beside an index built on start, as `assistant index build` saves it
@@ -482,10 +484,7 @@ class Assistant:
     def view_of_version(self, version: str) -> View:
         """The latest view in which a document has this version (the current view when none
         has: a training item about no known version is asked of the policy in force now)."""
-        return next(
-            (v for v in reversed(self.views) if any(x.version == version for x in v.era.versions)),
-            self.views[-1],
-        )
+        return self.views[era_with_version([v.era for v in self.views], version)]
 
     def corpus_at(self, as_of: str | None) -> Corpus:
         """The corpus in force on a date (now when None)."""
@@ -562,7 +561,7 @@ class Assistant:
         self, view: View, asked: Asked, selection: Selection
     ) -> tuple[tuple[Hit, ...], Decision]:
         allow = selection.allows if selection.documents else None
-        learned = self.learned if view is self.views[-1] else self.learned_for.get(view.start)
+        learned = self.learned_for.get(view.start)
         hits = tuple(view.retriever.retrieve(asked.query, self.settings.top_k, allow, asked.vector))
         bridges = bridge_terms(asked.resolved, view.synonyms, view.words)
         if learned is not None:
@@ -764,6 +763,19 @@ class Assistant:
         ]
 
 
+def era_with_version(eras: Sequence[Era], version: str) -> int:
+    """The position of the latest era in which a document has this version (the last era, the
+    one in force now, when none has)."""
+    return next(
+        (
+            n
+            for n in reversed(range(len(eras)))
+            if any(v.version == version for v in eras[n].versions)
+        ),
+        len(eras) - 1,
+    )
+
+
 def ensure_encoder(settings: Settings, eras: Sequence[Era]) -> None:
     """Fine-tune the model on the training questions when the settings want a tuned model
     that is not there yet (about 1.5 min on 2 idle cores, 2 GB of memory)."""
@@ -789,14 +801,7 @@ def tuning_pairs(items: Sequence[TrainingItem], eras: Sequence[Era]) -> list[tup
     for item in items:
         if item.verdict is Verdict.UNKNOWN or not item.gold_quotes:
             continue
-        corpus = next(
-            (
-                c
-                for era, c in zip(reversed(eras), reversed(corpora), strict=True)
-                if any(v.version == item.version for v in era.versions)
-            ),
-            corpora[-1],
-        )
+        corpus = corpora[era_with_version(eras, item.version)]
         clause_id = corpus.find_quote(item.gold_quotes[0])
         clause = None if clause_id is None else corpus.clause(str(clause_id))
         if clause is not None:
