@@ -86,14 +86,9 @@ def load_training_items(path: Path) -> list[TrainingItem]:
 
 
 def _fit(features: np.ndarray, labels: np.ndarray, c: float) -> LinearModel:
-    scaler = StandardScaler().fit(features)
-    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
-    model = LogisticRegression(C=c, max_iter=3000, random_state=SEED)
-    with threadpool_limits(1):  # small problems: threads only contend (and vary the result)
-        model.fit((features - scaler.mean_) / scale, labels)
-    # to float32 precision: the embeddings vary in the last bits between runs, the models don't
-    arrays = (scaler.mean_, scale, model.coef_, model.intercept_)
-    return LinearModel(*(a.astype(np.float32).astype(np.float64) for a in arrays))
+    mean, scale = _standardise(features)
+    model = _logistic((features - mean) / scale, labels, c)
+    return _stored(mean, scale, model.coef_, model.intercept_)
 
 
 def _fit_pairwise(
@@ -101,19 +96,37 @@ def _fit_pairwise(
 ) -> LinearModel:
     """A linear scorer trained on pairs (a clause to choose, one not to) of the same
     question: logistic regression on their standardised feature differences, both ways."""
-    scaler = StandardScaler().fit(features)
-    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
-    x = (features - scaler.mean_) / scale
+    mean, scale = _standardise(features)
+    x = (features - mean) / scale
     diffs = []
     for g in np.unique(groups):
         rows = np.flatnonzero(groups == g)
         good, bad = rows[labels[rows] == 1], rows[labels[rows] == 0]
         diffs += [x[a] - x[b] for a in good for b in bad]
     pairs = np.asarray(diffs)
-    model = LogisticRegression(C=c, max_iter=3000, fit_intercept=False, random_state=SEED)
-    with threadpool_limits(1):
-        model.fit(np.vstack([pairs, -pairs]), np.r_[np.ones(len(pairs)), np.zeros(len(pairs))])
-    arrays = (scaler.mean_, scale, model.coef_, np.zeros(1))
+    both_ways = np.r_[np.ones(len(pairs)), np.zeros(len(pairs))]
+    model = _logistic(np.vstack([pairs, -pairs]), both_ways, c, intercept=False)
+    return _stored(mean, scale, model.coef_, np.zeros(1))
+
+
+def _standardise(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The columns' means and scales (1 for a constant column)."""
+    scaler = StandardScaler().fit(features)
+    return scaler.mean_, np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+
+
+def _logistic(
+    x: np.ndarray, labels: np.ndarray, c: float, intercept: bool = True
+) -> LogisticRegression:
+    model = LogisticRegression(C=c, max_iter=3000, fit_intercept=intercept, random_state=SEED)
+    with threadpool_limits(1):  # small problems: threads only contend (and vary the result)
+        model.fit(x, labels)
+    return model
+
+
+def _stored(*arrays: np.ndarray) -> LinearModel:
+    """The model from its mean, scale, coefficients and intercept, at float32 precision: the
+    embeddings vary in the last bits between runs, the models don't."""
     return LinearModel(*(a.astype(np.float32).astype(np.float64) for a in arrays))
 
 
