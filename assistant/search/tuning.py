@@ -47,7 +47,7 @@ def encoder_model(settings: Settings) -> str:
         return settings.model
     if not (tuned / "modules.json").exists():
         raise IndexNotFoundError(
-            f"no fine-tuned model at {str(tuned)!r} for this training file; run "
+            f"no fine-tuned model at {str(tuned)!r} for this training file and policy; run "
             "`assistant index build` (or set ASSISTANT_FINE_TUNE=false)"
         )
     return str(tuned)
