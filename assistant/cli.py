@@ -374,9 +374,11 @@ def _train(settings: Settings, embedder: Embedder | None, required: bool = True)
     except AssistantError as exc:
         _fail(str(exc))
         return
+    asked_of = models.manifest.asked_of
     typer.echo(
         f"trained on {models.manifest.items} questions in {models.manifest.train_seconds:.1f}s "
         f"-> {settings.index_dir}"
+        + (f" (asked of the policy in {asked_of}: the served one quotes none)" if asked_of else "")
     )
     typer.echo(json.dumps(metrics))
 

@@ -52,6 +52,12 @@ class Settings(BaseSettings):
         description="Labelled training questions `assistant train` fits the learned components "
         "on, and the support console appends reviewed questions to.",
     )
+    training_policy_dir: Path | None = Field(
+        Path("corpus"),
+        description="The policy folder the training questions were written about (with its "
+        "history); training and fine-tuning ask them of it when the served policy has none of "
+        "the clauses they quote, so another policy served alone gets the learned models too.",
+    )
     fine_tune: bool = Field(
         True,
         description="Fine-tune the model on the training questions when the index is built "
@@ -253,12 +259,20 @@ class Settings(BaseSettings):
         "handoff_webhook",
         "public_url",
         "feedback_retention_days",
+        "training_policy_dir",
         mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         """An empty variable leaves a Slack, handoff or URL setting unset."""
         return None if value == "" else value
+
+    def other_training_policy(self) -> Path | None:
+        """`training_policy_dir` when it is an existing folder other than the served one."""
+        folder = self.training_policy_dir
+        if folder is None or not folder.is_dir() or folder.resolve() == self.corpus_dir.resolve():
+            return None
+        return folder
 
     @field_validator("cors_origins", mode="before")
     @classmethod

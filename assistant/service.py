@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -786,7 +787,11 @@ def ensure_encoder(settings: Settings, eras: Sequence[Era]) -> None:
     from assistant.answer.training import load_training_items
 
     assert settings.training_file is not None  # tuned_model_dir checked it
-    pairs = tuning_pairs(load_training_items(settings.training_file), eras)
+    items = load_training_items(settings.training_file)
+    pairs = tuning_pairs(items, eras)
+    teaching = training_policy_settings(settings)
+    if not pairs and teaching is not None:  # another policy served alone
+        pairs = tuning_pairs(items, load_history(teaching))
     if not pairs:  # the tuned folder then holds the model as published
         log.warning("no training question quotes a clause of this corpus; model not tuned")
     log.info("fine-tuning %s on %d questions into %s", settings.model, len(pairs), out)
@@ -820,15 +825,12 @@ def training_examples(assistant: Assistant) -> list[Example]:
             f"no training questions at {str(path)!r} (ASSISTANT_TRAINING_FILE)"
         )
     items = load_training_items(path)
-    if not any(
-        assistant.view_of_version(item.version).corpus.find_quote(quote) is not None
-        for item in items
-        for quote in item.gold_quotes[:1]
-    ):
+    if not quotes_policy(assistant, items):
         raise TrainingDataError(
             f"none of the {len(items)} training questions in {str(path)!r} quotes a clause of "
             "this corpus, so there is nothing to learn from; the rules answer (write training "
-            "questions about it: docs/training.md)"
+            "questions about it, or set ASSISTANT_TRAINING_POLICY_DIR to the policy they were "
+            "written about: docs/training.md)"
         )
     prepared = [assistant.prepare(item.question) for item in items]
     # embedded as serving embeds them (their head), in one batch
@@ -851,11 +853,62 @@ def train(assistant: Assistant) -> tuple[LearnedModels, dict[str, object]]:
     index folder; returns them with their cross-validated training metrics."""
     from assistant.answer.training import fit_models
 
-    examples = training_examples(assistant)
-    path = assistant.settings.training_file
-    assert path is not None  # training_examples checked it
-    models, metrics = fit_models(
-        examples, assistant.decider, file_hash(path), assistant.embedder.model_name
+    with tempfile.TemporaryDirectory(prefix="training-policy-") as scratch:
+        teacher = teaching_assistant(assistant, Path(scratch))
+        examples = training_examples(teacher)
+        path = assistant.settings.training_file
+        assert path is not None  # training_examples checked it
+        models, metrics = fit_models(
+            examples, teacher.decider, file_hash(path), assistant.embedder.model_name
+        )
+    # the models serve this assistant's policy: they are checked against it
+    asked_of = "" if teacher is assistant else str(teacher.settings.corpus_dir)
+    models = replace(
+        models,
+        manifest=replace(
+            models.manifest, corpus_hash=assistant.corpus.content_hash, asked_of=asked_of
+        ),
     )
     models.save(assistant.settings.index_dir)
-    return models, metrics
+    return models, {**metrics, "asked_of": asked_of or "the served policy"}
+
+
+def quotes_policy(assistant: Assistant, items: Sequence[TrainingItem]) -> bool:
+    """True when a training question's first gold quote is a clause of the version of the
+    assistant's policy it is about."""
+    return any(
+        assistant.view_of_version(item.version).corpus.find_quote(quote) is not None
+        for item in items
+        for quote in item.gold_quotes[:1]
+    )
+
+
+def training_policy_settings(settings: Settings) -> Settings | None:
+    """The settings serving the policy the training questions were written about
+    (`training_policy_dir`), None when it is unset, missing or the served folder itself."""
+    folder = settings.other_training_policy()
+    return None if folder is None else settings.model_copy(update={"corpus_dir": folder})
+
+
+def teaching_assistant(assistant: Assistant, scratch: Path) -> Assistant:
+    """The assistant the training questions are asked of: this one when its policy holds a
+    clause they quote, else one answering with the rules over the training policy folder (its
+    indexes built into `scratch` with this assistant's model): the learned models read no
+    words of one text, so what they learn there answers any policy."""
+    from assistant.answer.training import load_training_items
+
+    path = assistant.settings.training_file
+    teaching = training_policy_settings(assistant.settings)
+    if path is None or not path.exists() or teaching is None:
+        return assistant  # training_examples says what is missing
+    items = load_training_items(path)
+    if quotes_policy(assistant, items):
+        return assistant
+    log.info(
+        "the served policy has none of the clauses the training questions quote; asking them "
+        "of the policy in %s",
+        teaching.corpus_dir,
+    )
+    rules = {m: "rules" for m in ("question_typing", "answer_selection", "abstention")}
+    update = {"index_dir": scratch, "build_index_on_start": True, **rules}
+    return Assistant.from_settings(teaching.model_copy(update=update), assistant.embedder)

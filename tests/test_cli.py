@@ -117,19 +117,25 @@ def test_index_build_writes_an_index_that_serves(cli_env: dict[str, str], tmp_pa
     assert "every 30 minutes" in asked.stdout
 
 
-def test_index_build_for_another_policy_answers_with_the_rules(
-    cli_env: dict[str, str], tmp_path: Path
-) -> None:
-    # the training questions are about AKS: nothing to learn for this corpus, which is a warning
+def _another_policy(tmp_path: Path, cli_env: dict[str, str], teaching: str) -> dict[str, str]:
+    """Settings serving tests/data/every-construct.md alone, with this training policy folder."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(ROOT / "tests" / "data" / "every-construct.md", corpus)
-    env = {
+    return {
         **cli_env,
         "ASSISTANT_CORPUS_DIR": str(corpus),
         "ASSISTANT_INDEX_DIR": str(tmp_path / "index"),
         "ASSISTANT_TRAINING_FILE": str(ROOT / "corpus" / "training" / "questions.jsonl"),
+        "ASSISTANT_TRAINING_POLICY_DIR": teaching,
     }
+
+
+def test_another_policy_alone_without_a_training_policy_answers_with_the_rules(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    # the training questions are about AKS: nothing to learn for this corpus, which is a warning
+    env = _another_policy(tmp_path, cli_env, "")
     built = run_cli("index", "build", env=env, cwd=tmp_path)
     assert built.returncode == 0, built.stderr
     assert "warning: learned models not trained" in built.stderr
@@ -137,6 +143,27 @@ def test_index_build_for_another_policy_answers_with_the_rules(
     assert not (tmp_path / "index" / "learned.json").exists()
     trained = run_cli("train", env=env, cwd=tmp_path)
     assert trained.returncode == 1 and "quotes a clause of this corpus" in trained.stderr
+
+
+def test_another_policy_alone_gets_models_learned_on_the_training_policy(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    env = _another_policy(tmp_path, cli_env, str(ROOT / "corpus"))
+    built = run_cli("index", "build", env=env, cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    assert "asked of the policy in" in built.stdout and "warning" not in built.stderr
+    manifest = json.loads((tmp_path / "index" / "learned.json").read_text(encoding="utf-8"))
+    assert manifest["asked_of"] == str(ROOT / "corpus")
+    assert manifest["items"] > 1000
+    # the models are checked against the served policy: served as they are, not retrained
+    asked = run_cli(
+        "ask",
+        "are cogs supported?",
+        env={**env, "ASSISTANT_BUILD_INDEX_ON_START": "false"},
+        cwd=tmp_path,
+    )
+    assert asked.returncode == 0, asked.stderr
+    assert asked.stdout.startswith("Best effort") and "best-effort support for cogs" in asked.stdout
 
 
 def _one_line_error(result: subprocess.CompletedProcess[str]) -> str:

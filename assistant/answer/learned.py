@@ -105,6 +105,7 @@ class ModelsManifest:
     trained_at: str
     train_seconds: float
     models_format: int = MODELS_FORMAT
+    asked_of: str = ""  # the policy folder the training questions were asked of; "": the served
 
 
 @dataclass(frozen=True)

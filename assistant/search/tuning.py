@@ -33,9 +33,11 @@ def tuned_model_dir(settings: Settings) -> Path | None:
         return None
     digest = hashlib.sha256(f"{settings.model}\0{TUNING_VERSION}\0".encode())
     digest.update(path.read_bytes())
-    for policy in sorted(settings.corpus_dir.rglob("*.md")):
-        digest.update(f"\0{policy.relative_to(settings.corpus_dir)}\0".encode())
-        digest.update(policy.read_bytes())
+    teaching = settings.other_training_policy()  # paired with when the served one has no answers
+    for folder in [settings.corpus_dir, *([teaching] if teaching else [])]:
+        for policy in sorted(folder.rglob("*.md")):
+            digest.update(f"\0{policy.relative_to(folder)}\0".encode())
+            digest.update(policy.read_bytes())
     return settings.model_cache_dir / f"tuned-{digest.hexdigest()[:16]}"
 
 
