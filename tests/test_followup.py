@@ -10,6 +10,7 @@ from assistant.dialogue.followup import (
     resolve_followup,
     strip_markers,
 )
+from assistant.models import Frame
 
 
 @pytest.mark.parametrize(
@@ -319,3 +320,57 @@ def test_a_condition_with_its_own_question_keeps_the_pronouns_thing() -> None:
     assert resolution.question == (
         "Are we still supported if we skip new node images for like 6 months?"
     )
+
+
+@pytest.mark.parametrize(
+    ("previous", "message", "question"),
+    [
+        ("Is Istio supported?", "and operators we install from operatorhub?",
+         "Is operators we install from operatorhub supported?"),
+        ("who patches the node OS?", "also images you publish weekly?",
+         "Who is responsible for images you publish weekly?"),
+    ],
+)  # fmt: skip
+def test_a_led_subject_may_carry_a_relative_clause(
+    previous: str, message: str, question: str
+) -> None:
+    assert resolve_followup(message, [previous]).question == question
+
+
+def test_a_clause_after_a_marker_is_not_read_as_a_subject() -> None:
+    resolution = resolve_followup("and we need it rebooted?", ["Is Istio supported?"])
+    assert resolution.rule != "subject_swap"
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("with windows nodes can support look at dns failures?", "dns failures"),
+        ("for our prod cluster is istio supported?", "istio"),
+        ("which system pods get restarted automatically?", "system pods"),
+        ("what components are managed by microsoft", "components"),
+    ],
+)
+def test_subjects_after_a_scene_or_in_which_questions(question: str, subject: str) -> None:
+    assert extract_subject(question) == subject
+
+
+def test_the_frame_a_question_was_answered_in_shapes_the_swap() -> None:
+    previous = ["can support look at pod networking problems?"]  # no scope cue word
+    answered = resolve_followup("and dns failures?", previous, frames=[Frame.SCOPE])
+    assert answered.question == "Is dns failures supported?"
+    by_cues = resolve_followup("and dns failures?", previous)
+    assert by_cues.question != answered.question
+
+
+def test_a_short_approval_after_a_how_to_asks_whether_the_condition_is_supported() -> None:
+    previous = ["how do I scale my node pool down?"]
+    resolution = resolve_followup("what if I delete the VMs by hand, still fine?", previous)
+    assert (resolution.question, resolution.rule) == (
+        "Is it supported if I delete the VMs by hand?",
+        "condition",
+    )
+    scope = resolve_followup(
+        "what if I delete the VMs by hand, still fine?", ["Is Istio supported?"]
+    )
+    assert scope.question == "Is Istio supported if I delete the VMs by hand?"

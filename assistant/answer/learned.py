@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.answer.query import cue_features
-from assistant.answer.verdict import FRAME_STANCES, VerdictDecider, verdict_for
+from assistant.answer.verdict import FRAME_STANCES, VerdictDecider, frame_of_verdict, verdict_for
 from assistant.errors import IndexMismatchError, IndexNotFoundError
 from assistant.models import Decision, Frame, Hit, Selection, Stance, Verdict
 from assistant.policy.corpus import Corpus
@@ -27,26 +27,12 @@ _RETRAIN_HINT = "run `assistant train` to retrain them"
 TYPES = ("scope", "responsibility", "fact", "none")
 FRAMES = (Frame.SCOPE, Frame.RESPONSIBILITY, Frame.FACT)
 STANCES = tuple(Stance)
-_SCOPE_VERDICTS = {
-    Verdict.SUPPORTED,
-    Verdict.NOT_SUPPORTED,
-    Verdict.BEST_EFFORT,
-    Verdict.CONDITIONAL,
-}
-_RESPONSIBILITY_VERDICTS = {
-    Verdict.CUSTOMER_RESPONSIBILITY,
-    Verdict.MICROSOFT_RESPONSIBILITY,
-    Verdict.SHARED_RESPONSIBILITY,
-}
 
 
 def type_of_verdict(verdict: Verdict) -> str:
     """The question type a labelled verdict implies: the frame that maps a clause to it."""
-    if verdict in _SCOPE_VERDICTS:
-        return "scope"
-    if verdict in _RESPONSIBILITY_VERDICTS:
-        return "responsibility"
-    return "fact" if verdict is Verdict.INFORMATIONAL else "none"
+    frame = frame_of_verdict(verdict)
+    return "none" if frame is None else frame.value
 
 
 def file_hash(path: Path) -> str:

@@ -380,6 +380,27 @@ def _first(hit: Hit | None, ranked: list[Hit]) -> list[Hit]:
     return ranked if hit is None else [hit] + [h for h in ranked if h is not hit]
 
 
+_SCOPE_VERDICTS = frozenset(
+    {Verdict.SUPPORTED, Verdict.NOT_SUPPORTED, Verdict.BEST_EFFORT, Verdict.CONDITIONAL}
+)
+_RESPONSIBILITY_VERDICTS = frozenset(
+    {
+        Verdict.CUSTOMER_RESPONSIBILITY,
+        Verdict.MICROSOFT_RESPONSIBILITY,
+        Verdict.SHARED_RESPONSIBILITY,
+    }
+)
+
+
+def frame_of_verdict(verdict: Verdict) -> Frame | None:
+    """The frame a verdict answers (the inverse of `verdict_for`); None for `unknown`."""
+    if verdict in _SCOPE_VERDICTS:
+        return Frame.SCOPE
+    if verdict in _RESPONSIBILITY_VERDICTS:
+        return Frame.RESPONSIBILITY
+    return Frame.FACT if verdict is Verdict.INFORMATIONAL else None
+
+
 def verdict_for(frame: Frame, stance: Stance) -> Verdict:
     """How a clause stance answers a question of a given frame."""
     if frame is Frame.FACT:

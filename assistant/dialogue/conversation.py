@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from assistant.answer.suggestions import title_headings
+from assistant.answer.verdict import frame_of_verdict
 from assistant.config import Settings
 from assistant.dialogue.clarification import CLARIFICATION, Clarifier
 from assistant.dialogue.followup import resolve_followup
@@ -91,13 +92,15 @@ class Conversations:
         intent = detect_intent(text)
         if intent is not None:
             return self.smalltalk.reply(question, intent.name, intent.kind), None
-        previous = [t.resolved_question for t in history if t.kind in POLICY_KINDS]
+        policy_turns = [t for t in history if t.kind in POLICY_KINDS]
+        previous = [t.resolved_question for t in policy_turns]
+        frames = [frame_of_verdict(t.answer.verdict) for t in policy_turns]
         kept = next((t.answer.as_of for t in reversed(history) if t.answer.as_of), None)
         if kept is not None and (selection is None or selection.as_of is None):
             # a conversation keeps the date it was asked about
             selection = replace(selection or Selection(), as_of=kept)
         resolution = resolve_followup(
-            strip_pleasantries(text), previous, self.settings.max_question_chars
+            strip_pleasantries(text), previous, self.settings.max_question_chars, frames
         )
         trace = self.assistant.trace(question, resolution.question, selection)
         if trace.answer.verdict is Verdict.UNKNOWN and self.smalltalk.is_off_topic(

@@ -87,6 +87,10 @@ PLURAL_VERBS = {
 # previous question; a longer one with a clause word is the new question ("..., do I have to
 # reboot myself?").
 MIN_OWN_QUESTION_WORDS = 4
+# A shorter reply with one of these words asks whether the condition is supported ("what if I
+# deallocate the VMs, is that ok?" after "how do I stop my cluster?").
+APPROVAL_WORDS = ("ok", "okay", "fine", "supported", "covered", "allowed", "alright", "acceptable")
+APPROVAL_QUESTION = "Is it supported"
 WH_FALLBACK = "{wh}, regarding {subject}?"
 
 # Where the subject sits in the question shapes people use; the first pattern that matches
@@ -109,7 +113,12 @@ SUBJECT_FRAMES = (
     r"(?:case|ticket|request) (?:for|about)|get help with) (?P<subject>.+)",
     r"what does the policy say about (?P<subject>.+)",
     r"what (?:about|of) (?P<subject>.+)",
+    r"(?:which|what) (?P<subject>.+?) (?:gets?|is|are) (?:\w+ )?\w+(?:ed|en)(?: \w+){0,3}",
 )
+# "with byo cni can support look at X": a question may open with a phrase that sets the scene;
+# the frames are tried after up to this many words that start with one of these.
+SCENE_WORDS = ("with", "for", "on", "in", "using", "under", "after", "during")
+MAX_SCENE_WORDS = 4
 
 # Words that end a subject: what follows is a condition, a place or a remark, not the thing.
 SUBJECT_ENDS = (
@@ -161,6 +170,9 @@ CLAUSE_WORDS = (
     "don't", "doesn't", "can't", "isn't", "aren't", "won't",
 )  # fmt: skip
 MAX_BARE_SUBJECT_WORDS = 6
+# "and helm charts we pull from the hub?": after a noun, one of these and its verb are the
+# noun's relative clause, not the message's own predicate (read so after a marker only).
+RELATIVE_PRONOUNS = ("we", "i", "you", "they")
 # After a lead or marker ("and for ...", "what about ...") a subject may be longer.
 MAX_LED_SUBJECT_WORDS = 10
 # "and on windows nodes?": a place for the previous question, replacing the place it named.
@@ -269,9 +281,32 @@ def _words(text: str) -> list[str]:
     return [w.lower() for w in _WORDS.findall(text)]
 
 
-def _is_bare_subject(text: str, max_words: int = MAX_BARE_SUBJECT_WORDS) -> bool:
+def _is_bare_subject(
+    text: str, max_words: int = MAX_BARE_SUBJECT_WORDS, relatives: bool = False
+) -> bool:
+    """True when the text is a noun phrase (no word of a clause of its own); with `relatives`,
+    a relative clause after its noun ("charts we pull from the hub") is allowed."""
     words = _words(text)
-    return 0 < len(words) <= max_words and not set(words) & set(CLAUSE_WORDS)
+    if not 0 < len(words) <= max_words:
+        return False
+    if relatives:
+        words = _without_relative_clauses(words)
+    return not set(words) & set(CLAUSE_WORDS)
+
+
+def _without_relative_clauses(words: list[str]) -> list[str]:
+    """The words without each pronoun that follows a noun and the verb after it."""
+    kept: list[str] = []
+    n = 0
+    while n < len(words):
+        word = words[n]
+        after_noun = bool(kept) and kept[-1] not in CLAUSE_WORDS
+        if word in RELATIVE_PRONOUNS and after_noun and n + 1 < len(words):
+            n += 2
+            continue
+        kept.append(word)
+        n += 1
+    return kept
 
 
 def clean_subject(text: str) -> str | None:
@@ -292,13 +327,23 @@ def extract_subject(question: str) -> str | None:
         text = strip_markers(sentence)
         end = _SUBJECT_END.search(text)
         text = text[: end.start()] if end else text
-        for frame in _SUBJECT_FRAMES:
-            match = frame.match(text)
-            if match:
-                subject = clean_subject(match.group("subject"))
-                if subject:
-                    return subject
+        for start in _scene_starts(text):
+            for frame in _SUBJECT_FRAMES:
+                match = frame.match(text[start:])
+                if match:
+                    subject = clean_subject(match.group("subject"))
+                    if subject:
+                        return subject
     return None
+
+
+def _scene_starts(text: str) -> list[int]:
+    """Where a question's frame may begin: at its start and, when it opens with a scene-setting
+    word, after each of its next few words ("with byo cni | can support look at ...")."""
+    words = list(_WORDS.finditer(text[:200]))
+    if not words or words[0].group().lower() not in SCENE_WORDS:
+        return [0]
+    return [0] + [w.start() for w in words[2 : MAX_SCENE_WORDS + 2]]
 
 
 def _participle(stem: str, suffix: str) -> str:
@@ -325,15 +370,18 @@ class _Context:
     """What the earlier turns offer a follow-up: the latest question that names a subject
     (else the latest question), its frame and its subject."""
 
-    def __init__(self, previous: Sequence[str]) -> None:
-        anchor, self.subject = previous[-1], None
-        for question in reversed(previous):
-            subject = extract_subject(question)
+    def __init__(self, previous: Sequence[str], frames: Sequence[Frame | None]) -> None:
+        at, self.subject = len(previous) - 1, None
+        for n in reversed(range(len(previous))):
+            subject = extract_subject(previous[n])
             if subject:
-                anchor, self.subject = question, subject
+                at, self.subject = n, subject
                 break
+        anchor = previous[at]
         self.question = strip_markers(anchor)
-        self.frame = frame_question(anchor)
+        # the frame it was answered in, else the cue words'
+        answered = frames[at] if len(frames) == len(previous) else None
+        self.frame = answered or frame_question(anchor)
         self.asked = _asked_sentence(anchor)
 
 
@@ -503,6 +551,8 @@ def _ask_condition(condition: re.Match[str], context: _Context) -> str:
         words = _words(reply)
         if len(words) >= MIN_OWN_QUESTION_WORDS and set(words) & set(CLAUSE_WORDS):
             main, _ = _replace_anaphors(reply.strip(), context.subject)
+        elif context.frame is not Frame.SCOPE and set(words) & set(APPROVAL_WORDS):
+            main, circumstance = APPROVAL_QUESTION, None
     subject = context.subject
     if subject is None or subject.lower() not in main.lower():
         # the question no longer names what the condition's pronouns point at: name it
@@ -519,26 +569,30 @@ def _has_letters(text: str) -> bool:
 
 
 def resolve_followup(
-    message: str, previous: Sequence[str], max_chars: int = MAX_REWRITE_CHARS
+    message: str,
+    previous: Sequence[str],
+    max_chars: int = MAX_REWRITE_CHARS,
+    frames: Sequence[Frame | None] = (),
 ) -> Resolution:
     """The standalone question a message stands for, given the earlier turns' questions.
 
     `previous` holds the resolved questions of the conversation's earlier policy turns,
-    oldest first. A message that needs no context, or whose rewrite would be longer than
-    `max_chars`, comes back unchanged with `rule=None`.
+    oldest first; `frames`, when given, the frame each was answered in (None: not known). A
+    message that needs no context, or whose rewrite would be longer than `max_chars`, comes
+    back unchanged with `rule=None`.
     """
-    resolution = _resolve(message, previous)
+    resolution = _resolve(message, previous, frames)
     if resolution.rule is not None and len(resolution.question) > max_chars:
         text = " ".join(message.split())
         return Resolution(text, None, extract_subject(text))
     return resolution
 
 
-def _resolve(message: str, previous: Sequence[str]) -> Resolution:
+def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | None]) -> Resolution:
     text = " ".join(message.split())
     if not previous or not text:
         return Resolution(text, None, extract_subject(text))
-    context = _Context(previous)
+    context = _Context(previous, frames)
     core = strip_markers(text)
 
     wh = _WH_FRAGMENT.match(core)
@@ -551,7 +605,8 @@ def _resolve(message: str, previous: Sequence[str]) -> Resolution:
     lead = _SUBJECT_LEAD.match(core) or _SUBJECT_TAIL.match(core)
     candidate = lead.group("subject") if lead else core
     led = bool(lead or marked)
-    bare = _is_bare_subject(candidate, MAX_LED_SUBJECT_WORDS if led else MAX_BARE_SUBJECT_WORDS)
+    most = MAX_LED_SUBJECT_WORDS if led else MAX_BARE_SUBJECT_WORDS
+    bare = _is_bare_subject(candidate, most, relatives=led)
     bare = bare and _has_letters(candidate)
     if bare and _PLACE_LEAD.match(candidate) and (led or len(_words(candidate)) <= 4):
         return Resolution(_ask_place(candidate, context), "place_swap", context.subject)
