@@ -124,6 +124,9 @@ def build(rng: random.Random) -> list[dict[str, object]]:
         for text in (q, typo(q, rng) if rng.random() < 0.5 else rng.choice(VARIANT).format(q=q)):
             items.append({"question": text, "question_type": "procedure", "expected_verdict": verdict,
                           "gold_quotes": [quote], "version": version})
+    # Whole hand-written questions (spec_extra.py), after everything above: they take no random
+    # draws, so the questions before them come out as they did without them.
+    items += written_items()
     seen: set[tuple[str, str]] = set()
     unique = []
     for item in items:

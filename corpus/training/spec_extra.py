@@ -1,0 +1,692 @@
+"""More hand-written training questions, clause by clause, added after the material in spec.py.
+
+Unlike spec.py's subjects these are whole questions, each written by hand (no templates): terse
+ones, questions without cue words, scenarios, minimal pairs on one subject, wrong premises,
+longer messages with context, slang and some typing slips. Labels follow eval/LABELLING.md
+(for the 2026 article applied to its own words, see docs/training.md).
+
+Each block is (version, verbatim quote of the deciding clause, lines); each line is a two-letter
+code and the question: the type (s scope, r responsibility, f fact, p procedure) and the verdict
+(S supported, N not_supported, B best_effort, K conditional, M microsoft_responsibility,
+C customer_responsibility, H shared_responsibility, I informational).
+"""
+
+from __future__ import annotations
+
+from spec import B, C, H, I, K, M, N, S, U, V20, V26
+
+TYPES = {"s": "scope", "r": "responsibility", "f": "fact", "p": "procedure"}
+VERDICTS = {"S": S, "N": N, "B": B, "K": K, "M": M, "C": C, "H": H, "I": I}
+
+BLOCKS: list[tuple[str, str, str]] = []
+
+
+def block(version: str, quote: str, lines: str) -> None:
+    """One clause's questions."""
+    BLOCKS.append((version, quote, lines))
+
+
+def items() -> list[dict[str, object]]:
+    """Every question of the blocks, then the out-of-policy and off-topic ones, in order."""
+    out: list[dict[str, object]] = []
+    for version, quote, lines in BLOCKS:
+        for line in lines.strip().splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            code, question = line[:2], line[3:].strip()
+            if line[2] != " " or code[0] not in TYPES or code[1] not in VERDICTS or not question:
+                raise ValueError(f"bad line {line!r}")
+            out.append({"question": question, "question_type": TYPES[code[0]],
+                        "expected_verdict": VERDICTS[code[1]], "gold_quotes": [quote], "version": version})
+    for version, qtype, lines in UNKNOWN:
+        for line in lines.strip().splitlines():
+            if line.strip():
+                out.append({"question": line.strip(), "question_type": qtype, "expected_verdict": U,
+                            "gold_quotes": [], "version": version})
+    return out
+
+
+UNKNOWN: list[tuple[str, str, str]] = []  # (version, out_of_policy/off_topic, one question a line)
+
+# --- 2026-08-27: overview and managed features ----------------------------------------------
+block(V26, "This article describes technical support policies and limitations for Azure Kubernetes Service (AKS).", """
+fI what is this doc
+fI which service does this support policy apply to
+fI is this the page that tells me what aks support won't do?
+fI summary of the aks support policy page pls
+""")
+block(V26, "It also details agent node management, managed control plane components", """
+fI does this article say anything about patch management
+fI does the policy page mention open-source components at all
+fI what topics does the aks support article cover besides limits
+""")
+block(V26, "For release information, see AKS release notes.", """
+fI aks changelog?
+fI where do they publish what changed in each aks release
+pI I want to know when a fix ships in an AKS release, where should I look?
+""")
+block(V26, "For information on preview features, see the AKS roadmap.", """
+fI upcoming aks features - where's that listed
+pI how do i find out what's planned for aks
+fI is there a public roadmap
+""")
+block(V26, "AKS is a mix of Infrastructure as a Service (IaaS) and Platform as a Service (PaaS).", """
+fI aks = iaas?
+fI is aks just vms or a managed platform
+fI my manager asks whether aks counts as paas or iaas for our cloud inventory. what does microsoft say?
+fI what service model is azure kubernetes service
+""")
+block(V26, "Base IaaS cloud components, like compute or networking components, provide access to low-level controls", """
+fI do plain azure vms give more low-level control than aks
+fI compared with raw iaas, why do i get fewer knobs in aks
+""")
+block(V26, "By contrast, AKS provides a turnkey Kubernetes deployment", """
+fI does aks come preconfigured or do i assemble kubernetes myself
+fI what's "turnkey" mean for aks
+fI do i get a common set of configs out of the box with aks
+""")
+block(V26, "As an AKS user, you have limited customization and deployment options", """
+fI can i customize anything i want in aks
+fI do i manage the k8s cluster itself directly on aks
+fI we're used to kubeadm clusters where we control everything. how much of that carries over to aks?
+fI limited deployment options on aks - is that expected?
+""")
+block(V26, "With AKS, you get a fully managed control plane.", """
+rM control plane - us or you?
+rM do we need to run our own masters on aks
+rM who babysits the control plane
+fI is the control plane managed in aks or is it on us
+rM we're moving from self-hosted k8s; will we still have to operate the control plane ourselves?
+""")
+block(V26, "The control plane contains all of the components and services you need", """
+fI what does the managed control plane consist of
+fI is everything needed to operate the cluster inside the control plane
+fI control plane contents?
+""")
+block(V26, "Microsoft maintains and operates all Kubernetes components.", """
+rM who operates the k8s components on aks
+rM k8s components maintenance - mine?
+rM do i need someone on call to maintain the kubernetes components themselves
+rM i assume i'm the one maintaining all the kubernetes components on aks, like on-prem?
+""")
+block(V26, "Microsoft manages and monitors the following components through the control plane:", """
+fI which components does aks monitor for me
+rM who monitors the control plane components
+fI list of stuff microsoft manages via the control plane?
+""")
+block(V26, "The Kubernetes API server and kubelet.", """
+rM apiserver - who runs it
+rM kube-apiserver upkeep, our side or microsoft's
+rM our api server is slow today. is keeping it healthy our job or microsoft's?
+rM who manages the api server on aks
+""")
+block(V26, "etcd or a compatible key-value store", """
+rM etcd?
+rM do i have to run etcd myself on aks
+rM who looks after the cluster's key value store
+rM etcd quorum and health - ours to manage?
+""")
+block(V26, "DNS services like CoreDNS.", """
+rM coredns: who manages it
+rM is cluster dns managed by microsoft
+rM who keeps the in-cluster dns service running
+rM coredns is something we have to operate ourselves, right?
+""")
+block(V26, "kube-proxy and cluster networking, except when BYOCNI is used.", """
+rM who handles kube-proxy
+rM cluster networking on a regular aks cluster, who manages it
+rM we use azure cni (not byocni). who manages cluster networking?
+""")
+block(V26, "Any other add-ons or system component running in the kube-system namespace.", """
+rM kube-system pods - whose job are they
+rM who manages the system components in kube-system
+rM the stuff aks puts in kube-system, do we maintain that
+rM if a system pod in kube-system needs looking after, is that on me
+""")
+block(V26, "Some components, like agent nodes, have shared responsibility", """
+rH agent nodes - us or you?
+rH who maintains the agent nodes
+rH is aks fully hands off for us?
+rH nodes: mine, microsoft's, or both?
+rH so what's the deal with node upkeep, do i have to help maintain the cluster
+rH microsoft runs everything so i never have to touch the aks cluster, right?
+""")
+block(V26, "User input is required, for example, to apply an agent node operating system (OS) security patch.", """
+rC node os security patch - do i have to do something
+rC who applies security patches to the agent node os
+rC does a node os security fix get applied without me doing anything?
+pC how do i get a security patch onto my agent nodes
+""")
+block(V26, "The services are managed in the sense that Microsoft and the AKS team deploys, operates, and is responsible for service availability", """
+rM who is responsible for the availability of the managed aks services
+rM who deploys and runs the managed parts of aks
+fI in what sense are aks services "managed"
+rM if the managed service itself goes down, whose problem is that
+""")
+block(V26, "Customers can't alter these managed components.", """
+sN can i patch the managed components myself
+sN modifying managed aks components - allowed?
+sN tweaking microsoft's managed control plane bits
+sN we'd like to swap out a managed component with our own build, is that supported?
+""")
+block(V26, "Microsoft limits customization to ensure a consistent and scalable user experience.", """
+fI why so few customization options on aks
+fI why is customization restricted
+fI whats the rationale behind aks limiting what we can change
+""")
+# --- 2026: shared responsibility, agent node constraints -------------------------------------
+block(V26, "When you create a cluster, you define the Kubernetes agent nodes that AKS creates.", """
+rC who decides what nodes go into the cluster
+rC node sizes and counts at create time - us or aks?
+rC does aks pick my agent nodes for me
+rC which agent nodes a new cluster gets, is that my call
+""")
+block(V26, "Your workloads run on these nodes.", """
+fI where do pods actually run on aks
+fI do workloads run on the agent nodes
+fI can my pods be scheduled onto the managed control plane
+""")
+block(V26, "Microsoft Support has limited access.", """
+fI can support ssh into my nodes
+fI can microsoft engineers see my node logs without asking
+fI does support have root on our agent nodes?
+fI why can't microsoft support just log into our nodes?
+pI support needs logs from one of our nodes, how do we give them access
+fI we store sensitive data on our nodes. can microsoft support look at it whenever they want?
+""")
+block(V26, "Any modification made directly to the agent nodes through the IaaS APIs renders the cluster unsupportable.", """
+sN editing node vms via the azure compute api
+sN if i change my nodes with the iaas apis is the cluster still supported
+sN we resized a node's disk directly on the vm. will support still help?
+sN direct iaas changes to nodes?
+pI what's the supported way to change settings on agent nodes
+""")
+block(V26, "changing any system-created metadata renders the cluster unsupported", """
+sN we deleted some tags aks put on the node resource group, still supported?
+sN renaming system labels aks created
+sN editing system-created metadata on the cluster resources
+fI can i put my own labels on aks resources
+""")
+# --- 2026: division of responsibility (matrix) -----------------------------------------------
+block(V26, "The following matrix summarizes support responsibility across an AKS cluster", """
+fI is there a who-does-what table for aks
+fI how does aks compare to running kubernetes on-prem responsibility-wise
+fI responsibility matrix?
+""")
+block(V26, "In AKS, Microsoft manages the control plane and core platform.", """
+rM the platform itself - who manages it
+rM core aks platform, whose responsibility
+rM in short what does microsoft manage in aks
+""")
+block(V26, "You manage your node configuration, workloads, networking configuration, and data.", """
+rC what am i on the hook for in aks
+rC who manages our vnet config and node settings
+rC our workloads and data, who's responsible
+rC networking config - mine?
+rC microsoft manages our workloads and our data too since it's a managed service, yes?
+""")
+block(V26, "Shared areas are where Microsoft provides and maintains a capability and you enable, configure, or schedule it.", """
+fI what does "shared" mean in the matrix
+fI in a shared area what does each side do
+fI shared = ?
+""")
+block(V26, "Use the matrix as an at-a-glance guide", """
+fI is the matrix the final word or are there more details
+fI should i rely only on the table for support details
+""")
+block(V26, "You own and manage this area.", """
+fI what's the blue dot in the table
+fI 🔵 customer - what does it mean
+""")
+block(V26, "Microsoft provides and maintains the capability; you enable, configure, or schedule it.", """
+fI purple icon meaning?
+fI what does the shared symbol say about who does what
+""")
+block(V26, "Microsoft owns and manages this area.", """
+fI green = microsoft?
+fI what does a 🟢 cell tell me
+""")
+block(V26, "Unsupported or best-effort only.", """
+fI what does ⚠️ unsupported mean in the responsibility table
+fI the warning icon - unsupported or best effort?
+""")
+block(V26, "The capability doesn't apply to self-managed on-premises Kubernetes.", """
+fI why does node auto-repair say not applicable for on-prem
+fI what does "not applicable" mean in that table
+""")
+block(V26, "Physical datacenter and network", """
+rM datacenter?
+rM who looks after the physical network under aks
+rM physical security of the datacenter, us or microsoft
+rM we own the physical datacenter layer for aks, right? like on-prem
+""")
+block(V26, "Physical hosts (servers and VMs)", """
+rM who manages the physical servers
+rM underlying host hardware failing - whose problem
+rM the hypervisor hosts under our nodes, who owns them
+""")
+block(V26, "Kubernetes control plane (API server, etcd, scheduler, controllers)", """
+rM kube-scheduler - who runs it
+rM controller manager upkeep?
+rM who owns the control plane on aks vs on-prem
+rM the scheduler is misbehaving, is that ours to fix
+""")
+block(V26, "Control plane high availability and SLA", """
+rM control plane ha, who is responsible
+rM who's on the hook for the control plane sla
+rM is keeping the control plane highly available my job
+rM does microsoft guarantee control plane availability or do we have to build ha ourselves
+""")
+block(V26, "etcd backups (automatic, every 30 minutes)", """
+rM do i need to back up etcd
+rM etcd snapshots - us or ms?
+rM should we set up velero just to back up etcd, or is that handled
+rM who takes the etcd backups
+""")
+block(V26, "Kubernetes version upgrades (control plane)", """
+rH k8s upgrades - who?
+rH control plane version upgrades, our job or microsoft's
+rH who is responsible for upgrading kubernetes on aks
+rH microsoft upgrades the control plane version and we never have to think about it, correct?
+""")
+block(V26, "Worker node provisioning and scaling", """
+rH who scales the worker nodes
+rH node provisioning on aks - ours or theirs
+rH adding nodes when load goes up, who handles that
+""")
+block(V26, "Node OS image and patching", """
+rH node images - us or you?
+rH who patches the node os
+rH are my nodes kept patched for me
+rH node os patching overall, who owns it
+""")
+block(V26, "Node auto-repair | Not applicable | 🟢 Microsoft", """
+rM who repairs broken nodes
+rM node auto repair - our job?
+rM when a node goes unhealthy who fixes it
+rM auto-repair of nodes, ms or us
+""")
+block(V26, "Node pool configuration (VM size, count, labels, taints)", """
+rC vm size of the node pool - who chooses
+rC who sets taints on node pools
+rC node pool labels and counts, our responsibility?
+rC microsoft picks the vm sizes for my node pools, right?
+""")
+block(V26, "AKS managed add-ons (CoreDNS, Metrics Server, Azure Policy, CSI drivers)", """
+rH metrics server?
+rH managed add-ons, whose responsibility
+rH the csi driver add-ons - who looks after them
+""")
+block(V26, "Container runtime (containerd)", """
+rM containerd?
+rM who manages the container runtime on nodes
+rM the runtime on the nodes - do we patch it
+""")
+block(V26, "kubelet and kube-proxy", """
+rM kubelet - us or you?
+rM who's responsible for kube-proxy on aks
+rM kubelet config and health is on us, isn't it?
+""")
+block(V26, "Microsoft-managed CNI (Azure CNI, Cilium, kubenet)", """
+rH azure cni - whose responsibility
+rH cilium managed by aks, who owns it
+rH kubenet networking plugin, who looks after it
+""")
+block(V26, "Bring your own CNI plugin (BYOCNI)", """
+sN byocni?
+sN is bringing our own cni plugin supported
+rC with byocni, who owns the cni
+""")
+block(V26, "VNet, subnets, NSGs, UDRs", """
+rC vnet design - whose job
+rC who manages the udrs on our aks subnet
+rC subnets for the cluster, us or microsoft
+rC nsgs on our own vnet, who looks after them
+""")
+block(V26, "Microsoft-managed ingress controllers and load balancers", """
+rH the managed ingress controller, who owns it
+rH azure load balancer for the cluster - us or you
+rH application routing addon ingress, whose responsibility
+""")
+block(V26, "Non-Microsoft ingress controllers (nginx, kong, traefik)", """
+sN traefik?
+sN is a self installed nginx ingress supported
+rC who maintains our kong ingress controller
+""")
+block(V26, "Network policies (pod-to-pod traffic)", """
+rC who writes the network policies
+rC pod to pod traffic rules - mine?
+rC locking down traffic between namespaces, whose job
+""")
+block(V26, "Kubernetes RBAC and cluster roles", """
+rC rbac?
+rC who sets up cluster roles
+rC who decides who can kubectl into what
+rC microsoft configures our rbac for us, right?
+""")
+block(V26, "Microsoft Entra ID integration | 🔵 Customer | 🟣 Shared", """
+rH entra id integration, who owns it
+rH aad login for the cluster - us or microsoft
+rH azure ad auth integration on aks, whose responsibility
+""")
+block(V26, "Secrets management", """
+rC secrets?
+rC who manages kubernetes secrets on aks
+rC rotating our app secrets, is that on microsoft
+""")
+block(V26, "Pod security (security context, Pod Security Standards)", """
+rC pod security standards - who enforces them
+rC who sets securitycontext on our pods
+rC pod security, mine or ms
+""")
+block(V26, "Image security and vulnerability scanning", """
+rH image scanning?
+rH who scans container images for vulnerabilities
+rH container image vuln scanning, us or microsoft
+""")
+block(V26, "Security patching of managed container images", """
+rM who patches the images microsoft ships
+rM managed container image patches - ours?
+rM the system images aks deploys, who keeps them patched
+""")
+block(V26, "Application deployments (Pods, Deployments, StatefulSets)", """
+rC our deployments - who owns them
+rC who manages statefulsets on aks
+rC microsoft takes care of our app deployments since aks is managed?
+""")
+block(V26, "Application code and container images", """
+rC our container images, whose responsibility
+rC who's responsible for the app code we run
+rC keeping our own images up to date, us?
+""")
+block(V26, "Persistent storage (disks, file shares)", """
+rH storage?
+rH persistent volumes - who owns them
+rH azure disks and file shares used by pods, whose responsibility
+""")
+block(V26, "Non-Microsoft or open-source tools (Istio, Helm charts)", """
+sN helm charts we wrote ourselves, does ms support those
+sN open source add-ons we installed, supported?
+rC who maintains the istio we installed
+""")
+block(V26, "DaemonSet objects for node customization", """
+sN node customization daemonsets - supported?
+sN is our node-tuning daemonset covered by support
+""")
+block(V26, "Customer data", """
+rC data?
+rC who's responsible for the data in our cluster
+rC our customer data on aks, whose job is protecting it
+""")
+block(V26, "Identities and access management", """
+rC iam for the cluster - who
+rC who manages identities and access on aks
+rC access management, us or microsoft
+""")
+block(V26, "Regulatory compliance and governance", """
+rC compliance?
+rC who is responsible for hipaa compliance of our aks cluster
+rC governance of the cluster, our job?
+rC since microsoft runs aks, compliance is microsoft's job right?
+""")
+block(V26, "Platform monitoring (control plane logs and metrics)", """
+rH control plane metrics - who
+rH platform monitoring, whose responsibility
+rH control plane logs, us or ms
+""")
+block(V26, "Workload monitoring and alerting", """
+rC alerting on our apps - whose job
+rC who monitors our workloads
+rC app dashboards and alerts, microsoft or us
+""")
+block(V26, "Cluster backup and disaster recovery", """
+rC who does disaster recovery for our cluster
+rC backing up the whole cluster, who's responsible
+rC microsoft backs up our whole cluster for dr, yes?
+""")
+# --- 2026: what each side provides in the shared areas ---------------------------------------
+block(V26, "For the shared areas in the following matrix, the table shows what Microsoft provides", """
+fI for shared stuff, is there a breakdown of microsoft vs customer duties
+fI where's the table of what i provide vs what microsoft provides
+""")
+block(V26, "Supported versions and deprecation timelines", """
+rC who kicks off the k8s upgrade
+rC scheduling cluster upgrades - us?
+fI what does microsoft give us for version upgrades
+rC aks schedules and triggers our kubernetes upgrades for us, right?
+rC the timing of our k8s upgrade and kicking it off - up to us?
+""")
+block(V26, "Updated node images", """
+rC who picks the node os upgrade channel
+fI for node os patching what is microsoft's part
+rC who applies node os patches, or do they just happen
+""")
+block(V26, "Cluster autoscaler and Karpenter", """
+rC who configures autoscaler limits
+fI does microsoft provide a cluster autoscaler
+fI karpenter on aks - provided?
+rC setting min and max node counts for scaling, whose job
+rC aks sets the autoscaler min/max for us automatically?
+""")
+block(V26, "Ships and patches add-on versions", """
+rM who patches the managed add-ons
+rC turning add-ons on and off, who does that
+rC configuring a managed add-on, mine?
+""")
+block(V26, "Maintains Azure CNI and Cilium", """
+rC who chooses the cni plugin
+rM who maintains the azure cni code
+rC pod cidr ranges, who decides
+rC cni tuning, us or microsoft
+""")
+block(V26, "Provides the integration", """
+rC entra groups and roles for cluster access - who configures them
+rC conditional access for aks sign in, whose job
+fI for entra id what does microsoft actually provide
+""")
+block(V26, "CSI drivers and Azure Disk and Files", """
+rC who creates storage classes
+rC pvc config and volume backups, ours?
+rM who provides the csi drivers
+""")
+block(V26, "Emits control plane logs and metrics", """
+rC who turns on diagnostic settings for the control plane
+rC building alerts on control plane metrics, who
+fI what does ms give us for platform monitoring
+""")
+block(V26, "Scans and patches managed container images", """
+rC who updates the vhd
+rM who scans the managed container images
+rC our app images' vulnerabilities - whose job
+""")
+block(V26, "This article describes the division of responsibility for AKS clusters that run in Azure.", """
+fI does this responsibility split apply to aks on azure stack hci
+fI is this matrix only for aks running in azure
+""")
+block(V26, "AKS also runs on your own infrastructure through AKS Hybrid and Edge", """
+fI can i run aks on my own hardware
+fI is the responsibility split the same for aks on-prem via arc
+fI aks hybrid - same rules?
+""")
+block(V26, "For those responsibilities, see AKS Hybrid and Edge support policies.", """
+fI where is the support policy for aks edge
+pI we run aks hybrid in our datacenter, where do i find who's responsible for what
+""")
+# --- 2026: supported scenarios ---------------------------------------------------------------
+block(V26, "The following sections describe the supported and unsupported scenarios for AKS technical support.", """
+fI where are supported vs unsupported scenarios listed
+fI does the policy say what support does and doesnt cover
+""")
+block(V26, "Connectivity to all Kubernetes components that AKS provides and supports, like the API server.", """
+sS cant reach the api server
+sS kubectl times out talking to the control plane, will support help
+sS connection issues to the api server - supported?
+sS api server unreachable from our build agents since this morning, can we open a case
+sS connectivity problems to the api server aren't covered, right?
+""")
+block(V26, "Management, uptime, QoS, and operations of Kubernetes control plane services", """
+sS control plane down
+sS api server keeps returning 500s, can i raise a ticket
+sS is etcd slowness something support handles
+sS coredns in the control plane acting up, supported?
+rM who keeps the control plane up
+""")
+block(V26, "Automated, transparent backups of all etcd data every 30 minutes", """
+fI etcd backups how often
+fI how frequently does aks snapshot etcd
+fI what are the etcd backups for
+fI every 30 min or every hour for etcd backups?
+""")
+block(V26, "Backups aren't directly available to you or anyone else.", """
+fI can i get a copy of the etcd backup
+fI where do i download my cluster's etcd snapshots
+fI can i access the etcd backups aks takes
+""")
+block(V26, "On-demand rollback or restore isn't supported as a feature.", """
+sN restore etcd
+sN can support roll my cluster state back to yesterday's etcd backup
+sN we deleted a namespace by mistake. can microsoft restore it from the etcd backups?
+sN on demand etcd restore - is that a feature?
+""")
+block(V26, "Integration points in the Azure cloud provider driver", """
+sS pvcs stuck pending on azure disk
+sS load balancer service not getting a public ip, supported?
+sS azure cloud provider integration bugs
+sS our service of type LoadBalancer never gets an external ip. can azure support look?
+""")
+block(V26, "Questions about customizing control plane components like the Kubernetes API server", """
+sS can i ask support how to customize coredns
+sS questions about api server flags - will support answer them
+sS etcd customization questions, supported?
+""")
+block(V26, "Network access and functionality issues (except BYOCNI), like DNS resolution, packet loss, and routing.", """
+sS dns lookups failing inside pods
+sS pods cant resolve external names, will support help
+sS packet drops between nodes
+sS is network latency covered
+sS connectivity from the cluster to azure sql - supported?
+sS kubenet issues?
+sS problems with the microsoft-managed ingress controller, can we open a case
+sS our pods lose packets intermittently, we're on azure cni with our own subnet. is that something microsoft will troubleshoot?
+""")
+block(V26, "Autoremediation of kubelet, kube-proxy, containerd, and networking tunnels on agent nodes.", """
+sS kubelet keeps crashing on a node, will support look
+sS is autoremediation of node components supported
+sS broken tunnel between nodes and control plane - supported?
+""")
+block(V26, "Any cluster actions taken by Microsoft or AKS are made with your consent", """
+fI does microsoft act on my cluster without consent
+fI what identity does microsoft support use in the cluster
+fI what is aks-service-rolebinding for
+fI we saw an aks-support identity in our audit logs, what is it?
+""")
+block(V26, "This role enables AKS to troubleshoot and diagnose cluster issues", """
+fI can the support role change my rbac
+fI what can microsoft do with the aks-service role
+fI is the aks-service role high privilege?
+fI can microsoft create roles in my cluster through that role
+""")
+block(V26, "Role access is only enabled under active support tickets with just-in-time (JIT) access.", """
+fI is microsoft's access to the cluster permanent
+fI when does the aks-service role get enabled
+fI jit access for support?
+pI how do i grant microsoft support access to troubleshoot the cluster
+""")
+# --- 2026: unsupported scenarios --------------------------------------------------------------
+block(V26, "Microsoft doesn't provide technical support for the following scenarios.", """
+fI what won't aks support help with
+fI list of unsupported scenarios?
+""")
+block(V26, "General Kubernetes usage advice, like how to create custom ingress controllers", """
+sN can support teach us kubernetes basics
+sN general k8s questions like how deployments work, supported?
+sN can i open a ticket just to ask how to use kubectl
+sN we're new to kubernetes. can azure support walk us through writing our first manifests?
+""")
+block(V26, "Projects like Istio, Helm, or Envoy that aren't part of the control plane", """
+sN istio sidecar injection broken, will ms help
+sN envoy?
+sN linkerd mesh issues, supported?
+sN argo cd we installed ourselves - covered?
+sN istio is covered by aks support since it runs on aks, right?
+""")
+block(V26, "Security scanning tools and networking devices or software.", """
+sN our third party security scanner crashes on aks, will support help
+sN a commercial closed-source network appliance
+sN is a vendor's proprietary scanning agent supported
+""")
+block(V26, "Configuring or troubleshooting application-specific code", """
+sN my app throws nullpointerexceptions in the pod, can support debug it
+sN our java service is slow, is that a support case
+sN app keeps crashlooping because of a bug in our code
+sN a third-party app misbehaving inside the cluster
+""")
+block(V26, "Issuance, renewal, or management of certificates for applications running on AKS.", """
+sN our app's tls cert expired, will support renew it
+sN cert-manager certs for our ingress not renewing
+sN help issuing certificates for our web app
+""")
+block(V26, "Network customizations beyond the AKS documentation, like VPNs or non-Microsoft firewalls.", """
+sN vpn?
+sN our fortinet firewall blocking cluster traffic, supported?
+sN site-to-site vpn setup for the cluster - will ms help
+sN undocumented network customizations
+""")
+block(V26, "Custom or non-Microsoft CNI plugins used in BYOCNI mode.", """
+sN calico installed via byocni acting up, will support help
+sN weave net as our cni
+sN a custom cni plugin - supported?
+""")
+block(V26, "Configuring or troubleshooting non-Microsoft-managed network policies.", """
+sN our custom network policies block traffic, will support debug them
+sN troubleshooting our own calico network policy rules
+sS is using network policies supported at all
+""")
+block(V26, "Ingress controllers like nginx, kong, or traefik.", """
+sN ingress-nginx?
+sN kong gateway issues on aks
+sN the nginx ingress we installed from helm is supported by microsoft, yes?
+""")
+block(V26, "DaemonSet scripts used to customize node configurations.", """
+sN our node-setup daemonset script
+sN custom daemonset scripts - supported?
+""")
+block(V26, "Proactive or standby support to reduce operational risk.", """
+sN can microsoft be on standby during our black friday sale
+sN proactive risk reviews by support
+sN can an engineer be on call with us during the migration weekend
+fI is support reactive only
+""")
+block(V26, "Vulnerabilities and CVEs with a vendor fix less than 30 days old.", """
+sN a cve fixed upstream last week
+sN cve with a fix from 10 days ago in the node image, will support handle it
+sN brand new cves - supported?
+""")
+block(V26, "Custom code samples or scripts specific to your environment or application.", """
+sN can support write a deploy script for our setup
+sN custom terraform for our environment from support
+sN will microsoft write code for our specific app
+""")
+block(V26, "Detailed troubleshooting of custom Azure Policy logic, including Rego-based policies.", """
+sN why does our custom rego policy deny this pod
+sN gatekeeper constraint we wrote isn't working, will support dig in
+sN detailed debugging of our azure policy definitions
+""")
+block(V26, "Some of these scenarios have more nuance about what Microsoft can still help with.", """
+fI are there exceptions to the unsupported list
+fI does unsupported always mean zero help
+""")
+block(V26, "Microsoft Support can advise on AKS cluster functionality, customization, and tuning", """
+sS tuning advice for aks
+sS can support advise on aks operations procedures
+sS we need help tuning our cluster for performance, can microsoft advise
+sS support won't give any advice on aks features, right?
+""")
+block(V26, "Microsoft can provide best-effort support for projects like Helm.", """
+sB helm?
+sB helm install failing on aks
+sB helm 3 release stuck, will ms help
+sB is helm supported
+sB helm is in the unsupported table so zero help, correct?
+""")
