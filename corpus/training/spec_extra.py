@@ -690,3 +690,542 @@ sB helm 3 release stuck, will ms help
 sB is helm supported
 sB helm is in the unsupported table so zero help, correct?
 """)
+# --- 2026: details about unsupported scenarios ------------------------------------------------
+block(V26, "Where the tool integrates with the Kubernetes Azure cloud provider or other AKS-specific bugs", """
+sK an oss controller that talks to the azure cloud provider broke, will they help
+sK open source tool hitting an aks-specific bug - supported?
+sK oss tooling integrated with azure cloud provider
+""")
+block(V26, "On a best-effort basis, Microsoft Support might advise on the configuration needed for Azure Firewall", """
+sB azure firewall rules for aks egress, can support advise
+sB help configuring azure firewall in front of the cluster
+sB azure firewall?
+sB support won't say anything about azure firewall config, right?
+""")
+block(V26, "Microsoft Support can't configure devices or virtual appliances meant to provide outbound traffic", """
+sN can support configure our egress nva
+sN set up our checkpoint appliance for outbound traffic
+sN will support configure the vpn gateway the cluster egresses through
+""")
+block(V26, "like an ingress controller ceasing to work following a Kubernetes version upgrade", """
+sN traefik stopped routing after we upgraded to 1.30, will support help
+sN our nginx ingress broke right after the aks upgrade. microsoft did the upgrade, so they fix it?
+sN ingress-nginx incompatible with new k8s version after upgrade
+""")
+block(V26, "For a fully supported option, consider a Microsoft-managed ingress controller option.", """
+pI which ingress should we pick so support covers it
+pI we want ingress that microsoft fully supports, what are our options
+fI is there a fully supported ingress option
+""")
+block(V26, "Microsoft Support can't troubleshoot issues arising from the custom scripts due to their custom nature.", """
+sN our daemonset that edits /etc on the nodes broke something, can support troubleshoot
+sN support debugging our node bootstrap script
+pI if configuration file parameters aren't enough, what's the recommended way to tune nodes
+""")
+block(V26, "Microsoft Support provides reactive support to solve active issues.", """
+fI does support only respond to active problems
+fI will microsoft proactively optimize our cluster performance
+fI reactive vs proactive support for aks?
+""")
+block(V26, "Eligible customers can contact their account team to get nominated for Azure Event Management service", """
+pI we have a product launch next month and want microsoft on hand, what can we do
+fI what is azure event management
+fI is azure event management free
+pI how do we get proactive coverage for a critical event
+""")
+block(V26, "It's your responsibility to update the VHD, then filter the CVE report", """
+rC filtering the cve scan report before sending it to support, who does that
+rC who updates the node vhd to clear cves
+pC our scanner shows 200 cves on the nodes. what do we send to support?
+rC microsoft filters our cve report for us, right?
+""")
+block(V26, "Microsoft then works internally to address components with a vendor fix released more than 30 days ago.", """
+sS a cve in the node image with a vendor fix from 2 months ago, will microsoft address it
+fI what happens after i send support the list of old cves
+""")
+block(V26, "As long as you run the updated VHD, you shouldn't have any container image CVEs with a vendor fix that's over 30 days old.", """
+fI if i'm on the latest vhd should old cves still show up
+fI why do we still see cves older than 30 days on our nodes
+""")
+block(V26, "Microsoft provides CVE-related support only for Microsoft-managed components", """
+sN a cve in our own application image
+sN will support fix vulnerabilities in the base image we built our app on
+""")
+block(V26, "Microsoft Support can provide and review small code samples within a support case", """
+sK can support review a snippet showing how to use the aks api
+sK small example code from support to demo a feature
+""")
+block(V26, "Microsoft Support can provide general guidance on how custom Azure Policy definitions are applied", """
+sK how custom azure policy definitions get evaluated in aks, can support explain
+sK general azure policy guidance
+""")
+block(V26, "Detailed troubleshooting of customer-authored policy logic (including Rego-based policies)", """
+sN why our policy allows one workload but denies another - will support investigate
+sN our rego logic seems wrong, can microsoft debug it line by line
+""")
+# --- 2026: BYOCNI ----------------------------------------------------------------------------
+block(V26, "Microsoft Support can't help with CNI-related issues.", """
+sN cni issues with byocni
+sN we deployed with --network-plugin none and cilium oss is flaky, will support help
+sN byocni networking problem
+sN byocni cni bugs are supported since it's still aks, right?
+""")
+block(V26, "You're responsible for the CNI plugin lifecycle", """
+rC upgrading our own cni, whose job
+rC who patches the cni plugin we brought
+pI where should we get support for our byocni plugin
+rC byo cni lifecycle?
+""")
+block(V26, "Microsoft still supports issues that aren't related to the CNI.", """
+sS byocni cluster with a non-network problem, supported?
+sS our byocni cluster's node pool won't scale, can we open a ticket
+sS is everything unsupported once you go byocni
+""")
+block(V26, "Most east-west (pod-to-pod) traffic issues", """
+sN pod-to-pod traffic failing on byocni
+sN east west traffic issues, byocni
+""")
+block(V26, "kubectl proxy and similar commands", """
+sN kubectl proxy broken on byocni
+sN kubectl port-forward issues on a byocni cluster
+""")
+block(V26, "CNI plugin installation, configuration, and troubleshooting", """
+sN installing cilium ourselves on byocni, will support help
+sN configuring the cni on a byocni cluster
+""")
+block(V26, "Pod IP address management (IPAM)", """
+sN pod ip exhaustion on byocni
+sN ipam with byocni, supported?
+""")
+block(V26, "Node provisioning, control plane, and other non-CNI issues", """
+sS node provisioning failing on byocni cluster
+sS control plane issue on a byocni cluster
+""")
+block(V26, "Kubernetes API server, etcd, and scheduler", """
+sS etcd problems on a byocni cluster
+sS scheduler issues with byocni
+""")
+block(V26, "Node OS and kubelet", """
+sS node os issue on byocni
+sS kubelet problems on our byocni cluster
+""")
+block(V26, "Azure load balancers and managed components", """
+sS load balancer not working with byocni
+sS managed components on a byocni cluster, supported?
+""")
+# --- 2026: agent nodes ------------------------------------------------------------------------
+block(V26, "The following table summarizes agent node responsibilities at a glance.", """
+fI quick summary of node responsibilities?
+fI is there a table for agent node duties
+""")
+block(V26, "Base OS image with monitoring and networking agents | Provides | Not applicable", """
+fI who provides the base os image for agent nodes according to the node table
+fI does the node summary table list the base image with agents
+""")
+block(V26, "Control plane components on nodes (kubelet, kube-proxy, containerd, networking tunnels)", """
+rM node-level kubelet and containerd issues, who fixes them
+rM kube-proxy on my nodes died, do i restart it
+rM the node agents that talk to the control plane, who remediates them
+""")
+block(V26, "Node auto-repair for unhealthy nodes", """
+rM unhealthy node - do we have to replace it ourselves
+rM who repairs a NotReady node
+rM when a node goes notready it's on us to fix it manually, correct?
+""")
+block(V26, "Apply within 90 days (manual or auto-upgrade)", """
+fI how long can i wait before applying a new node image
+rC applying node image updates, who
+fI 90 days for what exactly
+""")
+block(V26, "Keep the cluster on a supported version", """
+rC staying on a supported k8s version - whose job
+rC who makes sure the cluster isn't on an eol kubernetes version
+rC microsoft keeps our cluster on a supported version automatically?
+""")
+block(V26, "Use DaemonSet (unsupported if it breaks the node)", """
+pI whats the approved way to customize nodes
+sN is a daemonset that breaks the node still supported
+""")
+block(V26, "IaaS-level node modifications", """
+sN iaas level changes to nodes
+sN changing node vms at the azure level, supported?
+""")
+block(V26, "Microsoft and you share responsibility for Kubernetes agent nodes where:", """
+rH agent node responsibility - shared or not?
+rH who owns the agent nodes overall
+fI what parts of node upkeep are shared
+""")
+block(V26, "The base OS image has required additions like monitoring and networking agents.", """
+rH the monitoring agents baked into the node image, whose responsibility
+fI does the node image come with agents preinstalled
+fI what required additions does the node base image have
+""")
+block(V26, "The agent nodes receive OS patches automatically.", """
+fI do nodes get os patches automatically
+rH os patch delivery to nodes, who handles it
+fI do i have to push os patches to nodes myself or do they arrive automatically
+""")
+block(V26, "The system automatically remediates issues with the Kubernetes control plane components that run on the agent nodes.", """
+rM who fixes broken control plane components on the nodes
+rM if node components fail, who remediates
+fI are node component failures auto-remediated
+""")
+block(V26, "kube-proxy", """
+rM kube-proxy crashlooping on one node, whose problem
+rM broken kube-proxy?
+""")
+block(V26, "Networking tunnels that provide communication paths to the Kubernetes control plane", """
+rM tunnel from node to control plane broken, who fixes it
+rM konnectivity tunnel issues on nodes - us?
+""")
+block(V26, "kubelet", """
+rM kubelet died on a node, who brings it back
+rM kubelet stuck, mine to fix?
+rM fixing a hung kubelet on a node is our job, yeah?
+""")
+block(V26, "containerd", """
+rM containerd hung on a node, who fixes it
+rM containerd crashed - whose job to restart it
+""")
+block(V26, "If an agent node isn't operational, AKS might restart individual components or the entire agent node.", """
+rM node not working, who restarts it
+fI will aks reboot a whole node if it's broken
+pI what does aks do when a node stops working
+fI why did aks restart one of our nodes overnight
+""")
+block(V26, "These restart operations are automated and provide autoremediation for common issues.", """
+fI are node restarts done by a person at microsoft
+fI is autoremediation automatic
+""")
+block(V26, "To learn more about the autoremediation mechanisms, see Node Auto-Repair.", """
+fI docs on node auto-repair?
+fI where can i read how aks autoremediation works
+""")
+block(V26, "Microsoft provides patches and new images for your image nodes weekly.", """
+fI node image release cadence
+fI how often are new node images published
+rM who publishes node image updates
+fI weekly or monthly node images?
+""")
+block(V26, "you should apply these patches and updates regularly either manually or automatically", """
+rC keeping the node os current, whose job
+rC who upgrades node images
+pC how do i keep node runtime components up to date
+rC microsoft applies node image updates for me automatically so i don't need to do anything?
+rC do i need to do anything to get the new weekly node images onto my nodes
+""")
+block(V26, "Microsoft doesn't support node images that are older than 90 days.", """
+sN 3 month old node image
+sN nodes we haven't upgraded since january, still supported?
+sN node image from 120 days ago
+fI how old can node images be and still be supported
+sN our node images are 5 months old but support still covers them, right?
+""")
+block(V26, "Manually upgrade AKS node images.", """
+pI steps for a manual node image upgrade
+pI how do i upgrade node images myself
+""")
+block(V26, "Automatically upgrade AKS node images.", """
+pI how do i make node image upgrades automatic
+pI auto upgrade node os images - where are the docs
+""")
+block(V26, "Similarly, AKS regularly releases new Kubernetes patches and minor versions.", """
+fI does aks release k8s patch versions often
+fI new minor versions on aks, regularly?
+""")
+block(V26, "These updates can contain security or functionality improvements to Kubernetes.", """
+fI do kubernetes updates contain security fixes
+fI why should we bother with k8s patch updates
+""")
+block(V26, "You're responsible to keep your clusters' Kubernetes version updated", """
+rC k8s version currency - mine?
+rC who has to upgrade our cluster's kubernetes version
+rC we're on an old 1.2x version. is it on us to upgrade?
+rC does microsoft upgrade my cluster's k8s version or do i
+""")
+# --- 2026: user customization of agent nodes, security, node access --------------------------
+block(V26, "AKS agent nodes appear in the Azure portal as standard Azure IaaS resources.", """
+fI why do i see my aks nodes as vms in the portal
+fI are the node vms visible in the azure portal
+""")
+block(V26, "However, these virtual machines are deployed into a custom Azure resource group (prefixed with MC_).", """
+fI what's the MC_ rg
+fI where do the node vms live
+fI there's a second resource group starting with MC_ in our subscription, what is it?
+""")
+block(V26, "You can't change the base OS image or make any direct customizations to these nodes using the IaaS APIs or resources.", """
+sN our own golden image for nodes
+sN installing a custom kernel via the vm api
+sN can we replace the node os image with our hardened rhel image
+sN base os image swap?
+""")
+block(V26, "Any custom changes that aren't performed from the AKS API don't persist through an upgrade, scale, update, or reboot.", """
+fI we tweaked sshd_config on a node and it got reset, why
+fI will changes i make on the vm directly survive scaling
+fI do manual node tweaks survive a node image upgrade
+fI we edited a file on a node over ssh and after the weekend it was gone. is that expected?
+""")
+block(V26, "any change to the nodes' extensions like the CustomScriptExtension can lead to unexpected behavior", """
+sN adding a custom script extension to node vms
+sN editing vm extensions on aks nodes
+sN can we use customscriptextension to bootstrap our nodes
+""")
+block(V26, "Avoid performing changes to the agent nodes unless Microsoft Support directs you to make changes.", """
+pI support told us to change a setting on the node, is that ok
+pI when should i touch agent nodes directly
+fI is it ever fine to change nodes by hand
+""")
+block(V26, "modifying the IaaS resources associated with the agent nodes is not supported", """
+sN changing the node nics or disks in the MC_ group
+sN modifying iaas resources behind the nodes
+sN we attached an extra disk to a node vm directly. supported?
+""")
+block(V26, "An example of an unsupported operation is customizing a node pool virtual machine scale set", """
+sN changing the vmss config in the portal
+sN editing the scale set model of a node pool by hand
+sN tweaking the vmss sku directly via the compute api
+""")
+block(V26, "For workload-specific configurations or packages, AKS recommends using a Kubernetes DaemonSet.", """
+pI how should i install an agent on every node
+pI we need a package on all nodes for our workload, how do we do it
+fI what does aks recommend for node packages
+""")
+block(V26, "Using Kubernetes privileged DaemonSet and init containers enables you to tune/modify", """
+pI how do i install third-party software on nodes
+pI can i tune nodes with init containers
+fI what can privileged daemonsets be used for on aks
+""")
+block(V26, "Examples of such customizations include adding custom security scanning software or updating sysctl settings.", """
+fI example node customizations via daemonset?
+fI can i change sysctl values with a daemonset
+""")
+block(V26, "AKS engineering and support can't help troubleshoot or diagnose modifications that render the node unavailable", """
+sN our daemonset made nodes unschedulable, will support fix it
+sN node went down because of our tuning daemonset
+sN a daemonset killed our nodes, supported?
+""")
+block(V26, "the AKS team patches all affected clusters to mitigate the issue", """
+rM security hole in aks itself, who patches it
+rM who patches the managed components when there's a cve in aks
+pI what happens when a vuln is found in a managed aks component
+rM if there's a security flaw in aks we have to patch every cluster ourselves?
+""")
+block(V26, "Alternatively, the AKS team provides you with upgrade guidance.", """
+fI might aks just tell us to upgrade instead of patching
+fI will i get upgrade guidance for security issues
+""")
+block(V26, "For agent nodes affected by a security flaw, Microsoft notifies you with details on the impact", """
+fI will i be told if my nodes have a security issue
+rM who notifies us about node security flaws
+fI what info do we get when nodes are hit by a vuln
+pI node security flaw notice came in - what now
+""")
+block(V26, "Although you can sign in to agent nodes and change them, don't perform this operation.", """
+sN ssh into nodes and edit stuff
+sN logging into a node to install a package
+sN is it ok to kubectl debug onto a node and change config files
+sN sudo on agent nodes to tweak settings, supported?
+""")
+block(V26, "Changes can make a cluster unsupportable.", """
+fI what happens if i change nodes manually
+fI why shouldn't i edit agent nodes
+""")
+# --- 2026: NSGs, egress ----------------------------------------------------------------------
+block(V26, "You can customize network security groups (NSGs) only on custom subnets.", """
+sK custom nsg rules?
+sK can i change nsg rules on aks
+fI where can nsgs be customized
+sK customizing nsgs is never allowed on aks right?
+""")
+block(V26, "Custom subnets", """
+sS nsg on our own subnet
+sS we brought our own subnet, can we add nsg rules to it
+sS custom nsg rules on a byo subnet - supported?
+""")
+block(V26, "Managed subnets", """
+sN editing the nsg aks created on the managed subnet
+sN nsg rules on the aks-managed subnet
+sN can we tighten the managed subnet's nsg
+""")
+block(V26, "Agent node NIC level", """
+sN nic level nsg on nodes
+sN attaching an nsg directly to node nics
+sN per-node nic nsgs, supported?
+""")
+block(V26, "AKS has egress requirements to specific endpoints.", """
+fI does aks need outbound internet
+fI what outbound does aks need
+fI can the cluster run with zero egress
+""")
+block(V26, "To control egress and ensure the necessary connectivity, see limit egress traffic.", """
+pI how do i restrict outbound traffic from the cluster
+pI we want to control which endpoints the cluster can reach, where do we start
+pI egress lockdown guide?
+""")
+block(V26, "For ingress, the requirements are based on the applications you deploy to the cluster.", """
+fI what inbound ports does aks need
+fI ingress requirements?
+""")
+# --- 2026: stopped, deallocated and Not Ready nodes ------------------------------------------
+block(V26, "Cluster stopped with az aks stop | State preserved, then deleted | Preserved 12 months", """
+fI az aks stop - how long is the state kept
+fI stopped cluster retention?
+fI we stopped a dev cluster last spring, will it still be there next year?
+fI does a stopped cluster get deleted eventually
+""")
+block(V26, "All nodes manually deallocated (IaaS APIs, Azure CLI, or portal)", """
+sN deallocating every node vm from the portal
+fI what happens if i deallocate all the node vms myself
+fI how long before aks stops a cluster whose nodes we deallocated
+""")
+block(V26, "Zero Ready nodes and zero Running VMs", """
+fI cluster with no ready nodes for weeks, what happens
+fI what does aks do when nothing is running in the cluster for 30 days
+""")
+block(V26, "Suspended subscription | Clusters stopped immediately, then deleted | Deleted after 90 days", """
+fI our subscription got suspended over billing, what happens to the clusters
+fI how long until clusters in a suspended subscription are deleted
+fI suspended sub - do we lose the cluster right away
+fI if the sub is suspended are the clusters stopped
+""")
+block(V26, "Deleted subscription | Clusters deleted immediately | Immediate", """
+fI deleted subscription - any grace period for aks clusters
+fI when i delete an azure subscription are the clusters kept
+""")
+block(V26, "If you don't need your AKS workloads to run continuously, stop the AKS cluster", """
+pI how do i save money on a cluster we only use during office hours
+pI best way to pause aks at night
+pI we only need the test cluster a few days a month, what should we do with it the rest of the time
+fI does az aks stop also stop the control plane
+""")
+block(V26, "Manually deallocating nodes by using the IaaS APIs, the Azure CLI, or the Azure portal isn't a supported way to stop a cluster.", """
+sN stopping the cluster by deallocating the vmss
+sN using az vmss deallocate to save costs on aks
+sN turning off node vms in the portal to pause the cluster
+""")
+block(V26, "AKS reserves the right to archive control planes configured out of support guidelines", """
+fI can aks archive a cluster that's out of support
+fI what happens to a control plane that's been out of guidelines for 30+ days
+""")
+block(V26, "AKS maintains backups of cluster etcd metadata and can reallocate the cluster", """
+pI our cluster got archived, how do we get it back
+fI can an archived cluster be brought back
+pI will scaling the node pool back up revive an archived cluster
+""")
+# --- 2026: alpha, beta and preview features --------------------------------------------------
+block(V26, "AKS supports stable and beta features within the upstream Kubernetes project, but not alpha features", """
+sS beta features?
+sS are beta apis supported on aks
+sN alpha?
+sS upstream beta features are unsupported on aks, correct?
+""")
+block(V26, "Stable upstream Kubernetes features", """
+sS ga kubernetes features, supported?
+sS stable k8s apis on aks
+""")
+block(V26, "Beta upstream Kubernetes features", """
+sS a beta feature gate from upstream
+sS using a kubernetes beta api in prod, will support help
+""")
+block(V26, "Alpha upstream Kubernetes features", """
+sN enabling an alpha feature gate
+sN alpha apis on aks
+sN can i use upstream alpha features and still get support
+""")
+block(V26, "AKS preview features and feature flags", """
+sB preview features?
+sB an aks feature behind a feature flag
+sB support for something i registered with az feature register
+""")
+block(V26, "Microsoft releases new preview features or features behind a feature flag.", """
+fI why does aks have feature flags
+fI what are preview features for
+""")
+block(V26, "Consider these features as prerelease or beta features.", """
+fI are preview features production grade
+fI should i treat feature-flag features as ga
+""")
+block(V26, "Preview features or feature-flag features aren't meant for production.", """
+fI can i run preview features in prod
+fI is it a good idea to enable a preview in production
+""")
+block(V26, "Ongoing changes in APIs and behavior, bug fixes, and other changes can result in unstable clusters and downtime.", """
+fI risks of preview features
+fI can preview features cause downtime
+""")
+block(V26, "Features in public preview fall under best effort support", """
+sB public preview?
+sB preview feature broken, will support help
+sB how much support do preview features get
+sB public preview features aren't supported at all, right?
+""")
+block(V26, "The AKS technical support teams provide support during business hours only.", """
+fI preview support hours?
+fI can i get 24/7 support for a preview feature
+fI will someone help with a preview feature at 3am on a sunday
+""")
+block(V26, "For more information, see Azure Support FAQ.", """
+pI where do i read more about azure support for previews
+""")
+# --- 2026: upstream bugs -----------------------------------------------------------------------
+block(V26, "Given the speed of development in the upstream Kubernetes project, bugs invariably arise.", """
+fI why are there so many kubernetes bugs
+fI does upstream kubernetes have bugs that hit aks
+""")
+block(V26, "Some of these bugs can't be patched or worked around within the AKS system.", """
+fI can aks fix every upstream bug itself
+fI are some kubernetes bugs impossible for aks to patch
+fI why can't aks just patch the upstream bug for us
+""")
+block(V26, "Instead, bug fixes require larger patches to upstream projects", """
+fI where do fixes for upstream bugs have to land
+fI do kernel bugs get fixed in aks or upstream
+""")
+block(V26, "AKS and Azure personnel are committed to fixing issues upstream in the community.", """
+rM who fixes bugs in the azure cloud provider upstream
+rM azure cloud provider bug - who fixes it
+fI does microsoft contribute fixes upstream
+""")
+block(V26, "When the root cause of a technical support issue is due to one or more upstream bugs", """
+pI our issue turns out to be an upstream bug, what does support do
+pI what happens to my ticket if the root cause is upstream kubernetes
+""")
+block(V26, "Identify and link the upstream bugs with any supporting details", """
+fI will support tell me which upstream bug it is
+pI how can i track an upstream fix
+fI do i get links to the github issue
+""")
+block(V26, "Provide potential workarounds or mitigation.", """
+fI will support give a workaround for an upstream bug
+fI is a known issue filed when there's a mitigation
+fI where are known issues filed
+""")
+block(V26, "The issue, including links to upstream bugs.", """
+fI does the known issue link to the upstream bug
+""")
+block(V26, "The workaround and details about an upgrade or another persistence of the solution.", """
+fI will the known issue explain how to keep the workaround after upgrades
+""")
+block(V26, "Rough timelines for the issue's inclusion, based on the upstream release cadence.", """
+fI when will the upstream fix land - does the known issue say
+""")
+block(V26, "AKS pricing tiers", """
+fI link to aks pricing tiers doc?
+""")
+block(V26, "Supported Kubernetes versions in AKS", """
+fI where's the list of supported k8s versions
+""")
+block(V26, "Long-term support for AKS", """
+fI is there a doc on aks long term support
+fI where can i read about lts versions for aks
+""")
+block(V26, "Automatically upgrade an AKS cluster", """
+fI docs on auto-upgrading the cluster?
+fI where's the article about cluster auto-upgrade
+""")
+block(V26, "AKS node auto-repair", """
+fI related article on node auto-repair?
+""")
+block(V26, "Bring your own CNI (BYOCNI)", """
+fI where's the byocni doc
+""")
