@@ -1229,3 +1229,289 @@ fI related article on node auto-repair?
 block(V26, "Bring your own CNI (BYOCNI)", """
 fI where's the byocni doc
 """)
+# --- 2020-01-24 (seed revision) -------------------------------------------------------------
+block(V20, "This article provides details about technical support policies and limitations for Azure Kubernetes Service (AKS).", """
+fI what is this aks support page
+fI what does this policy doc describe
+""")
+block(V20, "The article also details worker node management, managed control plane components", """
+fI does the article cover security and patch management
+fI does this policy talk about third-party open source components
+fI what topics are covered besides support limits
+""")
+block(V20, "Base infrastructure as a service (IaaS) cloud components", """
+fI do raw vms give more control than aks
+fI what do normal iaas components let you customize
+""")
+block(V20, "AKS provides a turnkey Kubernetes deployment", """
+fI is aks turnkey
+fI does aks give a standard set of configs
+""")
+block(V20, "AKS customers have limited customization, deployment, and other options.", """
+fI can we customize aks as much as we want
+fI why are deployment options limited on aks
+""")
+block(V20, "These customers don't need to worry about or manage Kubernetes clusters directly.", """
+fI do i have to manage the cluster itself
+fI with aks do we still run kubernetes directly
+""")
+block(V20, "With AKS, the customer gets a fully managed control plane.", """
+rM control plane - us or microsoft?
+rM who runs the masters
+rM do we need to operate our own control plane on aks
+""")
+block(V20, "The control plane contains all of the components and services the customer needs", """
+fI what's in the aks control plane
+fI does the control plane include everything needed to run the cluster
+""")
+block(V20, "All Kubernetes components are maintained and operated by Microsoft.", """
+rM who maintains the kubernetes components
+rM k8s components upkeep - mine?
+rM we maintain the kubernetes components ourselves, right?
+""")
+block(V20, "Microsoft manages and monitors the following components through the control pane:", """
+rM who monitors the control plane components
+fI list of things microsoft manages through the control plane?
+""")
+block(V20, "Kubelet or Kubernetes API servers", """
+rM the api server - whose job
+rM apiserver upkeep?
+rM who manages the kubernetes api servers
+""")
+block(V20, "Etcd or a compatible key-value store", """
+rM etcd - who runs it
+rM do i need to manage etcd on aks
+rM the key value store, microsoft or us
+""")
+block(V20, "DNS services (for example, kube-dns or CoreDNS)", """
+rM coredns?
+rM who manages cluster dns
+rM kube-dns upkeep, ours?
+""")
+block(V20, "Kubernetes proxy or networking", """
+rM who manages kubernetes networking
+rM k8s proxy - us or you
+""")
+block(V20, "AKS isn't a completely managed cluster solution.", """
+rH is aks hands off
+fI is aks fully managed
+rH so there's nothing for us to maintain at all with aks?
+fI completely managed or not?
+""")
+block(V20, "Some components, such as worker nodes, have shared responsibility", """
+rH worker nodes - us or you?
+rH who maintains worker nodes
+rH nodes, mine or microsoft's
+rH do we have to help maintain the cluster
+""")
+block(V20, "User input is required, for example, to apply a worker node operating system (OS) security patch.", """
+rC worker node os security patch, do i have to act
+rC who applies os security patches on worker nodes
+rC worker node security patches get applied without any input from us, right?
+""")
+block(V20, "is responsible for service availability and functionality", """
+rM who keeps the managed services available
+rM managed service availability - whose job
+""")
+block(V20, "Customers can't alter these managed components.", """
+sN can we change the managed components
+sN modifying microsoft-managed aks pieces
+sN swapping a managed component for our own version
+""")
+block(V20, "Microsoft limits customization to ensure a consistent and scalable user experience.", """
+fI why is aks customization limited
+fI reason aks doesn't let us change everything
+""")
+block(V20, "For a fully customizable solution, see AKS Engine.", """
+pI we need full control over kubernetes config, what should we use
+fI what's aks engine for
+pI aks is too restrictive for us, alternatives from microsoft?
+""")
+block(V20, "AKS worker nodes appear in the Azure portal as regular Azure IaaS resources.", """
+fI why do our nodes show up as vms in the portal
+fI can i see worker nodes in the portal
+""")
+block(V20, "deployed into a custom Azure resource group", """
+fI which rg are the worker vms in
+fI what's the MC resource group
+fI there's an extra resource group starting with MC in our subscription, what is it
+""")
+block(V20, "It's possible to change AKS worker nodes.", """
+fI can i change worker nodes at all
+fI are worker nodes locked
+""")
+block(V20, "For example, you can use Secure Shell (SSH) to change AKS worker nodes the way you change normal virtual machines", """
+fI can i ssh into worker nodes
+fI do changes made over ssh persist after a reboot
+fI can i attach other azure resources to worker nodes
+sN changing the base os image of worker nodes
+""")
+block(V20, "But when you make changes out of band management and customization, the AKS cluster can become unsupportable.", """
+sN out of band changes?
+sN we changed nodes by hand outside aks, still supported?
+sN installing packages manually on worker nodes
+sN hand-editing worker node configs
+""")
+block(V20, "Avoid changing worker nodes unless Microsoft Support directs you to make changes.", """
+pI support asked us to tweak a node setting, should we do it
+pI when is it ok to modify worker nodes
+""")
+block(V20, "When a cluster is created, the customer defines the Kubernetes worker nodes that AKS creates.", """
+rC who picks the worker nodes for the cluster
+rC choosing node sizes at creation, us or aks
+rC which worker nodes the cluster has, whose decision
+""")
+block(V20, "Customer workloads are executed on these nodes.", """
+fI where do my pods run
+fI do workloads run on the worker nodes
+""")
+block(V20, "Customers own and can view or modify the worker nodes.", """
+fI who owns the worker nodes
+fI can i look at and change my worker nodes
+""")
+block(V20, "Because customer cluster nodes execute private code and store sensitive data, Microsoft Support can access them in only a limited way.", """
+fI can support get into our nodes
+fI why is microsoft's access to nodes limited
+""")
+block(V20, "Microsoft Support can't sign in to, execute commands in, or view logs for these nodes", """
+fI can microsoft look at node logs without asking
+fI can support run commands on our nodes
+pI how do we let support see our node logs
+""")
+block(V20, "Microsoft takes great care to limit their background management.", """
+fI does microsoft touch worker nodes in the background much
+fI how much background management happens on nodes
+""")
+block(V20, "your workload will continue to run even if the Kubernetes master nodes, etcd", """
+fI if the control plane goes down do my apps stop
+fI does etcd failing kill our workloads
+fI masters down - are pods still running?
+""")
+block(V20, "Carelessly modified worker nodes can cause losses of data and workloads", """
+fI what's the risk of messing with worker nodes
+fI can bad node changes lose data
+""")
+block(V20, "Connectivity to all Kubernetes components that the Kubernetes service provides and supports", """
+sS cant reach the api server
+sS kubectl can't connect to the cluster, will support help
+sS api server connection problems - supported?
+""")
+block(V20, "Management, uptime, QoS, and operations of Kubernetes control plane services", """
+sS control plane outage
+sS api server slow, can i open a case
+sS master nodes unhealthy, is that supported
+rM who keeps the control plane running
+""")
+block(V20, "automated, transparent backups of all etcd data every 30 minutes", """
+fI how often does aks back up etcd
+rM do i need to back up etcd myself
+fI etcd snapshots how often
+rM backing up etcd is on us, correct?
+""")
+block(V20, "These backups aren't directly available to customers or users.", """
+fI can i download etcd backups
+fI do we get access to the etcd snapshots
+""")
+block(V20, "Any integration points in the Azure cloud provider driver for Kubernetes.", """
+sS pvc not binding to an azure disk
+sS load balancer service stuck pending
+sS azure cloud provider problems - supported?
+""")
+block(V20, "Questions or issues about customization of control plane components", """
+sS questions about customizing the api server
+sS can i ask support about etcd customization
+sS coredns tweaks - can support advise
+""")
+block(V20, "Issues about networking, such as Azure CNI, kubenet", """
+sS dns not resolving in pods
+sS packet loss between pods
+sS azure cni problem, will support help
+sS routing issues?
+""")
+block(V20, "Kubenet (basic) and advanced networking (Azure CNI)", """
+sS kubenet?
+sS azure cni advanced networking issue
+sS is kubenet still supported
+""")
+block(V20, "Connectivity to other Azure services and applications", """
+sS pods can't reach our azure storage account
+sS connectivity to cosmos db from the cluster - supported?
+sS can't connect to azure sql from pods
+""")
+block(V20, "Ingress controllers and ingress or load balancer configurations", """
+sS ingress config?
+sS our nginx ingress routing rules aren't working, will support help
+sS load balancer config issue
+sS ingress controller setup problems, supported?
+""")
+block(V20, "Network performance and latency", """
+sS high latency between pods
+sS network throughput is bad, supported?
+sS slow networking in the cluster
+""")
+block(V20, "Microsoft Support doesn't provide advice on how to create custom ingress controllers", """
+sN writing our own ingress controller - will support advise
+sN how to build a custom ingress controller
+sN advice on creating an ingress controller from scratch
+""")
+block(V20, "Questions about how to use Kubernetes.", """
+sN basic kubernetes questions
+sN can support teach me how pods work
+sN how do i write a deployment yaml - will ms support answer
+""")
+block(V20, "use application workloads, or apply third-party or open-source software packages or tools", """
+sN our app is crashing, can support debug it
+sN help installing some oss tool on the cluster
+""")
+block(V20, "Microsoft Support can advise on AKS cluster functionality, customization, and tuning", """
+sS cluster tuning?
+sS advice on aks operations procedures
+sS can support help tune our aks cluster
+sS support won't advise on tuning the cluster, right?
+""")
+block(V20, "These projects might include Istio, Helm, Envoy, or others.", """
+sN istio?
+sN envoy proxy issues, supported?
+sN our service mesh broke
+sN istio ingress gateway not routing, will ms help
+""")
+block(V20, "Microsoft can provide best-effort support for third-party open-source projects such as Helm and Kured.", """
+sB kured?
+sB helm?
+sB kured for reboots, ok to rely on support for it?
+sB helm chart install failing
+sB is kured supported
+sB kured is totally unsupported, right?
+""")
+block(V20, "Where the third-party open-source tool integrates with the Kubernetes Azure cloud provider", """
+sK oss tool integrating with the azure cloud provider
+sK open source controller hitting an aks specific bug
+""")
+block(V20, "Third-party closed-source software.", """
+sN a commercial monitoring agent
+sN closed source software on aks
+sN our vendor's proprietary firewall software
+""")
+block(V20, "Issues about multicloud or multivendor build-outs.", """
+sN multicloud?
+sN running a cluster spanning azure and gcp
+sN multivendor setup issues
+""")
+block(V20, "Microsoft doesn't support issues related to running a federated multipublic cloud vendor solution", """
+sN kubefed across aws and azure
+sN federated clusters across clouds - supported?
+""")
+block(V20, "Network customizations other than those listed in the AKS documentation.", """
+sN custom networking not in the docs
+sN undocumented network tweaks
+""")
+block(V20, "Microsoft does support issues and bugs related to network security groups (NSGs).", """
+sS nsg bug?
+sS nsg issues, supported?
+sS an nsg bug on the cluster
+""")
+block(V20, "Microsoft Support can answer questions about an NSG failure to update", """
+sS nsg not updating
+sS load balancer acting weird
+sS nsg rules aren't getting applied when we create a service, will support help
+""")
