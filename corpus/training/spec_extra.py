@@ -1515,3 +1515,251 @@ sS nsg not updating
 sS load balancer acting weird
 sS nsg rules aren't getting applied when we create a service, will support help
 """)
+block(V20, "Microsoft and customers share responsibility for Kubernetes worker nodes where:", """
+rH worker node upkeep overall, whose
+rH who's responsible for worker nodes on aks
+fI what parts of the worker nodes are shared
+""")
+block(V20, "The base OS image has required additions (such as monitoring and networking agents).", """
+rH monitoring agents in the node image, who owns those
+fI does the base image come with agents
+""")
+block(V20, "The worker nodes receive OS patches automatically.", """
+fI do os patches reach the nodes on their own
+rH who patches the node os
+rH are my worker nodes kept patched
+""")
+block(V20, "Issues with the Kubernetes control plane components that run on the worker nodes are automatically remediated.", """
+rM node components broken - who fixes
+fI are control plane components on nodes auto-fixed
+rM who remediates issues with kube-proxy, kubelet etc on nodes
+""")
+block(V20, "Kube-proxy", """
+rM kube-proxy broke on a node, do i fix it
+rM kube-proxy?
+""")
+block(V20, "Networking tunnels that provide communication paths to the Kubernetes master components", """
+rM tunnel to the masters down on a node, whose problem
+rM tunnelfront pod broken, who fixes it
+""")
+block(V20, "Kubelet", """
+rM kubelet?
+rM who fixes a broken kubelet
+rM kubelet dies on a node - that's on us to fix, yeah?
+""")
+block(V20, "Docker or Moby daemon", """
+rM docker daemon hung on a node, whose job
+rM moby?
+rM who restarts docker on a worker node when it crashes
+""")
+block(V20, "the AKS team might need to reboot individual components or the entire worker node", """
+rM node with a dead control plane component - who reboots it
+fI why did aks reboot one of our nodes
+pI what happens when a control plane component on a node stops working
+""")
+block(V20, "These reboot operations are automated and provide auto-remediation for common issues.", """
+fI are those remediation reboots manual
+fI does a person at microsoft reboot our nodes
+""")
+block(V20, "These reboots occur only on the node level and not the cluster", """
+fI will auto-remediation ever reboot the whole cluster
+fI do remediation reboots hit every node at once
+""")
+block(V20, "Microsoft doesn't automatically reboot worker nodes to apply OS-level patches.", """
+rC reboots for os patches - who?
+rC does microsoft reboot our nodes after patching
+rC who reboots the nodes so the patches take effect
+""")
+block(V20, "the customer is responsible for rebooting the worker nodes to apply the changes", """
+rC node reboots after patches, us?
+rC os patches delivered but nodes not rebooted, whose problem is that
+pC how do i get the delivered os patches applied
+rC kured for reboots - whose responsibility is the reboot itself
+rC microsoft reboots worker nodes automatically to apply patches, right?
+""")
+block(V20, "Shared libraries, daemons such as solid-state hybrid drive (SSHD), and other components at the level of the system or OS are automatically patched.", """
+rM sshd patches - us or you
+rM who patches openssl on the nodes
+fI which node components are patched automatically
+rM shared libs on worker nodes, who patches them
+""")
+block(V20, "Customers are responsible for executing Kubernetes upgrades.", """
+rC k8s upgrades?
+rC who runs cluster upgrades
+rC upgrading kubernetes version - mine or microsoft's
+rC aks upgrades the cluster kubernetes version for us, doesn't it?
+""")
+block(V20, "They can execute upgrades through the Azure control panel or the Azure CLI.", """
+pI how do i upgrade the cluster
+fI can upgrades be done from the portal
+fI is az cli the way to upgrade aks
+""")
+block(V20, "This applies for updates that contain security or functionality improvements to Kubernetes.", """
+rC security upgrades of kubernetes - who runs them
+rC a k8s release with a security fix came out, who upgrades
+""")
+block(V20, "its end goals include removing responsibility for patches, updates, and log collection", """
+fI will aks eventually handle patching for us
+fI is aks heading towards fully hands-off management
+""")
+block(V20, "future releases might omit some functions", """
+fI could node rebooting go away in future aks releases
+fI might automatic patching be dropped later
+""")
+block(V20, "the AKS team will patch all affected clusters to mitigate the issue", """
+rM security flaw in aks, who patches
+rM who patches clusters when aks has a vulnerability
+pI what happens when a security hole is found in aks
+""")
+block(V20, "Alternatively, the team will give users upgrade guidance.", """
+fI might aks give upgrade guidance instead of patching
+fI will we get upgrade instructions for security issues
+""")
+block(V20, "if a zero-downtime patch is available, the AKS team will apply that patch", """
+sK will aks patch our worker nodes for a security flaw if it can be done without downtime
+sK zero downtime node patch from aks
+fI does aks notify us after applying a node patch
+""")
+block(V20, "When a security patch requires worker node reboots, Microsoft will notify customers of this requirement.", """
+fI will i be told if a patch needs reboots
+rM who tells us about required reboots
+""")
+block(V20, "The customer is responsible for rebooting or updating to get the cluster patch.", """
+rC patch needs a reboot, who reboots
+rC who updates the cluster to get a security patch
+pC microsoft said a security patch needs node reboots. what do we do?
+""")
+block(V20, "their cluster will continue to be vulnerable to the security issue", """
+fI what if we skip the reboot after a security patch
+fI are we still vulnerable if we don't follow aks patch guidance
+""")
+block(V20, "Worker nodes are a shared responsibility and are owned by customers.", """
+rH who owns worker nodes
+rH worker nodes, shared or ours?
+""")
+block(V20, "customers have the ability to sign in to their worker nodes and make potentially harmful changes", """
+fI can we log into worker nodes
+fI can customers make kernel updates on nodes
+""")
+block(V20, "AKS will detect this failure and automatically restore the worker node", """
+rM we broke a node with a bad kernel update, who restores it
+pI i removed a package and the kubelet died, now what
+rM who restores a node after destructive changes
+fI will aks roll back a node i broke
+""")
+block(V20, "doing this is discouraged because changes can make a cluster unsupportable", """
+sN ssh in and change worker nodes
+sN logging into nodes to tweak settings, supported?
+sN kernel updates done by hand on nodes
+""")
+block(V20, "As a managed service, AKS has specific networking and connectivity requirements.", """
+fI does aks have networking requirements
+fI special connectivity needs for aks?
+""")
+block(V20, "These requirements are less flexible than requirements for normal IaaS components.", """
+fI are aks network rules as flexible as for normal vms
+""")
+block(V20, "operations like customizing NSG rules, blocking a specific port", """
+sN blocking port 443 outbound
+sN custom nsg rules
+sN editing the nsg to block egress
+sN firewall rule blocking outbound 443 from the cluster, still supported?
+""")
+block(V20, "and whitelisting URLs can make your cluster unsupportable", """
+sN url whitelisting
+sN allowlisting only a few urls for egress, supported?
+""")
+block(V20, "Currently, AKS doesn't allow you to completely lock down egress traffic from your cluster.", """
+sN total egress lockdown
+sN can we block all outbound traffic
+sN no internet egress at all from the cluster - supported?
+""")
+block(V20, "To control the list of URLs and ports your cluster can use for outbound traffic see limit egress traffic.", """
+pI how do i limit outbound urls and ports
+pI where's the guide to restrict egress
+""")
+block(V20, "AKS supports only stable features within the upstream Kubernetes project.", """
+sS stable features?
+sS ga upstream features, supported?
+""")
+block(V20, "AKS doesn't support alpha and beta features", """
+sN beta features?
+sN alpha feature gates
+sN beta apis on aks
+sN beta k8s features are fully supported on aks, yes?
+""")
+block(V20, "Customers have met with the AKS product, support, or engineering teams and have been asked to try these new features.", """
+sK the aks team asked us to try a beta feature, is it supported
+sK alpha feature we were invited to test
+""")
+block(V20, "These features have been enabled by a feature flag.", """
+sK beta feature enabled through a feature flag
+sK feature flag opt-in for an alpha feature, supported?
+""")
+block(V20, "Customers must explicitly opt in to use these features.", """
+fI are feature flag features on by default
+pI how do we get a flagged feature enabled
+""")
+block(V20, "Microsoft releases new preview features or features behind a feature flag.", """
+fI why does aks ship preview features
+""")
+block(V20, "Consider these features as prerelease or beta features.", """
+fI are preview features ga quality
+""")
+block(V20, "Preview features or feature-flag features aren't meant for production.", """
+fI can i use previews in prod
+""")
+block(V20, "Ongoing changes in APIs and behavior, bug fixes, and other changes can result in unstable clusters and downtime.", """
+fI can a preview feature take down the cluster
+""")
+block(V20, "Features in public preview are fall under 'best effort' support", """
+sB preview?
+sB public preview feature broken
+sB how much support for preview stuff
+fI preview support hours
+""")
+block(V20, "Preview features take effect at the Azure subscription level.", """
+fI do preview features apply per cluster or per subscription
+fI if i enable a preview on one cluster does it affect others
+""")
+block(V20, "Don't install preview features on a production subscription.", """
+sN preview features in our prod subscription
+sN enabling a preview on the prod sub, supported?
+""")
+block(V20, "preview features can change default API behavior and affect regular operations", """
+fI why not enable previews on the production subscription
+fI what can previews do to a prod subscription
+""")
+block(V20, "Given the speed of development in the upstream Kubernetes project, bugs invariably arise.", """
+fI why are there upstream k8s bugs
+""")
+block(V20, "Some of these bugs can't be patched or worked around within the AKS system.", """
+fI can aks patch every upstream bug
+""")
+block(V20, "Instead, bug fixes require larger patches to upstream projects", """
+fI where do upstream bug fixes go
+""")
+block(V20, "AKS and Azure personnel are committed to fixing issues upstream in the community.", """
+rM azure cloud provider bug, who fixes it upstream
+fI does microsoft fix things upstream
+""")
+block(V20, "When a technical support issue is root-caused by one or more upstream bugs", """
+pI my ticket's root cause is an upstream bug, what happens
+""")
+block(V20, "Identify and link the upstream bugs with any supporting details", """
+fI do i get a link to the upstream issue
+pI how do i track when an upstream fix ships
+""")
+block(V20, "Provide potential workarounds or mitigations.", """
+fI will support offer a workaround
+fI is a known issue filed for mitigable bugs
+""")
+block(V20, "The issue, including links to upstream bugs.", """
+fI does the known issue include links
+""")
+block(V20, "The workaround and details about an upgrade or another persistence of the solution.", """
+fI will the known issue describe the workaround
+""")
+block(V20, "Rough timelines for the issue's inclusion, based on the upstream release cadence.", """
+fI does a known issue give a rough eta
+""")
