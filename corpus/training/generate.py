@@ -1,4 +1,5 @@
-"""Writes corpus/training/questions.jsonl from the clause material in spec.py (seeded).
+"""Writes corpus/training/questions.jsonl from the clause material in spec.py and the whole
+hand-written questions in spec_extra.py (seeded).
 
 Run from the repository root: `python corpus/training/generate.py`. Questions too close to an
 evaluation question (assistant.evaluation.overlap) are dropped; the evaluation file is read
@@ -21,6 +22,7 @@ from spec import (  # noqa: E402
     ADVERSARIAL, B, C, CLAUSES_20, PROCEDURES, CLAUSES_26, H, K, M, N, OFF_TOPIC, OUT_OF_POLICY_20,
     OUT_OF_POLICY_BOTH, S, U, V20, V26, Clause,
 )
+from spec_extra import items as written_items  # noqa: E402
 
 SEED = 16
 OUT = ROOT / "corpus" / "training" / "questions.jsonl"

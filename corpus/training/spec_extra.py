@@ -1863,3 +1863,186 @@ hi there
 what's a good movie for tonight
 """)
 ]
+# --- longer messages with context, minimal pairs, slips (both versions) ----------------------
+block(V26, "Any other add-ons or system component running in the kube-system namespace.", """
+rM we noticed a pod in kube-system using a lot of memory. we didn't deploy it. is it ours to manage?
+rM someone on my team wants to tune the resource limits of the system pods in kube-system - arent those microsofts to manage?
+""")
+block(V26, "Customers can't alter these managed components.", """
+sN our pods keep getting evicted after we edited a managed deployment in kube-system, will support look at it?
+sN we patched the coredns deployment aks manages with our own image and now things are odd - supported?
+""")
+block(V26, "Node OS image and patching", """
+rH so node images — us or you?
+rH patchng the node os, who does it
+""")
+block(V26, "you should apply these patches and updates regularly either manually or automatically", """
+rC we haven't touched our nodes since we created the cluster 2 months ago. microsoft keeps them current for us, or do we need to do something?
+rC new node image is out. who rolls it onto our nodes?
+""")
+block(V26, "Microsoft doesn't support node images that are older than 90 days.", """
+sN we froze node image upgrades for a release freeze that's lasted four months. if something breaks will support still help?
+sN node imgae is 95 days old, still ok?
+""")
+block(V26, "Projects like Istio, Helm, or Envoy that aren't part of the control plane", """
+sN we run an envoy-based gateway we installed ourselves and it drops connections under load. is that something azure support will troubleshoot, or are we on our own?
+sN isito mtls issues?
+""")
+block(V26, "Microsoft can provide best-effort support for projects like Helm.", """
+sB our helm upgrade hangs on aks and we're stuck. what level of help can we expect from microsoft?
+sB hlem chart deployment errors, any help?
+""")
+block(V26, "Ingress controllers like nginx, kong, or traefik.", """
+sN we use the community nginx ingress controller and it started returning 502s yesterday. can azure support help us figure it out?
+sN traefk routing broken, supported?
+""")
+block(V26, "Microsoft-managed ingress controllers and load balancers", """
+rH if we switch to the managed ingress controller, who's responsible for it then?
+""")
+block(V26, "Network access and functionality issues (except BYOCNI), like DNS resolution, packet loss, and routing.", """
+sS since friday some pods can't resolve our private dns zone. nothing changed on our side. can we get microsoft to look?
+sS dns resolutoin failing in pods
+""")
+block(V26, "Microsoft Support can't help with CNI-related issues.", """
+sN we're on byocni with cilium oss and pod networking dies after node restarts. microsoft support should fix that, no?
+""")
+block(V26, "Microsoft still supports issues that aren't related to the CNI.", """
+sS we run byocni but our problem is that the api server keeps timing out. can we still open a ticket?
+""")
+block(V26, "On-demand rollback or restore isn't supported as a feature.", """
+sN someone ran kubectl delete on the prod namespace. aks backs etcd up every 30 minutes so can support just roll us back?
+""")
+block(V26, "etcd backups (automatic, every 30 minutes)", """
+rM etcd backup - do we need a cronjob for that or does aks do it
+""")
+block(V26, "Cluster backup and disaster recovery", """
+rC we want to be able to recover our whole cluster and volumes if a region goes down. is that on us or does aks handle it?
+""")
+block(V26, "Although you can sign in to agent nodes and change them, don't perform this operation.", """
+sN one of our engineers ssh'd into the nodes and raised the open files limit by hand. are we still supported?
+sN ssh'ing to nodes to debug is fine but can we also change things there and keep support?
+""")
+block(V26, "Any modification made directly to the agent nodes through the IaaS APIs renders the cluster unsupportable.", """
+sN we ran a script via the azure vm api to change dns settings on every node. will support still take our cases?
+""")
+block(V26, "Microsoft Support has limited access.", """
+fI our security team asks whether microsoft staff can get onto our aks nodes without us knowing. can they?
+""")
+block(V26, "Role access is only enabled under active support tickets with just-in-time (JIT) access.", """
+fI our auditors want to know if microsoft has any standing access to our clusters. what does the policy say?
+""")
+block(V26, "The AKS technical support teams provide support during business hours only.", """
+fI we hit a bug in a preview feature on a saturday night. can we get someone from aks support right away?
+""")
+block(V26, "Features in public preview fall under best effort support", """
+sB we turned on a preview feature in staging and it's flaky. will support treat it like a normal case?
+""")
+block(V26, "Alpha upstream Kubernetes features", """
+sN we turned on an alpha feature gate to test something. if the cluster misbehaves, is that covered?
+""")
+block(V26, "Beta upstream Kubernetes features", """
+sS our manifests use a beta api version. does that put us outside aks support?
+""")
+block(V26, "You can customize network security groups (NSGs) only on custom subnets.", """
+sK security wants extra deny rules in the nsg for our aks cluster. allowed or not?
+""")
+block(V26, "Managed subnets", """
+sN we added deny rules to the nsg on the subnet aks created for us and now nodes can't pull images. supported?
+""")
+block(V26, "Custom subnets", """
+sS our cluster is in our own vnet and subnet; security added nsg rules there. does that void support?
+""")
+block(V26, "Cluster stopped with az aks stop | State preserved, then deleted | Preserved 12 months", """
+fI if we az aks stop a cluster and forget about it, how long till it's gone?
+""")
+block(V26, "Manually deallocating nodes by using the IaaS APIs, the Azure CLI, or the Azure portal isn't a supported way to stop a cluster.", """
+sN to save money we deallocate the node vmss every night with a runbook. is that a supported way to pause aks?
+""")
+block(V26, "You're responsible to keep your clusters' Kubernetes version updated", """
+rC our cluster is two minor versions behind and we got an email about it. does microsoft upgrade it or is that on us?
+""")
+block(V26, "It's your responsibility to update the VHD, then filter the CVE report", """
+rC our scanner flags a pile of cves on the nodes. before we send them to support, what's on us to do?
+""")
+block(V26, "Vulnerabilities and CVEs with a vendor fix less than 30 days old.", """
+sN a critical cve was fixed by the vendor five days ago. will microsoft support take a case to patch our nodes for it?
+""")
+block(V26, "Issuance, renewal, or management of certificates for applications running on AKS.", """
+sN the let's encrypt cert on our app expired over the weekend. can i open a sev a ticket?
+""")
+block(V26, "Configuring or troubleshooting application-specific code", """
+sN our node.js api leaks memory inside its pods. can aks support help us profile it?
+""")
+block(V26, "Proactive or standby support to reduce operational risk.", """
+sN we're planning a big migration weekend. can microsoft have engineers standing by in case something goes wrong?
+""")
+block(V26, "Microsoft Support can advise on AKS cluster functionality, customization, and tuning", """
+sS we want advice on how to set up aks node pools for better performance. will support help with that?
+""")
+block(V26, "General Kubernetes usage advice, like how to create custom ingress controllers", """
+sN we want to build our own ingress controller in go. will support advise us on how?
+""")
+block(V26, "Node auto-repair | Not applicable | 🟢 Microsoft", """
+rM a node went NotReady at 2am. do we have to get up and fix it or does aks repair it?
+""")
+block(V26, "kubelet", """
+rM kubelet on one node keeps restarting. we didn't change anything. do we need to fix it ourselves?
+""")
+block(V26, "Kubernetes RBAC and cluster roles", """
+rC a dev got cluster-admin by mistake. whose responsibility is it to clean up role bindings, ours or microsoft's?
+""")
+block(V26, "Regulatory compliance and governance", """
+rC we're getting audited for pci. is compliance of the aks cluster on us or on microsoft?
+""")
+block(V20, "Microsoft can provide best-effort support for third-party open-source projects such as Helm and Kured.", """
+sB we use kured to reboot nodes after patches and it stopped draining nodes properly. what help can we expect from azure?
+sB kured ok to rely on support for it?
+sB heml releases failing
+""")
+block(V20, "the customer is responsible for rebooting the worker nodes to apply the changes", """
+rC os patches landed on our nodes last week but uptime says they never rebooted. microsoft handles that, or us?
+rC reboting nodes after patches - us?
+""")
+block(V20, "Ingress controllers and ingress or load balancer configurations", """
+sS our nginx ingress stopped picking up new ingress rules after we scaled. can we open a case with microsoft?
+""")
+block(V20, "Microsoft Support doesn't provide advice on how to create custom ingress controllers", """
+sN we're writing our own ingress controller and want microsoft to review the design. will they?
+""")
+block(V20, "operations like customizing NSG rules, blocking a specific port", """
+sN our firewall team blocked outbound 443 from the cluster subnet and now nodes are flaky. is that still supported?
+sN customizng nsg rules ok?
+""")
+block(V20, "Microsoft Support can answer questions about an NSG failure to update", """
+sS we created a loadbalancer service but the nsg never got the new rule. can azure support help?
+""")
+block(V20, "But when you make changes out of band management and customization, the AKS cluster can become unsupportable.", """
+sN we installed a monitoring agent on every worker node by ssh. will support still help us?
+""")
+block(V20, "AKS will detect this failure and automatically restore the worker node", """
+rM a junior admin uninstalled a package on a node and kubelet went down. do we have to rebuild the node ourselves?
+""")
+block(V20, "Customers are responsible for executing Kubernetes upgrades.", """
+rC our cluster is on an old kubernetes version. do we have to run the upgrade or will aks do it for us?
+""")
+block(V20, "Shared libraries, daemons such as solid-state hybrid drive (SSHD), and other components at the level of the system or OS are automatically patched.", """
+rM a vuln in openssh came out. do we have to patch sshd on the worker nodes ourselves?
+""")
+block(V20, "AKS doesn't support alpha and beta features", """
+sN we enabled a beta api server flag on our own. will support help if it breaks?
+""")
+block(V20, "These features have been enabled by a feature flag.", """
+sK we opted into a beta feature through a feature flag and it's misbehaving. do we get support?
+""")
+block(V20, "Issues about multicloud or multivendor build-outs.", """
+sN our setup spans aks and eks with a shared service mesh. if cross-cloud traffic fails, will microsoft support it?
+""")
+block(V20, "Currently, AKS doesn't allow you to completely lock down egress traffic from your cluster.", """
+sN our security policy says no outbound traffic at all. can we run aks like that and stay supported?
+""")
+block(V20, "Don't install preview features on a production subscription.", """
+sN we registered a preview feature on the same subscription as prod. is that supported?
+""")
+block(V20, "Questions about how to use Kubernetes.", """
+sN we're brand new to k8s and want support to explain services and ingress to us. will they?
+""")
