@@ -13,7 +13,7 @@ C customer_responsibility, H shared_responsibility, I informational).
 
 from __future__ import annotations
 
-from spec import B, C, H, I, K, M, N, S, U, V20, V26
+from spec import V20, V26, B, C, H, I, K, M, N, S, U
 
 TYPES = {"s": "scope", "r": "responsibility", "f": "fact", "p": "procedure"}
 VERDICTS = {"S": S, "N": N, "B": B, "K": K, "M": M, "C": C, "H": H, "I": I}
