@@ -9,7 +9,12 @@ import pytest
 from assistant.errors import CorpusError
 from assistant.models import Stance
 from assistant.policy.corpus import Corpus
-from assistant.policy.stance import assign_stances, load_overrides, rule_stances
+from assistant.policy.stance import (
+    assign_stances,
+    load_overrides,
+    rule_stances,
+    stance_from_cues,
+)
 
 
 def stance_of(corpus: Corpus, fragment: str) -> Stance:
@@ -113,3 +118,20 @@ def test_an_override_with_an_unknown_stance_is_refused(tmp_path: Path) -> None:
     path.write_text('[[override]]\nquote = "Kubelet"\nstance = "maybe"\n', encoding="utf-8")
     with pytest.raises(CorpusError, match="bad override"):
         load_overrides(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "stance"),
+    [
+        ("Contoso and Fabrikam don't provide technical support for the following:",
+         Stance.NOT_SUPPORTED),
+        ("We do not offer phone support for free accounts.", Stance.NOT_SUPPORTED),
+        ("Technical support does not cover custom extensions.", Stance.NOT_SUPPORTED),
+        ("Data recovery after accidental deletion is not covered.", Stance.NOT_SUPPORTED),
+        ("Don't scale the cluster to zero worker nodes.", Stance.NOT_SUPPORTED),
+        ("Do not disable the logging agent.", Stance.NOT_SUPPORTED),
+        ("Microsoft provides technical support for the following:", Stance.SUPPORTED),
+    ],
+)  # fmt: skip
+def test_negated_support_and_requirements_in_any_policy(text: str, stance: Stance) -> None:
+    assert stance_from_cues(text) is stance

@@ -48,6 +48,12 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"\boutside the scope of support\b",
             r"\bisn't covered\b",
             r"doesn't (?:provide technical )?support\b",
+            # "X and Y don't provide technical support for the following:", "we do not offer"
+            r"\b(?:don't|do not|doesn't|does not|won't|will not|can't|cannot) "
+            r"(?:provide|offer|give) (?:[\w-]+ ){0,2}support\b",
+            r"\b(?:don't|do not|doesn't|does not|won't|will not) cover\b",
+            r"\bnot covered\b",
+            r"^(?:don't|do not|never)\b",  # a requirement: "Don't scale the cluster to zero."
             r"doesn't provide (?:advice|technical support)\b",
             r"don't support",
             r"doesn't allow",
@@ -109,7 +115,7 @@ _HEADING_CUES: tuple[tuple[Stance, str], ...] = (
     (Stance.CUSTOMER_RESPONSIBILITY, r"customer responsibilit"),
     (Stance.MICROSOFT_RESPONSIBILITY, r"microsoft responsibilit"),
     (Stance.SHARED_RESPONSIBILITY, r"shared responsibilit"),
-    (Stance.NOT_SUPPORTED, r"\bunsupported\b"),
+    (Stance.NOT_SUPPORTED, r"\bunsupported\b|\bexclusions?\b|\bnot covered\b"),
     (Stance.SUPPORTED, r"(?<!un)supported scenarios"),
 )
 
