@@ -12,6 +12,7 @@ from assistant.policy.corpus import Corpus
 from assistant.policy.stance import (
     assign_stances,
     load_overrides,
+    provider_duty,
     rule_stances,
     stance_from_cues,
 )
@@ -135,3 +136,12 @@ def test_an_override_with_an_unknown_stance_is_refused(tmp_path: Path) -> None:
 )  # fmt: skip
 def test_negated_support_and_requirements_in_any_policy(text: str, stance: Stance) -> None:
     assert stance_from_cues(text) is stance
+
+
+def test_duties_the_provider_states_of_itself_are_its_responsibility() -> None:
+    duty = provider_duty("Fabrikam CloudDB Technical Support Policy")
+    assert duty.search("fabrikam will:") and duty.search("we will respond within one hour")
+    assert duty.search("clouddb maintains daily backups")
+    assert not duty.search("fabrikam will not restore deleted data")
+    assert not duty.search("the customer will rotate credentials")
+    assert not provider_duty("Support policy").search("support will help")  # names no one

@@ -144,6 +144,14 @@ _TABLE_INTRO = re.compile(r"\b(?:the|this|following) (?:table|matrix)\b[^.]*:\s*
 _ANAPHORA = re.compile(
     r"^(?:they|it)\b|^(?:this|that) (?:applies|means|covers|includes)\b", re.IGNORECASE
 )
+# A duty the provider states of itself: first person, or a name from the document's title
+# ("Fabrikam will:", "Microsoft and Red Hat manage ...").
+_PROVIDER_DUTY = (
+    r"\b(?:we|{names}) (?:will(?! not\b)|shall(?! not\b)|manages?|maintains?|monitors?|"
+    r"operates?|patch(?:es)?|updates?|backs? up|(?:is|are) responsible for)\b"
+)
+# Title words that name no one.
+_TITLE_WORDS = {"support", "policy", "policies", "technical", "service", "services", "for", "the"}
 _RESPONSIBILITIES = {
     Stance.CUSTOMER_RESPONSIBILITY,
     Stance.MICROSOFT_RESPONSIBILITY,
@@ -245,9 +253,28 @@ def _row_stance(clause: Clause, legend: dict[str, Stance]) -> Stance | None:
     return stances[-1]
 
 
+def provider_duty(title: str) -> re.Pattern[str]:
+    """The pattern of duties a document's provider states of itself, named after its title."""
+    names = [w for w in re.findall(r"[a-z][\w-]*", _plain(title)) if w not in _TITLE_WORDS]
+    alternation = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+    return re.compile(_PROVIDER_DUTY.format(names=alternation or "microsoft"))
+
+
+def _own_stance(text: str, duty: re.Pattern[str]) -> Stance | None:
+    """A text's stance by its cue phrases, else a duty its provider states."""
+    stance = stance_from_cues(text)
+    if stance is None and duty.search(_plain(text)):
+        return Stance.MICROSOFT_RESPONSIBILITY
+    return stance
+
+
 def rule_stances(clauses: tuple[Clause, ...]) -> list[RuleStance]:
     """Each clause's rule-based stance with the votes of every rule (reading order, so a
     parent is decided before its children)."""
+    titles: dict[str, str] = {}  # the heading over a document's first clause: its title
+    for c in clauses:
+        titles.setdefault(c.doc_id, c.section_path[0] if c.section_path else "")
+    duties = {doc: provider_duty(title) for doc, title in titles.items()}
     legend: dict[str, dict[str, Stance]] = {}
     decided: dict[str, Stance] = {}
     parents = {c.clause_id: c for c in clauses}
@@ -259,14 +286,16 @@ def rule_stances(clauses: tuple[Clause, ...]) -> list[RuleStance]:
                 tuple(c for c in clauses if c.doc_id == clause.doc_id)
             )
         votes = {
-            "own": stance_from_cues(clause.text),
+            "own": _own_stance(clause.text, duties[clause.doc_id]),
             "legend": Stance.INFORMATIONAL
             if _defines_icon(clause, legend[clause.doc_id])
             else None,
             "cells": _row_stance(clause, legend[clause.doc_id]) if clause.kind == "row" else None,
             "contents": Stance.INFORMATIONAL if _lists_contents(clause, parents) else None,
             "parent": decided.get(clause.parent_id or ""),
-            "lead_in": stance_from_cues(clause.context) if clause.kind == "item" else None,
+            "lead_in": _own_stance(clause.context, duties[clause.doc_id])
+            if clause.kind == "item"
+            else None,
             "heading": _stance_from_heading(clause.section_path),
             "table_intro": Stance.INFORMATIONAL
             if clause.kind == "sentence" and _TABLE_INTRO.search(_plain(clause.text))
