@@ -132,9 +132,15 @@ def test_an_override_with_an_unknown_stance_is_refused(tmp_path: Path) -> None:
         ("Don't scale the cluster to zero worker nodes.", Stance.NOT_SUPPORTED),
         ("Do not disable the logging agent.", Stance.NOT_SUPPORTED),
         ("Microsoft provides technical support for the following:", Stance.SUPPORTED),
+        ("You can bring your own dashboards, as long as they read only.", Stance.CONDITIONAL),
+        ("Chat support is available on the Gold plan only.", Stance.CONDITIONAL),
+        ("Stress tests that were not approved in advance.", Stance.CONDITIONAL),
+        ("The customer assigns each ticket a priority.", Stance.CUSTOMER_RESPONSIBILITY),
+        ("You must rotate the access keys every 90 days.", Stance.CUSTOMER_RESPONSIBILITY),
+        ("Customers must explicitly opt in to use these features.", None),
     ],
 )  # fmt: skip
-def test_negated_support_and_requirements_in_any_policy(text: str, stance: Stance) -> None:
+def test_cue_phrases_any_policy_uses(text: str, stance: Stance | None) -> None:
     assert stance_from_cues(text) is stance
 
 

@@ -30,6 +30,9 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"user input is required",
             r"users must help",
             r"\b(?:the )?customers? (?:owns?|defines?|chooses?|configures?|manages?)\b",
+            r"\b(?:the )?customers? (?:shall|assigns?|(?:is|are) required to)\b",
+            r"\b(?:(?:the )?customers?|you) must (?:provide|keep|maintain|apply|update|ensure|"
+            r"install|configure|manage|monitor|back up|rotate|renew)\b",
             r"\byou (?:define|choose)\b",
             r"\b(?:microsoft|aks) doesn't automatically\b",
         ),
@@ -75,6 +78,10 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"\bwithout (?:\w+ ){0,2}(?:permission|consent|approval)\b",
             r"\bonly (?:when|if|under)\b",
             r"\bcan (?:customize|use|modify|change)\b[^.]*\bonly\b",
+            r"\bas long as\b",
+            r"\bprovided that\b",
+            r"\b(?:approved|agreed|authorized) in advance\b",
+            r"\b(?:is|are) (?:available|offered|allowed|permitted)\b[^.]*\bonly\b",
         ),
     ),
     (
