@@ -181,3 +181,11 @@ def test_a_lead_in_is_never_quoted_alone(assistant: Assistant) -> None:
     if first.text.rstrip().endswith(":"):
         assert len(answer.citations) > 1
         assert f"{first.text} [1] {answer.citations[1].text} [2]" in answer.answer
+
+
+def test_function_words_are_not_what_a_question_is_about(assistant: Assistant) -> None:
+    # "how many ... do you ..." asks about versions: pronouns and quantifiers are not salient,
+    # so they neither count as words the policy never uses nor need a clause that names them
+    terms = assistant.decider.salient_terms("how many kubernetes versions do you support each year")
+    assert "you" not in terms and "each" not in terms and "mani" not in terms
+    assert {"version", "year"} <= terms

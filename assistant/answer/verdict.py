@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import Stemmer
+from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 from assistant.answer.query import Topic
 from assistant.errors import CorpusError
@@ -88,6 +89,9 @@ _GENERIC = {
     "still",
     "ani",
 }
+# ... and the function words of English in general (pronouns, quantifiers, auxiliaries):
+# "how many versions do you support" asks about versions, not about "you" or "many".
+_FUNCTION_WORDS = frozenset(STOPWORDS_EN_PLUS) | {"mani", "many", "much", "one", "lot"}
 _RERANK_DEPTH = 8
 _FRAME_DEPTH = 3
 _RARE_DF = 2
@@ -163,7 +167,8 @@ class VerdictDecider:
         self.calibration = calibration
         self.threshold = calibration.threshold if threshold is None else threshold
         self._stemmer = Stemmer.Stemmer("english")
-        self._generic = set(self._stem(" ".join(_GENERIC))) | set(_GENERIC)
+        generic = _GENERIC | _FUNCTION_WORDS
+        self._generic = set(self._stem(" ".join(generic))) | set(generic)
         self._tokens = {c.clause_id: set(self._stem(c.text)) for c in corpus.clauses}
         self._known = set(self._stem(" ".join(known_terms)))  # words the synonym file maps
         self._indexed = {c.clause_id: set(self._stem(c.indexed_text)) for c in corpus.clauses}
