@@ -89,9 +89,17 @@ _GENERIC = {
     "still",
     "ani",
 }
-# ... and the function words of English in general (pronouns, quantifiers, auxiliaries):
-# "how many versions do you support" asks about versions, not about "you" or "many".
-_FUNCTION_WORDS = frozenset(STOPWORDS_EN_PLUS) | {"mani", "many", "much", "one", "lot"}
+# The function words of English (pronouns, quantifiers, auxiliaries) are no sign that a question
+# is about something the policy never mentions: "how many versions do you support" asks about
+# versions. Words that bound what is asked are not among them: negations, conditions, times,
+# particles, "only", "own".
+_BOUNDING_WORDS = {
+    "only", "own", "not", "no", "nor", "if", "while", "until", "once", "before", "after",
+    "during", "against", "off", "out", "up", "down", "over", "under", "above", "below",
+    "between", "through", "other", "same", "more", "most", "few", "all", "again", "further",
+    "than", "too", "very",
+}  # fmt: skip
+_FUNCTION_WORDS = (frozenset(STOPWORDS_EN_PLUS) - _BOUNDING_WORDS) | {"many", "much", "one", "lot"}
 _RERANK_DEPTH = 8
 _FRAME_DEPTH = 3
 _RARE_DF = 2
@@ -167,8 +175,8 @@ class VerdictDecider:
         self.calibration = calibration
         self.threshold = calibration.threshold if threshold is None else threshold
         self._stemmer = Stemmer.Stemmer("english")
-        generic = _GENERIC | _FUNCTION_WORDS
-        self._generic = set(self._stem(" ".join(generic))) | set(generic)
+        self._generic = set(self._stem(" ".join(_GENERIC))) | set(_GENERIC)
+        self._function = set(self._stem(" ".join(_FUNCTION_WORDS))) | _FUNCTION_WORDS
         self._tokens = {c.clause_id: set(self._stem(c.text)) for c in corpus.clauses}
         self._known = set(self._stem(" ".join(known_terms)))  # words the synonym file maps
         self._indexed = {c.clause_id: set(self._stem(c.indexed_text)) for c in corpus.clauses}
@@ -342,11 +350,13 @@ class VerdictDecider:
         found = sum(
             self._idf.get(t, 0.0) for t in terms & self._indexed[ranked[0].clause.clause_id]
         )
-        unknown = sum(1 for t in terms if t not in self._idf and t not in self._known)
+        # the share of its content words the policy never uses (a pronoun is no sign of that)
+        content = terms - self._function
+        unknown = sum(1 for t in content if t not in self._idf and t not in self._known)
         return Signals(
             dense=max((h.dense_score or 0.0) for h in ranked[:3]),
             coverage=found / total if total else 0.0,
-            unknown=unknown / len(terms) if terms else 0.0,
+            unknown=unknown / len(content) if content else 0.0,
             off_topic=1.0 if self.uncovered_topic(question, ranked) else 0.0,
         )
 
