@@ -1,5 +1,4 @@
-"""Writes corpus/training/questions.jsonl from the clause material in spec.py and the whole
-hand-written questions in spec_extra.py (seeded).
+"""Writes corpus/training/questions.jsonl from the clause material in spec.py (seeded).
 
 Run from the repository root: `python corpus/training/generate.py`. Questions too close to an
 evaluation question (assistant.evaluation.overlap) are dropped; the evaluation file is read
@@ -22,7 +21,6 @@ from spec import (  # noqa: E402
     ADVERSARIAL, B, C, CLAUSES_20, PROCEDURES, CLAUSES_26, H, K, M, N, OFF_TOPIC, OUT_OF_POLICY_20,
     OUT_OF_POLICY_BOTH, S, U, V20, V26, Clause,
 )
-from spec_extra import items as written_items  # noqa: E402
 
 SEED = 16
 OUT = ROOT / "corpus" / "training" / "questions.jsonl"
@@ -126,9 +124,6 @@ def build(rng: random.Random) -> list[dict[str, object]]:
         for text in (q, typo(q, rng) if rng.random() < 0.5 else rng.choice(VARIANT).format(q=q)):
             items.append({"question": text, "question_type": "procedure", "expected_verdict": verdict,
                           "gold_quotes": [quote], "version": version})
-    # Whole hand-written questions (spec_extra.py), after everything above: they take no random
-    # draws, so the questions before them come out as they did without them.
-    items += written_items()
     seen: set[tuple[str, str]] = set()
     unique = []
     for item in items:
