@@ -14,11 +14,10 @@ from assistant.search.embedding import SentenceTransformerEmbedder
 from .conftest import ROOT
 
 TRAINING = ROOT / "corpus" / "training" / "questions.jsonl"
-SOURCES = ROOT.parent / "shared" / "corpus-source"
 TYPES = {"scope", "responsibility", "fact", "procedure", "out_of_policy", "off_topic"}
-VERSIONS = {
-    "2020-01-24": "aks-support-policies.txt",
-    "2026-08-27": "aks-support-policies-2026-08-27.md",
+VERSIONS = {  # each version's text as the repository serves it (the seed as an earlier version)
+    "2020-01-24": ROOT / "corpus" / "history" / "aks-support-policies" / "2020-01-24.md",
+    "2026-08-27": ROOT / "corpus" / "aks-support-policies.md",
 }
 
 
@@ -58,7 +57,7 @@ def test_size_and_mix() -> None:
 
 def test_gold_quotes_are_verbatim_text_of_their_version() -> None:
     texts = {
-        v: visible((SOURCES / name).read_text(encoding="utf-8")) for v, name in VERSIONS.items()
+        v: visible(path.read_text(encoding="utf-8")) for v, path in VERSIONS.items()
     }
     missing = [
         (i["id"], q)
