@@ -360,11 +360,8 @@ def _train(settings: Settings, embedder: Embedder | None, required: bool = True)
     questions about another policy are a warning, not a failure."""
     from assistant.service import Assistant, train
 
-    rules = settings.model_copy(
-        update={"question_typing": "rules", "answer_selection": "rules", "abstention": "rules"}
-    )
     try:
-        models, metrics = train(Assistant.from_settings(rules, embedder))
+        models, metrics = train(Assistant.from_settings(settings.with_rules(), embedder))
     except TrainingDataError as exc:
         if required:
             _fail(str(exc))

@@ -267,6 +267,11 @@ class Settings(BaseSettings):
         """An empty variable leaves a Slack, handoff or URL setting unset."""
         return None if value == "" else value
 
+    def with_rules(self) -> Settings:
+        """These settings with the rules in place of every learned component."""
+        methods = ("question_typing", "answer_selection", "abstention")
+        return self.model_copy(update=dict.fromkeys(methods, "rules"))
+
     def other_training_policy(self) -> Path | None:
         """`training_policy_dir` when it is an existing folder other than the served one."""
         folder = self.training_policy_dir

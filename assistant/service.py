@@ -789,8 +789,8 @@ def ensure_encoder(settings: Settings, eras: Sequence[Era]) -> None:
     assert settings.training_file is not None  # tuned_model_dir checked it
     items = load_training_items(settings.training_file)
     pairs = tuning_pairs(items, eras)
-    teaching = training_policy_settings(settings)
-    if not pairs and teaching is not None:  # another policy served alone
+    teaching = None if pairs else training_policy_settings(settings)
+    if teaching is not None:  # another policy served alone
         pairs = tuning_pairs(items, load_history(teaching))
     if not pairs:  # the tuned folder then holds the model as published
         log.warning("no training question quotes a clause of this corpus; model not tuned")
@@ -825,7 +825,11 @@ def training_examples(assistant: Assistant) -> list[Example]:
             f"no training questions at {str(path)!r} (ASSISTANT_TRAINING_FILE)"
         )
     items = load_training_items(path)
-    if not quotes_policy(assistant, items):
+    if not any(
+        assistant.view_of_version(item.version).corpus.find_quote(quote) is not None
+        for item in items
+        for quote in item.gold_quotes[:1]
+    ):
         raise TrainingDataError(
             f"none of the {len(items)} training questions in {str(path)!r} quotes a clause of "
             "this corpus, so there is nothing to learn from; the rules answer (write training "
@@ -854,8 +858,13 @@ def train(assistant: Assistant) -> tuple[LearnedModels, dict[str, object]]:
     from assistant.answer.training import fit_models
 
     with tempfile.TemporaryDirectory(prefix="training-policy-") as scratch:
-        teacher = teaching_assistant(assistant, Path(scratch))
-        examples = training_examples(teacher)
+        try:
+            teacher, examples = assistant, training_examples(assistant)
+        except TrainingDataError:  # none of the questions is about the served policy
+            other = training_policy_assistant(assistant, Path(scratch))
+            if other is None:
+                raise
+            teacher, examples = other, training_examples(other)
         path = assistant.settings.training_file
         assert path is not None  # training_examples checked it
         models, metrics = fit_models(
@@ -873,16 +882,6 @@ def train(assistant: Assistant) -> tuple[LearnedModels, dict[str, object]]:
     return models, {**metrics, "asked_of": asked_of or "the served policy"}
 
 
-def quotes_policy(assistant: Assistant, items: Sequence[TrainingItem]) -> bool:
-    """True when a training question's first gold quote is a clause of the version of the
-    assistant's policy it is about."""
-    return any(
-        assistant.view_of_version(item.version).corpus.find_quote(quote) is not None
-        for item in items
-        for quote in item.gold_quotes[:1]
-    )
-
-
 def training_policy_settings(settings: Settings) -> Settings | None:
     """The settings serving the policy the training questions were written about
     (`training_policy_dir`), None when it is unset, missing or the served folder itself."""
@@ -890,25 +889,20 @@ def training_policy_settings(settings: Settings) -> Settings | None:
     return None if folder is None else settings.model_copy(update={"corpus_dir": folder})
 
 
-def teaching_assistant(assistant: Assistant, scratch: Path) -> Assistant:
-    """The assistant the training questions are asked of: this one when its policy holds a
-    clause they quote, else one answering with the rules over the training policy folder (its
-    indexes built into `scratch` with this assistant's model): the learned models read no
-    words of one text, so what they learn there answers any policy."""
-    from assistant.answer.training import load_training_items
-
-    path = assistant.settings.training_file
+def training_policy_assistant(assistant: Assistant, scratch: Path) -> Assistant | None:
+    """An assistant answering with the rules over the policy the training questions were
+    written about (its indexes built into `scratch` with this assistant's model), None when
+    there is none: the learned models read no words of one text, so what they learn there
+    answers any policy."""
     teaching = training_policy_settings(assistant.settings)
-    if path is None or not path.exists() or teaching is None:
-        return assistant  # training_examples says what is missing
-    items = load_training_items(path)
-    if quotes_policy(assistant, items):
-        return assistant
+    if teaching is None:
+        return None
     log.info(
         "the served policy has none of the clauses the training questions quote; asking them "
         "of the policy in %s",
         teaching.corpus_dir,
     )
-    rules = {m: "rules" for m in ("question_typing", "answer_selection", "abstention")}
-    update = {"index_dir": scratch, "build_index_on_start": True, **rules}
-    return Assistant.from_settings(teaching.model_copy(update=update), assistant.embedder)
+    update = {"index_dir": scratch, "build_index_on_start": True}
+    return Assistant.from_settings(
+        teaching.with_rules().model_copy(update=update), assistant.embedder
+    )
