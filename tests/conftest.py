@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +38,26 @@ CORPUS_DIR = ROOT / "corpus"
 LEARNED = {"question_typing": "learned", "answer_selection": "learned", "abstention": "learned"}
 SEED_FILE = CORPUS_DIR / "history" / "aks-support-policies" / "2020-01-24.md"
 SEED_AS_OF = "2020-06-01"  # a date the seed revision (2020-01-24) was in force
+
+
+def last_line_of_python(script: str, home: Path, timeout: int) -> str:
+    """What a script prints last, run by a new interpreter from the repository root with a
+    clean environment (no ASSISTANT_* settings, nothing fetched); fails if the script does."""
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={
+            "HF_HUB_OFFLINE": "1",
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(home),
+            "PYTHONPATH": str(ROOT),
+        },
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.strip().splitlines()[-1]
 
 
 @pytest.fixture(scope="session")

@@ -4,9 +4,6 @@ index, and lets a served assistant build suggestions without loading lemminflect
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 from lemminflect import getAllLemmas, getInflection
@@ -16,7 +13,7 @@ from assistant.config import Settings
 from assistant.policy.corpus import Corpus
 from assistant.service import policy_texts, word_forms_for
 
-from .conftest import ROOT
+from .conftest import last_line_of_python
 
 
 def test_the_table_answers_as_lemminflect_for_every_policy_word(
@@ -58,8 +55,7 @@ def test_serving_builds_suggestions_without_loading_lemminflect(
     settings: Settings, corpus: Corpus, tmp_path: Path
 ) -> None:
     index_dir = tmp_path / "index"
-    script = textwrap.dedent(
-        f"""
+    script = f"""
         import sys
         from assistant.config import Settings
         from assistant.service import Assistant
@@ -74,20 +70,5 @@ def test_serving_builds_suggestions_without_loading_lemminflect(
         assert answer.suggestions, answer
         print(sorted(m for m in sys.modules if m.startswith("lemminflect")))
         """
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={
-            "HF_HUB_OFFLINE": "1",
-            "PATH": "/usr/bin:/bin",
-            "HOME": str(tmp_path),
-            "PYTHONPATH": str(ROOT),
-        },
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert last_line_of_python(script, tmp_path, timeout=600) == "[]"
     assert (index_dir / WORD_FORMS_FILE).exists()
