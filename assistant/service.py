@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from assistant.answer.compose import Composition, compose_answer, list_changes, with_changes
-from assistant.answer.learned import LearnedDecider, LearnedModels, file_hash
+from assistant.answer.learned import LearnedDecider, LearnedModels, training_hash
 from assistant.answer.query import (
     Speller,
     Synonym,
@@ -33,7 +33,7 @@ from assistant.answer.query import (
 from assistant.answer.render import Renderer
 from assistant.answer.verdict import Calibration, VerdictDecider
 from assistant.answer.word_forms import WordForms, use_word_forms
-from assistant.config import Settings
+from assistant.config import TRAINING_QUESTIONS, Settings
 from assistant.errors import (
     ClauseNotFoundError,
     IndexMismatchError,
@@ -449,7 +449,8 @@ class Assistant:
                 return None
         else:
             try:
-                models.check(settings.training_file, corpus, embedder.model_name)
+                training = training_hash(settings.training_file, settings.training_policies())
+                models.check(training, corpus, embedder.model_name)
                 return models
             except IndexMismatchError:
                 if not (settings.build_index_on_start and trainable):
@@ -853,22 +854,31 @@ def training_examples(assistant: Assistant) -> list[Example]:
 
 
 def train(assistant: Assistant) -> tuple[LearnedModels, dict[str, object]]:
-    """Fit the learned components on the configured training questions and save them into the
-    index folder; returns them with their cross-validated training metrics."""
+    """Fit the learned components on the configured training questions (and those of the
+    further training policies) and save them into the index folder; returns them with their
+    cross-validated training metrics."""
     from assistant.answer.training import fit_models
 
+    settings = assistant.settings
     with tempfile.TemporaryDirectory(prefix="training-policy-") as scratch:
         try:
             teacher, examples = assistant, training_examples(assistant)
         except TrainingDataError:  # none of the questions is about the served policy
-            other = training_policy_assistant(assistant, Path(scratch))
+            other = training_policy_assistant(assistant, Path(scratch) / "teacher")
             if other is None:
                 raise
             teacher, examples = other, training_examples(other)
-        path = assistant.settings.training_file
-        assert path is not None  # training_examples checked it
+        further = further_policy_assistants(assistant, Path(scratch))
+        for other in further:
+            examples += training_examples(other)
+        training = training_hash(settings.training_file, settings.training_policies())
+        assert training is not None  # training_examples checked the file
         models, metrics = fit_models(
-            examples, teacher.decider, file_hash(path), assistant.embedder.model_name
+            examples,
+            teacher.decider,
+            training,
+            assistant.embedder.model_name,
+            others=[other.decider for other in further],
         )
     # the models serve this assistant's policy: they are checked against it
     asked_of = "" if teacher is assistant else str(teacher.settings.corpus_dir)
@@ -878,8 +888,29 @@ def train(assistant: Assistant) -> tuple[LearnedModels, dict[str, object]]:
             models.manifest, corpus_hash=assistant.corpus.content_hash, asked_of=asked_of
         ),
     )
-    models.save(assistant.settings.index_dir)
-    return models, {**metrics, "asked_of": asked_of or "the served policy"}
+    models.save(settings.index_dir)
+    return models, {
+        **metrics,
+        "asked_of": asked_of or "the served policy",
+        "training_policies": [f.name for f in settings.training_policies()],
+    }
+
+
+def further_policy_assistants(assistant: Assistant, scratch: Path) -> list[Assistant]:
+    """One assistant per further training policy, answering with the rules over it with its
+    own questions as training file (indexes built into `scratch` with this assistant's
+    model)."""
+    found = []
+    for folder in assistant.settings.training_policies():
+        update = {
+            "corpus_dir": folder / "policy",
+            "training_file": folder / TRAINING_QUESTIONS,
+            "index_dir": scratch / folder.name,
+            "build_index_on_start": True,
+        }
+        settings = assistant.settings.with_rules().model_copy(update=update)
+        found.append(Assistant.from_settings(settings, assistant.embedder))
+    return found
 
 
 def training_policy_settings(settings: Settings) -> Settings | None:

@@ -19,7 +19,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 # questions (tuning on the whole training file takes minutes)
 os.environ.setdefault("ASSISTANT_FINE_TUNE", "false")
 
-from assistant.answer.learned import file_hash  # noqa: E402
+from assistant.answer.learned import training_hash  # noqa: E402
 from assistant.answer.training import Example, fit_models  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.policy.corpus import Corpus  # noqa: E402
@@ -28,6 +28,7 @@ from assistant.search.embedding import SentenceTransformerEmbedder  # noqa: E402
 from assistant.search.index import SearchIndex, build_index, save_index  # noqa: E402
 from assistant.service import (  # noqa: E402
     Assistant,
+    further_policy_assistants,
     load_history,
     load_policy,
     training_examples,
@@ -144,6 +145,7 @@ class Learned:
     """The learned components trained on the real training questions (tests/test_learning.py)."""
 
     rules: Assistant  # over the copy of the index the models are trained into
+    others: list[Assistant]  # one per training policy of corpus/training/policies/
     examples: list[Example]
     metrics: dict[str, object]
     assistant: Assistant  # answering with every learned component
@@ -156,26 +158,34 @@ def learned(
     embedder: SentenceTransformerEmbedder,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Learned:
-    """Models trained (once per session) on corpus/training/ into a copy of the session index."""
+    """Models trained (once per session) on corpus/training/ into a copy of the session index,
+    as `assistant train` trains them."""
     index_dir = tmp_path_factory.mktemp("learned") / "index"
     shutil.copytree(settings.index_dir, index_dir)
     own = settings.model_copy(
         update={
             "index_dir": index_dir,
             "training_file": CORPUS_DIR / "training" / "questions.jsonl",
+            "training_policies_dir": CORPUS_DIR / "training" / "policies",
         }
     )
     rules = Assistant.from_settings(own, embedder=embedder)
-    examples = training_examples(rules)
+    others = further_policy_assistants(rules, tmp_path_factory.mktemp("training-policies"))
+    examples = [e for a in [rules, *others] for e in training_examples(a)]
+    training = training_hash(own.training_file, own.training_policies())
+    assert training is not None
     models, metrics = fit_models(
         examples,
         rules.decider,
-        file_hash(own.training_file),
+        training,
         own.model,  # type: ignore[arg-type]
+        others=[o.decider for o in others],
     )
     models.save(index_dir)
     learned_settings = own.model_copy(update=LEARNED)
-    return Learned(rules, examples, metrics, Assistant.from_settings(learned_settings, embedder))
+    return Learned(
+        rules, others, examples, metrics, Assistant.from_settings(learned_settings, embedder)
+    )
 
 
 @pytest.fixture(scope="session")

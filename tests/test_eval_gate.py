@@ -102,7 +102,7 @@ def other_metrics(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[str, dict[str, object]]:
     assert learned.assistant.learned is not None
-    models = learned.assistant.learned.models  # document-agnostic: trained on AKS questions
+    models = learned.assistant.learned.models  # document-agnostic: AKS and training policies
     results: dict[str, list[ItemResult]] = {"other_rules": [], "other_learned": []}
     for name in ("aro", "clouddb"):
         served = settings.model_copy(

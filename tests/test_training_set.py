@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from pathlib import Path
 
 from assistant.evaluation.overlap import near_duplicates
 from assistant.models import Verdict
+from assistant.policy.corpus import load_corpus
 from assistant.search.embedding import SentenceTransformerEmbedder
 
 from .conftest import ROOT
@@ -21,8 +23,28 @@ VERSIONS = {  # each version's text as the repository serves it (the seed as an 
 }
 
 
+POLICIES = ROOT / "corpus" / "training" / "policies"
+
+
+def read_jsonl(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
 def training_items() -> list[dict[str, object]]:
-    return [json.loads(line) for line in TRAINING.read_text(encoding="utf-8").splitlines() if line]
+    return read_jsonl(TRAINING)
+
+
+def policy_folders() -> list[Path]:
+    return sorted(p for p in POLICIES.iterdir() if p.is_dir())
+
+
+def assert_well_formed(item: dict[str, object]) -> None:
+    assert item["question_type"] in TYPES, item
+    assert item["source"] == "written", item
+    assert Verdict(item["expected_verdict"]), item
+    unknown = item["expected_verdict"] == Verdict.UNKNOWN
+    assert unknown == (item["question_type"] in {"out_of_policy", "off_topic"}), item
+    assert (not item["gold_quotes"]) == unknown, item
 
 
 def visible(markdown: str) -> str:
@@ -37,13 +59,8 @@ def test_every_item_is_well_formed() -> None:
     items = training_items()
     assert len({i["id"] for i in items}) == len(items)
     for item in items:
-        assert item["question_type"] in TYPES, item
+        assert_well_formed(item)
         assert item["version"] in VERSIONS, item
-        assert item["source"] == "written", item
-        assert Verdict(item["expected_verdict"]), item
-        unknown = item["expected_verdict"] == Verdict.UNKNOWN
-        assert unknown == (item["question_type"] in {"out_of_policy", "off_topic"}), item
-        assert (not item["gold_quotes"]) == unknown, item
 
 
 def test_size_and_mix() -> None:
@@ -56,9 +73,7 @@ def test_size_and_mix() -> None:
 
 
 def test_gold_quotes_are_verbatim_text_of_their_version() -> None:
-    texts = {
-        v: visible(path.read_text(encoding="utf-8")) for v, path in VERSIONS.items()
-    }
+    texts = {v: visible(path.read_text(encoding="utf-8")) for v, path in VERSIONS.items()}
     missing = [
         (i["id"], q)
         for i in training_items()
@@ -68,15 +83,33 @@ def test_gold_quotes_are_verbatim_text_of_their_version() -> None:
     assert missing == []
 
 
+def test_every_training_policy_has_sound_questions_that_quote_it() -> None:
+    folders = policy_folders()
+    assert len(folders) >= 3
+    for folder in folders:
+        corpus = load_corpus(folder / "policy")
+        (document,) = corpus.documents
+        items = read_jsonl(folder / "questions.jsonl")
+        assert len(items) >= 200 and len({i["id"] for i in items}) == len(items)
+        assert {i["question_type"] for i in items} == TYPES
+        for item in items:
+            assert_well_formed(item)
+            assert item["version"] == document.version, item
+            for quote in item["gold_quotes"]:  # type: ignore[attr-defined]
+                assert corpus.find_quote(quote) is not None, (item["id"], quote)
+
+
 def test_no_training_question_is_a_near_duplicate_of_an_evaluation_question(
     embedder: SentenceTransformerEmbedder,
 ) -> None:
-    evaluation = [
-        json.loads(line)
-        for line in (ROOT / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
-        if line
+    # the served policy's evaluation questions and the held-out policies' ones
+    held_out = sorted(ROOT.glob("eval/documents/*/questions.jsonl"))
+    files = [ROOT / "eval" / "questions.jsonl", *held_out]
+    evaluation = [e for f in files for e in read_jsonl(f)]
+    training = [
+        *training_items(),
+        *(i for folder in policy_folders() for i in read_jsonl(folder / "questions.jsonl")),
     ]
-    training = training_items()
     close = near_duplicates(
         [str(i["question"]) for i in training], [str(e["question"]) for e in evaluation], embedder
     )

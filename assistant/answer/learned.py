@@ -35,9 +35,17 @@ def type_of_verdict(verdict: Verdict) -> str:
     return "none" if frame is None else frame.value
 
 
-def file_hash(path: Path) -> str:
-    """SHA-256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def training_hash(training_file: Path | None, policies: Sequence[Path] = ()) -> str | None:
+    """SHA-256 of the training file's bytes and of every file of the further training
+    policies' folders (names and bytes); None when no training file exists."""
+    if training_file is None or not training_file.exists():
+        return None
+    digest = hashlib.sha256(training_file.read_bytes())
+    for folder in policies:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(f"\0{folder.name}/{path.relative_to(folder).as_posix()}\0".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -135,15 +143,16 @@ class LearnedModels:
         except (TypeError, ValueError, KeyError, OSError) as exc:
             raise IndexMismatchError(f"unreadable learned models ({exc}); {_RETRAIN_HINT}") from exc
 
-    def check(self, training_file: Path | None, corpus: Corpus, model: str) -> None:
-        """Refuse models trained on another training file, corpus, embedding model or format."""
+    def check(self, training: str | None, corpus: Corpus, model: str) -> None:
+        """Refuse models trained on other training questions (`training`: their
+        `training_hash`), corpus, embedding model or format."""
         m, problems = self.manifest, []
         if m.models_format != MODELS_FORMAT:
             problems.append(f"format {m.models_format} (expected {MODELS_FORMAT})")
-        if training_file is None or not training_file.exists():
+        if training is None:
             problems.append("a training file that is not configured now")
-        elif m.training_hash != file_hash(training_file):
-            problems.append("a different training file (it has changed since)")
+        elif m.training_hash != training:
+            problems.append("different training questions (they have changed since)")
         if m.corpus_hash != corpus.content_hash:
             problems.append("a different corpus (the policy documents have changed since)")
         if m.model != model:

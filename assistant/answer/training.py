@@ -166,12 +166,15 @@ def fit_models(
     training_hash: str,
     model_name: str,
     progress: Callable[[str], None] = lambda _: None,
+    others: Sequence[VerdictDecider] = (),
 ) -> tuple[LearnedModels, dict[str, Any]]:
     """Fit typer, selector and abstainer, with out-of-fold predictions for what each later
-    stage learns from; returns the models and cross-validated training metrics."""
+    stage learns from; returns the models and cross-validated training metrics. `rules`
+    decides the policy the models serve, `others` the further training policies."""
     started = time.perf_counter()
-    # "nothing the policy answers" is taught from questions about the policy in force now
-    served = served_versions([e for e in examples if e.decider is rules])
+    # "nothing the policy answers" is taught from questions about a policy in force now
+    current = [rules, *others]
+    served = served_versions([e for e in examples if any(e.decider is d for d in current)])
     typed = [(e, typing_label(e, served)) for e in examples]
     typed_examples = [e for e, label in typed if label is not None]
     x_type = np.stack([question_features(e.resolved, e.vector) for e in typed_examples])

@@ -11,7 +11,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from assistant.answer.learned import LearnedModels
+from assistant.answer.learned import LearnedModels, training_hash
 from assistant.config import Method, RetrievalMode
 from assistant.dialogue.conversation import Conversations
 from assistant.dialogue.smalltalk import SmallTalk, policy_vocabulary
@@ -127,7 +127,11 @@ def trained_models(assistant: Assistant) -> LearnedModels | None:
     settings = assistant.settings
     try:
         models = LearnedModels.load(settings.index_dir)
-        models.check(settings.training_file, assistant.corpus, assistant.embedder.model_name)
+        models.check(
+            training_hash(settings.training_file, settings.training_policies()),
+            assistant.corpus,
+            assistant.embedder.model_name,
+        )
     except AssistantError:
         return None
     return models

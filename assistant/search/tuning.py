@@ -14,6 +14,7 @@ from typing import Any
 
 from assistant.config import Settings
 from assistant.errors import IndexNotFoundError
+from assistant.policy.versions import HISTORY
 
 SEED = 16
 EPOCHS = 1
@@ -35,7 +36,9 @@ def tuned_model_dir(settings: Settings) -> Path | None:
     digest.update(path.read_bytes())
     teaching = settings.other_training_policy()  # paired with when the served one has no answers
     for folder in [settings.corpus_dir, *([teaching] if teaching else [])]:
-        for policy in sorted(folder.rglob("*.md")):
+        # the policy and its history; not training policies kept below it (their questions
+        # are not paired)
+        for policy in sorted([*folder.glob("*.md"), *(folder / HISTORY).rglob("*.md")]):
             digest.update(f"\0{policy.relative_to(folder)}\0".encode())
             digest.update(policy.read_bytes())
     return settings.model_cache_dir / f"tuned-{digest.hexdigest()[:16]}"

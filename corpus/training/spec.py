@@ -678,7 +678,7 @@ OFF_TOPIC = [
     "what's 17 times 23", "translate 'thank you' into japanese", "how tall is mount rainier",
     "write me a haiku about mondays", "whats a good name for a golden retriever", "how do i get red wine out of a carpet",
     "what time does the sun set today", "best way to learn the guitar as an adult", "is coffee bad for you",
-    "how many calories in a banana", "who painted the mona lisa", "suggest a board game for 4 players",
+    "how many calories in a banana", "who wrote the novel moby dick", "suggest a board game for 4 players",
     "what's the capital of australia", "how do i bake sourdough", "lol hi",
     "can you help me plan a trip to lisbon", "how do i tie a tie", "what's the meaning of life",
     "recommend a laptop for gaming", "how long should i boil an egg", "what's your favourite movie",
