@@ -900,17 +900,26 @@ def further_policy_assistants(assistant: Assistant, scratch: Path) -> list[Assis
     """One assistant per further training policy, answering with the rules over it with its
     own questions as training file (indexes built into `scratch` with this assistant's
     model)."""
-    found = []
-    for folder in assistant.settings.training_policies():
-        update = {
-            "corpus_dir": folder / "policy",
-            "training_file": folder / TRAINING_QUESTIONS,
-            "index_dir": scratch / folder.name,
-            "build_index_on_start": True,
-        }
-        settings = assistant.settings.with_rules().model_copy(update=update)
-        found.append(Assistant.from_settings(settings, assistant.embedder))
-    return found
+    return [
+        rules_assistant(
+            assistant.settings.model_copy(
+                update={
+                    "corpus_dir": folder / "policy",
+                    "training_file": folder / TRAINING_QUESTIONS,
+                }
+            ),
+            scratch / folder.name,
+            assistant.embedder,
+        )
+        for folder in assistant.settings.training_policies()
+    ]
+
+
+def rules_assistant(settings: Settings, scratch: Path, embedder: Embedder) -> Assistant:
+    """An assistant answering with the rules under these settings, its indexes built into
+    `scratch` with `embedder` (training asks its questions of such an assistant)."""
+    update = {"index_dir": scratch, "build_index_on_start": True}
+    return Assistant.from_settings(settings.with_rules().model_copy(update=update), embedder)
 
 
 def training_policy_settings(settings: Settings) -> Settings | None:
@@ -933,7 +942,4 @@ def training_policy_assistant(assistant: Assistant, scratch: Path) -> Assistant 
         "of the policy in %s",
         teaching.corpus_dir,
     )
-    update = {"index_dir": scratch, "build_index_on_start": True}
-    return Assistant.from_settings(
-        teaching.with_rules().model_copy(update=update), assistant.embedder
-    )
+    return rules_assistant(teaching, scratch, assistant.embedder)

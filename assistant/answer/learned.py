@@ -14,6 +14,7 @@ import numpy as np
 
 from assistant.answer.query import cue_features
 from assistant.answer.verdict import FRAME_STANCES, VerdictDecider, frame_of_verdict, verdict_for
+from assistant.config import TRAINING_QUESTIONS
 from assistant.errors import IndexMismatchError, IndexNotFoundError
 from assistant.models import Decision, Frame, Hit, Selection, Stance, Verdict
 from assistant.policy.corpus import Corpus
@@ -36,13 +37,15 @@ def type_of_verdict(verdict: Verdict) -> str:
 
 
 def training_hash(training_file: Path | None, policies: Sequence[Path] = ()) -> str | None:
-    """SHA-256 of the training file's bytes and of every file of the further training
-    policies' folders (names and bytes); None when no training file exists."""
+    """SHA-256 of the training file's bytes and of what training reads of each further
+    training policy (its `policy/` files and its questions, names and bytes); None when no
+    training file exists."""
     if training_file is None or not training_file.exists():
         return None
     digest = hashlib.sha256(training_file.read_bytes())
     for folder in policies:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        read = [p for p in (folder / "policy").rglob("*") if p.is_file()]
+        for path in sorted([*read, folder / TRAINING_QUESTIONS]):
             digest.update(f"\0{folder.name}/{path.relative_to(folder).as_posix()}\0".encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
