@@ -442,14 +442,16 @@ def policy_check() -> None:
 def policy_stances(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Stance accuracy of the rules, the learned classifier and both combined on each labelled
-    document version (`<document-id>.stances.jsonl`), the classifier trained on the others."""
+    """Stance accuracy of the rules, the learned model and both combined on each labelled
+    document version (`<document-id>.stances.jsonl`) of the policy and the training policies,
+    the model trained on the other documents' labels."""
     from assistant.evaluation.stances import labelled_versions, score_versions
     from assistant.search.embedding import load_embedder
 
     settings = Settings()
     try:
-        scores = score_versions(labelled_versions(settings.corpus_dir, load_embedder(settings)))
+        folders = [settings.corpus_dir, *(f / "policy" for f in settings.training_policies())]
+        scores = score_versions(labelled_versions(folders, load_embedder(settings)))
     except AssistantError as exc:
         _fail(str(exc))
         return

@@ -11,6 +11,7 @@ from pathlib import Path
 from assistant.evaluation.overlap import near_duplicates
 from assistant.models import Verdict
 from assistant.policy.corpus import load_corpus
+from assistant.policy.stance_model import labelled_positions, labels_file, load_stance_labels
 from assistant.search.embedding import SentenceTransformerEmbedder
 
 from .conftest import ROOT
@@ -97,6 +98,26 @@ def test_every_training_policy_has_sound_questions_that_quote_it() -> None:
             assert item["version"] == document.version, item
             for quote in item["gold_quotes"]:  # type: ignore[attr-defined]
                 assert corpus.find_quote(quote) is not None, (item["id"], quote)
+
+
+def test_every_training_policy_has_a_reviewed_stance_for_every_clause() -> None:
+    """`<document-id>.stances.jsonl` labels each clause once (the stance model learns from it),
+    with labels that agree with the stances the policy's own questions imply."""
+    for folder in policy_folders():
+        corpus = load_corpus(folder / "policy")
+        (document,) = corpus.documents
+        labels = load_stance_labels(labels_file(folder / "policy", document.doc_id))
+        positions = labelled_positions(corpus.clauses, labels)
+        assert sorted(i for i, _ in positions) == list(range(len(corpus.clauses))), folder.name
+        assert {label.version for label in labels} == {document.version}
+        stance = dict(positions)
+        implied = [  # a scope question's verdict is its clause's stance
+            (corpus.clauses.index(corpus.clause(str(corpus.find_quote(i["gold_quotes"][0])))), i)
+            for i in read_jsonl(folder / "questions.jsonl")
+            if i["question_type"] == "scope"
+        ]
+        agree = [stance[n].value == i["expected_verdict"] for n, i in implied]
+        assert sum(agree) >= 0.9 * len(agree), folder.name
 
 
 def test_no_training_question_is_a_near_duplicate_of_an_evaluation_question(

@@ -1,38 +1,33 @@
-"""Stance accuracy of the rules, the learned classifier and the two combined, per document
-version, each version scored by a classifier trained on the other versions' labels only."""
+"""Stance accuracy of the rules, the learned stance model and the two combined, per labelled
+document version, each scored by a model trained on the other documents' labels only (on the
+document's other versions when it is the only labelled document)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from assistant.models import Clause, Stance
-from assistant.policy.stance import RuleStance, rule_stances
+from assistant.models import Stance
 from assistant.policy.stance_model import (
-    StanceClassifier,
+    LabelledClauses,
+    StanceModel,
     combine,
-    labelled_positions,
-    load_stance_labels,
+    fit_stance_model,
+    labelled_clauses,
     stance_text,
 )
-from assistant.policy.versions import document_versions
 from assistant.search.embedding import Embedder
-
-LABELS_SUFFIX = ".stances.jsonl"
 
 
 @dataclass(frozen=True)
 class LabelledVersion:
-    """One document version's labelled clauses, ready to train on or score."""
+    """One document version's labelled clauses with their vectors."""
 
-    document: str
-    version: str
-    clauses: tuple[Clause, ...]
-    rules: list[RuleStance]
+    labelled: LabelledClauses
     vectors: np.ndarray
-    stances: list[Stance]
 
 
 @dataclass(frozen=True)
@@ -47,61 +42,45 @@ class StanceScore:
     combined: float
 
 
-def labelled_versions(corpus_dir: Path, embedder: Embedder) -> list[LabelledVersion]:
-    """Every version of every document that has a `<document-id>.stances.jsonl` beside it."""
-    found = []
-    for current in sorted(corpus_dir.glob("*.md")):
-        labels_path = corpus_dir / f"{current.stem}{LABELS_SUFFIX}"
-        if not labels_path.exists():
-            continue
-        labels = load_stance_labels(labels_path)
-        for version in document_versions(corpus_dir, current):
-            own = [label for label in labels if label.version == version.version]
-            positions = labelled_positions(version.clauses, own)
-            if not positions:
-                continue
-            rules = rule_stances(version.clauses)
-            chosen = tuple(version.clauses[i] for i, _ in positions)
-            found.append(
-                LabelledVersion(
-                    current.stem,
-                    version.version,
-                    chosen,
-                    [rules[i] for i, _ in positions],
-                    embedder.embed([stance_text(c) for c in chosen]),
-                    [stance for _, stance in positions],
-                )
-            )
-    return found
+def labelled_versions(corpus_dirs: Sequence[Path], embedder: Embedder) -> list[LabelledVersion]:
+    """Every labelled version of every document in the folders (`<document-id>.stances.jsonl`)."""
+    return [
+        LabelledVersion(found, embedder.embed([stance_text(c) for c in found.clauses]))
+        for folder in corpus_dirs
+        for found in labelled_clauses(folder)
+    ]
 
 
-def train_classifier(versions: list[LabelledVersion]) -> StanceClassifier:
-    """A classifier trained on every clause of the given labelled versions."""
-    return StanceClassifier().fit(
+def train_model(versions: Sequence[LabelledVersion]) -> StanceModel:
+    """A stance model trained on every clause of the given labelled versions."""
+    return fit_stance_model(
         np.vstack([v.vectors for v in versions]),
-        [r for v in versions for r in v.rules],
-        [s for v in versions for s in v.stances],
+        [c for v in versions for c in v.labelled.clauses],
+        [s for v in versions for s in v.labelled.stances],
     )
 
 
 def score_versions(versions: list[LabelledVersion]) -> list[StanceScore]:
-    """Each version scored by rules, and by a classifier trained on all the other versions."""
+    """Each version scored by the rules and by a model that never saw its document's labels."""
     scores = []
     for held_out in versions:
-        others = [v for v in versions if v is not held_out]
+        document = held_out.labelled.document
+        others = [v for v in versions if v.labelled.document != document] or [
+            v for v in versions if v is not held_out
+        ]
         if not others:
             continue
-        predicted = train_classifier(others).predict(held_out.vectors, held_out.rules)
-        gold = held_out.stances
-        combined = [combine(r, s, p) for r, (s, p) in zip(held_out.rules, predicted, strict=True)]
+        labelled = held_out.labelled
+        predicted = train_model(others).predict(held_out.vectors, list(labelled.clauses))
+        combined = [combine(r, s) for r, (s, _) in zip(labelled.rules, predicted, strict=True)]
         scores.append(
             StanceScore(
-                held_out.document,
-                held_out.version,
-                len(gold),
-                _accuracy([r.stance for r in held_out.rules], gold),
-                _accuracy([s for s, _ in predicted], gold),
-                _accuracy(combined, gold),
+                document,
+                labelled.version,
+                len(labelled.stances),
+                _accuracy([r.stance for r in labelled.rules], labelled.stances),
+                _accuracy([s for s, _ in predicted], labelled.stances),
+                _accuracy(combined, labelled.stances),
             )
         )
     return scores
