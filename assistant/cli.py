@@ -469,6 +469,68 @@ def policy_stances(
         )
 
 
+@policy_app.command("review-stances")
+def policy_review_stances(
+    min_probability: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="Show the model's stance over a rule's only when it is at least this sure "
+            "(where the rules had no rule it is always shown).",
+        ),
+    ] = 0.95,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Stances to review, as `<id>.stance-overrides.toml` entries: where a served clause's
+    stance differs from its reviewed label, and, in a document without labels, where the
+    stance model (trained on the training policies' labels) disagrees with the rules."""
+    from assistant.evaluation.stance_review import review_stances
+    from assistant.search.embedding import load_embedder
+    from assistant.service import load_policy
+
+    settings = Settings()
+    folders = [settings.corpus_dir, *(f / "policy" for f in settings.training_policies())]
+    teacher = settings.other_training_policy()
+    try:
+        suggestions = review_stances(
+            load_policy(settings),
+            settings.corpus_dir,
+            [*folders, *([teacher] if teacher else [])],
+            load_embedder(settings),
+            min_probability,
+        )
+    except AssistantError as exc:
+        _fail(str(exc))
+        return
+    if as_json:
+        typer.echo(json.dumps([asdict(s) for s in suggestions], indent=2, ensure_ascii=False))
+        return
+    if not suggestions:
+        typer.echo("# no stance to review: every served stance agrees with labels and model")
+    for s in suggestions:
+        why = (
+            "its reviewed label"
+            if s.source == "label"
+            else f"the stance model, probability {s.probability:.2f}"
+        )
+        lines = [
+            "[[override]]",
+            f"quote = {json.dumps(s.quote, ensure_ascii=False)}",
+            f'stance = "{s.suggested.value}"',
+            f'reason = "{why}"',
+        ]
+        if not s.unique_quote:  # assign_stances would refuse the entry
+            lines = ["# its text is in another clause too: no override can single it out"] + [
+                f"# {line}" for line in lines
+            ]
+        typer.echo(
+            f"# {s.clause_id}: served {s.served.value} (by {s.decided_by}), {why} says "
+            f"{s.suggested.value}"
+        )
+        typer.echo("\n".join(lines) + "\n")
+
+
 class DiffFormat(StrEnum):
     """Formats `policy diff` prints."""
 

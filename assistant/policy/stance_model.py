@@ -1,8 +1,9 @@
 """A learned stance model: logistic regression on a clause's sentence embedding, its kind and
 its words (tf-idf), trained on reviewed stance labels (`<document-id>.stances.jsonl`) of
 several documents, for the clauses the stance rules have no rule for (they fall back to
-`informational`). It is measured (`assistant policy stances`), not served: on the answers of
-held-out policies it did no better than the rules (docs/learning.md).
+`informational`). It is not served (on held-out policies' answers it did no better than the
+rules, docs/learning.md): it is measured (`assistant policy stances`) and suggests stances to
+review (`assistant policy review-stances`).
 
 The embedding carries what a clause says in any wording, the words what the rules' cue lists
 would; vectors come from the caller (the search layer owns the embedder), and predicting needs
