@@ -37,7 +37,7 @@ from assistant.models import Hit, Verdict
 SEED = 16
 FOLDS = 5
 SELECT_C = 1.0  # the answer selector's (pairs of candidates of one question)
-TYPE_C = 0.1  # the question typer's inverse regularisation (384 embedding dimensions)
+TYPE_C = 0.03  # the question typer's inverse regularisation (384 embedding dimensions)
 _SERVED_SHARE = 0.5  # a version is the served one when this share of its quotes resolve
 
 
