@@ -438,6 +438,12 @@ def policy_check() -> None:
     typer.echo(f"ok: {counts}")
 
 
+def _stance_label_folders(settings: Settings) -> list[Path]:
+    """The policy folders whose documents may have reviewed stance labels: the served policy's
+    and each training policy's."""
+    return [settings.corpus_dir, *(f / "policy" for f in settings.training_policies())]
+
+
 @policy_app.command("stances")
 def policy_stances(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -450,8 +456,9 @@ def policy_stances(
 
     settings = Settings()
     try:
-        folders = [settings.corpus_dir, *(f / "policy" for f in settings.training_policies())]
-        scores = score_versions(labelled_versions(folders, load_embedder(settings)))
+        scores = score_versions(
+            labelled_versions(_stance_label_folders(settings), load_embedder(settings))
+        )
     except AssistantError as exc:
         _fail(str(exc))
         return
@@ -490,13 +497,12 @@ def policy_review_stances(
     from assistant.service import load_policy
 
     settings = Settings()
-    folders = [settings.corpus_dir, *(f / "policy" for f in settings.training_policies())]
     teacher = settings.other_training_policy()
     try:
         suggestions = review_stances(
             load_policy(settings),
             settings.corpus_dir,
-            [*folders, *([teacher] if teacher else [])],
+            [*_stance_label_folders(settings), *([teacher] if teacher else [])],
             load_embedder(settings),
             min_probability,
         )
