@@ -349,19 +349,35 @@ def index_build() -> None:
 
 
 @app.command("train")
-def train_command() -> None:
+def train_command(
+    cross_policy: Annotated[
+        bool,
+        typer.Option(
+            "--cross-policy",
+            help="Also score each training policy's questions with models fitted on the other "
+            "policies' questions (an estimate for a policy without training questions).",
+        ),
+    ] = False,
+) -> None:
     """Fit the learned question typer, answer selector and abstainer on the training questions
     (seeded) and save them into the index folder."""
-    _train(Settings(), None)
+    _train(Settings(), None, cross_policy=cross_policy)
 
 
-def _train(settings: Settings, embedder: Embedder | None, required: bool = True) -> None:
+def _train(
+    settings: Settings,
+    embedder: Embedder | None,
+    required: bool = True,
+    cross_policy: bool = False,
+) -> None:
     """Train the learned models; when not `required` (as part of `index build`), training
     questions about another policy are a warning, not a failure."""
     from assistant.service import Assistant, train
 
     try:
-        models, metrics = train(Assistant.from_settings(settings.with_rules(), embedder))
+        models, metrics = train(
+            Assistant.from_settings(settings.with_rules(), embedder), cross_policy
+        )
     except TrainingDataError as exc:
         if required:
             _fail(str(exc))

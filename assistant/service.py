@@ -853,11 +853,14 @@ def training_examples(assistant: Assistant) -> list[Example]:
     return examples
 
 
-def train(assistant: Assistant) -> tuple[LearnedModels, dict[str, object]]:
+def train(
+    assistant: Assistant, cross_policy: bool = False
+) -> tuple[LearnedModels, dict[str, object]]:
     """Fit the learned components on the configured training questions (and those of the
     further training policies) and save them into the index folder; returns them with their
-    cross-validated training metrics."""
-    from assistant.answer.training import fit_models
+    cross-validated training metrics (and, with `cross_policy`, each policy's scores under
+    models fitted on the other policies' questions)."""
+    from assistant.answer.training import PolicyExamples, cross_policy_scores, fit_models
 
     settings = assistant.settings
     with tempfile.TemporaryDirectory(prefix="training-policy-") as scratch:
@@ -869,17 +872,28 @@ def train(assistant: Assistant) -> tuple[LearnedModels, dict[str, object]]:
                 raise
             teacher, examples = other, training_examples(other)
         further = further_policy_assistants(assistant, Path(scratch) / "policies")
-        for other in further:
-            examples += training_examples(other)
+        policies = [
+            PolicyExamples(
+                "+".join(d.doc_id for d in teacher.corpus.documents), examples, teacher.decider
+            ),
+            *(
+                PolicyExamples(folder.name, training_examples(other), other.decider)
+                for folder, other in zip(settings.training_policies(), further, strict=True)
+            ),
+        ]
         training = training_hash(settings.training_file, settings.training_policies())
         assert training is not None  # training_examples checked the file
         models, metrics = fit_models(
-            examples,
+            [e for p in policies for e in p.examples],
             teacher.decider,
             training,
             assistant.embedder.model_name,
             others=[other.decider for other in further],
         )
+        if cross_policy:
+            metrics["cross_policy"] = cross_policy_scores(
+                policies, training, assistant.embedder.model_name
+            )
     # the models serve this assistant's policy: they are checked against it
     asked_of = "" if teacher is assistant else str(teacher.settings.corpus_dir)
     models = replace(

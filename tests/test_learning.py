@@ -5,15 +5,22 @@ stale."""
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from assistant.answer.learned import LearnedModels
-from assistant.answer.training import fit_models
+from assistant.answer.training import (
+    Example,
+    PolicyExamples,
+    answered_scores,
+    cross_policy_scores,
+    fit_models,
+)
 from assistant.config import Settings
-from assistant.errors import IndexMismatchError, IndexNotFoundError
+from assistant.errors import IndexMismatchError, IndexNotFoundError, TrainingDataError
 from assistant.models import Selection, Verdict
 from assistant.search.embedding import SentenceTransformerEmbedder
 from assistant.search.index import SearchIndex
@@ -166,3 +173,29 @@ def test_each_training_policy_is_asked_its_own_questions(learned: Learned) -> No
         assert all(e.gold_ids is not None for e in answerable)
         ids = {c.clause_id for c in other.corpus.clauses}
         assert all(e.gold_ids is not None and e.gold_ids <= ids for e in answerable)
+
+
+def test_cross_policy_scores_hold_each_policy_out(learned: Learned) -> None:
+    own = {id(o.decider): o.corpus.documents[0].doc_id for o in learned.others}
+    groups: dict[str, list[Example]] = {}
+    for e in learned.examples:
+        groups.setdefault(own.get(id(e.decider), "aks"), []).append(e)
+    deciders = {"aks": learned.rules.decider} | {
+        o.corpus.documents[0].doc_id: o.decider for o in learned.others
+    }
+    policies = [PolicyExamples(name, groups[name], deciders[name]) for name in deciders]
+    scores = cross_policy_scores(policies, "hash", "model")
+    assert set(scores) == set(deciders)
+    for name, score in scores.items():
+        assert score["items"] == len(groups[name])
+        # models that never saw the policy still beat always giving its commonest verdict
+        commonest = Counter(e.item.verdict for e in groups[name]).most_common(1)[0][1]
+        assert score["verdict_accuracy"] > commonest / len(groups[name])
+    # and fall short of the same models scored on questions they were fitted on
+    models = LearnedModels.load(learned.rules.settings.index_dir)
+    assert (
+        answered_scores(models, groups["aks"])["verdict_accuracy"]
+        > scores["aks"]["verdict_accuracy"]
+    )
+    with pytest.raises(TrainingDataError):
+        cross_policy_scores(policies[:1], "hash", "model")

@@ -20,6 +20,7 @@ from threadpoolctl import threadpool_limits
 from assistant.answer.learned import (
     FRAMES,
     TYPES,
+    LearnedDecider,
     LearnedModels,
     LinearModel,
     ModelsManifest,
@@ -30,6 +31,7 @@ from assistant.answer.learned import (
     question_features,
     type_of_verdict,
 )
+from assistant.answer.query import frame_question
 from assistant.answer.verdict import VerdictDecider, verdict_for
 from assistant.errors import CorpusError, TrainingDataError
 from assistant.models import Hit, Verdict
@@ -305,3 +307,53 @@ def fit_models(
         "seconds": seconds,
     }
     return LearnedModels(manifest, typer, selector, abstainer), metrics
+
+
+@dataclass(frozen=True)
+class PolicyExamples:
+    """One training policy's examples and the rules decider of its version in force."""
+
+    name: str
+    examples: list[Example]
+    decider: VerdictDecider
+
+
+def cross_policy_scores(
+    policies: Sequence[PolicyExamples], training_hash: str, model_name: str
+) -> dict[str, dict[str, float]]:
+    """Per policy, how models fitted on the other policies' questions answer its questions:
+    an estimate for a policy nobody wrote training questions for (cross-validation within
+    the questions of the same policies reads their subjects too)."""
+    if len(policies) < 2:
+        raise TrainingDataError("cross-policy scores need training questions about two policies")
+    scores = {}
+    for held in policies:
+        rest = [p for p in policies if p is not held]
+        models, _ = fit_models(
+            [e for p in rest for e in p.examples],
+            rest[0].decider,
+            training_hash,
+            model_name,
+            others=[p.decider for p in rest[1:]],
+        )
+        scores[held.name] = answered_scores(models, held.examples)
+    return scores
+
+
+def answered_scores(models: LearnedModels, examples: Sequence[Example]) -> dict[str, float]:
+    """Verdict accuracy (abstention included) of the models on some examples, and how often
+    an answerable question gets its labelled type."""
+    right = typed = typed_right = 0
+    for e in examples:
+        decision = LearnedDecider(e.decider, models).decide(
+            e.resolved, e.vector, frame_question(e.resolved), e.hits, e.bridges
+        )
+        right += decision.verdict == e.item.verdict
+        if e.item.verdict is not Verdict.UNKNOWN:
+            typed += 1
+            typed_right += decision.frame.value == type_of_verdict(e.item.verdict)
+    return {
+        "items": len(examples),
+        "verdict_accuracy": round(right / max(len(examples), 1), 4),
+        "typing_accuracy": round(typed_right / max(typed, 1), 4),
+    }
