@@ -18,8 +18,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from spec import (  # noqa: E402
-    ADVERSARIAL, B, C, CLAUSES_20, PROCEDURES, CLAUSES_26, H, K, M, N, OFF_TOPIC, OUT_OF_POLICY_20,
-    OUT_OF_POLICY_BOTH, S, U, V20, V26, Clause,
+    ADVERSARIAL, B, C, CLAUSES_20, CLAUSES_26, CONDITIONS, H, K, M, N, OFF_TOPIC, OUT_OF_POLICY_20,
+    OUT_OF_POLICY_BOTH, PROCEDURES, S, U, V20, V26, Clause,
 )
 
 SEED = 16
@@ -124,6 +124,9 @@ def build(rng: random.Random) -> list[dict[str, object]]:
         for text in (q, typo(q, rng) if rng.random() < 0.5 else rng.choice(VARIANT).format(q=q)):
             items.append({"question": text, "question_type": "procedure", "expected_verdict": verdict,
                           "gold_quotes": [quote], "version": version})
+    # questions naming a rule's condition, written out (no rng, so earlier items stay the same)
+    items += [{"question": q, "question_type": t, "expected_verdict": v, "gold_quotes": [quote],
+               "version": version} for q, version, t, v, quote in CONDITIONS]
     seen: set[tuple[str, str]] = set()
     unique = []
     for item in items:
