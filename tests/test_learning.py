@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from assistant.answer.learned import LearnedModels
+from assistant.answer.query import names_condition
 from assistant.answer.training import (
     Example,
     PolicyExamples,
@@ -97,6 +98,11 @@ def test_training_asks_each_item_of_its_own_version(learned: Learned) -> None:
         ("Is Kured supported?", Verdict.BEST_EFFORT),
         ("is istio supported on aks?", Verdict.NOT_SUPPORTED),
         ("Are beta Kubernetes features supported?", Verdict.NOT_SUPPORTED),
+        # naming one of the rule's conditions (eval/LABELLING.md: "A rule and its conditions")
+        (
+            "Are beta Kubernetes features supported if we switched them on with a feature flag?",
+            Verdict.CONDITIONAL,
+        ),
     ],
 )
 def test_earlier_versions_answer_with_the_learned_models(
@@ -199,3 +205,16 @@ def test_cross_policy_scores_hold_each_policy_out(learned: Learned) -> None:
     )
     with pytest.raises(TrainingDataError):
         cross_policy_scores(policies[:1], "hash", "model")
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("and if it's behind a feature flag?", True),
+        ("supported as long as we stay on the latest image?", True),
+        ("Is Kured supported?", False),
+        ("what's the iffy part of the policy", False),
+    ],
+)
+def test_a_question_naming_a_condition_is_recognised(question: str, named: bool) -> None:
+    assert names_condition(question) is named

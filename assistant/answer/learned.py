@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.answer.query import cue_features
+from assistant.answer.query import cue_features, names_condition
 from assistant.answer.verdict import FRAME_STANCES, VerdictDecider, frame_of_verdict, verdict_for
 from assistant.config import TRAINING_QUESTIONS
 from assistant.errors import IndexMismatchError, IndexNotFoundError
@@ -21,7 +21,9 @@ from assistant.policy.corpus import Corpus
 
 MODELS_FILE = "learned.npz"
 MODELS_MANIFEST = "learned.json"
-MODELS_FORMAT = 2  # 2: the selector scores candidates against each other (softmax)
+MODELS_FORMAT = (
+    3  # 3: the selector reads whether a question naming a condition meets a conditional clause
+)
 _RETRAIN_HINT = "run `assistant train` to retrain them"
 
 # what a question asks for: the three answer frames, or nothing the policy answers
@@ -213,6 +215,7 @@ def candidate_features(
     weights = [rules.weight(terms, h.clause.clause_id) / total for h in pool]
     best_weight = max(weights, default=0.0)
     retrieved = {id(h) for h in pool if h.dense_rank is not None or h.lexical_rank is not None}
+    condition = 1.0 if names_condition(question) else 0.0
     rows = []
     for position, (hit, weight) in enumerate(zip(pool, weights, strict=True)):
         clause = hit.clause
@@ -248,6 +251,7 @@ def candidate_features(
                 ),
                 *stance,
                 *np.outer(stance, type_probs[:3]).ravel(),
+                condition * (clause.stance is Stance.CONDITIONAL),
             ]
         )
     return np.asarray(rows, dtype=np.float64)

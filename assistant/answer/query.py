@@ -220,6 +220,14 @@ def expand_query(question: str, synonyms: tuple[Synonym, ...]) -> str:
     return " ".join([question, *extra])
 
 
+_CONDITION = re.compile(r"\b(?:if|unless|when|whenever|as long as|provided|in case)\b")
+
+
+def names_condition(question: str) -> bool:
+    """Whether the question states a condition ("... if it's behind a feature flag?")."""
+    return _CONDITION.search(question.lower()) is not None
+
+
 _CUES = (_RESPONSIBILITY_CUES, _FACT_CUES, _SCOPE_CUES, _WH_WORD)
 _OPENERS = ("who", "how", "what", "is", "can", "does", "will")
 
