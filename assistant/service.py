@@ -354,13 +354,14 @@ class Assistant:
             )
         )
         # the learned deciders by view: the models are document-agnostic, so every version
-        # answers with them (over its own rules decider)
-        self.learned_for = (
-            {}
-            if self.learned is None
-            else {view.start: self.learned.using(view.decider) for view in self.views[:-1]}
-            | {self.views[-1].start: self.learned}
-        )
+        # answers with them (over its own rules decider, knowing what earlier versions named)
+        self.learned_for = {}
+        if self.learned is not None:
+            named: frozenset[str] = frozenset()
+            for view in self.views:
+                words = view.decider.vocabulary
+                self.learned_for[view.start] = self.learned.using(view.decider, named - words)
+                named |= words
         # every version's words, so a question about an earlier one is not "corrected" away
         texts = [t for view in self.views for t in policy_texts(view.corpus)]
         # saved beside an index built on start, as `assistant index build` saves it

@@ -218,3 +218,15 @@ def test_cross_policy_scores_hold_each_policy_out(learned: Learned) -> None:
 )
 def test_a_question_naming_a_condition_is_recognised(question: str, named: bool) -> None:
     assert names_condition(question) is named
+
+
+def test_only_words_an_earlier_version_named_force_an_abstention(learned: Learned) -> None:
+    assistant = learned.assistant
+    seed, current = assistant.views[0], assistant.views[-1]
+    assert not assistant.learned_for[seed.start].removed  # nothing came before the seed
+    removed = assistant.learned_for[current.start].removed
+    kured = current.decider.unknown_terms("Is Kured supported?")
+    assert kured and kured <= removed  # named by an earlier version, not by this one
+    assert not removed & current.decider.vocabulary
+    # a word no version used is left to the abstainer, not forced to "unknown"
+    assert not current.decider.unknown_terms("Is Zorblax supported?") & removed

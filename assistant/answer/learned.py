@@ -301,17 +301,22 @@ class LearnedDecider:
         typing: bool = True,
         selection: bool = True,
         abstention: bool = True,
+        removed: frozenset[str] = frozenset(),
     ) -> None:
         self.rules = rules
         self.models = models
         self.typing = typing
         self.selection = selection
         self.abstention = abstention
+        self.removed = removed  # words earlier versions of the policy used and this one doesn't
         self.threshold = models.manifest.threshold if abstention else rules.threshold
 
-    def using(self, rules: VerdictDecider) -> LearnedDecider:
-        """The same models and settings over another version's rules decider."""
-        return LearnedDecider(rules, self.models, self.typing, self.selection, self.abstention)
+    def using(self, rules: VerdictDecider, removed: frozenset[str] = frozenset()) -> LearnedDecider:
+        """The same models and settings over another version's rules decider (`removed`: the
+        words earlier versions used that it doesn't)."""
+        return LearnedDecider(
+            rules, self.models, self.typing, self.selection, self.abstention, removed
+        )
 
     def decide(
         self,
@@ -354,8 +359,13 @@ class LearnedDecider:
             )
             confidence = float(self.models.abstainer.proba(features[None, :])[0])
             # hard overrides: a reviewed out-of-scope topic, or a question whose every
-            # salient word is one the policy (and its synonym files) never uses
-            if signals.off_topic or signals.unknown >= 1.0:
+            # salient word this version never uses while an earlier one named it ("Is Kured
+            # supported?" once the policy no longer names Kured). Words a policy never used
+            # are left to the abstainer: on a new document they are often the user's words
+            # for the policy's ("sev", "ticket"), and the answer is still found.
+            if signals.off_topic or (
+                signals.unknown >= 1.0 and self.rules.unknown_terms(question) & self.removed
+            ):
                 confidence = min(confidence, self.threshold / 2)
         else:
             confidence = self.rules.calibration.confidence(signals)

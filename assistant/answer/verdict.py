@@ -352,13 +352,24 @@ class VerdictDecider:
         )
         # the share of its content words the policy never uses (a pronoun is no sign of that)
         content = terms - self._function
-        unknown = sum(1 for t in content if t not in self._idf and t not in self._known)
+        unknown = len(self.unknown_terms(question))
         return Signals(
             dense=max((h.dense_score or 0.0) for h in ranked[:3]),
             coverage=found / total if total else 0.0,
             unknown=unknown / len(content) if content else 0.0,
             off_topic=1.0 if self.uncovered_topic(question, ranked) else 0.0,
         )
+
+    def unknown_terms(self, question: str) -> set[str]:
+        """The question's content words (stemmed) that neither the policy nor its synonym
+        files use."""
+        content = self.salient_terms(question) - self._function
+        return {t for t in content if t not in self._idf and t not in self._known}
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """The (stemmed) words the policy's clauses use."""
+        return frozenset(self._idf)
 
     def uncovered_topic(self, question: str, ranked: Sequence[Hit]) -> Topic | None:
         """A subject the question names that the policy doesn't cover and no top clause names."""
