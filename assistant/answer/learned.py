@@ -21,9 +21,7 @@ from assistant.policy.corpus import Corpus
 
 MODELS_FILE = "learned.npz"
 MODELS_MANIFEST = "learned.json"
-MODELS_FORMAT = (
-    3  # 3: the selector reads whether a question naming a condition meets a conditional clause
-)
+MODELS_FORMAT = 3  # 3: the selector reads whether a question names a condition
 _RETRAIN_HINT = "run `assistant train` to retrain them"
 
 # what a question asks for: the three answer frames, or nothing the policy answers

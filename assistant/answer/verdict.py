@@ -352,7 +352,7 @@ class VerdictDecider:
         )
         # the share of its content words the policy never uses (a pronoun is no sign of that)
         content = terms - self._function
-        unknown = len(self.unknown_terms(question))
+        unknown = len(self._unknown(content))
         return Signals(
             dense=max((h.dense_score or 0.0) for h in ranked[:3]),
             coverage=found / total if total else 0.0,
@@ -363,7 +363,9 @@ class VerdictDecider:
     def unknown_terms(self, question: str) -> set[str]:
         """The question's content words (stemmed) that neither the policy nor its synonym
         files use."""
-        content = self.salient_terms(question) - self._function
+        return self._unknown(self.salient_terms(question) - self._function)
+
+    def _unknown(self, content: set[str]) -> set[str]:
         return {t for t in content if t not in self._idf and t not in self._known}
 
     @property
