@@ -775,6 +775,9 @@ def eval_command(
             f"abstain_f1={m['abstention']['f1']} grounding={m['grounding_rate']} "
             f"5xx={m['server_errors']} p50={m['latency_ms']['p50']}ms"
         )
+        if m["miss_causes"]:
+            causes = " ".join(f"{k}={v}" for k, v in m["miss_causes"].items())
+            typer.echo(f"{'':5} why wrong: {causes}")
     typer.echo(f"report: {paths['md']} {paths['html']} {paths['json']}")
 
 

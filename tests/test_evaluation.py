@@ -15,6 +15,7 @@ from assistant.evaluation.harness import (
     load_items,
     summarise,
 )
+from assistant.evaluation.miss_causes import MISS_CAUSES, miss_cause
 from assistant.evaluation.report import write_report
 from assistant.evaluation.runner import evaluate_assistant
 from assistant.service import Assistant
@@ -71,6 +72,33 @@ def test_fitted_calibration_separates_right_from_wrong() -> None:
     assert fitted["dense"] > 0
     assert 0.2 <= fitted["threshold"] <= 0.8
     assert fitted["dev_accuracy"] == 1.0
+
+
+def test_each_miss_is_put_down_to_the_stage_that_caused_it(tmp_path: Path) -> None:
+    results = [
+        result("ok", "supported", "supported", cited=("a", "b")),
+        result("cite", "supported", "supported", cited=("b", "c", "d", "a")),
+        result("oos", "unknown", "informational", gold=()),
+        result("shy", "supported", "unknown", raw="supported"),
+        result("shy-wrong", "supported", "unknown", raw="not_supported"),
+        result("clause", "supported", "not_supported", cited=("b", "a")),
+        result("type", "supported", "informational", cited=("a", "b")),
+        result("nogold", "supported", "best_effort", gold=()),
+    ]
+    assert [miss_cause(r) for r in results] == [
+        None, "citation_missed", "answered_unanswerable", "abstained_right_verdict",
+        "abstained_wrong_verdict", "clause_not_chosen", "type_or_stance", "no_gold_clause",
+    ]  # fmt: skip
+    counts = summarise(results)["miss_causes"]
+    assert list(counts) == [c for c in MISS_CAUSES if c in counts]  # the order reports use
+    assert sum(counts.values()) == 7
+    settings = {"model": "m", "retrieval_mode": "hybrid", "threshold": 0.5}
+    report = build_report(results, "x", settings)
+    assert {f["id"]: f["cause"] for f in report.failures}["type"] == "type_or_stance"
+    paths = write_report(report, tmp_path)
+    md = paths["md"].read_text(encoding="utf-8")
+    assert f"| clause_not_chosen | 1 | {MISS_CAUSES['clause_not_chosen']} |" in md
+    assert MISS_CAUSES["type_or_stance"] in paths["html"].read_text(encoding="utf-8")
 
 
 def test_compare_reports_names_what_got_better_and_worse() -> None:

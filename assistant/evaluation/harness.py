@@ -16,6 +16,7 @@ import numpy as np
 
 from assistant.errors import AssistantError
 from assistant.evaluation.grounding import GroundingChecker
+from assistant.evaluation.miss_causes import count_causes, miss_cause
 from assistant.models import Verdict
 from assistant.policy.corpus import Corpus
 
@@ -421,6 +422,7 @@ def summarise(results: Sequence[ItemResult]) -> dict[str, Any]:
         "grounding_rate": _ratio(
             sum(r.grounded for r in results), sum(r.grounded_total for r in results)
         ),
+        "miss_causes": count_causes(results),
         "server_errors": sum(1 for r in results if r.status >= 500),
         "latency_ms": {"p50": _percentile(latencies, 0.5), "p95": _percentile(latencies, 0.95)},
     }
@@ -449,6 +451,7 @@ def failures(results: Sequence[ItemResult]) -> list[dict[str, Any]]:
                 "gold": r.gold_clause_ids,
                 "cited": r.cited_ids,
                 "why": "verdict" if not r.correct else "citation",
+                "cause": miss_cause(r),
             }
         )
     return rows

@@ -11,6 +11,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from assistant.evaluation.harness import Report
+from assistant.evaluation.miss_causes import MISS_CAUSES
 
 
 def _png(fig: Any) -> str:
@@ -101,8 +102,11 @@ def write_report(report: Report, out_dir: Path) -> dict[str, Path]:
         "html": out_dir / "report.html",
     }
     paths["json"].write_text(report.to_json(), encoding="utf-8")
-    paths["md"].write_text(env.get_template("report.md.j2").render(r=data), encoding="utf-8")
+    paths["md"].write_text(
+        env.get_template("report.md.j2").render(r=data, causes=MISS_CAUSES), encoding="utf-8"
+    )
     paths["html"].write_text(
-        env.get_template("report.html.j2").render(r=data, plots=plots), encoding="utf-8"
+        env.get_template("report.html.j2").render(r=data, plots=plots, causes=MISS_CAUSES),
+        encoding="utf-8",
     )
     return paths

@@ -1,0 +1,48 @@
+"""Why an evaluated answer went wrong, read from what the harness recorded: the stage of the
+answer engine (question type and stance, clause choice, abstention) a reviewer should look at."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.evaluation.harness import ItemResult
+
+UNKNOWN = "unknown"
+
+# cause -> what it means, in the order reports list them
+MISS_CAUSES = {
+    "answered_unanswerable": "answered a question the policy does not answer",
+    "abstained_right_verdict": "abstained although the verdict it withheld was right",
+    "abstained_wrong_verdict": "abstained, and the verdict it withheld was wrong too",
+    "clause_not_chosen": "a clause that does not decide the question was cited first",
+    "type_or_stance": "a deciding clause was cited first, but the question's type or the "
+    "clause's stance gave another verdict",
+    "no_gold_clause": "wrong verdict on an item that quotes no clause",
+    "citation_missed": "right verdict, but no deciding clause among the first three citations",
+}
+
+
+def miss_cause(result: ItemResult) -> str | None:
+    """The cause (a key of MISS_CAUSES) of a wrong verdict or missed citation; None when the
+    verdict is right and a deciding clause is among the first three citations."""
+    gold = set(result.gold_clause_ids)
+    if result.correct:
+        return "citation_missed" if gold and not gold & set(result.cited_ids[:3]) else None
+    if result.expected_verdict == UNKNOWN:
+        return "answered_unanswerable"
+    if result.got_verdict == UNKNOWN:
+        right = result.raw_verdict == result.expected_verdict
+        return "abstained_right_verdict" if right else "abstained_wrong_verdict"
+    if not gold:
+        return "no_gold_clause"
+    first = result.cited_ids[0] if result.cited_ids else None
+    return "type_or_stance" if first in gold else "clause_not_chosen"
+
+
+def count_causes(results: Sequence[ItemResult]) -> dict[str, int]:
+    """How many results each cause explains, in MISS_CAUSES order (causes with none left out)."""
+    counts = Counter(c for c in map(miss_cause, results) if c is not None)
+    return {cause: counts[cause] for cause in MISS_CAUSES if counts[cause]}
