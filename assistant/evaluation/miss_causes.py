@@ -5,12 +5,23 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from assistant.evaluation.harness import ItemResult
+from typing import Protocol
 
 UNKNOWN = "unknown"
+
+
+class Scored(Protocol):
+    """What a cause is read from (the harness's ItemResult)."""
+
+    expected_verdict: str
+    got_verdict: str
+    raw_verdict: str
+    gold_clause_ids: list[str]
+    cited_ids: list[str]
+
+    @property
+    def correct(self) -> bool: ...
+
 
 # cause -> what it means, in the order reports list them
 MISS_CAUSES = {
@@ -25,7 +36,7 @@ MISS_CAUSES = {
 }
 
 
-def miss_cause(result: ItemResult) -> str | None:
+def miss_cause(result: Scored) -> str | None:
     """The cause (a key of MISS_CAUSES) of a wrong verdict or missed citation; None when the
     verdict is right and a deciding clause is among the first three citations."""
     gold = set(result.gold_clause_ids)
@@ -42,7 +53,7 @@ def miss_cause(result: ItemResult) -> str | None:
     return "type_or_stance" if first in gold else "clause_not_chosen"
 
 
-def count_causes(results: Sequence[ItemResult]) -> dict[str, int]:
+def count_causes(results: Sequence[Scored]) -> dict[str, int]:
     """How many results each cause explains, in MISS_CAUSES order (causes with none left out)."""
     counts = Counter(c for c in map(miss_cause, results) if c is not None)
     return {cause: counts[cause] for cause in MISS_CAUSES if counts[cause]}
