@@ -7,7 +7,9 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Protocol
 
-UNKNOWN = "unknown"
+from assistant.models import Verdict
+
+UNKNOWN = Verdict.UNKNOWN.value
 
 
 class Scored(Protocol):
