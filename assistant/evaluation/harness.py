@@ -16,7 +16,7 @@ import numpy as np
 
 from assistant.errors import AssistantError
 from assistant.evaluation.grounding import GroundingChecker
-from assistant.evaluation.miss_causes import count_causes, miss_cause
+from assistant.evaluation.miss_causes import citation_missed, count_causes, miss_cause
 from assistant.models import Verdict
 from assistant.policy.corpus import Corpus
 
@@ -432,9 +432,7 @@ def failures(results: Sequence[ItemResult]) -> list[dict[str, Any]]:
     """Per-question rows for every wrong verdict or missed gold citation."""
     rows = []
     for r in results:
-        missed_citation = bool(r.gold_clause_ids) and not set(r.gold_clause_ids) & set(
-            r.cited_ids[:3]
-        )
+        missed_citation = citation_missed(r)
         if r.correct and not missed_citation:
             continue
         rows.append(

@@ -38,21 +38,26 @@ MISS_CAUSES = {
 }
 
 
+def citation_missed(result: Scored) -> bool:
+    """The item quotes clauses and none of them is among the first three citations."""
+    gold = set(result.gold_clause_ids)
+    return bool(gold) and not gold & set(result.cited_ids[:3])
+
+
 def miss_cause(result: Scored) -> str | None:
     """The cause (a key of MISS_CAUSES) of a wrong verdict or missed citation; None when the
     verdict is right and a deciding clause is among the first three citations."""
-    gold = set(result.gold_clause_ids)
     if result.correct:
-        return "citation_missed" if gold and not gold & set(result.cited_ids[:3]) else None
+        return "citation_missed" if citation_missed(result) else None
     if result.expected_verdict == UNKNOWN:
         return "answered_unanswerable"
     if result.got_verdict == UNKNOWN:
         right = result.raw_verdict == result.expected_verdict
         return "abstained_right_verdict" if right else "abstained_wrong_verdict"
-    if not gold:
+    if not result.gold_clause_ids:
         return "no_gold_clause"
     first = result.cited_ids[0] if result.cited_ids else None
-    return "type_or_stance" if first in gold else "clause_not_chosen"
+    return "type_or_stance" if first in result.gold_clause_ids else "clause_not_chosen"
 
 
 def count_causes(results: Sequence[Scored]) -> dict[str, int]:
