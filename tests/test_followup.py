@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.dialogue.followup import (
+from assistant.answer.followup import (
     clean_subject,
     extract_subject,
     resolve_followup,

@@ -16,9 +16,9 @@ from types import ModuleType
 
 import pytest
 
-from assistant.answer import query
+from assistant.answer import followup, query
 from assistant.config import Settings
-from assistant.dialogue import followup, smalltalk
+from assistant.dialogue import smalltalk
 from assistant.slack import bot
 from assistant.web import observability, security
 
@@ -122,7 +122,7 @@ def test_the_patterns_that_see_user_text_are_collected() -> None:
     names = set(PATTERNS)
     assert any(n.startswith("assistant.dialogue.smalltalk.INTENTS[") for n in names)
     assert "assistant.dialogue.smalltalk._GREETING_PREFIX" in names
-    assert "assistant.dialogue.followup._MARKERS" in names
+    assert "assistant.answer.followup._MARKERS" in names
     assert "assistant.answer.query._INJECTION" in names
     assert "assistant.slack.bot._LINK" in names
     assert "assistant.answer.query._SCOPE_CUES" in names

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from assistant.answer.followup import resolve_followup
 from assistant.answer.suggestions import title_headings
 from assistant.answer.verdict import frame_of_verdict
 from assistant.config import Settings
 from assistant.dialogue.clarification import CLARIFICATION, Clarifier
-from assistant.dialogue.followup import resolve_followup
 from assistant.dialogue.smalltalk import (
     SmallTalk,
     detect_intent,
