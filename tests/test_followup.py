@@ -7,6 +7,7 @@ import pytest
 from assistant.answer.followup import (
     clean_subject,
     extract_subject,
+    phrase_subject,
     resolve_followup,
     strip_markers,
 )
@@ -374,3 +375,45 @@ def test_a_short_approval_after_a_how_to_asks_whether_the_condition_is_supported
         "what if I delete the VMs by hand, still fine?", ["Is Istio supported?"]
     )
     assert scope.question == "Is Istio supported if I delete the VMs by hand?"
+
+
+@pytest.mark.parametrize(
+    ("previous", "message", "question"),
+    [
+        (
+            "we rely on the chat connector a lot, is it covered by support?",
+            "who maintains it?",
+            "Who maintains the chat connector?",
+        ),
+        ("is our data copied to the sandbox?", "who refreshes it", "Who refreshes our data?"),
+        ("do you support chrome?", "who patches it?", "Who patches chrome?"),
+    ],
+)  # fmt: skip
+def test_an_earlier_question_no_frame_fits_still_names_its_noun_phrase(
+    previous: str, message: str, question: str
+) -> None:
+    assert resolve_followup(message, [previous]).question == question
+
+
+def test_no_noun_phrase_is_read_from_pronouns_alone() -> None:
+    assert phrase_subject("is it ok to customize nsg rules?") is None
+    assert phrase_subject("can we do that?") is None
+
+
+@pytest.mark.parametrize(
+    ("previous", "message", "question"),
+    [
+        ("is edge os 6 supported?", "and 5?", "Is edge os 5 supported?"),
+        ("is the REST API v2 supported?", "what about v1", "Is the REST API v1 supported?"),
+        ("when is api v1 retired", "and v2?", "When is api v2 retired?"),
+    ],
+)
+def test_a_bare_version_swaps_the_earlier_subjects_version(
+    previous: str, message: str, question: str
+) -> None:
+    resolution = resolve_followup(message, [previous])
+    assert (resolution.question, resolution.rule) == (question, "version_swap")
+
+
+def test_a_bare_number_after_a_subject_without_one_stays_as_typed() -> None:
+    assert resolve_followup("and 5?", ["Is Istio supported?"]).rule is None

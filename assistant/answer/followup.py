@@ -27,7 +27,7 @@ DISCOURSE_MARKERS = (
 SUBJECT_LEADS = (
     "what about", "how about", "what of", "and what about", "and how about", "same for",
     "same question for", "same goes for", "same with", "and for", "and", "also", "plus", "for",
-    "what about for", "how about for",
+    "what about for", "how about for", "what abt", "how abt", "wat about",
 )  # fmt: skip
 # Leads that ask the previous question again, word for word, about a new subject ("and for
 # the control plane?" after "Does Microsoft patch the worker nodes?").
@@ -170,6 +170,20 @@ CLAUSE_WORDS = (
     "don't", "doesn't", "can't", "isn't", "aren't", "won't",
 )  # fmt: skip
 MAX_BARE_SUBJECT_WORDS = 6
+MAX_PHRASE_WORDS = 4
+# When no subject frame fits an earlier question ("we rely on the chat connector a lot, is it
+# covered?"), its subject is read as a noun phrase: after an opening "is"/"are", else the first
+# phrase a determiner opens, else after an opening auxiliary, its pronoun and one verb ("do you
+# support chrome"). The phrase ends at one of these words, at a participle or after a few words.
+COPULAS = ("is", "are", "was", "were")
+DETERMINERS = ("the", "a", "an", "our", "my", "your", "their", "this", "these", "those")
+PHRASE_ENDS = (
+    "on", "in", "at", "inside", "within", "under", "for", "with", "into", "from", "to", "of",
+    "by", "about", "after", "before", "during", "if", "when", "since", "because", "than", "or",
+    "and", "but", "still", "also", "even", "really", "actually", "then", "already", "ever",
+    "just", "that", "which", "right", "lot", "bit", "couple", "few", "tho", "though",
+)  # fmt: skip
+PRONOUNS = ("i", "we", "you", "they", "it", "u")
 # "and helm charts we pull from the hub?": after a noun, one of these and its verb are the
 # noun's relative clause, not the message's own predicate (read so after a marker only).
 RELATIVE_PRONOUNS = ("we", "i", "you", "they")
@@ -260,6 +274,9 @@ _ANAPHOR = re.compile(
     rf"\b(?P<pronoun>{_alternation(ANAPHORS)})\b(?:\s+(?P<next>[a-z][\w/-]*))?", re.IGNORECASE
 )
 _WORDS = re.compile(r"[\w'/-]+")
+_PHRASE_ENDS = {*PHRASE_ENDS, *CLAUSE_WORDS, *DETERMINERS, *PRONOUNS}
+# A version or model number: "6", "v1", "3.13", "eg-200", "2019".
+_VERSION = re.compile(r"[a-z]{0,3}-?\d+(?:\.\d+)*[a-z]?", re.IGNORECASE)
 # "can I get help if ..." asks about help in general: what follows says what it is about.
 _NOT_A_SUBJECT = {a.lower() for a in ANAPHORS} | {
     "i", "we", "you", "me", "us", "microsoft", "help", "support", "some help", "any help",
@@ -337,6 +354,36 @@ def extract_subject(question: str) -> str | None:
     return None
 
 
+def phrase_subject(question: str) -> str | None:
+    """The noun phrase an earlier question is about when no subject frame fits it (see
+    `COPULAS`), or None."""
+    words = [(m.group(), m.group().lower()) for m in _WORDS.finditer(_asked_sentence(question))]
+    lower = [w for _, w in words]
+    starts = []
+    if lower[:1] and lower[0] in COPULAS:
+        starts.append(1)
+    starts += [n for n, w in enumerate(lower) if w in DETERMINERS][:1]
+    if lower[:1] and lower[0] in AUXILIARIES and lower[1:2] and lower[1] in PRONOUNS:
+        starts.append(3)
+    for start in starts:
+        phrase = _phrase_from(words, start)
+        if phrase and _has_letters(phrase) and phrase.lower() not in _NOT_A_SUBJECT:
+            return phrase
+    return None
+
+
+def _phrase_from(words: Sequence[tuple[str, str]], start: int) -> str:
+    """The words from `start` up to the first that ends a noun phrase."""
+    kept: list[str] = []
+    for n, (word, lower) in enumerate(words[start : start + MAX_PHRASE_WORDS]):
+        opener = n == 0 and lower in DETERMINERS
+        participle = len(lower) > 4 and lower.endswith(("ed", "ing", "ly"))
+        if not opener and (participle or lower in _PHRASE_ENDS):
+            break
+        kept.append(word)
+    return "" if kept[-1:] and kept[-1].lower() in DETERMINERS else " ".join(kept)
+
+
 def _scene_starts(text: str) -> list[int]:
     """Where a question's frame may begin: at its start and, when it opens with a scene-setting
     word, after each of its next few words ("with byo cni | can support look at ...")."""
@@ -368,14 +415,16 @@ def _plural(noun_phrase: str) -> bool:
 
 class _Context:
     """What the earlier turns offer a follow-up: the latest question that names a subject
-    (else the latest question), its frame and its subject."""
+    (else the latest question), its frame and its subject (`phrase`: read as a noun phrase,
+    not by a frame, so never swapped in place)."""
 
     def __init__(self, previous: Sequence[str], frames: Sequence[Frame | None]) -> None:
-        at, self.subject = len(previous) - 1, None
+        at, self.subject, self.phrase = len(previous) - 1, None, False
         for n in reversed(range(len(previous))):
             subject = extract_subject(previous[n])
-            if subject:
-                at, self.subject = n, subject
+            phrase = None if subject else phrase_subject(previous[n])
+            if subject or phrase:
+                at, self.subject, self.phrase = n, subject or phrase, phrase is not None
                 break
         anchor = previous[at]
         self.question = strip_markers(anchor)
@@ -396,7 +445,8 @@ def _asked_sentence(question: str) -> str:
 def _swap_subject(new_subject: str, context: _Context, same_question: bool = False) -> str:
     """The previous question about a new subject: FACT questions (and any question after "and
     for X?") keep their wording with the subject swapped in place; others take a template."""
-    if (same_question or context.frame is Frame.FACT) and context.subject:
+    in_place = same_question or context.frame is Frame.FACT
+    if in_place and context.subject and not context.phrase:
         question = context.asked if same_question else context.question
         at = question.lower().find(context.subject.lower())
         if at >= 0:
@@ -610,6 +660,9 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
     bare = bare and _has_letters(candidate)
     if bare and _PLACE_LEAD.match(candidate) and (led or len(_words(candidate)) <= 4):
         return Resolution(_ask_place(candidate, context), "place_swap", context.subject)
+    version = _version_swap(candidate, context.subject)
+    if version is not None:
+        return Resolution(_swap_subject(version, context), "version_swap", version)
     if bare and (led or len(_words(candidate)) <= 3):
         subject = _substitute_noun(clean_subject(candidate) or candidate, context.subject)
         lead_words = (lead.groupdict().get("lead") or "").lower() if lead else ""
@@ -636,6 +689,20 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
         # "and who patches the nodes?": a whole question after a marker stands alone
         return Resolution(_sentence(core), "full_question", extract_subject(core))
     return Resolution(text, None, extract_subject(text))
+
+
+def _version_swap(candidate: str, subject: str | None) -> str | None:
+    """The previous subject with its version in the new one's place: "and 5?" after "is edge
+    os 6 supported?" asks about "edge os 5"; None unless the message is one versioned word."""
+    new = candidate.strip(" ?!.,")
+    if subject is None or " " in new or not _VERSION.fullmatch(new):
+        return None
+    words = subject.split(" ")
+    at = [n for n, w in enumerate(words) if _VERSION.fullmatch(w)]
+    if not at or words[at[-1]].lower() == new.lower():
+        return None
+    words[at[-1]] = new
+    return " ".join(words)
 
 
 def _marker_prefix(text: str, core: str) -> str:
