@@ -812,7 +812,7 @@ def tuning_pairs(items: Sequence[TrainingItem], eras: Sequence[Era]) -> list[tup
         clause_id = corpus.find_quote(item.gold_quotes[0])
         clause = None if clause_id is None else corpus.clause(str(clause_id))
         if clause is not None:
-            pairs.append((item.question, clause.indexed_text))
+            pairs.append((item.standalone, clause.indexed_text))
     return pairs
 
 
@@ -838,7 +838,7 @@ def training_examples(assistant: Assistant) -> list[Example]:
             "questions about it, or set ASSISTANT_TRAINING_POLICY_DIR to the policy they were "
             "written about: docs/training.md)"
         )
-    prepared = [assistant.prepare(item.question) for item in items]
+    prepared = [assistant.prepare(item.standalone) for item in items]
     # embedded as serving embeds them (their head), in one batch
     vectors = assistant.embedder.embed(
         [assistant.retriever.embedded_text(p.query) for p in prepared]

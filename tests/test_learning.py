@@ -16,6 +16,7 @@ from assistant.answer.query import names_condition
 from assistant.answer.training import (
     Example,
     PolicyExamples,
+    TrainingItem,
     answered_scores,
     cross_policy_scores,
     fit_models,
@@ -90,6 +91,32 @@ def test_training_asks_each_item_of_its_own_version(learned: Learned) -> None:
     resolved = [e for e in answerable if e.gold_ids is not None]
     assert len(resolved) >= 0.9 * len(answerable)
     assert all(e.gold_ids is not None and e.gold_ids <= seed_texts for e in resolved)
+
+
+def test_a_follow_up_item_is_asked_as_its_conversation_rewrites_it() -> None:
+    item = TrainingItem(
+        "t",
+        "and helm?",
+        "scope",
+        Verdict.BEST_EFFORT,
+        (),
+        "",
+        ("Is Istio supported?", "and kured?"),
+    )
+    assert item.standalone == "Is helm supported?"
+    assert TrainingItem("t", "who patches it?", "fact", Verdict.UNKNOWN, (), "").standalone == (
+        "who patches it?"
+    )
+
+
+def test_the_training_follow_ups_are_learned_from_their_rewrites(learned: Learned) -> None:
+    follow_ups = [e for e in learned.examples if e.item.previous]
+    assert len(follow_ups) >= 250  # the served policy's and the training policies'
+    rewritten = [e for e in follow_ups if e.item.standalone != e.item.question]
+    assert len(rewritten) >= 0.7 * len(follow_ups)
+    assert all(
+        e.resolved == learned.rules.prepare(e.item.standalone).resolved for e in rewritten[:20]
+    )
 
 
 @pytest.mark.parametrize(

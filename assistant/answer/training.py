@@ -17,6 +17,7 @@ from sklearn.model_selection import GroupKFold, StratifiedKFold
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
+from assistant.answer.followup import resolve_followup
 from assistant.answer.learned import (
     FRAMES,
     TYPES,
@@ -53,6 +54,16 @@ class TrainingItem:
     verdict: Verdict
     gold_quotes: tuple[str, ...]
     version: str
+    previous: tuple[str, ...] = ()  # a follow-up's earlier messages, oldest first
+
+    @property
+    def standalone(self) -> str:
+        """The question as the pipeline gets it: a follow-up rewritten from its earlier messages
+        by the follow-up rules, as a conversation rewrites it."""
+        earlier: list[str] = []
+        for message in (*self.previous, self.question):
+            earlier.append(resolve_followup(message, earlier).question)
+        return earlier[-1]
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,7 @@ def load_training_items(path: Path) -> list[TrainingItem]:
                 Verdict(r["expected_verdict"]),
                 tuple(r.get("gold_quotes", ())),
                 str(r.get("version", "")),
+                tuple(str(m) for m in r.get("previous", ())),
             )
             for r in rows
         ]

@@ -18,8 +18,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from spec import (  # noqa: E402
-    ADVERSARIAL, B, C, CLAUSES_20, CLAUSES_26, CONDITIONS, H, K, M, N, OFF_TOPIC, OUT_OF_POLICY_20,
-    OUT_OF_POLICY_BOTH, PROCEDURES, S, U, V20, V26, Clause,
+    ADVERSARIAL, B, C, CLAUSES_20, CLAUSES_26, CONDITIONS, FOLLOW_UPS, H, K, M, N, OFF_TOPIC,
+    OUT_OF_POLICY_20, OUT_OF_POLICY_BOTH, PROCEDURES, S, U, V20, V26, Clause,
 )
 
 SEED = 16
@@ -127,10 +127,14 @@ def build(rng: random.Random) -> list[dict[str, object]]:
     # questions naming a rule's condition, written out (no rng, so earlier items stay the same)
     items += [{"question": q, "question_type": t, "expected_verdict": v, "gold_quotes": [quote],
                "version": version} for q, version, t, v, quote in CONDITIONS]
+    # follow-ups with the messages before them, written out (no rng either)
+    items += [{"question": q, "previous": list(previous), "question_type": t, "expected_verdict": v,
+               "gold_quotes": [quote] if quote else [], "version": version}
+              for previous, q, version, t, v, quote in FOLLOW_UPS]
     seen: set[tuple[str, str]] = set()
     unique = []
     for item in items:
-        key = (str(item["question"]).lower(), str(item["version"]))
+        key = (str(item["question"]).lower(), str(item["version"]), str(item.get("previous")))
         if key not in seen:
             seen.add(key)
             unique.append(item)
