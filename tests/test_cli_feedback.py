@@ -75,7 +75,7 @@ def test_export_rejects_unknown_formats(tmp_path: Path) -> None:
 
 def test_csv_export_neutralises_formulas_and_nuls(tmp_path: Path) -> None:
     store = SQLiteConversationStore(tmp_path / "conversations.sqlite3", 3600)
-    hostile = ["=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)", "\tx", "\rx", "a\x00b"]
+    hostile = ['=HYPERLINK("http://x")', "+1+1", "-2", "@SUM(A1)", "\tx", "\rx", "a\x00b"]
     conversation_id, _ = store.append(None, make_answer("=cmd|' /C calc'!A0"))
     for n, comment in enumerate(hostile, 2):
         store.append(conversation_id, make_answer("and helm?", n=n))

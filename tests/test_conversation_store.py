@@ -276,7 +276,8 @@ def test_a_bad_store_location_is_reported_as_unavailable(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize(
-    ("synchronous", "level"), [(None, 1), ("normal", 1), ("full", 2)]  # NORMAL is the default
+    ("synchronous", "level"),
+    [(None, 1), ("normal", 1), ("full", 2)],  # NORMAL is the default
 )
 def test_sqlite_store_is_durable_and_in_wal_mode(
     tmp_path: Path, synchronous: SqliteSynchronous | None, level: int

@@ -64,7 +64,6 @@ def test_noun_phrase(phrase: str, expected: str) -> None:
     assert noun_phrase(phrase) == expected
 
 
-
 def test_a_heading_that_asks_is_kept_as_its_question() -> None:
     assert heading_question("What is supported?") == "What is supported?"
 

@@ -39,8 +39,15 @@ def test_widget_files_are_served_with_their_types(settings: Settings) -> None:
 def test_widget_source_never_treats_server_text_as_markup() -> None:
     source = (WIDGET_DIR / "widget.js").read_text(encoding="utf-8")
     code = re.sub(r"/\*.*?\*/|(?<=\s)//[^\n]*", "", source, flags=re.S)  # comments may name them
-    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
-                 "answer_html", "new Function"):
+    for sink in (
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "document.write",
+        "eval(",
+        "answer_html",
+        "new Function",
+    ):
         assert sink not in code, f"widget.js uses {sink}"
     assert "http" not in re.sub(r'"http://www.w3.org/2000/svg"|"https?:"', "", code), (
         "widget.js must fetch nothing but its own assistant URL"
@@ -67,8 +74,10 @@ def test_demo_page_embeds_the_widget_with_the_one_tag(settings: Settings) -> Non
 
 def test_cors_allows_only_the_configured_origins(settings: Settings) -> None:
     client = client_for(settings, cors_origins=[ALLOWED])
-    preflight = {"Access-Control-Request-Method": "POST",
-                 "Access-Control-Request-Headers": "content-type"}
+    preflight = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+    }
     allowed = client.options("/v1/ask", headers={"Origin": ALLOWED, **preflight})
     assert allowed.status_code == 200
     assert allowed.headers["access-control-allow-origin"] == ALLOWED
