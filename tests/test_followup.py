@@ -417,3 +417,10 @@ def test_a_bare_version_swaps_the_earlier_subjects_version(
 
 def test_a_bare_number_after_a_subject_without_one_stays_as_typed() -> None:
     assert resolve_followup("and 5?", ["Is Istio supported?"]).rule is None
+
+
+def test_the_asker_of_a_how_do_i_question_is_not_its_subject() -> None:
+    assert extract_subject("how do i open a ticket?") is None
+    assert resolve_followup("can any agent do it?", ["how do i open a ticket?"]).question == (
+        "Can any agent do a ticket?"
+    )

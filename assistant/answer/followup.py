@@ -108,6 +108,7 @@ SUBJECT_FRAMES = (
     r"(?:how often|how frequently|how long|how soon|when|why|where|how) (?:is|are|will|can|was|"
     r"were) (?P<subject>.+?)(?: (?:get|gets|be))?(?: \w+(?:ed|en)(?: up)?)?",
     r"(?:how often|how frequently|how long|how soon|when|why|where|how) (?:do|does|did) "
+    r"(?!(?:i|we|you|they|u)\b)"  # "how do i open a ticket": the asker is not the subject
     r"(?P<subject>.+?)(?: (?:get|gets) \w+(?:ed|en)| \w+)(?: (?:up|down|out|in|on|over))?",
     r"can (?:i|we) (?:get|use|run|install|access|see|restore|open a (?:support )?"
     r"(?:case|ticket|request) (?:for|about)|get help with) (?P<subject>.+)",
