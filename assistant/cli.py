@@ -359,8 +359,8 @@ def train_command(
         ),
     ] = False,
 ) -> None:
-    """Fit the learned question typer, answer selector and abstainer on the training questions
-    (seeded) and save them into the index folder."""
+    """Fit the learned question typer, answer selector, asker and abstainer on the training
+    questions (seeded) and save them into the index folder."""
     _train(Settings(), None, cross_policy=cross_policy)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.answer.learned import LearnedModels
+from assistant.answer.learned import FRAMES, LearnedModels, answer_frame, question_features
 from assistant.answer.query import names_condition
 from assistant.answer.training import (
     Example,
@@ -21,9 +21,10 @@ from assistant.answer.training import (
     cross_policy_scores,
     fit_models,
 )
+from assistant.answer.verdict import FRAME_STANCES
 from assistant.config import Settings
 from assistant.errors import IndexMismatchError, IndexNotFoundError, TrainingDataError
-from assistant.models import Selection, Verdict
+from assistant.models import Frame, Selection, Stance, Verdict
 from assistant.search.embedding import SentenceTransformerEmbedder
 from assistant.search.index import SearchIndex
 from assistant.service import Assistant
@@ -40,7 +41,7 @@ def test_training_is_deterministic(learned: Learned) -> None:
         saved.manifest.model,
         others=[o.decider for o in learned.others],
     )
-    for name in ("typer", "selector", "abstainer"):
+    for name in ("typer", "selector", "abstainer", "asker"):
         for a, b in zip(
             getattr(saved, name).arrays(name).values(),
             getattr(again, name).arrays(name).values(),
@@ -91,6 +92,27 @@ def test_training_asks_each_item_of_its_own_version(learned: Learned) -> None:
     resolved = [e for e in answerable if e.gold_ids is not None]
     assert len(resolved) >= 0.9 * len(answerable)
     assert all(e.gold_ids is not None and e.gold_ids <= seed_texts for e in resolved)
+
+
+def test_the_asker_only_turns_a_fact_question_to_its_clauses_stance(learned: Learned) -> None:
+    """A question typed `fact` and answered by a clause with a stance keeps its fact verdict
+    unless the asker says it asks for the stance; every other frame stays the typer's."""
+    models = LearnedModels.load(learned.rules.settings.index_dir)
+    assert float(learned.metrics["asker_cv_accuracy"]) > 1 - float(  # type: ignore[arg-type]
+        learned.metrics["asker_fact_share"]  # type: ignore[arg-type]
+    )
+    turned = 0
+    for e in learned.examples[::7]:
+        probs = models.typer.proba(question_features(e.resolved, e.vector)[None, :])[0]
+        typed = FRAMES[int(np.argmax(probs[:3]))]
+        for stance in Stance:
+            frame = answer_frame(models.asker, probs, e.resolved, stance)
+            if typed is not Frame.FACT or stance is Stance.INFORMATIONAL:
+                assert frame is typed
+            elif frame is not Frame.FACT:
+                assert stance in FRAME_STANCES[frame]
+                turned += 1
+    assert turned > 0
 
 
 def test_a_follow_up_item_is_asked_as_its_conversation_rewrites_it() -> None:

@@ -21,7 +21,7 @@ from assistant.policy.corpus import Corpus
 
 MODELS_FILE = "learned.npz"
 MODELS_MANIFEST = "learned.json"
-MODELS_FORMAT = 3  # 3: the selector reads whether a question names a condition
+MODELS_FORMAT = 4  # 4: the asker decides a stance or a fact for a clause that takes a stance
 _RETRAIN_HINT = "run `assistant train` to retrain them"
 
 # what a question asks for: the three answer frames, or nothing the policy answers
@@ -107,12 +107,14 @@ class ModelsManifest:
 
 @dataclass(frozen=True)
 class LearnedModels:
-    """The question typer, the answer selector and the abstainer, with their manifest."""
+    """The question typer, the answer selector, the asker and the abstainer, with their
+    manifest."""
 
     manifest: ModelsManifest
     typer: LinearModel
     selector: LinearModel
     abstainer: LinearModel
+    asker: LinearModel
 
     def save(self, folder: Path) -> None:
         """Write the models into `folder` (the index folder)."""
@@ -120,6 +122,7 @@ class LearnedModels:
             **self.typer.arrays("typer"),
             **self.selector.arrays("selector"),
             **self.abstainer.arrays("abstainer"),
+            **self.asker.arrays("asker"),
         }
         np.savez(folder / MODELS_FILE, **arrays)  # type: ignore[arg-type]
         (folder / MODELS_MANIFEST).write_text(
@@ -142,6 +145,7 @@ class LearnedModels:
                 LinearModel.from_arrays(arrays, "typer"),
                 LinearModel.from_arrays(arrays, "selector"),
                 LinearModel.from_arrays(arrays, "abstainer"),
+                LinearModel.from_arrays(arrays, "asker"),
             )
         except (TypeError, ValueError, KeyError, OSError) as exc:
             raise IndexMismatchError(f"unreadable learned models ({exc}); {_RETRAIN_HINT}") from exc
@@ -255,6 +259,31 @@ def candidate_features(
     return np.asarray(rows, dtype=np.float64)
 
 
+def asker_features(type_probs: np.ndarray, question: str, stance: Stance) -> np.ndarray:
+    """What the asker weighs: the question's type probabilities and cue words, the chosen
+    clause's stance, and the stance crossed with the probability of a fact question."""
+    onehot = np.zeros(len(STANCES))
+    onehot[STANCES.index(stance)] = 1.0
+    return np.concatenate(
+        [type_probs, np.asarray(cue_features(question)), onehot, float(type_probs[2]) * onehot]
+    )
+
+
+def answer_frame(
+    asker: LinearModel, type_probs: np.ndarray, question: str, stance: Stance
+) -> Frame:
+    """The frame the chosen clause answers in: the likeliest type's, except that a question
+    typed a fact whose clause takes a stance gets the stance (in the likelier frame that admits
+    it) when the asker says it asks for the stance."""
+    frame = FRAMES[int(np.argmax(type_probs[:3]))]
+    if frame is not Frame.FACT or stance is Stance.INFORMATIONAL:
+        return frame
+    if float(asker.proba(asker_features(type_probs, question, stance)[None, :])[0]) >= 0.5:
+        return frame
+    fitting = [n for n in (0, 1) if stance in FRAME_STANCES[FRAMES[n]]]
+    return FRAMES[max(fitting, key=lambda n: float(type_probs[n]))]
+
+
 def frame_fit(type_probs: np.ndarray, pool: Sequence[Hit]) -> np.ndarray:
     """Per candidate, the probability that its stance can answer the question's type."""
     return np.asarray(
@@ -347,7 +376,10 @@ class LearnedDecider:
             at = {h.clause.clause_id: float(p) for h, p in zip(pool, select, strict=True)}
             top = at.get(ranked[0].clause.clause_id, 0.0)
         signals = self.rules.signals(question, ranked)
-        raw = verdict_for(frame, ranked[0].clause.stance)
+        stance = ranked[0].clause.stance
+        if self.typing:
+            frame = answer_frame(self.models.asker, type_probs, question, stance)
+        raw = verdict_for(frame, stance)
         if self.abstention:
             features = abstention_features(
                 type_probs,

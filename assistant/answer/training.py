@@ -26,6 +26,8 @@ from assistant.answer.learned import (
     LinearModel,
     ModelsManifest,
     abstention_features,
+    answer_frame,
+    asker_features,
     candidate_features,
     candidates,
     frame_fit,
@@ -35,11 +37,12 @@ from assistant.answer.learned import (
 from assistant.answer.query import frame_question
 from assistant.answer.verdict import VerdictDecider, verdict_for
 from assistant.errors import CorpusError, TrainingDataError
-from assistant.models import Hit, Verdict
+from assistant.models import Hit, Stance, Verdict
 
 SEED = 16
 FOLDS = 5
 SELECT_C = 1.0  # the answer selector's (pairs of candidates of one question)
+ASK_C = 1.0  # the asker's
 TYPE_C = 0.03  # the question typer's inverse regularisation (384 embedding dimensions)
 _SERVED_SHARE = 0.5  # a version is the served one when this share of its quotes resolve
 
@@ -182,7 +185,7 @@ def fit_models(
     progress: Callable[[str], None] = lambda _: None,
     others: Sequence[VerdictDecider] = (),
 ) -> tuple[LearnedModels, dict[str, Any]]:
-    """Fit typer, selector and abstainer, with out-of-fold predictions for what each later
+    """Fit typer, selector, asker and abstainer, with out-of-fold predictions for what each later
     stage learns from; returns the models and cross-validated training metrics. `rules`
     decides the policy the models serve, `others` the further training policies."""
     started = time.perf_counter()
@@ -235,6 +238,30 @@ def fit_models(
     selector = _fit_pairwise(x_sel, y_sel, groups, SELECT_C)
     progress(f"answer selection: {len(selections)} questions, {len(y_sel)} candidates")
 
+    # the asker: does a question answered by a clause with a stance ask for the stance or a fact
+    asked: list[tuple[Example, np.ndarray, int]] = []
+    for e in typed_examples:
+        if e.gold_ids is None or e.item.verdict is Verdict.UNKNOWN or not e.item.gold_quotes:
+            continue
+        gold = e.decider.corpus.clause(str(e.decider.corpus.find_quote(e.item.gold_quotes[0])))
+        if gold is None or gold.stance is Stance.INFORMATIONAL:
+            continue
+        fact = e.item.verdict is Verdict.INFORMATIONAL
+        asked_frame = FRAMES[TYPES.index(type_of_verdict(e.item.verdict))]
+        if not fact and verdict_for(asked_frame, gold.stance) != e.item.verdict:
+            continue
+        asked.append((e, asker_features(type_probs[id(e)], e.resolved, gold.stance), int(fact)))
+    x_ask = np.stack([row for _, row, _ in asked])
+    y_ask = np.asarray([label for _, _, label in asked])
+    asker = _fit(x_ask, y_ask, ASK_C)
+    fold_askers: dict[int, LinearModel] = {}
+    oof_ask = np.zeros(len(y_ask))
+    for train, held in StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(x_ask, y_ask):
+        fold = _fit(x_ask[train], y_ask[train], ASK_C)
+        oof_ask[held] = fold.proba(x_ask[held])
+        fold_askers.update({id(asked[n][0]): fold for n in held})
+    progress(f"asker: {len(asked)} questions answered by a clause with a stance")
+
     # abstention learns from out-of-fold types and selections: P(the raw verdict is right)
     select_probs = {
         id(s.example): oof_sel[groups == n] * frame_fit(type_probs[id(s.example)], s.pool)
@@ -257,7 +284,9 @@ def fit_models(
             sel = selector.choice(features) * frame_fit(probs, pool)
         top = int(np.argmax(sel))
         ranked = [pool[top]] + [h for n, h in enumerate(pool) if n != top]
-        raw = verdict_for(FRAMES[int(np.argmax(probs[:3]))], ranked[0].clause.stance)
+        stance = ranked[0].clause.stance
+        frame = answer_frame(fold_askers.get(id(e), asker), probs, e.resolved, stance)
+        raw = verdict_for(frame, stance)
         signals = e.decider.signals(e.resolved, ranked)
         abstain_rows.append(
             abstention_features(
@@ -313,12 +342,15 @@ def fit_models(
         "selection_items": len(selections),
         "selection_cv_hit@1": round(float(hit1), 4),
         "selection_rules_hit@1": round(float(rule_hit1), 4),
+        "asker_items": len(y_ask),
+        "asker_cv_accuracy": round(float(np.mean((oof_ask >= 0.5) == y_ask)), 4),
+        "asker_fact_share": round(float(np.mean(y_ask)), 4),
         "abstention_items": len(y_abs),
         "abstention_threshold": threshold,
         "verdict_cv_accuracy": round(accuracy(threshold), 4),
         "seconds": seconds,
     }
-    return LearnedModels(manifest, typer, selector, abstainer), metrics
+    return LearnedModels(manifest, typer, selector, abstainer, asker), metrics
 
 
 @dataclass(frozen=True)
