@@ -63,6 +63,8 @@ class TrainingItem:
     def standalone(self) -> str:
         """The question as the pipeline gets it: a follow-up rewritten from its earlier messages
         by the follow-up rules, as a conversation rewrites it."""
+        if not self.previous:
+            return self.question
         earlier: list[str] = []
         for message in (*self.previous, self.question):
             earlier.append(resolve_followup(message, earlier).question)
