@@ -131,7 +131,7 @@ def build(rng: random.Random) -> list[dict[str, object]]:
     items += [{"question": q, "previous": list(previous), "question_type": t, "expected_verdict": v,
                "gold_quotes": [quote] if quote else [], "version": version}
               for previous, q, version, t, v, quote in FOLLOW_UPS]
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str]] = set()
     unique = []
     for item in items:
         key = (str(item["question"]).lower(), str(item["version"]), str(item.get("previous")))
