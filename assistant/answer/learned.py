@@ -21,7 +21,7 @@ from assistant.policy.corpus import Corpus
 
 MODELS_FILE = "learned.npz"
 MODELS_MANIFEST = "learned.json"
-MODELS_FORMAT = 4  # 4: the asker decides a stance or a fact for a clause that takes a stance
+MODELS_FORMAT = 5  # 5: the abstainer weighs the products of its features
 _RETRAIN_HINT = "run `assistant train` to retrain them"
 
 # what a question asks for: the three answer frames, or nothing the policy answers
@@ -302,10 +302,12 @@ def abstention_features(
     type_probs: np.ndarray, select_probs: np.ndarray, chosen: float, signals: Sequence[float]
 ) -> np.ndarray:
     """What the abstainer weighs: how answerable the question looks, how sure the selection
-    is, and the evidence signals of the chosen clause."""
+    is, and the evidence signals of the chosen clause; then every product of two of them, so
+    that one signal can count for more when another is weak (a sure selection of a clause
+    that shares no word with the question)."""
     ordered = np.sort(select_probs)[::-1]
     second = float(ordered[1]) if len(ordered) > 1 else 0.0
-    return np.asarray(
+    base = np.asarray(
         [
             float(type_probs[3]),
             float(type_probs[:3].max()),
@@ -315,6 +317,7 @@ def abstention_features(
         ],
         dtype=np.float64,
     )
+    return np.concatenate([base, np.outer(base, base)[np.triu_indices(len(base))]])
 
 
 class LearnedDecider:
