@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answer.suggestions import starter_questions
 from assistant.dialogue.smalltalk import (
     EXAMPLE_QUESTIONS,
     INTENTS,
     SmallTalk,
     detect_intent,
-    policy_vocabulary,
     strip_pleasantries,
 )
-from assistant.policy.corpus import Corpus
+from assistant.policy.corpus import Corpus, load_corpus
+from tests.conftest import CORPUS_DIR
+
+TRAINING_POLICIES = CORPUS_DIR / "training" / "policies"
 
 
 @pytest.mark.parametrize(
@@ -59,7 +62,7 @@ def test_strip_pleasantries() -> None:
 
 @pytest.fixture(scope="module")
 def smalltalk(corpus: Corpus) -> SmallTalk:
-    return SmallTalk(policy_vocabulary(corpus))
+    return SmallTalk.for_corpus(corpus)
 
 
 @pytest.mark.parametrize(
@@ -95,4 +98,22 @@ def test_every_intent_has_a_template(smalltalk: SmallTalk, intent: str) -> None:
 
 def test_html_replies_are_escaped(smalltalk: SmallTalk) -> None:
     html = smalltalk.reply("hi", "capabilities").answer_html
-    assert "&#34;what about Kured?&#34;" in html or "&quot;what about Kured?&quot;" in html
+    assert "&#34;and who does that?&#34;" in html or "&quot;and who does that?&quot;" in html
+
+
+def test_replies_name_the_served_policy(smalltalk: SmallTalk) -> None:
+    for intent in ("greeting", "capabilities", "out_of_domain", "thanks", "goodbye", "handoff"):
+        text = smalltalk.reply("hi", intent).answer
+        assert "the Support Policies for Azure Kubernetes Service (AKS)" in text, intent
+
+
+def test_another_policy_gets_its_own_name_and_questions() -> None:
+    """A policy dropped in is named by its title, and the AKS example questions (whose words it
+    doesn't use) give way to questions about its own largest sections."""
+    other = load_corpus(TRAINING_POLICIES / "tailspin-desk" / "policy")
+    talk = SmallTalk.for_corpus(other)
+    assert talk.suggestions == starter_questions(other) and talk.suggestions
+    assert not set(talk.suggestions) & set(EXAMPLE_QUESTIONS)
+    phrases = " ".join(talk.fixed_phrases())
+    assert "the Tailspin ServiceDesk support policy" in phrases
+    assert "AKS" not in phrases and "Kubernetes" not in phrases and "Microsoft" not in phrases

@@ -12,12 +12,7 @@ from assistant.answer.suggestions import title_headings
 from assistant.answer.verdict import frame_of_verdict
 from assistant.config import Settings
 from assistant.dialogue.clarification import CLARIFICATION, Clarifier
-from assistant.dialogue.smalltalk import (
-    SmallTalk,
-    detect_intent,
-    policy_vocabulary,
-    strip_pleasantries,
-)
+from assistant.dialogue.smalltalk import SmallTalk, detect_intent, strip_pleasantries
 from assistant.errors import (
     ConversationFullError,
     ConversationNotFoundError,
@@ -74,7 +69,7 @@ class Conversations:
             settings.clarify_max_confidence,
             titles=title_headings(assistant.corpus),
         )
-        self.smalltalk = smalltalk or SmallTalk(policy_vocabulary(assistant.corpus))
+        self.smalltalk = smalltalk or SmallTalk.for_corpus(assistant.corpus)
 
     def respond(
         self, question: str, history: Sequence[Turn] = (), selection: Selection | None = None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from assistant.answer.suggestions import starter_questions
 from assistant.models import Answer, Verdict
 from assistant.policy.corpus import Corpus
 from assistant.search.terms import TermCounter
@@ -154,12 +155,26 @@ def policy_vocabulary(corpus: Corpus) -> frozenset[str]:
     return TermCounter().vocabulary(texts)
 
 
+def policy_name(corpus: Corpus) -> str:
+    """What the fixed replies call the served policy: its documents' titles, after "the"."""
+    name = " and ".join(dict.fromkeys(d.title.strip() for d in corpus.documents if d.title.strip()))
+    if not name:
+        return "the support policy"
+    return name if name.lower().startswith("the ") else f"the {name}"
+
+
 class SmallTalk:
     """Spots small talk and off-topic messages and renders their fixed replies."""
 
-    def __init__(self, vocabulary: Iterable[str], suggestions: tuple[str, ...] = EXAMPLE_QUESTIONS):
+    def __init__(
+        self,
+        vocabulary: Iterable[str],
+        suggestions: tuple[str, ...] = EXAMPLE_QUESTIONS,
+        policy: str = "the support policy",
+    ):
         self.vocabulary = frozenset(vocabulary)
         self.suggestions = suggestions
+        self.policy = policy
         self._terms = TermCounter()
         self._env = Environment(
             loader=PackageLoader("assistant.dialogue", "templates"),
@@ -169,15 +184,25 @@ class SmallTalk:
             lstrip_blocks=True,
         )
 
+    @classmethod
+    def for_corpus(cls, corpus: Corpus) -> SmallTalk:
+        """Small talk about this policy: replies that name it, and the example questions as
+        suggestions when the policy uses all but at most one word of each ("often"), else its
+        starter questions."""
+        vocabulary = policy_vocabulary(corpus)
+        terms = TermCounter()
+        fits = all(len(terms.terms(q) - vocabulary) <= 1 for q in EXAMPLE_QUESTIONS)
+        suggestions = EXAMPLE_QUESTIONS if fits else starter_questions(corpus)
+        return cls(vocabulary, suggestions, policy_name(corpus))
+
+    def _paragraphs(self, template: str) -> list[str]:
+        module = self._env.get_template(template).make_module({"policy": self.policy})
+        return [str(p) for p in module.paragraphs]  # type: ignore[attr-defined]
+
     def fixed_phrases(self) -> list[str]:
         """Every paragraph any small-talk reply can say (for grounding checks)."""
-        names = self._env.list_templates()
-        return [
-            str(p)
-            for name in names
-            if not name.endswith("_base.j2")
-            for p in self._env.get_template(name).module.paragraphs  # type: ignore[attr-defined]
-        ]
+        names = [n for n in self._env.list_templates() if not n.endswith("_base.j2")]
+        return [p for name in names for p in self._paragraphs(name)]
 
     def is_off_topic(self, question: str) -> bool:
         """True when no word of the question (beyond very common ones) appears in the policy."""
@@ -185,7 +210,7 @@ class SmallTalk:
 
     def reply(self, question: str, intent: str, kind: str = SMALLTALK) -> Answer:
         """The fixed reply for an intent ("greeting", "handoff", "out_of_domain", ...)."""
-        paragraphs = list(self._env.get_template(f"{intent}.j2").module.paragraphs)  # type: ignore[attr-defined]
+        paragraphs = self._paragraphs(f"{intent}.j2")
         base = self._env.get_template("_base.j2").make_module()
         return Answer(
             question=question,

@@ -14,7 +14,7 @@ from tqdm import tqdm
 from assistant.answer.learned import LearnedModels, training_hash
 from assistant.config import Method, RetrievalMode
 from assistant.dialogue.conversation import Conversations
-from assistant.dialogue.smalltalk import SmallTalk, policy_vocabulary
+from assistant.dialogue.smalltalk import SmallTalk
 from assistant.errors import AssistantError
 from assistant.evaluation.answerers import HttpAnswerer, InProcessAnswerer
 from assistant.evaluation.grounding import GroundingChecker
@@ -53,7 +53,7 @@ def evaluate(
 
 def grounding_checker(assistant: Assistant) -> GroundingChecker:
     """A checker that knows the policy text, the answer templates and the small-talk replies."""
-    replies = SmallTalk(policy_vocabulary(assistant.corpus)).fixed_phrases()
+    replies = SmallTalk.for_corpus(assistant.corpus).fixed_phrases()
     return GroundingChecker(assistant.corpus, replies, [v.corpus for v in assistant.views[:-1]])
 
 
