@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answer.miss_causes import MISS_CAUSES, miss_cause
 from assistant.evaluation.harness import (
     ItemResult,
     build_report,
@@ -15,7 +16,6 @@ from assistant.evaluation.harness import (
     load_items,
     summarise,
 )
-from assistant.evaluation.miss_causes import MISS_CAUSES, miss_cause
 from assistant.evaluation.report import write_report
 from assistant.evaluation.runner import evaluate_assistant
 from assistant.service import Assistant

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from assistant.answer.learned import FRAMES, LearnedModels, answer_frame, question_features
+from assistant.answer.miss_causes import MISS_CAUSES
 from assistant.answer.query import names_condition
 from assistant.answer.training import (
     Example,
@@ -246,6 +247,10 @@ def test_cross_policy_scores_hold_each_policy_out(learned: Learned) -> None:
         # models that never saw the policy still beat always giving its commonest verdict
         commonest = Counter(e.item.verdict for e in groups[name]).most_common(1)[0][1]
         assert score["verdict_accuracy"] > commonest / len(groups[name])
+        # every wrong verdict has its stage named, as `assistant eval` names a miss's
+        wrong = round(score["items"] * (1 - score["verdict_accuracy"]))
+        assert set(score["why_wrong"]) <= set(MISS_CAUSES) - {"citation_missed"}
+        assert sum(score["why_wrong"].values()) == wrong
     # and fall short of the same models scored on questions they were fitted on
     models = LearnedModels.load(learned.rules.settings.index_dir)
     assert (

@@ -34,6 +34,7 @@ from assistant.answer.learned import (
     question_features,
     type_of_verdict,
 )
+from assistant.answer.miss_causes import count_causes
 from assistant.answer.query import frame_question
 from assistant.answer.verdict import VerdictDecider, verdict_for
 from assistant.errors import CorpusError, TrainingDataError
@@ -366,7 +367,7 @@ class PolicyExamples:
 
 def cross_policy_scores(
     policies: Sequence[PolicyExamples], training_hash: str, model_name: str
-) -> dict[str, dict[str, float]]:
+) -> dict[str, dict[str, Any]]:
     """Per policy, how models fitted on the other policies' questions answer its questions:
     an estimate for a policy nobody wrote training questions for (cross-validation within
     the questions of the same policies reads their subjects too)."""
@@ -386,20 +387,46 @@ def cross_policy_scores(
     return scores
 
 
-def answered_scores(models: LearnedModels, examples: Sequence[Example]) -> dict[str, float]:
-    """Verdict accuracy (abstention included) of the models on some examples, and how often
-    an answerable question gets its labelled type."""
-    right = typed = typed_right = 0
+@dataclass
+class _Scored:
+    """A training question's answer as a miss cause reads it."""
+
+    expected_verdict: str
+    got_verdict: str
+    raw_verdict: str
+    gold_clause_ids: list[str]
+    cited_ids: list[str]
+
+    @property
+    def correct(self) -> bool:
+        return self.got_verdict == self.expected_verdict
+
+
+def answered_scores(models: LearnedModels, examples: Sequence[Example]) -> dict[str, Any]:
+    """Verdict accuracy (abstention included) of the models on some examples, how often an
+    answerable question gets its labelled type, and why the wrong verdicts went wrong."""
+    typed = typed_right = 0
+    scored = []
     for e in examples:
         decision = LearnedDecider(e.decider, models).decide(
             e.resolved, e.vector, frame_question(e.resolved), e.hits, e.bridges
         )
-        right += decision.verdict == e.item.verdict
+        scored.append(
+            _Scored(
+                e.item.verdict.value,
+                decision.verdict.value,
+                decision.raw_verdict.value,
+                sorted(e.gold_ids or ()),
+                [h.clause.clause_id for h in decision.evidence[:3]],
+            )
+        )
         if e.item.verdict is not Verdict.UNKNOWN:
             typed += 1
             typed_right += decision.frame.value == type_of_verdict(e.item.verdict)
+    wrong = [s for s in scored if not s.correct]
     return {
         "items": len(examples),
-        "verdict_accuracy": round(right / max(len(examples), 1), 4),
+        "verdict_accuracy": round((len(scored) - len(wrong)) / max(len(examples), 1), 4),
         "typing_accuracy": round(typed_right / max(typed, 1), 4),
+        "why_wrong": count_causes(wrong),
     }

@@ -14,9 +14,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from assistant.answer.miss_causes import citation_missed, count_causes, miss_cause
 from assistant.errors import AssistantError
 from assistant.evaluation.grounding import GroundingChecker
-from assistant.evaluation.miss_causes import citation_missed, count_causes, miss_cause
 from assistant.models import Verdict
 from assistant.policy.corpus import Corpus
 

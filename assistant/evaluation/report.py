@@ -10,8 +10,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from assistant.answer.miss_causes import MISS_CAUSES
 from assistant.evaluation.harness import Report
-from assistant.evaluation.miss_causes import MISS_CAUSES
 
 
 def _png(fig: Any) -> str:

@@ -1,5 +1,6 @@
-"""Why an evaluated answer went wrong, read from what the harness recorded: the stage of the
-answer engine (question type and stance, clause choice, abstention) a reviewer should look at."""
+"""Why an evaluated answer went wrong, read from what the harness (or training's cross-policy
+estimate) recorded: the stage of the answer engine (question type and stance, clause choice,
+abstention) a reviewer should look at."""
 
 from __future__ import annotations
 
