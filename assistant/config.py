@@ -156,6 +156,12 @@ class Settings(BaseSettings):
         description="Sites allowed to embed the chat widget (CORS): comma-separated or a JSON "
         "list of origins such as https://support.example.com; empty: same origin only.",
     )
+    provider_name: str | None = Field(
+        None,
+        description='Who provides the support, as verdict labels name them ("This is '
+        "Microsoft's responsibility.\"); empty: the name the policy's sentences most often "
+        'give the party that provides or declines something, else "the provider".',
+    )
     starter_questions: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Questions the widget offers in an empty conversation: a JSON list or "
@@ -265,6 +271,7 @@ class Settings(BaseSettings):
         "slack_api_url",
         "handoff_url",
         "handoff_webhook",
+        "provider_name",
         "public_url",
         "feedback_retention_days",
         "training_policy_dir",

@@ -184,3 +184,4 @@ class Answer:
     kind: str = "answer"
     as_of: str | None = None  # the date the answer's policy versions were in force
     changes: tuple[Change, ...] = field(default_factory=tuple)
+    provider: str = ""  # the provider its verdict labels name ("" in fixed replies)

@@ -45,6 +45,7 @@ from assistant.errors import (
 )
 from assistant.models import Answer, Change, Decision, Frame, Hit, Selection, Verdict
 from assistant.policy.corpus import Corpus
+from assistant.policy.provider import provider_name
 from assistant.policy.stance import assign_stances, load_overrides
 from assistant.policy.versions import (
     ClauseChange,
@@ -320,7 +321,9 @@ class Assistant:
                 abstention=settings.abstention == "learned",
             )
         )
-        self.renderer = Renderer()
+        # who the provider's responsibility is said to be ("This is Microsoft's responsibility.")
+        self.provider = settings.provider_name or provider_name(corpus)
+        self.renderer = Renderer(self.provider)
         self.views: list[View] = []
         previous: Era | None = None
         for era, era_index in history:
@@ -551,6 +554,7 @@ class Assistant:
             citations=composition.citations,
             suggestions=composition.suggestions,
             as_of=selection.as_of,
+            provider=self.provider,
             changes=tuple(
                 Change(c.change, c.clause_id, c.version, c.previous_version, c.previous_text)
                 for c in composition.changed

@@ -10,6 +10,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from assistant.answer.compose import Composition
 from assistant.models import Verdict
+from assistant.policy.provider import UNNAMED
 
 HEADLINES: dict[Verdict, str] = {
     Verdict.SUPPORTED: "Supported.",
@@ -17,7 +18,7 @@ HEADLINES: dict[Verdict, str] = {
     Verdict.BEST_EFFORT: "Best-effort support only.",
     Verdict.CONDITIONAL: "Supported only under conditions.",
     Verdict.CUSTOMER_RESPONSIBILITY: "This is the customer's responsibility.",
-    Verdict.MICROSOFT_RESPONSIBILITY: "This is Microsoft's responsibility.",
+    Verdict.MICROSOFT_RESPONSIBILITY: "This is {provider}'s responsibility.",
     Verdict.SHARED_RESPONSIBILITY: "This is a shared responsibility.",
     Verdict.INFORMATIONAL: "The policy says:",
     Verdict.UNKNOWN: "The policy doesn't say.",
@@ -29,7 +30,7 @@ LABELS: dict[Verdict, str] = {
     Verdict.BEST_EFFORT: "Best effort",
     Verdict.CONDITIONAL: "Conditional",
     Verdict.CUSTOMER_RESPONSIBILITY: "Customer's responsibility",
-    Verdict.MICROSOFT_RESPONSIBILITY: "Microsoft's responsibility",
+    Verdict.MICROSOFT_RESPONSIBILITY: "{provider}'s responsibility",
     Verdict.SHARED_RESPONSIBILITY: "Shared responsibility",
     Verdict.INFORMATIONAL: "Policy information",
     Verdict.UNKNOWN: "Policy doesn't say",
@@ -70,13 +71,27 @@ _FAMILIES: dict[Verdict, str] = {
 }
 
 
-def fixed_phrases(documents: Iterable[str] = (), versions: Iterable[str] = ()) -> set[str]:
+def headline(verdict: Verdict, provider: str) -> str:
+    """The verdict's opening sentence, naming the provider where it is theirs."""
+    return HEADLINES[verdict].format(provider=provider or UNNAMED)
+
+
+def verdict_label(verdict: Verdict, provider: str) -> str:
+    """The verdict's short label (badges, Slack), naming the provider where it is theirs."""
+    text = LABELS[verdict].format(provider=provider or UNNAMED)
+    return text[:1].upper() + text[1:]
+
+
+def fixed_phrases(
+    documents: Iterable[str] = (), versions: Iterable[str] = (), provider: str = UNNAMED
+) -> set[str]:
     """Every phrase a template may add around policy text (used by grounding checks), with
-    the intros that name each of the given document titles and the change notes of each
-    version."""
+    the intros that name each of the given document titles, the change notes of each
+    version and the headlines naming the provider."""
     named = {p.format(document=d) for d in documents for p in DOCUMENT_PHRASES.values()}
     dated = {p.format(version=v) for v in versions for p in CHANGE_PHRASES.values()}
-    return set(HEADLINES.values()) | set(PHRASES.values()) | named | dated
+    headlines = {headline(v, provider) for v in HEADLINES}
+    return headlines | set(PHRASES.values()) | named | dated
 
 
 @dataclass(frozen=True)
@@ -89,9 +104,11 @@ class Rendered:
 
 
 class Renderer:
-    """Renders compositions with the verdict family's template."""
+    """Renders compositions with the verdict family's template; `provider` is who the
+    provider's responsibility is said to be."""
 
-    def __init__(self) -> None:
+    def __init__(self, provider: str = UNNAMED) -> None:
+        self.provider = provider
         self._env = Environment(
             loader=PackageLoader("assistant.answer", "templates"),
             autoescape=select_autoescape(default=False, default_for_string=False),
@@ -111,8 +128,8 @@ class Renderer:
             )
         context = {
             "c": composition,
-            "headline": HEADLINES[composition.verdict],
-            "label": LABELS[composition.verdict],
+            "headline": headline(composition.verdict, self.provider),
+            "label": verdict_label(composition.verdict, self.provider),
             "phrases": phrases,
         }
         module: Any = template.make_module(context)  # macros are attributes of the module

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from assistant.answer.render import fixed_phrases
 from assistant.policy.corpus import Corpus
+from assistant.policy.provider import provider_name
 
 _MARKERS = re.compile(r"\s*\[\d+\](?:\s*,\s*\[\d+\])*")
 _FRAGMENT_END = re.compile(r"(?<=[.!?:;])\s+|\n")
@@ -31,10 +32,15 @@ class GroundingChecker:
     """Knows the corpus text and the template phrases an answer may use."""
 
     def __init__(
-        self, corpus: Corpus, replies: Iterable[str] = (), history: Iterable[Corpus] = ()
+        self,
+        corpus: Corpus,
+        replies: Iterable[str] = (),
+        history: Iterable[Corpus] = (),
+        provider: str | None = None,
     ) -> None:
         """`replies` are further fixed texts (small-talk replies) an answer may consist of;
-        `history` the policy's earlier versions, which change notes quote."""
+        `history` the policy's earlier versions, which change notes quote; `provider` the name
+        verdict headlines give the provider (None: the name the policy gives)."""
         corpora = [corpus, *history]
         visible = [d.title for k in corpora for d in k.documents]
         visible += [" ".join(s.path) for k in corpora for s in k.sections]
@@ -43,7 +49,8 @@ class GroundingChecker:
         self._policy = " ".join(" \n ".join(visible).split())  # the policy as it reads
         titles = {d.title for k in corpora for d in k.documents}
         versions = {d.version for k in corpora for d in k.documents}
-        phrases = list(fixed_phrases(titles, versions))
+        named = provider if provider is not None else provider_name(corpus)
+        phrases = list(fixed_phrases(titles, versions, named))
         phrases += [f for r in replies for f in self.fragments(r)]
         self._phrases = {p.rstrip(".:") for p in phrases}
 

@@ -54,7 +54,8 @@ def evaluate(
 def grounding_checker(assistant: Assistant) -> GroundingChecker:
     """A checker that knows the policy text, the answer templates and the small-talk replies."""
     replies = SmallTalk.for_corpus(assistant.corpus).fixed_phrases()
-    return GroundingChecker(assistant.corpus, replies, [v.corpus for v in assistant.views[:-1]])
+    history = [v.corpus for v in assistant.views[:-1]]
+    return GroundingChecker(assistant.corpus, replies, history, assistant.provider)
 
 
 @contextmanager

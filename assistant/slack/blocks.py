@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.answer.render import HEADLINES, LABELS
+from assistant.answer.render import headline, verdict_label
 from assistant.models import Answer, Citation, Verdict
 
 EMOJI: dict[Verdict, str] = {
@@ -114,9 +114,10 @@ def link(url: str, label: str) -> str:
     return f"<{escape_mrkdwn(url).replace('|', '%7C')}|{label}>"
 
 
-def verdict_line(verdict: Verdict) -> str:
-    """The headline: emoji and label, e.g. `✅ *Supported*`."""
-    return f"{EMOJI[verdict]} *{LABELS[verdict]}*"
+def verdict_line(verdict: Verdict, provider: str = "") -> str:
+    """The headline: emoji and label, e.g. `✅ *Supported*` (`provider`: who a provider's
+    responsibility is said to be)."""
+    return f"{EMOJI[verdict]} *{verdict_label(verdict, provider)}*"
 
 
 _INLINE = re.compile(
@@ -168,9 +169,9 @@ def quote_mrkdwn(line: str, clause_chars: int = CLAUSE_CHARS) -> str:
 def answer_mrkdwn(answer: Answer, clause_chars: int = CLAUSE_CHARS) -> str:
     """The answer body as mrkdwn, without the bold headline the verdict line already shows."""
     markdown = answer.answer_markdown.strip()
-    headline = f"**{HEADLINES[answer.verdict]}**"
-    if answer.kind in VERDICT_KINDS and markdown.startswith(headline):
-        markdown = markdown[len(headline) :].lstrip()
+    opening = f"**{headline(answer.verdict, answer.provider)}**"
+    if answer.kind in VERDICT_KINDS and markdown.startswith(opening):
+        markdown = markdown[len(opening) :].lstrip()
     lines = [
         quote_mrkdwn(line, clause_chars) if line.startswith(">") else inline_mrkdwn(line)
         for line in markdown.splitlines()
@@ -278,7 +279,8 @@ def _same_question(a: str, b: str) -> bool:
 
 def fallback_text(answer: Answer) -> str:
     """The notification text: verdict label and the plain-text answer, escaped and short."""
-    prefix = f"{EMOJI[answer.verdict]} {LABELS[answer.verdict]}: " if _has_verdict(answer) else ""
+    label = verdict_label(answer.verdict, answer.provider)
+    prefix = f"{EMOJI[answer.verdict]} {label}: " if _has_verdict(answer) else ""
     return escape_mrkdwn(truncate(prefix + answer.answer, MAX_TEXT))
 
 
@@ -311,7 +313,8 @@ def answer_message(
         resolved = escape_mrkdwn(answer.resolved_question)
         blocks.append(_context(f"↪ Answering: _{resolved}_", "resolved"))
     if _has_verdict(answer):
-        blocks.append({**_section(verdict_line(answer.verdict)), "block_id": "verdict"})
+        line = verdict_line(answer.verdict, answer.provider)
+        blocks.append({**_section(line), "block_id": "verdict"})
     blocks.extend(_section(chunk) for chunk in _chunks(answer_mrkdwn(answer))[:10])
     if answer.citations:
         blocks.append({"type": "divider"})

@@ -190,6 +190,12 @@ class TurnOut(BaseModel):
     changes: list[ChangeOut] = Field(
         default_factory=list, description="Cited clauses that changed, with their earlier text."
     )
+    provider: str = Field(
+        "",
+        description="Who provides the support, as the policy names them: the "
+        "`microsoft_responsibility` verdict and stance are theirs (\"This is Fabrikam's "
+        'responsibility."); empty in fixed replies.',
+    )
     created_at: str = Field(description="When the turn was answered (ISO 8601, UTC).")
 
 
@@ -345,6 +351,7 @@ def _turn_fields(turn: Turn) -> dict[str, Any]:
         suggestions=list(answer.suggestions),
         as_of=answer.as_of,
         changes=[ChangeOut(**asdict(c)) for c in answer.changes],
+        provider=answer.provider,
         created_at=iso_timestamp(turn.created_at),
     )
 

@@ -17,7 +17,8 @@ from tests.servers import free_port
 
 TURN_FIELDS = {
     "turn", "question", "resolved_question", "kind", "verdict", "confidence", "answer",
-    "answer_markdown", "answer_html", "citations", "suggestions", "as_of", "changes", "created_at",
+    "answer_markdown", "answer_html", "citations", "suggestions", "as_of", "changes", "provider",
+    "created_at",
 }  # fmt: skip
 
 
@@ -55,6 +56,7 @@ def test_ask_starts_and_continues_a_conversation(client: TestClient) -> None:
     assert set(first) == TURN_FIELDS | {"conversation_id"}
     assert first["turn"] == 1 and first["kind"] in ("answer", "clarification")
     assert first["created_at"].endswith("+00:00")
+    assert first["provider"] == "Microsoft"  # who a provider's-responsibility verdict names
     second = ask(client, "what about Kured?", first["conversation_id"])
     assert second["conversation_id"] == first["conversation_id"]
     assert second["turn"] == 2

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from assistant.answer.render import LABELS
+from assistant.answer.render import verdict_label
 from assistant.models import Answer, Citation, Stance, Verdict
 from assistant.service import Assistant
 from assistant.slack.blocks import (
@@ -82,11 +82,14 @@ def by_id(blocks: tuple[dict[str, Any], ...], block_id: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("verdict", list(Verdict))
 def test_every_verdict_has_an_emoji_line(verdict: Verdict) -> None:
-    assert verdict_line(verdict) == f"{EMOJI[verdict]} *{LABELS[verdict]}*"
+    assert (
+        verdict_line(verdict, "Fabrikam")
+        == f"{EMOJI[verdict]} *{verdict_label(verdict, 'Fabrikam')}*"
+    )
 
 
 def test_the_verdict_lines_read_as_designed() -> None:
-    lines = {v: verdict_line(v) for v in Verdict}
+    lines = {v: verdict_line(v, "Microsoft") for v in Verdict}
     assert lines[Verdict.SUPPORTED] == "✅ *Supported*"
     assert lines[Verdict.NOT_SUPPORTED] == "⛔ *Not supported*"
     assert lines[Verdict.BEST_EFFORT] == "🟡 *Best effort*"
@@ -96,6 +99,12 @@ def test_the_verdict_lines_read_as_designed() -> None:
     assert lines[Verdict.CONDITIONAL] == "⚖️ *Conditional*"
     assert lines[Verdict.INFORMATIONAL] == "ℹ️ *Policy information*"
     assert lines[Verdict.UNKNOWN] == "❔ *Policy doesn't say*"
+    # another policy's provider, or none named
+    assert (
+        verdict_line(Verdict.MICROSOFT_RESPONSIBILITY, "Fabrikam")
+        == "🏢 *Fabrikam's responsibility*"
+    )
+    assert verdict_line(Verdict.MICROSOFT_RESPONSIBILITY) == "🏢 *The provider's responsibility*"
 
 
 def test_policy_text_is_escaped_everywhere() -> None:

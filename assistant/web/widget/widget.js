@@ -15,14 +15,15 @@
 
   if (window.PolicyAssistant) return; // embedded twice: keep the first
 
-  // Mirrors assistant/answer/render.py LABELS (a test keeps the two in step).
+  // Mirrors assistant/answer/render.py LABELS (a test keeps the two in step); {provider} is
+  // the turn's `provider`, the name the policy gives who provides the support.
   var VERDICT_LABELS = {
     supported: "Supported",
     not_supported: "Not supported",
     best_effort: "Best effort",
     conditional: "Conditional",
     customer_responsibility: "Customer's responsibility",
-    microsoft_responsibility: "Microsoft's responsibility",
+    microsoft_responsibility: "{provider}'s responsibility",
     shared_responsibility: "Shared responsibility",
     informational: "Policy information",
     unknown: "Policy doesn't say",
@@ -441,9 +442,11 @@
     var bubble = h("div", { class: "bubble" });
     article.appendChild(bubble);
     var kind = turn.kind || "answer";
-    if (POLICY_KINDS.indexOf(kind) !== -1) bubble.appendChild(verdictBadge(turn.verdict));
+    if (POLICY_KINDS.indexOf(kind) !== -1) {
+      bubble.appendChild(verdictBadge(turn.verdict, turn.provider));
+    }
     bubble.appendChild(answerText(turn.answer || "", citations, prefix));
-    if (citations.length) bubble.appendChild(citationList(citations, prefix));
+    if (citations.length) bubble.appendChild(citationList(citations, prefix, turn.provider));
     var suggestions = Array.isArray(turn.suggestions) ? turn.suggestions : [];
     if (suggestions.length) {
       var label = kind === "clarification" ? "Did you mean:" : "You could also ask:";
@@ -467,12 +470,18 @@
     ]);
   }
 
-  function verdictBadge(verdict) {
+  /** A verdict's or stance's label, naming the provider where it is theirs. */
+  function verdictLabel(verdict, provider) {
+    var text = VERDICT_LABELS[verdict].replace("{provider}", provider || "the provider");
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
+  function verdictBadge(verdict, provider) {
     var key = Object.prototype.hasOwnProperty.call(VERDICT_LABELS, verdict) ? verdict : "unknown";
     return h("p", { class: "verdict" }, [
       h("span", { class: "badge verdict-" + key }, [
         hiddenText("Verdict: "),
-        VERDICT_LABELS[key],
+        verdictLabel(key, provider),
       ]),
     ]);
   }
@@ -526,13 +535,13 @@
     details.querySelector("summary").focus({ preventScroll: true });
   }
 
-  function citationList(citations, prefix) {
+  function citationList(citations, prefix, provider) {
     var list = h("ol", { class: "citations", "aria-label": "Sources" });
     citations.forEach(function (c) {
       var url = safeUrl(c.url);
       var section = String(c.section || c.document || "Policy").split(" > ").join(" › ");
       var stance = Object.prototype.hasOwnProperty.call(VERDICT_LABELS, c.stance)
-        ? VERDICT_LABELS[c.stance]
+        ? verdictLabel(c.stance, provider)
         : null;
       list.appendChild(
         h("li", { id: prefix + "-cite-" + c.n, class: "citation" }, [

@@ -1,0 +1,39 @@
+"""Who provides the support a policy describes: the name its sentences most often give the
+party that provides, manages or declines something ("Microsoft provides …", "Fabrikam will …",
+"Microsoft and Red Hat don't provide …"). Verdict labels name it ("This is Fabrikam's
+responsibility."), so that a policy dropped in is not answered in another provider's name."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from assistant.policy.corpus import Corpus
+
+# one or two capitalised words (or two such names joined by "and") before a provider's verb;
+# every part is bounded, so a clause is read in linear time
+_SUBJECT = re.compile(
+    r"\b([A-Z][\w-]*(?: [A-Z][\w-]*)?(?: and [A-Z][\w-]*(?: [A-Z][\w-]*)?)?) "
+    r"(?:support |engineering )?"
+    r"(?:will|provides?|supports?|manages?|maintains?|monitors?|operates?|patch(?:es)?|"
+    r"handles?|(?:is|are) responsible|does(?:n't| not)|do(?:n't| not)|can(?:'t|not)?)\b"
+)
+# capitalised sentence openers that name no one
+_NOT_NAMES = frozenset(
+    "The This These That Those It If You We They Customers Customer Users Each When Your "
+    "Our Any All Some".split()
+)
+UNNAMED = "the provider"
+
+
+def provider_name(corpus: Corpus) -> str:
+    """The provider's name as the policy gives it, or "the provider" when no name is given
+    as the subject of a provider's verb at least twice."""
+    counts = Counter(
+        m.group(1)
+        for clause in corpus.clauses
+        for m in _SUBJECT.finditer(clause.text)
+        if m.group(1).split()[0] not in _NOT_NAMES
+    )
+    name, seen = counts.most_common(1)[0] if counts else (UNNAMED, 0)
+    return name if seen >= 2 else UNNAMED

@@ -1,0 +1,68 @@
+"""Who provides the support: named from the policy's own sentences, and named by the verdict
+labels and headlines, so a policy dropped in is not answered in Microsoft's name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.answer.render import fixed_phrases, headline, verdict_label
+from assistant.config import Settings
+from assistant.models import Selection, Verdict
+from assistant.policy.corpus import Corpus, load_corpus
+from assistant.policy.provider import UNNAMED, provider_name
+from assistant.service import Assistant
+
+from .conftest import CORPUS_DIR, ROOT
+
+POLICIES = {
+    CORPUS_DIR / "training" / "policies" / "contoso-functions" / "policy": "Contoso",
+    CORPUS_DIR / "training" / "policies" / "northwind-edge" / "policy": "Northwind",
+    CORPUS_DIR / "training" / "policies" / "tailspin-desk" / "policy": "Tailspin",
+    ROOT / "eval" / "documents" / "aro" / "policy": "Microsoft and Red Hat",
+    ROOT / "eval" / "documents" / "clouddb" / "policy": "Fabrikam",
+}
+
+
+def test_the_served_policy_names_microsoft(corpus: Corpus) -> None:
+    assert provider_name(corpus) == "Microsoft"
+
+
+@pytest.mark.parametrize(("folder", "name"), sorted(POLICIES.items()))
+def test_other_policies_name_their_own_provider(folder: Path, name: str) -> None:
+    assert provider_name(load_corpus(folder)) == name
+
+
+def test_a_policy_that_names_no_one_has_an_unnamed_provider(tmp_path: Path) -> None:
+    (tmp_path / "plain.md").write_text(
+        "---\ntitle: Plain support policy\nversion: 2026-01-01\n---\n\n# Plain support policy\n\n"
+        "## Scope\n\nThe service is supported on weekdays. Backups are kept for a week.\n",
+        encoding="utf-8",
+    )
+    assert provider_name(load_corpus(tmp_path)) == UNNAMED == "the provider"
+
+
+def test_headlines_and_labels_name_the_provider() -> None:
+    provider = Verdict.MICROSOFT_RESPONSIBILITY
+    assert headline(provider, "Fabrikam") == "This is Fabrikam's responsibility."
+    assert verdict_label(provider, "Fabrikam") == "Fabrikam's responsibility"
+    assert headline(provider, "") == "This is the provider's responsibility."
+    assert verdict_label(provider, "") == "The provider's responsibility"
+    assert verdict_label(Verdict.SUPPORTED, "Fabrikam") == "Supported"
+    assert "This is Fabrikam's responsibility." in fixed_phrases(provider="Fabrikam")
+    assert "This is Microsoft's responsibility." not in fixed_phrases(provider="Fabrikam")
+
+
+def test_answers_name_the_configured_or_found_provider(assistant: Assistant) -> None:
+    answer = assistant.answer("who backs up etcd?", selection=Selection(as_of="2020-06-01"))
+    assert answer.verdict is Verdict.MICROSOFT_RESPONSIBILITY
+    assert answer.provider == "Microsoft"
+    assert answer.answer.startswith("This is Microsoft's responsibility.")
+
+
+def test_the_setting_overrides_the_name_found(settings: Settings) -> None:
+    assert settings.model_copy(update={"provider_name": "Contoso Ltd"}).provider_name == (
+        "Contoso Ltd"
+    )
+    assert Settings(_env_file=None, provider_name="").provider_name is None
