@@ -163,17 +163,20 @@ def _asker(url: str | None, api_key: str | None, as_of: str | None = None) -> _A
 
 def format_answer(answer: dict[str, Any], width: int = 88) -> str:
     """An answer for the terminal: verdict, answer, numbered sources, suggestions."""
+    from assistant.answer.render import verdict_label
+    from assistant.models import Verdict
+
     lines: list[str] = []
     kind = answer.get("kind", "answer")
     if kind in ("answer", "clarification"):
-        label = str(answer["verdict"]).replace("_", " ")
-        lines += [f"{label.capitalize()} (confidence {float(answer['confidence']):.2f})", ""]
+        label = verdict_label(Verdict(answer["verdict"]), str(answer.get("provider", "")))
+        lines += [f"{label} (confidence {float(answer['confidence']):.2f})", ""]
     lines += textwrap.wrap(str(answer["answer"]), width) or [""]
     citations = answer.get("citations") or []
     if citations:
         lines += ["", "Sources:"]
     for c in citations:
-        stance = str(c.get("stance", "")).replace("_", " ")
+        stance = verdict_label(Verdict(c["stance"]), str(answer.get("provider", "")))
         lines.append(f"  [{c['n']}] {c['section']} ({stance})")
         lines += textwrap.wrap(
             str(c["text"]), width, initial_indent="      ", subsequent_indent="      "

@@ -47,7 +47,7 @@ def test_ask_prints_the_verdict_and_citations(cli_env: dict[str, str], tmp_path:
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Customer responsibility (confidence 0.")
+    assert result.stdout.startswith("Customer's responsibility (confidence 0.")
     assert "\nSources:\n  [1] " in result.stdout and "https://learn.microsoft.com/" in result.stdout
 
 

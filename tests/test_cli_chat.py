@@ -91,7 +91,7 @@ def test_ask_url_talks_to_a_running_server(api: ApiServer, tmp_path: Path) -> No
         "ask", "--url", api.url, "Who reboots nodes after OS patches?", env=env, cwd=tmp_path
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Customer responsibility (confidence 0.")
+    assert result.stdout.startswith("Customer's responsibility (confidence 0.")
     hi = run_cli("ask", "--url", api.url, "hi", env=env, cwd=tmp_path)
     assert hi.stdout.startswith("Hi!")
     followed = chat("--url", api.url, *SEED, stdin=FOLLOW_UP, env=env, cwd=tmp_path)
@@ -147,4 +147,4 @@ def test_format_answer_lists_sources_and_clarification_choices() -> None:
         }
     )
     assert text.splitlines()[0] == "Conditional (confidence 0.50)"
-    assert "  [1] A > B (conditional)" in text and "Did you mean:\n  - Is A supported?" in text
+    assert "  [1] A > B (Conditional)" in text and "Did you mean:\n  - Is A supported?" in text
