@@ -5,7 +5,7 @@ abstention) a reviewer should look at."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from assistant.models import Verdict
@@ -50,18 +50,31 @@ def miss_cause(result: Scored) -> str | None:
     verdict is right and a deciding clause is among the first three citations."""
     if result.correct:
         return "citation_missed" if citation_missed(result) else None
-    if result.expected_verdict == UNKNOWN:
-        return "answered_unanswerable"
-    if result.got_verdict == UNKNOWN:
-        right = result.raw_verdict == result.expected_verdict
-        return "abstained_right_verdict" if right else "abstained_wrong_verdict"
-    if not result.gold_clause_ids:
-        return "no_gold_clause"
     first = result.cited_ids[0] if result.cited_ids else None
-    return "type_or_stance" if first in result.gold_clause_ids else "clause_not_chosen"
+    expected, got, raw = result.expected_verdict, result.got_verdict, result.raw_verdict
+    return wrong_verdict_cause(expected, got, raw, result.gold_clause_ids, first)
+
+
+def wrong_verdict_cause(
+    expected: str, got: str, raw: str, gold: Sequence[str], first: str | None
+) -> str:
+    """The cause of a wrong verdict `got` (`raw` before abstention) for an item labelled
+    `expected` whose deciding clauses are `gold`, `first` being the clause cited first."""
+    if expected == UNKNOWN:
+        return "answered_unanswerable"
+    if got == UNKNOWN:
+        return "abstained_right_verdict" if raw == expected else "abstained_wrong_verdict"
+    if not gold:
+        return "no_gold_clause"
+    return "type_or_stance" if first in gold else "clause_not_chosen"
+
+
+def in_report_order(causes: Iterable[str]) -> dict[str, int]:
+    """How often each cause occurs, in MISS_CAUSES order (causes with none left out)."""
+    counts = Counter(causes)
+    return {cause: counts[cause] for cause in MISS_CAUSES if counts[cause]}
 
 
 def count_causes(results: Sequence[Scored]) -> dict[str, int]:
     """How many results each cause explains, in MISS_CAUSES order (causes with none left out)."""
-    counts = Counter(c for c in map(miss_cause, results) if c is not None)
-    return {cause: counts[cause] for cause in MISS_CAUSES if counts[cause]}
+    return in_report_order(c for c in map(miss_cause, results) if c is not None)

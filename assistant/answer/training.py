@@ -34,7 +34,7 @@ from assistant.answer.learned import (
     question_features,
     type_of_verdict,
 )
-from assistant.answer.miss_causes import count_causes
+from assistant.answer.miss_causes import in_report_order, wrong_verdict_cause
 from assistant.answer.query import frame_question
 from assistant.answer.verdict import VerdictDecider, verdict_for
 from assistant.errors import CorpusError, TrainingDataError
@@ -387,46 +387,32 @@ def cross_policy_scores(
     return scores
 
 
-@dataclass
-class _Scored:
-    """A training question's answer as a miss cause reads it."""
-
-    expected_verdict: str
-    got_verdict: str
-    raw_verdict: str
-    gold_clause_ids: list[str]
-    cited_ids: list[str]
-
-    @property
-    def correct(self) -> bool:
-        return self.got_verdict == self.expected_verdict
-
-
 def answered_scores(models: LearnedModels, examples: Sequence[Example]) -> dict[str, Any]:
     """Verdict accuracy (abstention included) of the models on some examples, how often an
     answerable question gets its labelled type, and why the wrong verdicts went wrong."""
     typed = typed_right = 0
-    scored = []
+    causes = []
     for e in examples:
         decision = LearnedDecider(e.decider, models).decide(
             e.resolved, e.vector, frame_question(e.resolved), e.hits, e.bridges
         )
-        scored.append(
-            _Scored(
-                e.item.verdict.value,
-                decision.verdict.value,
-                decision.raw_verdict.value,
-                sorted(e.gold_ids or ()),
-                [h.clause.clause_id for h in decision.evidence[:3]],
+        if decision.verdict != e.item.verdict:
+            first = decision.evidence[0].clause.clause_id if decision.evidence else None
+            causes.append(
+                wrong_verdict_cause(
+                    e.item.verdict.value,
+                    decision.verdict.value,
+                    decision.raw_verdict.value,
+                    sorted(e.gold_ids or ()),
+                    first,
+                )
             )
-        )
         if e.item.verdict is not Verdict.UNKNOWN:
             typed += 1
             typed_right += decision.frame.value == type_of_verdict(e.item.verdict)
-    wrong = [s for s in scored if not s.correct]
     return {
         "items": len(examples),
-        "verdict_accuracy": round((len(scored) - len(wrong)) / max(len(examples), 1), 4),
+        "verdict_accuracy": round((len(examples) - len(causes)) / max(len(examples), 1), 4),
         "typing_accuracy": round(typed_right / max(typed, 1), 4),
-        "why_wrong": count_causes(wrong),
+        "why_wrong": in_report_order(causes),
     }
