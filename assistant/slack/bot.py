@@ -61,8 +61,8 @@ ROUTES = ("/slack/events", "/slack/commands", "/slack/actions")
 # Button clicks carry the whole message they were on (up to 50 blocks), form-encoded.
 MAX_BODY_BYTES = 1_048_576
 USAGE = (
-    "Ask me about the AKS support policy, for example `/policy Is Istio supported?` or "
-    "`@Policy Assistant who patches worker nodes?`. I answer in the policy's own words."
+    "Ask me about {policy}, for example `/policy {example}` or `@Policy Assistant` and your "
+    "question. I answer in the policy's own words."
 )
 
 ConversationsSource = Callable[[], Conversations | None]
@@ -208,7 +208,16 @@ class SlackBot:
         if question_from_slack(command.get("text", "")):
             ack()
         else:
-            ack(response_type="ephemeral", **notice_message(USAGE).payload())
+            ack(response_type="ephemeral", **notice_message(self.usage()).payload())
+
+    def usage(self) -> str:
+        """How to ask, naming the served policy and its first suggested question."""
+        conversations = self.conversations()
+        if conversations is None:
+            return USAGE.format(policy="the support policy", example="<your question>")
+        talk = conversations.smalltalk
+        example = talk.suggestions[0] if talk.suggestions else "<your question>"
+        return USAGE.format(policy=talk.policy, example=example)
 
     # -- answering
 
@@ -279,7 +288,7 @@ class SlackBot:
     ) -> None:
         """Answer a question in a thread (or a direct message), politely when it fails."""
         if not question:
-            self._post(client, place, notice_message(USAGE))
+            self._post(client, place, notice_message(self.usage()))
             return
         try:
             reply = self._ask(question, place.key, conversation_id)

@@ -63,6 +63,7 @@ def test_policy_without_a_question_explains_itself(
     body = response.json()
     assert body["response_type"] == "ephemeral"
     assert "/policy Is Istio supported?" in body["text"]
+    assert "the Support Policies for Azure Kubernetes Service (AKS)" in body["text"]
     time.sleep(1.0)
     assert not slack_bot.slack.find("response_url", path=f"/response/{channel}-usage")
 
