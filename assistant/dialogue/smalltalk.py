@@ -155,11 +155,14 @@ def policy_vocabulary(corpus: Corpus) -> frozenset[str]:
     return TermCounter().vocabulary(texts)
 
 
+UNNAMED_POLICY = "the support policy"  # a policy whose documents carry no title
+
+
 def policy_name(corpus: Corpus) -> str:
     """What the fixed replies call the served policy: its documents' titles, after "the"."""
     name = " and ".join(dict.fromkeys(d.title.strip() for d in corpus.documents if d.title.strip()))
     if not name:
-        return "the support policy"
+        return UNNAMED_POLICY
     return name if name.lower().startswith("the ") else f"the {name}"
 
 
@@ -170,7 +173,7 @@ class SmallTalk:
         self,
         vocabulary: Iterable[str],
         suggestions: tuple[str, ...] = EXAMPLE_QUESTIONS,
-        policy: str = "the support policy",
+        policy: str = UNNAMED_POLICY,
     ):
         self.vocabulary = frozenset(vocabulary)
         self.suggestions = suggestions

@@ -26,7 +26,7 @@ from slack_sdk.signature import SignatureVerifier
 from assistant.config import Settings
 from assistant.dialogue.conversation import Conversations, Reply
 from assistant.dialogue.handoff import handoff_link, notify_handoff
-from assistant.dialogue.smalltalk import HANDOFF
+from assistant.dialogue.smalltalk import HANDOFF, UNNAMED_POLICY
 from assistant.errors import (
     ConversationNotFoundError,
     InvalidFeedbackError,
@@ -213,11 +213,10 @@ class SlackBot:
     def usage(self) -> str:
         """How to ask, naming the served policy and its first suggested question."""
         conversations = self.conversations()
-        if conversations is None:
-            return USAGE.format(policy="the support policy", example="<your question>")
-        talk = conversations.smalltalk
-        example = talk.suggestions[0] if talk.suggestions else "<your question>"
-        return USAGE.format(policy=talk.policy, example=example)
+        talk = conversations.smalltalk if conversations is not None else None
+        policy = talk.policy if talk else UNNAMED_POLICY
+        example = next(iter(talk.suggestions if talk else ()), "<your question>")
+        return USAGE.format(policy=policy, example=example)
 
     # -- answering
 
