@@ -426,7 +426,9 @@ class Assistant:
         synonyms = load_policy_synonyms(settings, corpus)
         models = None
         if uses_learning(settings):
-            models = cls.learned_models(settings, corpus, index, embedder, synonyms)
+            models = cls.learned_models(
+                settings, corpus, index, embedder, synonyms, history, all_eras[-1]
+            )
         return cls(settings, corpus, index, embedder, synonyms, history, all_eras[-1], models)
 
     @classmethod
@@ -437,10 +439,14 @@ class Assistant:
         index: SearchIndex,
         embedder: Embedder,
         synonyms: tuple[Synonym, ...],
+        history: Sequence[tuple[Era, SearchIndex]] = (),
+        current: Era | None = None,
     ) -> LearnedModels | None:
         """The trained models in the index folder. Stale ones are refused (or retrained when the
         settings build on start); without any, the rules answer (or they are trained first when
-        the settings build on start and a training file exists)."""
+        the settings build on start and a training file exists). Training asks every question
+        of the version it is labelled for (`history`: the earlier eras), as `assistant train`
+        does."""
         trainable = settings.training_file is not None and settings.training_file.exists()
         try:
             models = LearnedModels.load(settings.index_dir)
@@ -461,7 +467,8 @@ class Assistant:
                     raise
         log.info("training the learned models into %s", settings.index_dir)
         try:
-            return train(cls(settings, corpus, index, embedder, synonyms))[0]
+            rules = settings.with_rules()
+            return train(cls(rules, corpus, index, embedder, synonyms, history, current))[0]
         except TrainingDataError as exc:
             log.warning("learned models not trained: %s", exc)
             return None

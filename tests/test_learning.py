@@ -221,6 +221,30 @@ def test_without_models_the_rules_answer(
     assert Assistant.from_settings(learned, embedder=embedder).learned is None
 
 
+def test_models_trained_on_start_are_the_ones_assistant_train_fits(
+    learned: Learned, tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    """A first start trains as `assistant train` does: every question asked of the version it
+    is labelled for (the seed's items of the seed), with the rules answering."""
+    bare = tmp_path / "index"
+    saved_at = learned.rules.settings.index_dir
+    shutil.copytree(saved_at, bare, ignore=shutil.ignore_patterns("learned.*"))
+    on_start = learned.assistant.settings.model_copy(
+        update={"index_dir": bare, "build_index_on_start": True}
+    )
+    assert Assistant.from_settings(on_start, embedder=embedder).learned is not None
+    trained, saved = LearnedModels.load(bare), LearnedModels.load(saved_at)
+    assert trained.manifest.items == saved.manifest.items
+    assert trained.manifest.threshold == saved.manifest.threshold
+    for name in ("typer", "selector", "abstainer", "asker"):
+        for a, b in zip(
+            getattr(trained, name).arrays(name).values(),
+            getattr(saved, name).arrays(name).values(),
+            strict=True,
+        ):
+            assert np.allclose(a, b, atol=1e-6)  # embeddings vary in their last bits
+
+
 def test_each_training_policy_is_asked_its_own_questions(learned: Learned) -> None:
     for other in learned.others:
         own = [e for e in learned.examples if e.decider is other.decider]
