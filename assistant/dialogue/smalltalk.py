@@ -156,12 +156,19 @@ def policy_vocabulary(corpus: Corpus) -> frozenset[str]:
 
 
 UNNAMED_POLICY = "the support policy"  # a policy whose documents carry no title
+UNTITLED_POLICY = "Support policy"  # the same as a heading
+
+
+def policy_title(corpus: Corpus) -> str:
+    """The served policy as a heading: its documents' titles."""
+    titles = dict.fromkeys(d.title.strip() for d in corpus.documents if d.title.strip())
+    return " and ".join(titles) or UNTITLED_POLICY
 
 
 def policy_name(corpus: Corpus) -> str:
     """What the fixed replies call the served policy: its documents' titles, after "the"."""
-    name = " and ".join(dict.fromkeys(d.title.strip() for d in corpus.documents if d.title.strip()))
-    if not name:
+    name = policy_title(corpus)
+    if name == UNTITLED_POLICY:
         return UNNAMED_POLICY
     return name if name.lower().startswith("the ") else f"the {name}"
 

@@ -11,16 +11,16 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from assistant.config import Settings
+from assistant.dialogue.smalltalk import (
+    UNNAMED_POLICY,
+    UNTITLED_POLICY,
+    SmallTalk,
+    policy_name,
+    policy_title,
+)
+from assistant.web.state import State
 
 WIDGET_DIR = Path(__file__).resolve().parent / "widget"
-
-DEMO_TITLE = "AKS support policy"
-DEMO_QUESTIONS = (
-    "Is Istio supported?",
-    "Who is responsible for patching worker node operating systems?",
-    "Can I SSH into my worker nodes and change them?",
-    "Does Microsoft support third-party open-source projects like Helm?",
-)
 
 # Short enough that a fix reaches every embedding site quickly; ETag keeps revalidation cheap.
 _ASSET_HEADERS = {"Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"}
@@ -53,14 +53,27 @@ def widget_stylesheet() -> FileResponse:
 
 @router.get("/", response_class=HTMLResponse)
 def demo_page(request: Request) -> HTMLResponse:
-    """A demo support page that embeds the widget the way a customer's site would."""
+    """A demo support page that embeds the widget the way a customer's site would, about the
+    policy served now: its title, and the configured starter questions or small talk's
+    suggestions for it (none while the policy is loading)."""
+    state: State = request.app.state.assistant_state
+    assistant = state.assistant
+    title, policy, questions = (
+        UNTITLED_POLICY,
+        UNNAMED_POLICY,
+        tuple(state.settings.starter_questions),
+    )
+    if assistant is not None:
+        title, policy = policy_title(assistant.corpus), policy_name(assistant.corpus)
+        questions = questions or SmallTalk.for_corpus(assistant.corpus).suggestions
     return templates.TemplateResponse(
         request,
         "demo.html",
         {
             "assistant_url": str(request.base_url).rstrip("/"),
-            "title": DEMO_TITLE,
-            "questions": DEMO_QUESTIONS,
+            "title": title,
+            "policy": policy,
+            "questions": questions,
         },
     )
 

@@ -6,13 +6,20 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 from pydantic import ValidationError
 
 from assistant.answer.render import LABELS
+from assistant.answer.suggestions import starter_questions
 from assistant.config import Settings
 from assistant.models import Verdict
+from assistant.search.embedding import SentenceTransformerEmbedder
+from assistant.search.index import build_index, save_index
+from assistant.service import Assistant, load_policy
 from assistant.web.api import create_app
 from assistant.web.widget_routes import WIDGET_DIR
+
+from ..conftest import CORPUS_DIR
 
 ALLOWED = "https://support.example.com"
 
@@ -60,16 +67,62 @@ def test_widget_verdict_labels_match_the_renderer() -> None:
         assert f'{verdict.value}: "{LABELS[verdict]}"' in source, verdict
 
 
-def test_demo_page_embeds_the_widget_with_the_one_tag(settings: Settings) -> None:
-    response = client_for(settings).get("/")
+def test_demo_page_embeds_the_widget_with_the_one_tag(
+    settings: Settings, assistant: Assistant
+) -> None:
+    response = TestClient(create_app(settings, assistant=assistant)).get("/")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     tag = (
         '<script src="http://testserver/widget.js" data-assistant-url="http://testserver" '
-        'data-title="AKS support policy" defer></script>'
+        'data-title="Support Policies for Azure Kubernetes Service (AKS)" defer></script>'
     )
     assert tag in response.text
-    assert "Is Istio supported?" in response.text
+    assert "covered by the Support Policies for Azure Kubernetes Service (AKS)?" in response.text
+    assert 'data-question="Is Istio supported?"' in response.text
+
+
+@pytest.fixture(scope="module")
+def other_policy(
+    settings: Settings,
+    embedder: SentenceTransformerEmbedder,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Assistant:
+    """The assistant over a training policy served alone (rules only)."""
+    folder = CORPUS_DIR / "training" / "policies" / "contoso-functions" / "policy"
+    own = settings.model_copy(
+        update={"corpus_dir": folder, "index_dir": tmp_path_factory.mktemp("contoso") / "index"}
+    )
+    save_index(build_index(load_policy(own), embedder), own.index_dir)
+    return Assistant.from_settings(own, embedder=embedder)
+
+
+def test_demo_page_is_about_the_policy_served(settings: Settings, other_policy: Assistant) -> None:
+    page = TestClient(create_app(other_policy.settings, assistant=other_policy)).get("/").text
+    title = "Support policy for Contoso Cloud Functions"
+    assert f"<h1>{title}</h1>" in page and f'data-title="{title}"' in page
+    assert f"covered by the {title}?" in page
+    for question in starter_questions(other_policy.corpus):
+        assert f'data-question="{escape(question)}"' in page
+    for aks in ("Kubernetes", "AKS", "Istio", "Azure"):
+        assert aks not in page
+
+
+def test_demo_page_offers_the_configured_starter_questions(
+    settings: Settings, assistant: Assistant
+) -> None:
+    starters = ["Can I get help on a weekend?", "Who upgrades the cluster?"]
+    own = settings.model_copy(update={"starter_questions": starters})
+    page = TestClient(create_app(own, assistant=assistant)).get("/").text
+    assert re.findall(r'data-question="([^"]*)"', page) == starters
+
+
+def test_demo_page_while_the_policy_loads_names_no_policy(settings: Settings) -> None:
+    page = client_for(settings).get("/")  # no lifespan: the assistant is not loaded
+    assert page.status_code == 200
+    assert "<h1>Support policy</h1>" in page.text
+    assert "covered by the support policy?" in page.text
+    assert "data-question=" not in page.text and "Try a question" not in page.text
 
 
 def test_cors_allows_only_the_configured_origins(settings: Settings) -> None:
