@@ -100,6 +100,17 @@ def test_pronouns_carry_the_subject_forward() -> None:
     ]
 
 
+def test_a_verbs_preposition_is_not_part_of_the_subject() -> None:
+    assert chain(
+        "how often is etcd backed up?",
+        "can I get at those backups myself?",
+        "so who's on the hook for them then",
+    )[1:] == [
+        ("Can I get at etcd backups myself?", "anaphora"),
+        ("Who's on the hook for etcd backups then?", "anaphora"),
+    ]
+
+
 def test_demonstrative_noun_combines_with_the_subject() -> None:
     assert chain(
         "how often is etcd backed up?",
@@ -187,8 +198,24 @@ def test_a_rewrite_never_outgrows_the_question_limit(message: str) -> None:
     assert len(resolve_followup(message, [LONG_SUBJECT_QUESTION]).question) <= 2000
 
 
-def test_at_most_three_pronouns_are_replaced() -> None:
+def test_a_subject_is_named_once_and_later_pronouns_point_back_at_it() -> None:
     resolution = resolve_followup("does it patch it and it and it?", ["Is Istio supported?"])
+    assert resolution.question == "Does Istio patch it and it and it?"
+    assert chain(
+        "support says our issue is an upstream k8s bug. what happens now?",
+        "whats in the known issue they file?",
+        "will it say when it gets fixed?",
+    )[1:] == [
+        ("Whats in the known issue Microsoft file?", "anaphora"),
+        ("Will the known issue say when it gets fixed?", "anaphora"),
+    ]
+
+
+def test_at_most_three_demonstratives_are_replaced() -> None:
+    resolution = resolve_followup(
+        "who patches those and who reboots those and who upgrades those and who backs up those?",
+        ["Is Istio supported?"],
+    )
     assert resolution.question.count("Istio") == 3
 
 

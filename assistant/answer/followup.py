@@ -128,11 +128,14 @@ SUBJECT_ENDS = (
     r" (?:thinking|myself|ourselves|then|tho|though|or not|me or|or me|or microsoft)\b",
     r" for (?:me|us|my|our)\b", r",", r" - ", r" — ",
 )  # fmt: skip
+# A verb's preposition a subject frame may catch ("get at", "get to"): not part of the subject.
+SUBJECT_PREPOSITIONS = ("at", "to", "into", "onto", "with", "about", "of")
 # Sentences of a message are read separately for its subject.
 SENTENCE_BREAK = r"[?!.;]\s++|(?<!\s)\s++[-—]\s+"
 
 # Pronouns that point back at the previous subject.
 ANAPHORS = ("them", "they", "it", "those", "these", "that", "this", "that one", "this one")
+PERSONAL_ANAPHORS = ("them", "they", "it")
 # "it" in these phrases points at nothing ("is it ok to...", "it's possible").
 EXPLETIVE_IT = (
     r"\bit(?:'s| is)? (?:ok|okay|possible|fine|true|safe|allowed|necessary|required|"
@@ -266,6 +269,9 @@ _WHO_VERB = re.compile(
 _OBJECT_TAIL = re.compile(r"(?<!\s)\s++(?P<tail>(?:after|before|during|when|if|once|for)\b.+)$")
 _SUBJECT_FRAMES = tuple(re.compile(rf"^{p}$", re.IGNORECASE) for p in SUBJECT_FRAMES)
 _SUBJECT_END = re.compile("|".join(SUBJECT_ENDS), re.IGNORECASE)
+_SUBJECT_PREPOSITION = re.compile(
+    rf"^(?:{_alternation(SUBJECT_PREPOSITIONS)})\s++(?=\S)", re.IGNORECASE
+)
 _SENTENCE_BREAK = re.compile(SENTENCE_BREAK)
 _TOPIC = re.compile(
     r"^(?P<subject>[^,:?!.\u2014]+?)(?<!\s)(?:\s*+(?:\u2014|:)|\s++-\s)\s*+(?P<rest>.+)$"
@@ -328,9 +334,10 @@ def _without_relative_clauses(words: list[str]) -> list[str]:
 
 
 def clean_subject(text: str) -> str | None:
-    """The subject phrase cut before any condition, place or trailing remark."""
+    """The subject phrase cut before any condition, place or trailing remark, without the
+    preposition of its verb ("can I get at etcd backups" is about "etcd backups")."""
     end = _SUBJECT_END.search(text)
-    subject = (text[: end.start()] if end else text).strip(" ,?!.")
+    subject = _SUBJECT_PREPOSITION.sub("", (text[: end.start()] if end else text).strip(" ,?!."))
     if not subject or subject.lower() in _NOT_A_SUBJECT:
         return None
     return subject
@@ -379,7 +386,9 @@ def _phrase_from(words: Sequence[tuple[str, str]], start: int) -> str:
     for n, (word, lower) in enumerate(words[start : start + MAX_PHRASE_WORDS]):
         opener = n == 0 and lower in DETERMINERS
         participle = len(lower) > 4 and lower.endswith(("ed", "ing", "ly"))
-        if not opener and (participle or lower in _PHRASE_ENDS):
+        # "the known issue Microsoft files": the support organisation starts a relative clause
+        agent = n >= 2 and lower == AGENT.lower()
+        if not opener and (participle or agent or lower in _PHRASE_ENDS):
             break
         kept.append(word)
     return "" if kept[-1:] and kept[-1].lower() in DETERMINERS else " ".join(kept)
@@ -496,10 +505,12 @@ def _ask_wh(wh: str, context: _Context) -> str | None:
 
 def _replace_anaphors(text: str, antecedent: str | None) -> tuple[str, bool]:
     """The text with pronouns that point back replaced by `antecedent` (or by the support
-    organisation, for "they" that tell, patch or fix); whether any was replaced."""
+    organisation, for "they" that tell, patch or fix); whether any was replaced. A personal
+    pronoun after the antecedent is named points back at it and stays ("will the known issue
+    say when it gets fixed")."""
     expletives = [m.span() for m in _EXPLETIVE.finditer(text)]
     pieces: list[str] = []
-    pos, replaced = 0, False
+    pos, replaced, named = 0, False, False
     for match in _ANAPHOR.finditer(text):
         if len(pieces) >= 2 * MAX_REPLACED_ANAPHORS:  # each replacement added two pieces
             break
@@ -512,10 +523,11 @@ def _replace_anaphors(text: str, antecedent: str | None) -> tuple[str, bool]:
             continue
         if pronoun == "they" and set(_words(text[end:])[:3]) & set(AGENT_VERBS):
             replacement = AGENT
-        elif antecedent is None:
+        elif antecedent is None or (named and pronoun in PERSONAL_ANAPHORS):
             continue
         else:
             replacement, end = _antecedent_phrase(pronoun, following, antecedent, match)
+            named = True
         pieces += [text[pos:start], replacement]
         pos, replaced = end, True
     pieces.append(text[pos:])
