@@ -872,7 +872,12 @@ def train(
     further training policies) and save them into the index folder; returns them with their
     cross-validated training metrics (and, with `cross_policy`, each policy's scores under
     models fitted on the other policies' questions)."""
-    from assistant.answer.training import PolicyExamples, cross_policy_scores, fit_models
+    from assistant.answer.training import (
+        PolicyExamples,
+        fit_models,
+        held_out_policies,
+        unseen_threshold,
+    )
 
     settings = assistant.settings
     with tempfile.TemporaryDirectory(prefix="training-policy-") as scratch:
@@ -902,16 +907,23 @@ def train(
             assistant.embedder.model_name,
             others=[other.decider for other in further],
         )
-        if cross_policy:
-            metrics["cross_policy"] = cross_policy_scores(
-                policies, training, assistant.embedder.model_name
-            )
+        # models serving a policy the questions are not about abstain as models answering
+        # questions about a policy they never saw do best
+        unseen = None
+        if cross_policy or (teacher is not assistant and len(policies) > 1):
+            held_out = held_out_policies(policies, training, assistant.embedder.model_name)
+            unseen = metrics["unseen_threshold"] = unseen_threshold(held_out)
+            if cross_policy:
+                metrics["cross_policy"] = {name: run.scores for name, run in held_out.items()}
     # the models serve this assistant's policy: they are checked against it
     asked_of = "" if teacher is assistant else str(teacher.settings.corpus_dir)
     models = replace(
         models,
         manifest=replace(
-            models.manifest, corpus_hash=assistant.corpus.content_hash, asked_of=asked_of
+            models.manifest,
+            corpus_hash=assistant.corpus.content_hash,
+            asked_of=asked_of,
+            unseen_threshold=unseen,
         ),
     )
     models.save(settings.index_dir)

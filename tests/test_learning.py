@@ -18,9 +18,12 @@ from assistant.answer.training import (
     Example,
     PolicyExamples,
     TrainingItem,
+    accuracy_at,
     answered_scores,
+    best_threshold,
     cross_policy_scores,
     fit_models,
+    held_out_policies,
 )
 from assistant.answer.verdict import FRAME_STANCES
 from assistant.config import Settings
@@ -283,6 +286,42 @@ def test_cross_policy_scores_hold_each_policy_out(learned: Learned) -> None:
     )
     with pytest.raises(TrainingDataError):
         cross_policy_scores(policies[:1], "hash", "model")
+
+
+def test_the_threshold_answers_most_items_right_each_group_counting_once() -> None:
+    # rows: confidence, raw verdict right, labelled unknown
+    sure = np.array([[0.9, 1, 0], [0.8, 1, 0], [0.3, 0, 1], [0.2, 0, 1]], dtype=float)
+    unsure = np.array([[0.3, 1, 0], [0.25, 1, 0], [0.1, 0, 1]], dtype=float)
+    assert accuracy_at(sure, 0.5) == 1.0 and accuracy_at(sure, 0.1) == 0.5
+    assert accuracy_at(unsure, 0.2) == 1.0 and accuracy_at(unsure, 0.5) == 1 / 3
+    assert 0.3 < best_threshold([sure]) <= 0.8
+    # pooled, the rows of the doubled group would hold the threshold at 0.5; as a group of
+    # its own the unsure one counts as much and draws it down to where its answers lie
+    assert best_threshold([np.vstack([sure, sure, unsure])]) == 0.5
+    assert 0.2 < best_threshold([np.vstack([sure, sure]), unsure]) <= 0.25
+
+
+def test_held_out_outcomes_withhold_what_the_overrides_withhold(learned: Learned) -> None:
+    own = {id(o.decider): o.corpus.documents[0].doc_id for o in learned.others}
+    groups: dict[str, list[Example]] = {}
+    for e in learned.examples:
+        groups.setdefault(own.get(id(e.decider), "aks"), []).append(e)
+    deciders = {"aks": learned.rules.decider} | {
+        o.corpus.documents[0].doc_id: o.decider for o in learned.others
+    }
+    policies = [PolicyExamples(name, groups[name], deciders[name]) for name in deciders]
+    held_out = held_out_policies(policies[:2], "hash", "model")
+    aks = held_out["aks"]
+    assert aks.outcomes.shape == (len(groups["aks"]), 3)
+    # an out-of-scope topic's raw verdict never counts as answered, at any threshold
+    off_topic = [
+        n for n, e in enumerate(groups["aks"]) if e.decider.signals(e.resolved, e.hits).off_topic
+    ]
+    assert off_topic and all(aks.outcomes[n, 0] == 0.0 for n in off_topic)
+    # the outcomes give the scores' verdict accuracy at the threshold the models served with
+    grid = [t / 100 for t in range(5, 96)]
+    assert any(abs(accuracy_at(aks.outcomes, t) - aks.scores["verdict_accuracy"]) < 1e-4
+               for t in grid)  # fmt: skip
 
 
 @pytest.mark.parametrize(

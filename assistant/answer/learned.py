@@ -16,12 +16,12 @@ from assistant.answer.query import cue_features, names_condition
 from assistant.answer.verdict import FRAME_STANCES, VerdictDecider, frame_of_verdict, verdict_for
 from assistant.config import TRAINING_QUESTIONS
 from assistant.errors import IndexMismatchError, IndexNotFoundError
-from assistant.models import Decision, Frame, Hit, Selection, Stance, Verdict
+from assistant.models import Decision, Frame, Hit, Selection, Signals, Stance, Verdict
 from assistant.policy.corpus import Corpus
 
 MODELS_FILE = "learned.npz"
 MODELS_MANIFEST = "learned.json"
-MODELS_FORMAT = 5  # 5: the abstainer weighs the products of its features
+MODELS_FORMAT = 6  # 6: a threshold for policies the training questions are not about
 _RETRAIN_HINT = "run `assistant train` to retrain them"
 
 # what a question asks for: the three answer frames, or nothing the policy answers
@@ -103,6 +103,16 @@ class ModelsManifest:
     train_seconds: float
     models_format: int = MODELS_FORMAT
     asked_of: str = ""  # the policy folder the training questions were asked of; "": the served
+    # the threshold for a policy the questions are not about (None: `threshold`)
+    unseen_threshold: float | None = None
+
+    @property
+    def serving_threshold(self) -> float:
+        """The abstention threshold for the policy served: `unseen_threshold` when the training
+        questions were asked of another policy, else `threshold`."""
+        if self.asked_of and self.unseen_threshold is not None:
+            return self.unseen_threshold
+        return self.threshold
 
 
 @dataclass(frozen=True)
@@ -339,13 +349,23 @@ class LearnedDecider:
         self.selection = selection
         self.abstention = abstention
         self.removed = removed  # words earlier versions of the policy used and this one doesn't
-        self.threshold = models.manifest.threshold if abstention else rules.threshold
+        self.threshold = models.manifest.serving_threshold if abstention else rules.threshold
 
     def using(self, rules: VerdictDecider, removed: frozenset[str] = frozenset()) -> LearnedDecider:
         """The same models and settings over another version's rules decider (`removed`: the
         words earlier versions used that it doesn't)."""
         return LearnedDecider(
             rules, self.models, self.typing, self.selection, self.abstention, removed
+        )
+
+    def forced_unknown(self, question: str, signals: Signals) -> bool:
+        """The hard overrides of abstention: a reviewed out-of-scope topic, or a question
+        whose every salient word this version never uses while an earlier one named it ("Is
+        Kured supported?" once the policy no longer names Kured). Words a policy never used
+        are left to the abstainer: on a new document they are often the user's words for the
+        policy's ("sev", "ticket"), and the answer is still found."""
+        return bool(signals.off_topic) or (
+            signals.unknown >= 1.0 and bool(self.rules.unknown_terms(question) & self.removed)
         )
 
     def decide(
@@ -391,14 +411,7 @@ class LearnedDecider:
                 (signals.dense, signals.coverage, signals.unknown, signals.off_topic),
             )
             confidence = float(self.models.abstainer.proba(features[None, :])[0])
-            # hard overrides: a reviewed out-of-scope topic, or a question whose every
-            # salient word this version never uses while an earlier one named it ("Is Kured
-            # supported?" once the policy no longer names Kured). Words a policy never used
-            # are left to the abstainer: on a new document they are often the user's words
-            # for the policy's ("sev", "ticket"), and the answer is still found.
-            if signals.off_topic or (
-                signals.unknown >= 1.0 and self.rules.unknown_terms(question) & self.removed
-            ):
+            if self.forced_unknown(question, signals):
                 confidence = min(confidence, self.threshold / 2)
         else:
             confidence = self.rules.calibration.confidence(signals)

@@ -306,14 +306,10 @@ def fit_models(
     for train, held in StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(x_abs, y_abs):
         oof_abs[held] = _fit(x_abs[train], y_abs[train], 1.0).proba(x_abs[held])
     abstainer = _fit(x_abs, y_abs, 1.0)
-    unknown = np.asarray([v is Verdict.UNKNOWN for v in expected])
-
-    def accuracy(threshold: float) -> float:
-        answered = oof_abs >= threshold
-        return float(np.mean(np.where(answered, y_abs == 1, unknown)))
-
-    grid = [round(t, 2) for t in np.arange(0.05, 0.96, 0.01)]
-    threshold = float(max(grid, key=lambda t: (accuracy(t), -abs(t - 0.5))))
+    outcomes = np.column_stack(
+        [oof_abs, y_abs == 1, [v is Verdict.UNKNOWN for v in expected]]
+    ).astype(float)
+    threshold = best_threshold([outcomes])
     seconds = round(time.perf_counter() - started, 2)
     manifest = ModelsManifest(
         training_hash=training_hash,
@@ -350,10 +346,29 @@ def fit_models(
         "asker_fact_share": round(float(np.mean(y_ask)), 4),
         "abstention_items": len(y_abs),
         "abstention_threshold": threshold,
-        "verdict_cv_accuracy": round(accuracy(threshold), 4),
+        "verdict_cv_accuracy": round(accuracy_at(outcomes, threshold), 4),
         "seconds": seconds,
     }
     return LearnedModels(manifest, typer, selector, abstainer, asker), metrics
+
+
+def accuracy_at(outcomes: np.ndarray, threshold: float) -> float:
+    """Verdict accuracy with abstention below `threshold`, from rows of (confidence, raw
+    verdict right, labelled unknown): an answer is right when its raw verdict is, an
+    abstention when the item is labelled unknown."""
+    answered = outcomes[:, 0] >= threshold
+    return float(np.mean(np.where(answered, outcomes[:, 1], outcomes[:, 2])))
+
+
+def best_threshold(groups: Sequence[np.ndarray]) -> float:
+    """The abstention threshold (0.05 to 0.95 by 0.01; ties go nearer 0.5) with the best
+    mean accuracy over groups of outcome rows (see `accuracy_at`), each group counting once."""
+    grid = [round(t, 2) for t in np.arange(0.05, 0.96, 0.01)]
+
+    def mean_accuracy(t: float) -> float:
+        return float(np.mean([accuracy_at(g, t) for g in groups]))
+
+    return float(max(grid, key=lambda t: (round(mean_accuracy(t), 9), -abs(t - 0.5))))
 
 
 @dataclass(frozen=True)
@@ -365,15 +380,24 @@ class PolicyExamples:
     decider: VerdictDecider
 
 
-def cross_policy_scores(
+@dataclass(frozen=True)
+class HeldOut:
+    """How models answered one policy's questions: the scores, and per question its outcome
+    row (confidence, raw verdict right, labelled unknown)."""
+
+    scores: dict[str, Any]
+    outcomes: np.ndarray
+
+
+def held_out_policies(
     policies: Sequence[PolicyExamples], training_hash: str, model_name: str
-) -> dict[str, dict[str, Any]]:
+) -> dict[str, HeldOut]:
     """Per policy, how models fitted on the other policies' questions answer its questions:
     an estimate for a policy nobody wrote training questions for (cross-validation within
     the questions of the same policies reads their subjects too)."""
     if len(policies) < 2:
         raise TrainingDataError("cross-policy scores need training questions about two policies")
-    scores = {}
+    held_out = {}
     for held in policies:
         rest = [p for p in policies if p is not held]
         models, _ = fit_models(
@@ -383,19 +407,49 @@ def cross_policy_scores(
             model_name,
             others=[p.decider for p in rest[1:]],
         )
-        scores[held.name] = answered_scores(models, held.examples)
-    return scores
+        held_out[held.name] = answered(models, held.examples)
+    return held_out
+
+
+def cross_policy_scores(
+    policies: Sequence[PolicyExamples], training_hash: str, model_name: str
+) -> dict[str, dict[str, Any]]:
+    """The scores of `held_out_policies`."""
+    return {
+        name: run.scores
+        for name, run in held_out_policies(policies, training_hash, model_name).items()
+    }
+
+
+def unseen_threshold(held_out: dict[str, HeldOut]) -> float:
+    """The abstention threshold for a policy the training questions are not about: the best
+    for models answering questions about a policy they never saw, each policy counting once."""
+    return best_threshold([run.outcomes for run in held_out.values()])
 
 
 def answered_scores(models: LearnedModels, examples: Sequence[Example]) -> dict[str, Any]:
     """Verdict accuracy (abstention included) of the models on some examples, how often an
     answerable question gets its labelled type, and why the wrong verdicts went wrong."""
+    return answered(models, examples).scores
+
+
+def answered(models: LearnedModels, examples: Sequence[Example]) -> HeldOut:
+    """The models' answers to some examples: their scores (`answered_scores`) and outcomes."""
     typed = typed_right = 0
     causes = []
+    rows = []
     for e in examples:
-        decision = LearnedDecider(e.decider, models).decide(
+        decider = LearnedDecider(e.decider, models)
+        decision = decider.decide(
             e.resolved, e.vector, frame_question(e.resolved), e.hits, e.bridges
         )
+        unknown = e.item.verdict is Verdict.UNKNOWN
+        # an answer the hard overrides withhold stays withheld whatever the threshold
+        forced = decision.signals is not None and decider.forced_unknown(
+            e.resolved, decision.signals
+        )
+        confidence = 0.0 if forced else decision.confidence
+        rows.append((confidence, decision.raw_verdict == e.item.verdict, unknown))
         if decision.verdict != e.item.verdict:
             first = decision.evidence[0].clause.clause_id if decision.evidence else None
             causes.append(
@@ -407,12 +461,13 @@ def answered_scores(models: LearnedModels, examples: Sequence[Example]) -> dict[
                     first,
                 )
             )
-        if e.item.verdict is not Verdict.UNKNOWN:
+        if not unknown:
             typed += 1
             typed_right += decision.frame.value == type_of_verdict(e.item.verdict)
-    return {
+    scores = {
         "items": len(examples),
         "verdict_accuracy": round((len(examples) - len(causes)) / max(len(examples), 1), 4),
         "typing_accuracy": round(typed_right / max(typed, 1), 4),
         "why_wrong": in_report_order(causes),
     }
+    return HeldOut(scores, np.asarray(rows, dtype=float).reshape(-1, 3))
