@@ -20,7 +20,13 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ASSISTANT_FINE_TUNE", "false")
 
 from assistant.answer.learned import training_hash  # noqa: E402
-from assistant.answer.training import Example, fit_models  # noqa: E402
+from assistant.answer.training import (  # noqa: E402
+    Example,
+    PolicyExamples,
+    fit_models,
+    held_out_policies,
+    unseen_threshold,
+)
 from assistant.config import Settings  # noqa: E402
 from assistant.policy.corpus import Corpus  # noqa: E402
 from assistant.policy.versions import era_at  # noqa: E402
@@ -149,6 +155,7 @@ class Learned:
     examples: list[Example]
     metrics: dict[str, object]
     assistant: Assistant  # answering with every learned component
+    unseen_threshold: float  # the abstention threshold for a policy the questions are not about
 
 
 @pytest.fixture(scope="session")
@@ -171,7 +178,11 @@ def learned(
     )
     rules = Assistant.from_settings(own, embedder=embedder)
     others = further_policy_assistants(rules, tmp_path_factory.mktemp("training-policies"))
-    examples = [e for a in [rules, *others] for e in training_examples(a)]
+    policies = [
+        PolicyExamples(a.corpus.documents[0].doc_id, training_examples(a), a.decider)
+        for a in [rules, *others]
+    ]
+    examples = [e for p in policies for e in p.examples]
     training = training_hash(own.training_file, own.training_policies())
     assert training is not None
     models, metrics = fit_models(
@@ -183,8 +194,15 @@ def learned(
     )
     models.save(index_dir)
     learned_settings = own.model_copy(update=LEARNED)
+    # what `assistant train` stores for models asked of this policy by another one
+    unseen = unseen_threshold(held_out_policies(policies, training, own.model))  # type: ignore[arg-type]
     return Learned(
-        rules, others, examples, metrics, Assistant.from_settings(learned_settings, embedder)
+        rules,
+        others,
+        examples,
+        metrics,
+        Assistant.from_settings(learned_settings, embedder),
+        unseen,
     )
 
 

@@ -6,6 +6,7 @@ tuned on, each served alone."""
 from __future__ import annotations
 
 import tomllib
+from dataclasses import replace
 
 import pytest
 
@@ -102,7 +103,17 @@ def other_metrics(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[str, dict[str, object]]:
     assert learned.assistant.learned is not None
-    models = learned.assistant.learned.models  # document-agnostic: AKS and training policies
+    # document-agnostic, trained on AKS and the training policies, and asked of AKS as
+    # `assistant train` asks them for a policy its questions are not about
+    trained = learned.assistant.learned.models
+    models = replace(
+        trained,
+        manifest=replace(
+            trained.manifest,
+            asked_of=str(ROOT / "corpus"),
+            unseen_threshold=learned.unseen_threshold,
+        ),
+    )
     results: dict[str, list[ItemResult]] = {"other_rules": [], "other_learned": []}
     for name in ("aro", "clouddb"):
         served = settings.model_copy(
