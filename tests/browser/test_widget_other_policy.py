@@ -4,8 +4,7 @@ names that policy and offers its questions, and verdicts name its provider."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -48,22 +47,10 @@ def contoso(
         yield api
 
 
-@pytest.fixture
-def contoso_page(browser: Any) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
-
-
 def test_the_demo_page_and_its_widget_name_the_policy_served(
-    contoso_page: Page, contoso: ApiServer
+    new_page: Callable[..., Page], contoso: ApiServer
 ) -> None:
-    page = contoso_page
+    page = new_page()
     page.goto(contoso.url + "/")
     title = "Support policy for Contoso Cloud Functions"
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
@@ -81,8 +68,10 @@ def test_the_demo_page_and_its_widget_name_the_policy_served(
     assert "Microsoft" not in answers(page).nth(1).inner_text()
 
 
-def test_the_widget_opens_on_the_policy_served(contoso_page: Page, contoso: ApiServer) -> None:
-    page = contoso_page
+def test_the_widget_opens_on_the_policy_served(
+    new_page: Callable[..., Page], contoso: ApiServer
+) -> None:
+    page = new_page()
     page.goto(contoso.url + "/")
     open_widget(page)
     expect(widget(page).locator("section.panel")).to_contain_text(
