@@ -417,7 +417,9 @@ def test_open_widget_has_no_serious_accessibility_violations(page: Page, server:
     log = widget(page).locator("div.log")
     expect(log).to_have_attribute("role", "log")
     expect(log).to_have_attribute("aria-live", "polite")
-    expect(page.get_by_role("dialog", name="AKS support policy")).to_be_visible()
+    expect(
+        page.get_by_role("dialog", name="Support Policies for Azure Kubernetes Service (AKS)")
+    ).to_be_visible()
     expect(page.get_by_role("textbox", name="Your question")).to_be_visible()
     assert serious_axe_violations(page) == []
 
