@@ -173,6 +173,22 @@ def test_suggestion_chip_asks_a_follow_up_in_the_same_conversation(
     assert (typed["conversation_id"], typed["turn"]) == (first["conversation_id"], 3)
 
 
+def test_a_follow_up_shows_the_question_it_was_answered_as(page: Page, server: ApiServer) -> None:
+    page.goto(server.url + "/")
+    open_widget(page)
+    ask(page, "Who is responsible for patching worker node operating systems?")
+    follow_up = ask(page, "And who reboots them?")
+
+    resolved = follow_up["resolved_question"]
+    assert "worker node" in resolved.lower(), resolved
+    expect(answers(page).last.locator("p.resolved")).to_have_text(f"Answering: {resolved}")
+    # a standalone question is answered as asked: nothing to show
+    expect(answers(page).first.locator("p.resolved")).to_have_count(0)
+    page.reload()
+    open_widget(page)
+    expect(answers(page).last.locator("p.resolved")).to_have_text(f"Answering: {resolved}")
+
+
 def test_typing_indicator_shows_while_waiting(page: Page, server: ApiServer) -> None:
     held = hold_asks(page)
     page.goto(server.url + "/")

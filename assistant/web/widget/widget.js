@@ -442,6 +442,8 @@
     var bubble = h("div", { class: "bubble" });
     article.appendChild(bubble);
     var kind = turn.kind || "answer";
+    var resolved = resolvedQuestion(turn);
+    if (resolved) bubble.appendChild(resolved);
     if (POLICY_KINDS.indexOf(kind) !== -1) {
       bubble.appendChild(verdictBadge(turn.verdict, turn.provider));
     }
@@ -456,6 +458,18 @@
     if (link) article.appendChild(link);
     if (turn.conversation_id && turn.turn) article.appendChild(feedbackControls(turn, prefix));
     return article;
+  }
+
+  /** "Answering: …" when a follow-up was answered as a rewritten standalone question. */
+  function resolvedQuestion(turn) {
+    var resolved = typeof turn.resolved_question === "string" ? turn.resolved_question : "";
+    if (!resolved || questionKey(resolved) === questionKey(turn.question || "")) return null;
+    return h("p", { class: "resolved" }, ["Answering: ", h("q", { text: resolved })]);
+  }
+
+  /** A question's letters and digits, lower-cased: rewrites that only tidy it are not shown. */
+  function questionKey(text) {
+    return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
   }
 
   /** The "contact support" link the server offers on handoff turns and after a thumbs-down. */
