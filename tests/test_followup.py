@@ -31,6 +31,8 @@ from assistant.models import Frame
         ("can I open a support case for envoy?", "envoy"),
         ("coredns — do I run it or does microsoft", "coredns"),
         ("What does the policy say about NSGs?", "NSGs"),
+        ("how many major versions do you support", "major versions"),
+        ("How many worker nodes can a cluster have?", "worker nodes"),
         ("Is it ok to customize NSG rules?", None),
         ("tell me a joke", None),
     ],
@@ -90,6 +92,20 @@ def test_subject_swap_in_a_fact_question_keeps_its_wording() -> None:
 )
 def test_other_subject_swap_shapes(message: str) -> None:
     assert resolve_followup(message, ["Is Istio supported?"]).question == "Is helm supported?"
+
+
+def test_each_one_is_each_of_the_previous_subject() -> None:
+    assert chain("how many major versions do you support", "how long does each one last")[1] == (
+        "How long does each major version last?",
+        "anaphora",
+    )
+    assert chain("how many severity levels are there?", "what does each one mean")[1] == (
+        "What does each severity level mean?",
+        "anaphora",
+    )
+    assert chain("how many support policies are there?", "when does each one end")[1][0] == (
+        "When does each support policy end?"
+    )
 
 
 def test_pronouns_carry_the_subject_forward() -> None:

@@ -112,6 +112,8 @@ SUBJECT_FRAMES = (
     r"(?P<subject>.+?)(?: (?:get|gets) \w+(?:ed|en)| \w+)(?: (?:up|down|out|in|on|over))?",
     r"can (?:i|we) (?:get|use|run|install|access|see|restore|open a (?:support )?"
     r"(?:case|ticket|request) (?:for|about)|get help with) (?P<subject>.+)",
+    r"how (?:many|much) (?P<subject>.+?) (?:do|does|did|can|could|will|would|is|are|was|were|"
+    r"should|must|has|have)\b.*",
     r"what does the policy say about (?P<subject>.+)",
     r"what (?:about|of) (?P<subject>.+)",
     r"(?:which|what) (?P<subject>.+?) (?:gets?|is|are) (?:\w+ )?\w+(?:ed|en)(?: \w+){0,3}",
@@ -134,7 +136,9 @@ SUBJECT_PREPOSITIONS = ("at", "to", "into", "onto", "with", "about", "of")
 SENTENCE_BREAK = r"[?!.;]\s++|(?<!\s)\s++[-—]\s+"
 
 # Pronouns that point back at the previous subject.
-ANAPHORS = ("them", "they", "it", "those", "these", "that", "this", "that one", "this one")
+ANAPHORS = (
+    "them", "they", "it", "those", "these", "that", "this", "that one", "this one", "each one",
+)  # fmt: skip
 PERSONAL_ANAPHORS = ("them", "they", "it")
 # "it" in these phrases points at nothing ("is it ok to...", "it's possible").
 EXPLETIVE_IT = (
@@ -423,6 +427,15 @@ def _plural(noun_phrase: str) -> bool:
     return last.endswith("s") and not last.endswith("ss")
 
 
+def _singular(noun_phrase: str) -> str:
+    """The noun phrase with its last word singular when it reads as a plural."""
+    if not _plural(noun_phrase):
+        return noun_phrase
+    head, _, last = noun_phrase.rpartition(" ")
+    last = last[:-3] + "y" if last.lower().endswith("ies") else last[:-1]
+    return f"{head} {last}".lstrip()
+
+
 class _Context:
     """What the earlier turns offer a follow-up: the latest question that names a subject
     (else the latest question), its frame and its subject (`phrase`: read as a noun phrase,
@@ -538,6 +551,8 @@ def _antecedent_phrase(
     pronoun: str, following: str, antecedent: str, match: re.Match[str]
 ) -> tuple[str, int]:
     """What replaces a pronoun (and the noun after a demonstrative), and where it ends."""
+    if pronoun == "each one":  # "how long does each one last" after "… major versions …"
+        return f"each {_singular(antecedent)}", match.end("pronoun")
     if pronoun not in ("those", "these", "that", "this") or not following:
         return antecedent, match.end("pronoun")
     if following in CLAUSE_WORDS or following in ("the", "a", "an", "to", "and", "or"):
