@@ -908,9 +908,12 @@ def train(
             others=[other.decider for other in further],
         )
         # models serving a policy the questions are not about abstain as models answering
-        # questions about a policy they never saw do best
+        # questions about a policy they never saw do best; so do answers from a document
+        # served beside the ones they are about
+        trained = _quoted_documents(teacher, examples) if teacher is assistant else ()
+        beside = len(trained) < len(assistant.corpus.documents)
         unseen = None
-        if cross_policy or (teacher is not assistant and len(policies) > 1):
+        if cross_policy or ((teacher is not assistant or beside) and len(policies) > 1):
             held_out = held_out_policies(policies, training, assistant.embedder.model_name)
             unseen = metrics["unseen_threshold"] = unseen_threshold(held_out)
             if cross_policy:
@@ -924,14 +927,31 @@ def train(
             corpus_hash=assistant.corpus.content_hash,
             asked_of=asked_of,
             unseen_threshold=unseen,
+            trained_documents=trained if beside else (),
         ),
     )
     models.save(settings.index_dir)
     return models, {
         **metrics,
         "asked_of": asked_of or "the served policy",
+        **({"documents_beside": _beside(assistant, trained)} if beside and unseen else {}),
         "training_policies": [f.name for f in settings.training_policies()],
     }
+
+
+def _beside(assistant: Assistant, trained: Sequence[str]) -> list[str]:
+    """The served documents the training questions are not about."""
+    return [d.doc_id for d in assistant.corpus.documents if d.doc_id not in trained]
+
+
+def _quoted_documents(assistant: Assistant, examples: Sequence[Example]) -> tuple[str, ...]:
+    """The served documents whose clauses the training questions quote, in corpus order."""
+    quoted = set()
+    for example in examples:
+        corpus = assistant.view_of_version(example.item.version).corpus
+        clauses = (corpus.clause(i) for i in example.gold_ids or ())
+        quoted |= {c.doc_id for c in clauses if c is not None}
+    return tuple(d.doc_id for d in assistant.corpus.documents if d.doc_id in quoted)
 
 
 def further_policy_assistants(assistant: Assistant, scratch: Path) -> list[Assistant]:

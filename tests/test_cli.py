@@ -172,6 +172,33 @@ def test_another_policy_alone_gets_models_learned_on_the_training_policy(
     assert asked.stdout.startswith("Best effort") and "best-effort support for cogs" in asked.stdout
 
 
+def test_a_policy_served_beside_the_trained_one_is_answered_at_the_unseen_threshold(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus, ignore=shutil.ignore_patterns("training"))
+    shutil.copy(ROOT / "tests" / "data" / "every-construct.md", corpus)
+    env = {
+        **cli_env,
+        "ASSISTANT_CORPUS_DIR": str(corpus),
+        "ASSISTANT_INDEX_DIR": str(tmp_path / "index"),
+        "ASSISTANT_TRAINING_FILE": str(ROOT / "corpus" / "training" / "questions.jsonl"),
+        "ASSISTANT_TRAINING_POLICIES_DIR": str(ROOT / "corpus" / "training" / "policies"),
+    }
+    built = run_cli("index", "build", env=env, cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    manifest = LearnedModels.load(tmp_path / "index").manifest
+    # the questions are about AKS, asked of the served folder; the other document is beside it
+    assert (manifest.asked_of, manifest.trained_documents) == ("", ("aks-support-policies",))
+    assert manifest.unseen_threshold is not None
+    assert manifest.serving_threshold == manifest.threshold
+    assert manifest.threshold_for("aks-support-policies") == manifest.threshold
+    assert manifest.threshold_for("every-construct") == manifest.unseen_threshold
+    asked = run_cli("ask", "are cogs supported?", env=env, cwd=tmp_path)
+    assert asked.returncode == 0, asked.stderr
+    assert asked.stdout.startswith("Best effort") and "best-effort support for cogs" in asked.stdout
+
+
 def _one_line_error(result: subprocess.CompletedProcess[str]) -> str:
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr

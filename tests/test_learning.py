@@ -11,7 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.answer.learned import FRAMES, LearnedModels, answer_frame, question_features
+from assistant.answer.learned import (
+    FRAMES,
+    LearnedModels,
+    answer_frame,
+    documents_named,
+    question_features,
+)
 from assistant.answer.miss_causes import MISS_CAUSES
 from assistant.answer.query import names_condition
 from assistant.answer.training import (
@@ -29,6 +35,7 @@ from assistant.answer.verdict import FRAME_STANCES
 from assistant.config import Settings
 from assistant.errors import IndexMismatchError, IndexNotFoundError, TrainingDataError
 from assistant.models import Frame, Selection, Stance, Verdict
+from assistant.policy.corpus import load_corpus
 from assistant.search.embedding import SentenceTransformerEmbedder
 from assistant.search.index import SearchIndex
 from assistant.service import Assistant
@@ -345,3 +352,15 @@ def test_only_words_an_earlier_version_named_force_an_abstention(learned: Learne
     assert not removed & current.decider.vocabulary
     # a word no version used is left to the abstainer, not forced to "unknown"
     assert not current.decider.unknown_terms("Is Zorblax supported?") & removed
+
+
+def test_a_question_names_a_document_by_a_title_word_no_other_served_title_has() -> None:
+    root = Path(__file__).resolve().parents[1]
+    aks = load_corpus(root / "corpus").documents
+    aro = load_corpus(root / "eval" / "documents" / "aro" / "policy").documents
+    both = (*aks, *aro)
+    assert documents_named(both, "Is Istio supported on AKS?") == {"aks-support-policies"}
+    assert documents_named(both, "who patches OpenShift nodes") == {"aro-support-policy"}
+    # "Azure" is in both titles, "support" and "policy" name nothing
+    assert documents_named(both, "does azure support policy cover this") == set()
+    assert documents_named(aro, "who patches openshift nodes") == {"aro-support-policy"}

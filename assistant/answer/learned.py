@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -16,12 +17,20 @@ from assistant.answer.query import cue_features, names_condition
 from assistant.answer.verdict import FRAME_STANCES, VerdictDecider, frame_of_verdict, verdict_for
 from assistant.config import TRAINING_QUESTIONS
 from assistant.errors import IndexMismatchError, IndexNotFoundError
-from assistant.models import Decision, Frame, Hit, Selection, Signals, Stance, Verdict
+from assistant.models import Decision, Document, Frame, Hit, Selection, Signals, Stance, Verdict
 from assistant.policy.corpus import Corpus
+
+# Words of a document's title that name no product or provider.
+GENERIC_TITLE_WORDS = frozenset(
+    {"support", "supports", "policy", "policies", "technical", "service", "services", "for",
+     "the", "and", "of", "a", "an", "to", "in", "on", "terms", "guide", "overview"}
+)  # fmt: skip
+_TITLE_WORD = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 MODELS_FILE = "learned.npz"
 MODELS_MANIFEST = "learned.json"
-MODELS_FORMAT = 6  # 6: a threshold for policies the training questions are not about
+MODELS_FORMAT = 7  # 6: a threshold for policies the training questions are not about; 7: and
+# for documents served beside the ones they are about
 _RETRAIN_HINT = "run `assistant train` to retrain them"
 
 # what a question asks for: the three answer frames, or nothing the policy answers
@@ -105,6 +114,13 @@ class ModelsManifest:
     asked_of: str = ""  # the policy folder the training questions were asked of; "": the served
     # the threshold for a policy the questions are not about (None: `threshold`)
     unseen_threshold: float | None = None
+    # the served documents the training questions are about; the others (a policy served
+    # beside them) are answered at `unseen_threshold`. Empty: every document or, with
+    # `asked_of`, none
+    trained_documents: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:  # JSON gives a list
+        object.__setattr__(self, "trained_documents", tuple(self.trained_documents))
 
     @property
     def serving_threshold(self) -> float:
@@ -113,6 +129,15 @@ class ModelsManifest:
         if self.asked_of and self.unseen_threshold is not None:
             return self.unseen_threshold
         return self.threshold
+
+    def threshold_for(self, doc_id: str) -> float:
+        """The abstention threshold for an answer from this served document: the serving
+        threshold, or `unseen_threshold` for a document served beside the ones the training
+        questions are about."""
+        unseen = self.unseen_threshold
+        if unseen is not None and self.trained_documents and doc_id not in self.trained_documents:
+            return unseen
+        return self.serving_threshold
 
 
 @dataclass(frozen=True)
@@ -228,6 +253,9 @@ def candidate_features(
     best_weight = max(weights, default=0.0)
     retrieved = {id(h) for h in pool if h.dense_rank is not None or h.lexical_rank is not None}
     condition = 1.0 if names_condition(question) else 0.0
+    # whether the question names the clause's document (constant, so without effect, when
+    # one document is served)
+    named = documents_named(rules.corpus.documents, question)
     rows = []
     for position, (hit, weight) in enumerate(zip(pool, weights, strict=True)):
         clause = hit.clause
@@ -264,9 +292,25 @@ def candidate_features(
                 *stance,
                 *np.outer(stance, type_probs[:3]).ravel(),
                 condition * (clause.stance is Stance.CONDITIONAL),
+                1.0 if clause.doc_id in named else 0.0,
             ]
         )
     return np.asarray(rows, dtype=np.float64)
+
+
+def documents_named(documents: Sequence[Document], question: str) -> set[str]:
+    """The documents whose title names something the question names and no other served
+    document's title does ("openshift", "clouddb", an acronym such as "(AKS)")."""
+    titles = {
+        d.doc_id: set(_TITLE_WORD.findall(d.title.lower())) - GENERIC_TITLE_WORDS for d in documents
+    }
+    asked = set(_TITLE_WORD.findall(question.lower()))
+    named = set()
+    for doc_id, words in titles.items():
+        others = set().union(*(w for d, w in titles.items() if d != doc_id))
+        if asked & (words - others):
+            named.add(doc_id)
+    return named
 
 
 def asker_features(type_probs: np.ndarray, question: str, stance: Stance) -> np.ndarray:
@@ -411,9 +455,11 @@ class LearnedDecider:
                 (signals.dense, signals.coverage, signals.unknown, signals.off_topic),
             )
             confidence = float(self.models.abstainer.proba(features[None, :])[0])
+            threshold = self.models.manifest.threshold_for(ranked[0].clause.doc_id)
             if self.forced_unknown(question, signals):
-                confidence = min(confidence, self.threshold / 2)
+                confidence = min(confidence, threshold / 2)
         else:
             confidence = self.rules.calibration.confidence(signals)
-        verdict = raw if confidence >= self.threshold else Verdict.UNKNOWN
+            threshold = self.threshold
+        verdict = raw if confidence >= threshold else Verdict.UNKNOWN
         return Decision(verdict, round(confidence, 4), frame, tuple(ranked), raw, signals)
