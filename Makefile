@@ -23,7 +23,7 @@ serve: install  ## set up, build the index when missing, serve on http://$(HOST)
 	$(BIN)/assistant serve --host $(HOST) --port $(PORT)
 
 lint: install
-	$(BIN)/ruff check assistant tests
+	$(BIN)/ruff check assistant tests bench corpus
 	$(BIN)/mypy assistant
 	$(BIN)/lint-imports
 
