@@ -105,6 +105,11 @@ def data_files(settings: Settings, corpus: Corpus, kind: str) -> list[Path]:
     return [p for p in [*paths, named] if p is not None and p.exists()]
 
 
+def headings_of(corpus: Corpus) -> set[str]:
+    """The documents' titles and section headings."""
+    return {d.title for d in corpus.documents} | {h for s in corpus.sections for h in s.path}
+
+
 def load_policy_synonyms(settings: Settings, corpus: Corpus) -> tuple[Synonym, ...]:
     """Every applicable synonym entry (see `data_files`)."""
     return tuple(s for p in data_files(settings, corpus, "synonyms") for s in load_synonyms(p))
@@ -374,6 +379,7 @@ class Assistant:
             texts,
             dictionary=embedder.known_words() | words_of(t for syn in synonyms for t in syn.terms),
             min_length=5,
+            headings=[h for view in self.views for h in headings_of(view.corpus)],
         )
 
     def _retriever(self, corpus: Corpus, index: SearchIndex) -> Retriever:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 import unicodedata
@@ -17,6 +18,7 @@ from assistant.answer.phrases import phrase_finder
 from assistant.errors import CorpusError, InvalidQuestionError
 from assistant.models import Frame
 
+MIN_ABBREVIATION = 3  # letters: "sev" (severity), "maint" (maintenance)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 
 _RESPONSIBILITY_CUES = re.compile(
@@ -153,23 +155,34 @@ class Speller:
 
     A word is left alone when the policy uses it or when it is in `dictionary` (the embedding
     model's whole-word vocabulary), so ordinary English is never "corrected" into policy words.
+    An unknown word that begins one word of the policy's `headings` (and no other) is that
+    word cut short: "sev" is "severity" where a heading reads "Severity levels".
     """
 
-    def __init__(self, texts: Iterable[str], dictionary: set[str], min_length: int = 4) -> None:
+    def __init__(
+        self,
+        texts: Iterable[str],
+        dictionary: set[str],
+        min_length: int = 4,
+        headings: Iterable[str] = (),
+    ) -> None:
         self.vocabulary = words_of(texts)
         self.dictionary = dictionary
         self.min_length = min_length
         self._choices = sorted(self.vocabulary)
+        self._heading_words = sorted(w for w in words_of(headings) if w.isalpha())
 
     def correct_word(self, word: str) -> str:
-        """The word itself when known or too short, else the closest policy word within one edit
-        (two for words of eight letters or more), else the word itself."""
+        """The word itself when known, else the heading word it abbreviates, else (when long
+        enough) the closest policy word within one edit (two for words of eight letters or
+        more), else the word itself."""
         lowered = word.lower()
-        if (
-            len(lowered) < self.min_length
-            or lowered in self.vocabulary
-            or lowered in self.dictionary
-        ):
+        if lowered in self.vocabulary or lowered in self.dictionary:
+            return word
+        full = self.expansion(lowered)
+        if full is not None:
+            return full
+        if len(lowered) < self.min_length:
             return word
         cutoff = 2 if len(lowered) >= 8 else 1
         match = process.extractOne(lowered, self._choices, scorer=OSA.distance, score_cutoff=cutoff)
@@ -177,9 +190,37 @@ class Speller:
             return word  # a plural or singular is the same word to the search
         return match[0]
 
+    def expansion(self, word: str) -> str | None:
+        """The heading word a lower-cased word of at least `MIN_ABBREVIATION` letters begins,
+        two or more letters longer, when every such word is one (its singular or plural)."""
+        if len(word) < MIN_ABBREVIATION or not word.isalpha():
+            return None
+        at = bisect.bisect_left(self._heading_words, word)
+        found = []
+        for full in self._heading_words[at:]:
+            if not full.startswith(word):
+                break
+            if len(full) >= len(word) + 2:
+                found.append(full)
+        if len({_singular(f) for f in found}) != 1:
+            return None
+        return min(found, key=len)
+
     def correct(self, text: str) -> str:
-        """The text with each misspelt word replaced."""
-        return _WORD.sub(lambda m: self.correct_word(m.group(0)), text)
+        """The text with each misspelt word replaced (an abbreviation's number kept apart:
+        "sev1" is "severity 1")."""
+
+        def replace(match: re.Match[str]) -> str:
+            word = match.group(0)
+            new = self.correct_word(word)
+            joined = new != word and text[match.end() : match.end() + 1].isdigit()
+            return f"{new} " if joined else new
+
+        return _WORD.sub(replace, text)
+
+
+def _singular(word: str) -> str:
+    return word[:-3] + "y" if word.endswith("ies") else word.removesuffix("s")
 
 
 def normalise_question(text: str, max_chars: int) -> str:
