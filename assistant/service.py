@@ -917,7 +917,7 @@ def train(
         # questions about a policy they never saw do best; so do answers from a document
         # served beside the ones they are about
         trained = _quoted_documents(teacher, examples) if teacher is assistant else ()
-        beside = len(trained) < len(assistant.corpus.documents)
+        beside = teacher is assistant and len(trained) < len(assistant.corpus.documents)
         unseen = None
         if cross_policy or ((teacher is not assistant or beside) and len(policies) > 1):
             held_out = held_out_policies(policies, training, assistant.embedder.model_name)

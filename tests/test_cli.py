@@ -156,6 +156,7 @@ def test_another_policy_alone_gets_models_learned_on_the_training_policy(
     assert "asked of the policy in" in built.stdout and "warning" not in built.stderr
     manifest = json.loads((tmp_path / "index" / "learned.json").read_text(encoding="utf-8"))
     assert manifest["asked_of"] == str(ROOT / "corpus")
+    assert manifest["trained_documents"] == []  # none served: every answer at the unseen one
     assert manifest["items"] > 2000  # the AKS questions and the training policies'
     # it abstains as models answering a policy they never saw do best (held out in turn)
     models = LearnedModels.load(tmp_path / "index")
