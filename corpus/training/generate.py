@@ -151,16 +151,21 @@ def clause_items(cl: Clause, rng: random.Random) -> list[dict[str, object]]:
     for q, qtype, verdict in items:
         if rng.random() < 0.12:
             q = typo(q, rng)
-        out.append(
-            {
-                "question": q,
-                "question_type": qtype,
-                "expected_verdict": verdict,
-                "gold_quotes": [cl.quote],
-                "version": cl.version,
-            }
-        )
+        out.append(item(q, qtype, verdict, cl.quote, cl.version))
     return out
+
+
+def item(
+    question: str, qtype: str, verdict: str, quote: str | None, version: str
+) -> dict[str, object]:
+    """One training item (`quote` None for a question the policy does not answer)."""
+    return {
+        "question": question,
+        "question_type": qtype,
+        "expected_verdict": verdict,
+        "gold_quotes": [quote] if quote else [],
+        "version": version,
+    }
 
 
 def build(rng: random.Random) -> list[dict[str, object]]:
@@ -168,86 +173,28 @@ def build(rng: random.Random) -> list[dict[str, object]]:
     items = [i for cl in CLAUSES_26 + CLAUSES_20 for i in clause_items(cl, rng)]
     for n, q in enumerate(OUT_OF_POLICY_BOTH):
         for version in (V26, V20) if n % 3 == 0 else (V26,):
-            items.append(
-                {
-                    "question": q,
-                    "question_type": "out_of_policy",
-                    "expected_verdict": U,
-                    "gold_quotes": [],
-                    "version": version,
-                }
-            )
-    items += [
-        {
-            "question": q,
-            "question_type": "out_of_policy",
-            "expected_verdict": U,
-            "gold_quotes": [],
-            "version": V20,
-        }
-        for q in OUT_OF_POLICY_20
-    ]
+            items.append(item(q, "out_of_policy", U, None, version))
+    items += [item(q, "out_of_policy", U, None, V20) for q in OUT_OF_POLICY_20]
     for n, q in enumerate(OFF_TOPIC):
-        items.append(
-            {
-                "question": q,
-                "question_type": "off_topic",
-                "expected_verdict": U,
-                "gold_quotes": [],
-                "version": V20 if n % 3 == 2 else V26,
-            }
-        )
-    items += [
-        {
-            "question": q,
-            "question_type": t,
-            "expected_verdict": v,
-            "gold_quotes": [quote],
-            "version": version,
-        }
-        for q, version, t, v, quote in ADVERSARIAL
-    ]
+        items.append(item(q, "off_topic", U, None, V20 if n % 3 == 2 else V26))
+    items += [item(q, t, v, quote, version) for q, version, t, v, quote in ADVERSARIAL]
     for q, version, verdict, quote in PROCEDURES:
         for text in (q, typo(q, rng) if rng.random() < 0.5 else rng.choice(VARIANT).format(q=q)):
-            items.append(
-                {
-                    "question": text,
-                    "question_type": "procedure",
-                    "expected_verdict": verdict,
-                    "gold_quotes": [quote],
-                    "version": version,
-                }
-            )
+            items.append(item(text, "procedure", verdict, quote, version))
     # questions naming a rule's condition, written out (no rng, so earlier items stay the same)
-    items += [
-        {
-            "question": q,
-            "question_type": t,
-            "expected_verdict": v,
-            "gold_quotes": [quote],
-            "version": version,
-        }
-        for q, version, t, v, quote in CONDITIONS
-    ]
+    items += [item(q, t, v, quote, version) for q, version, t, v, quote in CONDITIONS]
     # follow-ups with the messages before them, written out (no rng either)
     items += [
-        {
-            "question": q,
-            "previous": list(previous),
-            "question_type": t,
-            "expected_verdict": v,
-            "gold_quotes": [quote] if quote else [],
-            "version": version,
-        }
+        {"question": q, "previous": list(previous), **item(q, t, v, quote, version)}
         for previous, q, version, t, v, quote in FOLLOW_UPS
     ]
     seen: set[tuple[str, str, str]] = set()
     unique = []
-    for item in items:
-        key = (str(item["question"]).lower(), str(item["version"]), str(item.get("previous")))
+    for entry in items:
+        key = (str(entry["question"]).lower(), str(entry["version"]), str(entry.get("previous")))
         if key not in seen:
             seen.add(key)
-            unique.append(item)
+            unique.append(entry)
     return unique
 
 
