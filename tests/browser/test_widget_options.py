@@ -24,7 +24,7 @@ from assistant.storage.stores import open_store
 from tests.servers import ApiServer
 
 from .conftest import ROOT
-from .test_widget import answers, ask, open_widget, widget
+from .test_widget import answers, ask, open_widget, send, widget
 
 expect.set_options(timeout=20_000)
 
@@ -246,3 +246,28 @@ def test_favicon_and_no_scroll_lock_on_a_desktop(page: Page, server: ApiServer) 
     open_widget(page)
     assert page.evaluate("() => getComputedStyle(document.documentElement).overflow") != "hidden"
     assert page.request.get(server.url + "/favicon.ico").ok
+
+
+def test_data_documents_limits_the_answers_to_those_documents(
+    page: Page, server: ApiServer
+) -> None:
+    embed(page, server, 'data-documents=" aks-support-policies , "')
+    open_widget(page)
+    with page.expect_request("**/v1/ask") as sent:
+        body = ask(page, "Is Istio supported?")
+    assert sent.value.post_data_json["documents"] == ["aks-support-policies"]
+    assert body["citations"] and all(
+        c["clause_id"].startswith("aks-support-policies:") for c in body["citations"]
+    )
+    expect(answers(page).last.locator(".badge")).to_have_text("Verdict: Not supported")
+
+    # a document the service does not serve: the server's reason, and a conversation of its own
+    embed(page, server, 'data-documents="no-such-policy"')
+    open_widget(page)
+    expect(answers(page)).to_have_count(0)
+    with page.expect_response("**/v1/ask") as refused:
+        send(page, "Is Istio supported?")
+    assert refused.value.status == 422
+    error = widget(page).locator(".msg.error")
+    expect(error).to_contain_text("no-such-policy")
+    expect(error.locator("button.retry")).to_have_count(0)

@@ -46,7 +46,9 @@
   var script =
     document.currentScript || document.querySelector("script[data-assistant-url][src*='widget.js']");
   var config = readConfig(script);
-  var storage = sessionStore("policy-assistant:" + config.baseUrl);
+  // a widget answering from other documents keeps its own conversation
+  var scope = config.documents.length ? "#" + config.documents.join(",") : "";
+  var storage = sessionStore("policy-assistant:" + config.baseUrl + scope);
 
   var state = {
     conversationId: null, // the server's id for the current conversation
@@ -74,6 +76,12 @@
       accent: data.accent && window.CSS && CSS.supports("color", data.accent) ? data.accent : null,
       position: data.position === "bottom-left" ? "bottom-left" : "bottom-right",
       starters: starters.length ? starters : null,
+      documents: (data.documents || "")
+        .split(",")
+        .map(function (id) {
+          return id.trim();
+        })
+        .filter(Boolean),
     };
   }
 
@@ -744,10 +752,9 @@
   }
 
   function postAsk(question) {
-    return request("POST", "/v1/ask", {
-      question: question,
-      conversation_id: state.conversationId,
-    }).then(function (response) {
+    var body = { question: question, conversation_id: state.conversationId };
+    if (config.documents.length) body.documents = config.documents;
+    return request("POST", "/v1/ask", body).then(function (response) {
       if (response.ok) return response.json();
       return readError(response).then(function (error) {
         throw error;
