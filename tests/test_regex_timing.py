@@ -16,7 +16,7 @@ from types import ModuleType
 
 import pytest
 
-from assistant.answer import followup, query
+from assistant.answer import followup, learned, query
 from assistant.config import Settings
 from assistant.dialogue import smalltalk
 from assistant.slack import bot
@@ -33,7 +33,15 @@ RUN_CHARS = " ,.!?;:-_'\"<>@#|()*&/\\\u2014\u00a0\t\n"
 MARKUP_UNITS = ("<!", "<@A|", "<#C|", "<a|", "a<", "bearer ", "what does ", "reply ")
 
 # Modules whose patterns see user text: questions, follow-ups, Slack messages, HTTP headers.
-MODULES: tuple[ModuleType, ...] = (query, followup, smalltalk, bot, security, observability)
+MODULES: tuple[ModuleType, ...] = (
+    query,
+    followup,
+    learned,
+    smalltalk,
+    bot,
+    security,
+    observability,
+)
 # Patterns of these modules that only ever see the service's own text (policy clauses and
 # rendered pages), never a user's.
 NOT_USER_TEXT = {"_INLINE_SCRIPT", "_INLINE_STYLE"}
