@@ -713,9 +713,19 @@ def eval_command(
             "leaving out the items whose labels don't hold then; default: each item's own.",
         ),
     ] = None,
+    documents: Annotated[
+        str | None,
+        typer.Option(
+            "--documents",
+            help="Answer only from these policy documents (ids, comma-separated), as a widget "
+            "with data-documents asks; default: every document.",
+            metavar="ID[,ID]",
+        ),
+    ] = None,
 ) -> None:
     """Score the assistant on the labelled questions and write a report."""
     from assistant.evaluation.harness import compare_reports, fit_calibration, load_items
+    from assistant.models import Selection
 
     progress = sys.stderr.isatty() if progress is None else progress
     _quiet_libraries()
@@ -745,6 +755,8 @@ def eval_command(
         assistant = Assistant.from_settings(run_settings)
         if as_of is not None:
             assistant.view(as_of)  # a clear error for a date before the first version
+        only = tuple(d.strip() for d in (documents or "").split(",") if d.strip())
+        assistant.check_selection(Selection(only))  # a clear error for an unknown document
         items = load_items(questions, assistant.corpus, assistant.corpus_at, as_of)
     except AssistantError as exc:
         _fail(str(exc))
@@ -763,7 +775,7 @@ def eval_command(
         typer.echo(json.dumps(fitted))
         return
     chosen = [i for i in items if split == "all" or i.split == split]
-    _, report = evaluate_assistant(assistant, chosen, url=url, progress=progress)
+    _, report = evaluate_assistant(assistant, chosen, url=url, progress=progress, documents=only)
     if as_of is not None:
         typer.echo(f"as of {as_of}: {len(chosen)} items whose labels hold on that date")
     if ablations:

@@ -52,6 +52,24 @@ def test_ask_prints_the_verdict_and_citations(cli_env: dict[str, str], tmp_path:
     assert "\nSources:\n  [1] " in result.stdout and "https://learn.microsoft.com/" in result.stdout
 
 
+def test_eval_documents_names_only_served_documents(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        (ROOT / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()[0] + "\n",
+        encoding="utf-8",
+    )
+    args = ("eval", "--questions", str(questions), "--out", str(tmp_path / "reports"))
+    refused = run_cli(*args, "--documents", "nope", env=cli_env, cwd=tmp_path)
+    assert refused.returncode == 1
+    assert "no policy document 'nope'" in refused.stderr
+    scored = run_cli(*args, "--documents", "aks-support-policies ,", env=cli_env, cwd=tmp_path)
+    assert scored.returncode == 0, scored.stderr
+    report = json.loads(next((tmp_path / "reports").glob("*/report.json")).read_text("utf-8"))
+    assert report["settings"]["documents"] == ["aks-support-policies"]
+
+
 def test_ask_json_is_the_whole_answer(cli_env: dict[str, str], tmp_path: Path) -> None:
     result = run_cli(
         "ask", "Is Helm supported?", "--json", "--as-of", "2020-06-01", env=cli_env, cwd=tmp_path

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answer.miss_causes import MISS_CAUSES, miss_cause
+from assistant.errors import UnknownDocumentError
 from assistant.evaluation.harness import (
     ItemResult,
     build_report,
@@ -141,6 +142,29 @@ def test_evaluation_over_http_scores_a_running_server(
     assert [r.status for r in http_results] == [200] * len(sample)
     assert [r.got_verdict for r in http_results] == [r.got_verdict for r in local_results]
     assert [r.cited_ids for r in http_results] == [r.cited_ids for r in local_results]
+
+
+def test_evaluation_asks_only_the_documents_named(
+    assistant: Assistant, server_env: dict[str, str], tmp_path: Path
+) -> None:
+    items = load_items(ROOT / "eval" / "questions.jsonl", assistant.corpus, assistant.corpus_at)
+    sample = [i for i in items if i.split == "dev"][:4]
+    aks = ("aks-support-policies",)
+    env = {**server_env, "ASSISTANT_DATA_DIR": str(tmp_path / "data")}
+    with running_api(env, tmp_path, tmp_path / "server.log") as server:
+        served, report = evaluate_assistant(
+            assistant, sample, url=server.url, progress=False, documents=aks
+        )
+        refused, _ = evaluate_assistant(
+            assistant, sample, url=server.url, progress=False, documents=("no-such-policy",)
+        )
+    local, _ = evaluate_assistant(assistant, sample, progress=False, documents=aks)
+    assert [r.status for r in served] == [200] * len(sample)
+    assert [r.cited_ids for r in served] == [r.cited_ids for r in local]
+    assert report.settings["documents"] == ["aks-support-policies"]
+    assert [r.status for r in refused] == [422] * len(sample)  # the filter reached the server
+    with pytest.raises(UnknownDocumentError):
+        evaluate_assistant(assistant, sample, progress=False, documents=("no-such-policy",))
 
 
 @pytest.mark.parametrize("split", ["dev", "test"])

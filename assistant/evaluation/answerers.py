@@ -16,13 +16,14 @@ class InProcessAnswerer:
     """Asks through the conversation layer in this process (follow-ups included), keeping the
     retrieval trace."""
 
-    def __init__(self, conversations: Conversations) -> None:
+    def __init__(self, conversations: Conversations, documents: tuple[str, ...] = ()) -> None:
         self.conversations = conversations
+        self.documents = documents  # answer only from these documents; (): every document
 
     def ask(self, question: str, conversation_id: str | None, as_of: str | None = None) -> Reply:
         """The reply, with the raw verdict and the retriever's ranking when the policy was
         searched."""
-        selection = Selection(as_of=as_of) if as_of else None
+        selection = Selection(self.documents, as_of) if as_of or self.documents else None
         reply, trace = self.conversations.ask_traced(question, conversation_id, selection)
         answer = reply.answer
         return Reply(
@@ -41,8 +42,11 @@ class InProcessAnswerer:
 class HttpAnswerer:
     """Asks a running server's `/v1/ask`, exactly as users do."""
 
-    def __init__(self, base_url: str, timeout: float = 30.0) -> None:
+    def __init__(
+        self, base_url: str, timeout: float = 30.0, documents: tuple[str, ...] = ()
+    ) -> None:
         self.client = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout)
+        self.documents = documents  # answer only from these documents; (): every document
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -53,6 +57,8 @@ class HttpAnswerer:
         payload: dict[str, Any] = {"question": question, "conversation_id": conversation_id}
         if as_of:
             payload["as_of"] = as_of
+        if self.documents:
+            payload["documents"] = list(self.documents)
         response = self.client.post("/v1/ask", json=payload)
         if response.status_code != 200:
             return Reply(

@@ -59,14 +59,17 @@ def grounding_checker(assistant: Assistant) -> GroundingChecker:
 
 
 @contextmanager
-def in_process(assistant: Assistant) -> Iterator[InProcessAnswerer]:
-    """An answerer over the real conversation layer, its turns kept in a throwaway database."""
+def in_process(
+    assistant: Assistant, documents: tuple[str, ...] = ()
+) -> Iterator[InProcessAnswerer]:
+    """An answerer over the real conversation layer, its turns kept in a throwaway database
+    (answering only from `documents`, when given)."""
     with tempfile.TemporaryDirectory(prefix="assistant-eval-") as folder:
         store = SQLiteConversationStore(
             Path(folder) / "eval.sqlite3", assistant.settings.conversation_ttl_seconds
         )
         try:
-            yield InProcessAnswerer(Conversations(assistant, store))
+            yield InProcessAnswerer(Conversations(assistant, store), documents)
         finally:
             store.close()
 
@@ -178,14 +181,16 @@ def evaluate_assistant(
     items: Sequence[EvalItem],
     url: str | None = None,
     progress: bool = True,
+    documents: tuple[str, ...] = (),
 ) -> tuple[list[ItemResult], Report]:
-    """Results and report for the given items, in-process or against a server at `url`."""
+    """Results and report for the given items, in-process or against a server at `url`,
+    answered only from `documents` when given (as a widget with `data-documents` asks)."""
     checker = grounding_checker(assistant)
     if url:
-        with closing(HttpAnswerer(url)) as http:
+        with closing(HttpAnswerer(url, documents=documents)) as http:
             results = evaluate(items, http, checker, progress)
     else:
-        with in_process(assistant) as answerer:
+        with in_process(assistant, documents) as answerer:
             results = evaluate(items, answerer, checker, progress)
     settings = assistant.settings
     report = build_report(
@@ -201,6 +206,7 @@ def evaluate_assistant(
             "abstention": settings.abstention,
             "learned_models": assistant.learned is not None,
             "synonyms": bool(assistant.synonyms),
+            "documents": list(documents),
         },
     )
     named = {cid for f in report.failures for cid in [*f["gold"], *f["cited"][:3]]}
