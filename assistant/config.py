@@ -263,6 +263,12 @@ class Settings(BaseSettings):
     slack_api_url: str | None = Field(
         None, description="Slack Web API base URL; empty: https://slack.com/api/."
     )
+    slack_channel_documents: Annotated[dict[str, list[str]], NoDecode] = Field(
+        default_factory=dict,
+        description="Slack channels answered only from some policy documents, a JSON object "
+        'of channel ids and document ids ({"C0123ABCD": ["aro-support-policy"]}); other '
+        "channels and direct messages: every document.",
+    )
 
     @field_validator(
         "slack_bot_token",
@@ -332,6 +338,20 @@ class Settings(BaseSettings):
             value = json.loads(text) if text.startswith("[") else text.split("|")
         if isinstance(value, list):
             return [str(q).strip() for q in value if str(q).strip()]
+        return value
+
+    @field_validator("slack_channel_documents", mode="before")
+    @classmethod
+    def _parse_channel_documents(cls, value: object) -> object:
+        """A JSON object of channel ids and their non-empty lists of document ids; empty: none."""
+        if isinstance(value, str):
+            value = json.loads(value) if value.strip() else {}
+        if isinstance(value, dict):
+            for channel, documents in value.items():
+                if not isinstance(documents, list) or not documents:
+                    raise ValueError(
+                        f"slack_channel_documents: channel {channel!r} needs a list of document ids"
+                    )
         return value
 
     @field_validator("api_keys", mode="before")

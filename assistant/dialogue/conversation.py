@@ -141,9 +141,9 @@ class Conversations:
         )
         return Reply(stored_id, turn), trace
 
-    def ask_by_key(self, key: str, question: str) -> Reply:
+    def ask_by_key(self, key: str, question: str, selection: Selection | None = None) -> Reply:
         """Answer a message in the conversation an external key (a Slack thread) maps to."""
-        return self.ask(question, self.store.conversation_for_key(key))
+        return self.ask(question, self.store.conversation_for_key(key), selection)
 
     def conversation_for_key(self, key: str) -> str:
         """The conversation id an external key maps to (created when needed)."""

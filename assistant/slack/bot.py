@@ -33,7 +33,9 @@ from assistant.errors import (
     InvalidQuestionError,
     StoreUnavailableError,
     TurnNotFoundError,
+    UnknownDocumentError,
 )
+from assistant.models import Selection
 from assistant.slack.blocks import (
     ACTION_FEEDBACK_DOWN,
     ACTION_FEEDBACK_UP,
@@ -119,6 +121,11 @@ def apology(exc: BaseException) -> str:
         return f"Sorry, I can't answer that as asked: {exc}. Please rephrase it."
     if isinstance(exc, ConversationNotFoundError | TurnNotFoundError):
         return "That conversation has expired. Please ask your question again."
+    if isinstance(exc, UnknownDocumentError):
+        return (
+            "Sorry, this channel is set to answer from a policy I don't have. Please ask the "
+            "support team to check its documents (ASSISTANT_SLACK_CHANNEL_DOCUMENTS)."
+        )
     if isinstance(exc, StoreUnavailableError):
         return "Sorry, I can't reach my conversation store right now. Please try again shortly."
     return "Sorry, something went wrong while answering. Please try again in a moment."
@@ -129,6 +136,7 @@ _EXPECTED = (
     InvalidQuestionError,
     ConversationNotFoundError,
     TurnNotFoundError,
+    UnknownDocumentError,  # a channel set to a document the policy lacks
     ValueError,  # a button value that isn't ours
 )
 
@@ -226,15 +234,20 @@ class SlackBot:
             raise NotReadyError
         return conversations
 
-    def _ask(self, question: str, key: str, conversation_id: str | None = None) -> Reply:
-        """Answer in the given conversation when it is still live, else in the key's."""
+    def _ask(
+        self, question: str, key: str, channel: str, conversation_id: str | None = None
+    ) -> Reply:
+        """Answer in the given conversation when it is still live, else in the key's, from the
+        documents the channel is limited to (`ASSISTANT_SLACK_CHANNEL_DOCUMENTS`)."""
         conversations = self._ready()
+        only = conversations.assistant.settings.slack_channel_documents.get(channel)
+        selection = Selection(tuple(only)) if only else None
         if conversation_id is not None:
             try:
-                return conversations.ask(question, conversation_id)
+                return conversations.ask(question, conversation_id, selection)
             except ConversationNotFoundError:
                 pass
-        return conversations.ask_by_key(key, question)
+        return conversations.ask_by_key(key, question, selection)
 
     def _handoff(self, conversation_id: str, reason: str) -> str | None:
         """The handoff URL for a conversation (None when none is configured), with the
@@ -260,11 +273,16 @@ class SlackBot:
         )
 
     def _private_answer(
-        self, question: str, key: str, what: str, conversation_id: str | None = None
+        self,
+        question: str,
+        key: str,
+        channel: str,
+        what: str,
+        conversation_id: str | None = None,
     ) -> SlackMessage:
         """The answer shown only to the asker (with "Share in channel"), or an apology."""
         try:
-            reply = self._ask(question, key, conversation_id)
+            reply = self._ask(question, key, channel, conversation_id)
             return self._reply_message(reply, show_question=True, shareable=True)
         except Exception as exc:
             return apology_message(exc, f"answering {what}")  # question text is never logged
@@ -290,7 +308,7 @@ class SlackBot:
             self._post(client, place, notice_message(self.usage()))
             return
         try:
-            reply = self._ask(question, place.key, conversation_id)
+            reply = self._ask(question, place.key, place.channel, conversation_id)
             message = self._reply_message(reply, shared_by=asked_by)
         except Exception as exc:
             message = apology_message(exc, f"answering in {place.key}")  # no question text
@@ -323,8 +341,9 @@ class SlackBot:
         question = question_from_slack(command.get("text", ""), context.bot_user_id)
         if not question:
             return  # the acknowledgement already showed how to use the command
-        key = command_key(_team(context), command["channel_id"], command["user_id"])
-        message = self._private_answer(question, key, "/policy")
+        channel = command["channel_id"]
+        key = command_key(_team(context), channel, command["user_id"])
+        message = self._private_answer(question, key, channel, "/policy")
         respond(response_type="ephemeral", **message.payload())
 
     # -- buttons and the comment dialog
@@ -351,7 +370,9 @@ class SlackBot:
         channel = container.get("channel_id") or body["channel"]["id"]
         if container.get("is_ephemeral") or "message" not in body:
             key = command_key(_team(context), channel, user)
-            message = self._private_answer(question, key, "suggestion", ref.conversation_id)
+            message = self._private_answer(
+                question, key, channel, "suggestion", ref.conversation_id
+            )
             respond(response_type="ephemeral", replace_original=False, **message.payload())
             return
         posted = body["message"]

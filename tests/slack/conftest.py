@@ -4,6 +4,7 @@ by the Slack tests (each test uses its own channels, threads and users)."""
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,13 @@ from assistant.storage.sqlite_store import SQLiteConversationStore
 from tests.conftest import ROOT
 from tests.servers import ApiServer, running_api
 from tests.slack.fake_slack import SIGNING_SECRET, FakeSlack, SlackClient, running_fake_slack
+
+# Channels the served bot answers only from some documents (the policy served has one).
+SCOPED_CHANNEL, MISCONFIGURED_CHANNEL = "CSCOPED01", "CMISSET01"
+CHANNEL_DOCUMENTS = {
+    SCOPED_CHANNEL: ["aks-support-policies"],
+    MISCONFIGURED_CHANNEL: ["no-such-policy"],
+}
 
 
 @dataclass
@@ -54,6 +62,7 @@ def slack_bot(
         "SLACK_APP_TOKEN": "",
         "ASSISTANT_SLACK_API_URL": fake_slack.api_url,
         "ASSISTANT_DATA_DIR": str(data_dir),
+        "ASSISTANT_SLACK_CHANNEL_DOCUMENTS": json.dumps(CHANNEL_DOCUMENTS),
     }
     with running_api(env, cwd=ROOT, log=folder / "server.log") as server:
         client = SlackClient(server.url)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import time
 
-from tests.slack.conftest import SlackBot
+from tests.slack.conftest import MISCONFIGURED_CHANNEL, SCOPED_CHANNEL, SlackBot
 from tests.slack.fake_slack import BOT_ID, BOT_USER, Call
 
 
@@ -247,3 +247,17 @@ def test_url_verification_echoes_the_challenge(slack_bot: SlackBot) -> None:
     response = slack_bot.client.post("/slack/events", body.encode(), "application/json")
     assert response.status_code == 200
     assert response.json() == {"challenge": "c-123"}
+
+
+def test_a_channel_set_to_some_documents_answers_from_them_only(
+    slack_bot: SlackBot, user: str
+) -> None:
+    mention(slack_bot, SCOPED_CHANNEL, user, "Is Istio supported?")
+    [reply] = slack_bot.slack.wait_for("chat.postMessage", channel=SCOPED_CHANNEL)
+    assert reply.block("verdict")["text"]["text"] == "⛔ *Not supported*"
+
+    # a channel set to a document the policy lacks says so, politely, instead of answering
+    mention(slack_bot, MISCONFIGURED_CHANNEL, user, "Is Istio supported?")
+    [refused] = slack_bot.slack.wait_for("chat.postMessage", channel=MISCONFIGURED_CHANNEL)
+    assert refused.body["text"].startswith("Sorry, this channel is set to answer from a policy")
+    assert "ASSISTANT_SLACK_CHANNEL_DOCUMENTS" in refused.body["text"]
