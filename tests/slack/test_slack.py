@@ -6,6 +6,7 @@ import logging
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
 from assistant.config import Settings
 from assistant.errors import InvalidQuestionError, StoreUnavailableError
@@ -83,3 +84,27 @@ def test_without_token_and_secret_the_slack_routes_are_off_and_logged(
     with TestClient(app) as client:
         assert client.post("/slack/events", content=b"{}").status_code == 404
         assert client.post("/slack/commands", content=b"").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("", {}),
+        ('{"C01": ["aro-support-policy"]}', {"C01": ["aro-support-policy"]}),
+        ('{"C01": ["a", "b"], "C02": ["c"]}', {"C01": ["a", "b"], "C02": ["c"]}),
+    ],
+)
+def test_channel_documents_read_from_json(
+    monkeypatch: pytest.MonkeyPatch, raw: str, expected: dict[str, list[str]]
+) -> None:
+    monkeypatch.setenv("ASSISTANT_SLACK_CHANNEL_DOCUMENTS", raw)
+    assert Settings(_env_file=None).slack_channel_documents == expected
+
+
+@pytest.mark.parametrize("bad", ['{"C01": []}', '{"C01": "aro"}', "C01=aro", '["aro"]'])
+def test_channel_documents_refuse_what_names_no_documents(
+    monkeypatch: pytest.MonkeyPatch, bad: str
+) -> None:
+    monkeypatch.setenv("ASSISTANT_SLACK_CHANNEL_DOCUMENTS", bad)
+    with pytest.raises(ValidationError, match="slack_channel_documents"):
+        Settings(_env_file=None)
