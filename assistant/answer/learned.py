@@ -3,6 +3,7 @@ document-agnostic features, trained by `assistant train` and stored beside the i
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -301,16 +302,19 @@ def candidate_features(
 def documents_named(documents: Sequence[Document], question: str) -> set[str]:
     """The documents whose title names something the question names and no other served
     document's title does ("openshift", "clouddb", an acronym such as "(AKS)")."""
-    titles = {
-        d.doc_id: set(_TITLE_WORD.findall(d.title.lower())) - GENERIC_TITLE_WORDS for d in documents
-    }
     asked = set(_TITLE_WORD.findall(question.lower()))
-    named = set()
-    for doc_id, words in titles.items():
-        others = set().union(*(w for d, w in titles.items() if d != doc_id))
-        if asked & (words - others):
-            named.add(doc_id)
-    return named
+    titles = tuple((d.doc_id, d.title) for d in documents)
+    return {doc_id for doc_id, words in _naming_words(titles).items() if asked & words}
+
+
+@functools.lru_cache(maxsize=16)
+def _naming_words(titles: tuple[tuple[str, str], ...]) -> dict[str, frozenset[str]]:
+    """Each document's title words that no other served title has (once per served set)."""
+    words = {d: set(_TITLE_WORD.findall(t.lower())) - GENERIC_TITLE_WORDS for d, t in titles}
+    return {
+        doc_id: frozenset(own - set().union(*(w for d, w in words.items() if d != doc_id)))
+        for doc_id, own in words.items()
+    }
 
 
 def asker_features(type_probs: np.ndarray, question: str, stance: Stance) -> np.ndarray:
