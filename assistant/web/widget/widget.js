@@ -63,12 +63,7 @@
     var data = (tag && tag.dataset) || {};
     var fallback = tag && tag.src ? tag.src.replace(/\/widget\.js(\?.*)?$/, "") : location.origin;
     var base = (data.assistantUrl || fallback).replace(/\/+$/, "");
-    var starters = (data.starters || "")
-      .split("|")
-      .map(function (q) {
-        return q.trim();
-      })
-      .filter(Boolean);
+    var starters = listOf(data.starters, "|");
     return {
       baseUrl: base,
       title: data.title || "Policy assistant",
@@ -76,13 +71,18 @@
       accent: data.accent && window.CSS && CSS.supports("color", data.accent) ? data.accent : null,
       position: data.position === "bottom-left" ? "bottom-left" : "bottom-right",
       starters: starters.length ? starters : null,
-      documents: (data.documents || "")
-        .split(",")
-        .map(function (id) {
-          return id.trim();
-        })
-        .filter(Boolean),
+      documents: listOf(data.documents, ","),
     };
+  }
+
+  /** The non-blank, trimmed entries of a separated attribute value ([] when it is missing). */
+  function listOf(value, separator) {
+    return (value || "")
+      .split(separator)
+      .map(function (entry) {
+        return entry.trim();
+      })
+      .filter(Boolean);
   }
 
   // ---------------------------------------------------------------- storage
