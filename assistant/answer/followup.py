@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.answer.query import frame_question
+from assistant.answer.query import frame_question, singular_word
 from assistant.models import Frame
 
 # --- rule data ------------------------------------------------------------------------------
@@ -432,8 +432,7 @@ def _singular(noun_phrase: str) -> str:
     if not _plural(noun_phrase):
         return noun_phrase
     head, _, last = noun_phrase.rpartition(" ")
-    last = last[:-3] + "y" if last.lower().endswith("ies") else last[:-1]
-    return f"{head} {last}".lstrip()
+    return f"{head} {singular_word(last)}".lstrip()
 
 
 class _Context:

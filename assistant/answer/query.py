@@ -202,7 +202,7 @@ class Speller:
                 break
             if len(full) >= len(word) + 2:
                 found.append(full)
-        if len({_singular(f) for f in found}) != 1:
+        if len({singular_word(f) for f in found}) != 1:
             return None
         return min(found, key=len)
 
@@ -219,8 +219,12 @@ class Speller:
         return _WORD.sub(replace, text)
 
 
-def _singular(word: str) -> str:
-    return word[:-3] + "y" if word.endswith("ies") else word.removesuffix("s")
+def singular_word(word: str) -> str:
+    """A plural word's singular by its ending ("policies" → "policy", "nodes" → "node")."""
+    lowered = word.lower()
+    if lowered.endswith("ies"):
+        return word[:-3] + "y"
+    return word[:-1] if lowered.endswith("s") else word
 
 
 def normalise_question(text: str, max_chars: int) -> str:
