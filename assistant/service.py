@@ -917,7 +917,11 @@ def train(
         # questions about a policy they never saw do best; so do answers from a document
         # served beside the ones they are about
         trained = _quoted_documents(teacher, examples) if teacher is assistant else ()
-        beside = teacher is assistant and len(trained) < len(assistant.corpus.documents)
+        beside = [
+            d.doc_id
+            for d in assistant.corpus.documents
+            if teacher is assistant and d.doc_id not in trained
+        ]
         unseen = None
         if cross_policy or ((teacher is not assistant or beside) and len(policies) > 1):
             held_out = held_out_policies(policies, training, assistant.embedder.model_name)
@@ -940,14 +944,9 @@ def train(
     return models, {
         **metrics,
         "asked_of": asked_of or "the served policy",
-        **({"documents_beside": _beside(assistant, trained)} if beside and unseen else {}),
+        **({"documents_beside": beside} if beside and unseen else {}),
         "training_policies": [f.name for f in settings.training_policies()],
     }
-
-
-def _beside(assistant: Assistant, trained: Sequence[str]) -> list[str]:
-    """The served documents the training questions are not about."""
-    return [d.doc_id for d in assistant.corpus.documents if d.doc_id not in trained]
 
 
 def _quoted_documents(assistant: Assistant, examples: Sequence[Example]) -> tuple[str, ...]:
