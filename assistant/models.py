@@ -185,3 +185,14 @@ class Answer:
     as_of: str | None = None  # the date the answer's policy versions were in force
     changes: tuple[Change, ...] = field(default_factory=tuple)
     provider: str = ""  # the provider its verdict labels name ("" in fixed replies)
+
+    @property
+    def rewritten(self) -> bool:
+        """Whether the question answered differs from the message in more than case, spacing
+        and punctuation (a follow-up given its subject, a misspelling corrected): what the
+        widget and Slack show as "Answering: …"."""
+        return _letters(self.question) != _letters(self.resolved_question)
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())

@@ -270,13 +270,6 @@ def quoted_numbers(markdown: str) -> set[int]:
     }
 
 
-def _same_question(a: str, b: str) -> bool:
-    def key(s: str) -> str:
-        return "".join(ch for ch in s.casefold() if ch.isalnum())
-
-    return key(a) == key(b)
-
-
 def fallback_text(answer: Answer) -> str:
     """The notification text: verdict label and the plain-text answer, escaped and short."""
     label = verdict_label(answer.verdict, answer.provider)
@@ -309,7 +302,7 @@ def answer_message(
         blocks.append(_context(f"{asker} asked: {escape_mrkdwn(answer.question)}", "question"))
     elif show_question:
         blocks.append(_context(f"❓ {escape_mrkdwn(answer.question)}", "question"))
-    if not _same_question(answer.question, answer.resolved_question):
+    if answer.rewritten:
         resolved = escape_mrkdwn(answer.resolved_question)
         blocks.append(_context(f"↪ Answering: _{resolved}_", "resolved"))
     if _has_verdict(answer):

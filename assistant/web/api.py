@@ -177,6 +177,10 @@ class TurnOut(BaseModel):
     resolved_question: str = Field(
         description="The standalone question answered (a follow-up rewritten with its subject)."
     )
+    rewritten: bool = Field(
+        description="True when resolved_question differs from question in more than case, "
+        'spacing and punctuation: show it ("Answering: …").'
+    )
     verdict: str = Field(description="supported, not_supported, …, informational or unknown.")
     confidence: float = Field(description="Calibrated confidence in the verdict, 0 to 1.")
     answer: str = Field(description="Plain text with [n] citation markers.")
@@ -340,6 +344,7 @@ def _turn_fields(turn: Turn) -> dict[str, Any]:
         kind=answer.kind,
         question=answer.question,
         resolved_question=answer.resolved_question,
+        rewritten=answer.rewritten,
         verdict=answer.verdict.value,
         confidence=answer.confidence,
         answer=answer.answer,

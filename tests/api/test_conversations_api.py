@@ -16,7 +16,7 @@ from assistant.web.api import create_app
 from tests.servers import free_port
 
 TURN_FIELDS = {
-    "turn", "question", "resolved_question", "kind", "verdict", "confidence", "answer",
+    "turn", "question", "resolved_question", "rewritten", "kind", "verdict", "confidence", "answer",
     "answer_markdown", "answer_html", "citations", "suggestions", "as_of", "changes", "provider",
     "created_at",
 }  # fmt: skip
@@ -62,6 +62,7 @@ def test_ask_starts_and_continues_a_conversation(client: TestClient) -> None:
     assert second["turn"] == 2
     assert second["question"] == "what about Kured?"
     assert second["resolved_question"] == "Is Kured supported?"
+    assert (first["rewritten"], second["rewritten"]) == (False, True)
     # the current policy no longer names Kured; the answer notes the removal
     assert second["verdict"] == "unknown"
     assert [c["change"] for c in second["changes"]] == ["removed"]

@@ -195,6 +195,9 @@ def test_small_talk_has_no_verdict_line() -> None:
 def test_a_rewritten_follow_up_shows_what_was_answered() -> None:
     same = answer_message(make_answer("x", question="is istio supported"), "c", 1)
     assert not any(b.get("block_id") == "resolved" for b in same.blocks)
+    tidied = make_answer("x", question="IS  istio supported??", resolved="Is Istio supported?")
+    assert not tidied.rewritten
+    assert not any(b.get("block_id") == "resolved" for b in answer_message(tidied, "c", 1).blocks)
     answer = make_answer("x", question="what about Kured?", resolved="Is Kured supported?")
     resolved = by_id(answer_message(answer, "c", 2).blocks, "resolved")
     assert resolved["elements"][0]["text"] == "↪ Answering: _Is Kured supported?_"

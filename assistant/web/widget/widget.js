@@ -471,13 +471,8 @@
   /** "Answering: …" when a follow-up was answered as a rewritten standalone question. */
   function resolvedQuestion(turn) {
     var resolved = typeof turn.resolved_question === "string" ? turn.resolved_question : "";
-    if (!resolved || questionKey(resolved) === questionKey(turn.question || "")) return null;
+    if (!resolved || turn.rewritten !== true) return null;
     return h("p", { class: "resolved" }, ["Answering: ", h("q", { text: resolved })]);
-  }
-
-  /** A question's letters and digits, lower-cased: rewrites that only tidy it are not shown. */
-  function questionKey(text) {
-    return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
   }
 
   /** The "contact support" link the server offers on handoff turns and after a thumbs-down. */
