@@ -14,7 +14,9 @@ import pytest
 from assistant.answer.learned import (
     FRAMES,
     LearnedModels,
+    Neighbours,
     answer_frame,
+    candidates,
     documents_named,
     question_features,
 )
@@ -34,7 +36,7 @@ from assistant.answer.training import (
 from assistant.answer.verdict import FRAME_STANCES
 from assistant.config import Settings
 from assistant.errors import IndexMismatchError, IndexNotFoundError, TrainingDataError
-from assistant.models import Frame, Selection, Stance, Verdict
+from assistant.models import Frame, Hit, Selection, Stance, Verdict
 from assistant.policy.corpus import load_corpus
 from assistant.search.embedding import SentenceTransformerEmbedder
 from assistant.search.index import SearchIndex
@@ -52,13 +54,15 @@ def test_training_is_deterministic(learned: Learned) -> None:
         saved.manifest.model,
         others=[o.decider for o in learned.others],
     )
-    for name in ("typer", "selector", "abstainer", "asker"):
+    for name in ("typer", "selector", "abstainer", "asker", "reranker"):
         for a, b in zip(
             getattr(saved, name).arrays(name).values(),
             getattr(again, name).arrays(name).values(),
             strict=True,
         ):
             assert np.array_equal(a, b)
+    assert np.array_equal(saved.neighbours.keys, again.neighbours.keys)
+    assert np.allclose(saved.neighbours.vectors, again.neighbours.vectors, atol=1e-6)
     assert saved.manifest.threshold == again.manifest.threshold
 
 
@@ -364,3 +368,42 @@ def test_a_question_names_a_document_by_a_title_word_no_other_served_title_has()
     # "Azure" is in both titles, "support" and "policy" name nothing
     assert documents_named(both, "does azure support policy cover this") == set()
     assert documents_named(aro, "who patches openshift nodes") == {"aro-support-policy"}
+
+
+def test_a_rewording_of_training_questions_is_supported_by_the_clause_they_quote(
+    learned: Learned,
+) -> None:
+    # the training questions ask about Linkerd in other words ("will ms support help with
+    # linkerd", "linkerd - is that covered by azure support?")
+    question = "does azure support cover our linkerd mesh?"
+    assistant = learned.rules
+    prepared = assistant.prepare(question)
+    vector = assistant.embedder.embed([assistant.retriever.embedded_text(prepared.query)])[0]
+    hits = assistant.retriever.retrieve(prepared.query, assistant.settings.top_k, vector=vector)
+    pool = candidates(assistant.decider, prepared.resolved, hits)
+    support = LearnedModels.load(assistant.settings.index_dir).neighbours.support(vector, pool)
+    best = pool[int(np.argmax(support))].clause
+    assert "Projects like Istio, Helm, or Envoy" in best.text, best.text
+    helm = [n for n, h in enumerate(pool) if "best-effort" in h.clause.text]
+    assert helm and all(support[n] < support.max() for n in helm)
+    assert 0.0 <= support.min() and support.max() <= 1.0
+
+
+def test_a_document_no_training_question_quotes_gets_the_best_candidates_support(
+    embedder: SentenceTransformerEmbedder,
+) -> None:
+    root = Path(__file__).resolve().parents[1]
+    aks = load_corpus(root / "corpus").clauses
+    aro = load_corpus(root / "eval" / "documents" / "aro" / "policy").clauses
+    istio = next(c for c in aks if "Istio" in c.text)
+    reboot = next(c for c in aks if "reboot" in c.text.lower())
+    vectors = embedder.embed(["is istio supported", "who reboots the nodes"])
+    neighbours = Neighbours.of([(vectors[0], istio), (vectors[1], reboot)])
+    pool = [Hit(clause=c, score=0.0) for c in (istio, reboot, aro[0])]
+    support = neighbours.support(embedder.embed(["is istio covered by support?"])[0], pool)
+    assert support[0] > support[1] > 0.0
+    # the ARO clause could have had no training question: the best candidate's support
+    assert support[2] == support[0]
+    # served alone, a policy no training question quotes has no support at all
+    alone = neighbours.support(vectors[0], [Hit(clause=c, score=0.0) for c in aro[:3]])
+    assert not alone.any()

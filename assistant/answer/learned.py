@@ -9,7 +9,7 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +18,17 @@ from assistant.answer.query import cue_features, names_condition
 from assistant.answer.verdict import FRAME_STANCES, VerdictDecider, frame_of_verdict, verdict_for
 from assistant.config import TRAINING_QUESTIONS
 from assistant.errors import IndexMismatchError, IndexNotFoundError
-from assistant.models import Decision, Document, Frame, Hit, Selection, Signals, Stance, Verdict
+from assistant.models import (
+    Clause,
+    Decision,
+    Document,
+    Frame,
+    Hit,
+    Selection,
+    Signals,
+    Stance,
+    Verdict,
+)
 from assistant.policy.corpus import Corpus
 
 # Words of a document's title that name no product or provider.
@@ -30,8 +40,8 @@ _TITLE_WORD = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 MODELS_FILE = "learned.npz"
 MODELS_MANIFEST = "learned.json"
-MODELS_FORMAT = 7  # 6: a threshold for policies the training questions are not about; 7: and
-# for documents served beside the ones they are about
+MODELS_FORMAT = 8  # 6: a threshold for policies the training questions are not about; 7: and
+# for documents served beside the ones they are about; 8: the training questions' neighbours
 _RETRAIN_HINT = "run `assistant train` to retrain them"
 
 # what a question asks for: the three answer frames, or nothing the policy answers
@@ -80,10 +90,15 @@ class LinearModel:
         e = np.exp(z)
         return np.asarray(e / e.sum(axis=1, keepdims=True))
 
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        """A ranking model's score of each row (a model trained on pairs of rows has no
+        intercept to use)."""
+        return np.asarray(((features - self.mean) / self.scale) @ self.coef[0])
+
     def choice(self, features: np.ndarray) -> np.ndarray:
         """A ranking model's probability that each row is the one to choose: the softmax of
-        the rows' scores (a model trained on pairs of rows has no intercept to use)."""
-        z = ((features - self.mean) / self.scale) @ self.coef[0]
+        the rows' scores."""
+        z = self.scores(features)
         e = np.exp(z - z.max())
         return np.asarray(e / e.sum())
 
@@ -97,6 +112,65 @@ class LinearModel:
         return cls(
             *(np.asarray(data[f"{prefix}_{k}"]) for k in ("mean", "scale", "coef", "intercept"))
         )
+
+
+def clause_key(text: str) -> str:
+    """A clause's key among the neighbours: the hash of its text (the same in every version
+    that keeps the text)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """The training questions' embeddings (unit length), each with a clause that answers it
+    (by `clause_key`, and its document; a question two clauses answer has two rows): a
+    question close to one of them supports that clause, so a rewording of a training question
+    finds what it taught."""
+
+    vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="<U16"))
+    documents: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=str))
+
+    @classmethod
+    def of(cls, rows: Sequence[tuple[np.ndarray, Clause]]) -> Neighbours:
+        """Neighbours from (question embedding, a clause that answers it) rows."""
+        if not rows:
+            return cls()
+        vectors = np.stack([v / (np.linalg.norm(v) or 1.0) for v, _ in rows])
+        return cls(
+            vectors.astype(np.float32),
+            np.asarray([clause_key(c.text) for _, c in rows], dtype="<U16"),
+            np.asarray([c.doc_id for _, c in rows], dtype=str),
+        )
+
+    @functools.cached_property
+    def _rows(self) -> dict[str, np.ndarray]:
+        rows: dict[str, list[int]] = {}
+        for n, key in enumerate(self.keys.tolist()):
+            rows.setdefault(key, []).append(n)
+        return {k: np.asarray(v) for k, v in rows.items()}
+
+    @functools.cached_property
+    def _documents(self) -> frozenset[str]:
+        return frozenset(self.documents.tolist())
+
+    def support(self, vector: np.ndarray, pool: Sequence[Hit]) -> np.ndarray:
+        """Per candidate, the highest cosine similarity of the question to a training question
+        its clause answers (0 when none does). A clause of a document no training question is
+        about (a policy served beside) could not have any: it gets the best candidate's, and
+        the selector's score decides."""
+        if not len(self.keys):
+            return np.zeros(len(pool))
+        unit = (vector / (np.linalg.norm(vector) or 1.0)).astype(np.float32)
+        similarity = self.vectors @ unit
+        rows = self._rows
+        known = [h.clause.doc_id in self._documents for h in pool]
+        values = [
+            float(similarity[rows[key]].max()) if key in rows else 0.0
+            for key in (clause_key(h.clause.text) for h in pool)
+        ]
+        best = max((v for v, k in zip(values, known, strict=True) if k), default=0.0)
+        return np.asarray([v if k else best for v, k in zip(values, known, strict=True)])
 
 
 @dataclass(frozen=True)
@@ -151,6 +225,8 @@ class LearnedModels:
     selector: LinearModel
     abstainer: LinearModel
     asker: LinearModel
+    reranker: LinearModel  # over the selector's score and the neighbours' support
+    neighbours: Neighbours = field(default_factory=Neighbours)
 
     def save(self, folder: Path) -> None:
         """Write the models into `folder` (the index folder)."""
@@ -159,6 +235,10 @@ class LearnedModels:
             **self.selector.arrays("selector"),
             **self.abstainer.arrays("abstainer"),
             **self.asker.arrays("asker"),
+            **self.reranker.arrays("reranker"),
+            "neighbours_vectors": self.neighbours.vectors,
+            "neighbours_keys": self.neighbours.keys,
+            "neighbours_documents": self.neighbours.documents,
         }
         np.savez(folder / MODELS_FILE, **arrays)  # type: ignore[arg-type]
         (folder / MODELS_MANIFEST).write_text(
@@ -182,6 +262,12 @@ class LearnedModels:
                 LinearModel.from_arrays(arrays, "selector"),
                 LinearModel.from_arrays(arrays, "abstainer"),
                 LinearModel.from_arrays(arrays, "asker"),
+                LinearModel.from_arrays(arrays, "reranker"),
+                Neighbours(
+                    arrays["neighbours_vectors"],
+                    arrays["neighbours_keys"],
+                    arrays["neighbours_documents"],
+                ),
             )
         except (TypeError, ValueError, KeyError, OSError) as exc:
             raise IndexMismatchError(f"unreadable learned models ({exc}); {_RETRAIN_HINT}") from exc
@@ -297,6 +383,21 @@ def candidate_features(
             ]
         )
     return np.asarray(rows, dtype=np.float64)
+
+
+def selection_probabilities(
+    selector: LinearModel, reranker: LinearModel, features: np.ndarray, support: np.ndarray
+) -> np.ndarray:
+    """Each candidate's probability of being the clause to answer with: the selector scores
+    its features, the reranker that score and the training questions' support."""
+    return reranker.choice(reranker_features(selector.scores(features), support))
+
+
+def reranker_features(scores: np.ndarray, support: np.ndarray) -> np.ndarray:
+    """What the reranker weighs per candidate: the selector's score (relative to the best)
+    and the neighbours' support (and its gap to the best). A policy the training questions
+    are not about has no support, and the selector alone ranks its clauses."""
+    return np.column_stack([scores - scores.max(), support, support - support.max()])
 
 
 def documents_named(documents: Sequence[Document], question: str) -> set[str]:
@@ -432,8 +533,11 @@ class LearnedDecider:
         if not hits:
             return Decision(Verdict.UNKNOWN, 0.0, frame, ())
         pool = candidates(self.rules, question, hits, selection)
-        select = self.models.selector.choice(
-            candidate_features(self.rules, question, type_probs, pool, bridges)
+        select = selection_probabilities(
+            self.models.selector,
+            self.models.reranker,
+            candidate_features(self.rules, question, type_probs, pool, bridges),
+            self.models.neighbours.support(vector, pool),
         ) * frame_fit(type_probs, pool)
         if self.selection:
             order = np.argsort(-select, kind="stable")

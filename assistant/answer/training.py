@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections import Counter
@@ -25,6 +26,7 @@ from assistant.answer.learned import (
     LearnedModels,
     LinearModel,
     ModelsManifest,
+    Neighbours,
     abstention_features,
     answer_frame,
     asker_features,
@@ -32,13 +34,15 @@ from assistant.answer.learned import (
     candidates,
     frame_fit,
     question_features,
+    reranker_features,
+    selection_probabilities,
     type_of_verdict,
 )
 from assistant.answer.miss_causes import in_report_order, wrong_verdict_cause
 from assistant.answer.query import frame_question
 from assistant.answer.verdict import VerdictDecider, verdict_for
 from assistant.errors import CorpusError, TrainingDataError
-from assistant.models import Hit, Stance, Verdict
+from assistant.models import Clause, Hit, Stance, Verdict
 
 SEED = 16
 FOLDS = 5
@@ -207,6 +211,16 @@ def fit_models(
     progress(f"question types: {len(typed_examples)} questions")
     type_probs = {id(e): oof_type[n] for n, e in enumerate(typed_examples)}
 
+    # each question is supported by the neighbours of the other folds, as a new question is
+    # by all of them
+    fold_of = {id(e): _fold(e) for e in typed_examples}
+    entries = [(fold_of[id(e)], row) for e in typed_examples for row in _neighbour_rows(e)]
+    banks = [Neighbours.of([row for f, row in entries if f != fold]) for fold in range(FOLDS)]
+    neighbours = Neighbours.of([row for _, row in entries])
+
+    def support(e: Example, pool: Sequence[Hit]) -> np.ndarray:
+        return banks[fold_of[id(e)]].support(e.vector, pool)
+
     selections = []
     for e in typed_examples:
         if e.gold_ids is None or e.item.verdict is Verdict.UNKNOWN:
@@ -233,12 +247,24 @@ def fit_models(
     x_sel = np.concatenate([s.rows for s in selections])
     y_sel = np.concatenate([s.labels for s in selections])
     groups = np.concatenate([np.full(len(s.pool), n) for n, s in enumerate(selections)])
-    oof_sel = np.zeros(len(y_sel))
+    # the reranker learns from the selector's out-of-fold scores, as it meets new questions
+    oof_scores = np.zeros(len(y_sel))
     for train, held in GroupKFold(FOLDS).split(x_sel, y_sel, groups):
         fold = _fit_pairwise(x_sel[train], y_sel[train], groups[train], SELECT_C)
-        for g in np.unique(groups[held]):
-            oof_sel[groups == g] = fold.choice(x_sel[groups == g])
+        oof_scores[held] = fold.scores(x_sel[held])
     selector = _fit_pairwise(x_sel, y_sel, groups, SELECT_C)
+    x_rerank = np.concatenate(
+        [
+            reranker_features(oof_scores[groups == n], support(s.example, s.pool))
+            for n, s in enumerate(selections)
+        ]
+    )
+    oof_sel = np.zeros(len(y_sel))
+    for train, held in GroupKFold(FOLDS).split(x_rerank, y_sel, groups):
+        fold = _fit_pairwise(x_rerank[train], y_sel[train], groups[train], SELECT_C)
+        for g in np.unique(groups[held]):
+            oof_sel[groups == g] = fold.choice(x_rerank[groups == g])
+    reranker = _fit_pairwise(x_rerank, y_sel, groups, SELECT_C)
     progress(f"answer selection: {len(selections)} questions, {len(y_sel)} candidates")
 
     # the asker: does a question answered by a clause with a stance ask for the stance or a fact
@@ -284,7 +310,8 @@ def fit_models(
         sel = select_probs.get(id(e))
         if sel is None:
             features = candidate_features(e.decider, e.resolved, probs, pool, e.bridges)
-            sel = selector.choice(features) * frame_fit(probs, pool)
+            chosen = selection_probabilities(selector, reranker, features, support(e, pool))
+            sel = chosen * frame_fit(probs, pool)
         top = int(np.argmax(sel))
         ranked = [pool[top]] + [h for n, h in enumerate(pool) if n != top]
         stance = ranked[0].clause.stance
@@ -349,7 +376,22 @@ def fit_models(
         "verdict_cv_accuracy": round(accuracy_at(outcomes, threshold), 4),
         "seconds": seconds,
     }
-    return LearnedModels(manifest, typer, selector, abstainer, asker), metrics
+    return LearnedModels(manifest, typer, selector, abstainer, asker, reranker, neighbours), metrics
+
+
+def _fold(example: Example) -> int:
+    """The example's fold for its neighbours' support (from its id and wording, seeded by
+    nothing else: the same in every run)."""
+    digest = hashlib.sha256(f"{example.item.id}\0{example.item.question}".encode()).hexdigest()
+    return int(digest, 16) % FOLDS
+
+
+def _neighbour_rows(example: Example) -> list[tuple[np.ndarray, Clause]]:
+    """The example as neighbours: its embedding with each clause that answers it."""
+    if example.gold_ids is None or example.item.verdict is Verdict.UNKNOWN:
+        return []
+    clauses = (example.decider.corpus.clause(i) for i in sorted(example.gold_ids))
+    return [(example.vector, c) for c in clauses if c is not None]
 
 
 def accuracy_at(outcomes: np.ndarray, threshold: float) -> float:
