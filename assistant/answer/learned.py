@@ -226,7 +226,7 @@ class LearnedModels:
     abstainer: LinearModel
     asker: LinearModel
     reranker: LinearModel  # over the selector's score and the neighbours' support
-    neighbours: Neighbours = field(default_factory=Neighbours)
+    neighbours: Neighbours
 
     def save(self, folder: Path) -> None:
         """Write the models into `folder` (the index folder)."""

@@ -380,8 +380,8 @@ def fit_models(
 
 
 def _fold(example: Example) -> int:
-    """The example's fold for its neighbours' support (from its id and wording, seeded by
-    nothing else: the same in every run)."""
+    """The example's fold for its neighbours' support, from its id and wording (the same in
+    every run)."""
     digest = hashlib.sha256(f"{example.item.id}\0{example.item.question}".encode()).hexdigest()
     return int(digest, 16) % FOLDS
 
