@@ -456,6 +456,9 @@ class Assistant:
         trainable = settings.training_file is not None and settings.training_file.exists()
         try:
             models = LearnedModels.load(settings.index_dir)
+            training = training_hash(settings.training_file, settings.training_policies())
+            models.check(training, corpus, embedder.model_name)
+            return models
         except IndexNotFoundError:
             if not (settings.build_index_on_start and trainable):
                 log.warning(
@@ -463,14 +466,9 @@ class Assistant:
                     settings.index_dir,
                 )
                 return None
-        else:
-            try:
-                training = training_hash(settings.training_file, settings.training_policies())
-                models.check(training, corpus, embedder.model_name)
-                return models
-            except IndexMismatchError:
-                if not (settings.build_index_on_start and trainable):
-                    raise
+        except IndexMismatchError:  # stale, of another format or unreadable
+            if not (settings.build_index_on_start and trainable):
+                raise
         log.info("training the learned models into %s", settings.index_dir)
         try:
             rules = settings.with_rules()

@@ -4,6 +4,7 @@ stale."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -13,6 +14,9 @@ import pytest
 
 from assistant.answer.learned import (
     FRAMES,
+    MODELS_FILE,
+    MODELS_FORMAT,
+    MODELS_MANIFEST,
     LearnedModels,
     Neighbours,
     answer_frame,
@@ -219,6 +223,29 @@ def test_a_changed_training_policy_makes_the_models_stale(
     first.write_text(first.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     with pytest.raises(IndexMismatchError, match="different training questions"):
         Assistant.from_settings(same, embedder=embedder)
+
+
+def test_models_of_an_earlier_format_are_named_so_and_retrained_on_start(
+    learned: Learned, tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    """Models saved before a format change (format 7 had no reranker or neighbours) are
+    refused as such, and a start that builds retrains them instead of failing."""
+    old = tmp_path / "index"
+    shutil.copytree(learned.rules.settings.index_dir, old)
+    manifest = json.loads((old / MODELS_MANIFEST).read_text(encoding="utf-8"))
+    manifest["models_format"] = 7
+    (old / MODELS_MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    with np.load(old / MODELS_FILE) as data:
+        kept = {k: data[k] for k in data.files if not k.startswith(("reranker", "neighbours"))}
+    np.savez(old / MODELS_FILE, **kept)  # type: ignore[arg-type]
+    with pytest.raises(IndexMismatchError, match="format 7 .expected"):
+        LearnedModels.load(old)
+    served = learned.assistant.settings.model_copy(update={"index_dir": old})
+    with pytest.raises(IndexMismatchError, match="format 7"):
+        Assistant.from_settings(served, embedder=embedder)
+    on_start = served.model_copy(update={"build_index_on_start": True})
+    assert Assistant.from_settings(on_start, embedder=embedder).learned is not None
+    assert LearnedModels.load(old).manifest.models_format == MODELS_FORMAT
 
 
 def test_without_models_the_rules_answer(

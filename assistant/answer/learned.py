@@ -247,13 +247,19 @@ class LearnedModels:
 
     @classmethod
     def load(cls, folder: Path) -> LearnedModels:
-        """The models in `folder`; IndexNotFoundError when there are none."""
+        """The models in `folder`; IndexNotFoundError when there are none, IndexMismatchError
+        when they are of another format or unreadable."""
         if not (folder / MODELS_MANIFEST).exists() or not (folder / MODELS_FILE).exists():
             raise IndexNotFoundError(f"no learned models in {str(folder)!r}; {_RETRAIN_HINT}")
         try:
             manifest = ModelsManifest(
                 **json.loads((folder / MODELS_MANIFEST).read_text(encoding="utf-8"))
             )
+            if manifest.models_format != MODELS_FORMAT:  # its arrays may be others
+                raise IndexMismatchError(
+                    f"learned models were trained for format {manifest.models_format} "
+                    f"(expected {MODELS_FORMAT}); {_RETRAIN_HINT}"
+                )
             with np.load(folder / MODELS_FILE) as data:
                 arrays = {k: data[k] for k in data.files}
             return cls(
