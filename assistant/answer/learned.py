@@ -280,10 +280,8 @@ class LearnedModels:
 
     def check(self, training: str | None, corpus: Corpus, model: str) -> None:
         """Refuse models trained on other training questions (`training`: their
-        `training_hash`), corpus, embedding model or format."""
+        `training_hash`), corpus or embedding model (`load` refuses another format)."""
         m, problems = self.manifest, []
-        if m.models_format != MODELS_FORMAT:
-            problems.append(f"format {m.models_format} (expected {MODELS_FORMAT})")
         if training is None:
             problems.append("a training file that is not configured now")
         elif m.training_hash != training:
