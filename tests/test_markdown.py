@@ -199,3 +199,50 @@ def test_learn_front_matter_errors_name_the_file(tmp_path: Path) -> None:
     path.write_text("---\ntitle: T\nms.date: 13/45/2024\n---\n\n# T\n", encoding="utf-8")
     with pytest.raises(CorpusError, match=r"policy\.md: ms\.date"):
         parse_document(path)
+
+
+def test_html_blocks_keep_their_visible_text() -> None:
+    """`<details>`, `<div>` and HTML tables are read like paragraphs and Markdown tables;
+    comments and scripts are not clauses."""
+    doc, _, clauses = parse_document(DATA / "html-blocks.md")
+    stanced = assign_stances(tuple(clauses), [])
+    got = [(c.section_anchor, c.kind, c.stance.value, c.text) for c in stanced]
+    assert got == [
+        ("frequently-asked-questions", "sentence", "informational", "Which add-ons are covered?"),
+        (
+            "frequently-asked-questions",
+            "sentence",
+            "supported",
+            "Microsoft supports the Istio add-on.",
+        ),
+        (
+            "frequently-asked-questions",
+            "sentence",
+            "not_supported",
+            "Linkerd & Consul aren't supported.",
+        ),
+        (
+            "frequently-asked-questions",
+            "item",
+            "customer_responsibility",
+            "Customers are responsible for node reboots.",
+        ),
+        (
+            "frequently-asked-questions",
+            "note",
+            "not_supported",
+            "Gadgets older than 90 days aren't supported.",
+        ),
+        ("feature-support", "row", "supported", "Stable gadgets | ✅"),
+        ("feature-support", "row", "not_supported", "Alpha gadgets | ❌"),
+        ("feature-support", "row", "informational", "Gadget API"),
+    ]
+    alpha = next(c for c in clauses if c.text.startswith("Alpha"))
+    assert alpha.cells == ("Alpha gadgets", "❌") and alpha.header == ("Feature", "Supported?")
+    for clause in clauses:
+        slice_ = doc.text[clause.start : clause.end]
+        if clause.kind == "row":  # from its first cell's text to its last one's
+            filled = [cell for cell in clause.cells if cell]
+            assert slice_.startswith(filled[0].split()[0]) and slice_.endswith(filled[-1])
+        else:
+            assert visible_text(slice_, doc.text) == clause.text

@@ -15,7 +15,7 @@ from markdown_it.token import Token
 
 from assistant.errors import CorpusError
 from assistant.models import Clause, Document, Section
-from assistant.policy.markdown import Visible, parse_blocks, visible
+from assistant.policy.markdown import HtmlPart, Visible, html_parts, parse_blocks, visible
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
 # Learn directives that are paragraphs but not policy text: includes, zones, monikers, videos.
@@ -132,7 +132,9 @@ class _DocumentParser:
                 close = next(j for j in range(i, len(tokens)) if tokens[j].type == "table_close")
                 self._table(tokens[i : close + 1])
                 i = close
-            i += 1  # fences, code blocks, HTML blocks and comments, rules: not clauses
+            elif token.type == "html_block":
+                self._html(html_parts(token, self.doc.text, self._line_start(token)))
+            i += 1  # fences, code blocks, rules: not clauses
 
     def _line_start(self, token: Token) -> int:
         return self.line_starts[token.map[0]] if token.map else 0
@@ -189,6 +191,10 @@ class _DocumentParser:
         if self.quotes and not self.quotes[-1] and (marker := text.note_marker()):
             self.quotes[-1] = True
             text = text.cut(marker, len(text.text)).strip()
+        self._text(text)
+
+    def _text(self, text: Visible) -> None:
+        """A paragraph's visible text: a list item, or sentences (notes inside a quote)."""
         if not text.text or _DIRECTIVE.match(text.text):
             return  # images only, include directives, zone and moniker markers
         if self.items and self.items[-1] is None:  # an item's first paragraph is the item
@@ -206,36 +212,55 @@ class _DocumentParser:
             self.lead_in = sentences[-1][0]
 
     def _table(self, tokens: list[Token]) -> None:
-        header: tuple[str, ...] = ()
-        group = ""
-        row: list[Visible] = []
+        rows: list[list[Visible]] = []
         at = 0
         for token in tokens:
             if token.type == "tr_open":
-                row, at = [], self._line_start(token)
+                rows.append([])
+                at = self._line_start(token)
             elif token.type == "inline":
                 cell = visible(token, self.doc.text, at).strip()
-                row.append(cell)
+                rows[-1].append(cell)
                 if cell.text:
                     at = cell.ends[-1]
-            elif token.type == "tr_close" and not header:
-                header = tuple(c.text for c in row)
-            elif token.type == "tr_close":
-                filled = [c for c in row if c.text]
-                if not filled:
-                    continue
-                if len(filled) == 1 and row[0].text and len(row) > 1:
-                    group = row[0].text  # a row that only names the group of rows below it
-                    context = " | ".join(h for h in header if h)
-                else:
-                    context = "\n".join(p for p in (" | ".join(h for h in header if h), group) if p)
-                self._new_clause(
-                    _joined(filled),
-                    "row",
-                    context,
-                    cells=tuple(c.text for c in row),
-                    header=header,
-                )
+        if rows:
+            self._rows(tuple(c.text for c in rows[0]), rows[1:])
+
+    def _html(self, parts: list[HtmlPart]) -> None:
+        """An HTML block's text runs as paragraphs and its tables' rows as table rows."""
+        table: list[HtmlPart] = []
+        for part in [*parts, HtmlPart("table")]:
+            if part.kind == "row":
+                table.append(part)
+                continue
+            if table:
+                has_header = table[0].header
+                header = tuple(c.text for c in table[0].cells) if has_header else ()
+                self._rows(header, [list(p.cells) for p in table[has_header:]])
+                table = []
+            if part.kind == "text":
+                self._text(part.cells[0])
+
+    def _rows(self, header: tuple[str, ...], rows: list[list[Visible]]) -> None:
+        """A table's body rows, each one clause; a row with only its first cell filled names
+        the group of rows below it."""
+        group = ""
+        for row in rows:
+            filled = [c for c in row if c.text]
+            if not filled:
+                continue
+            if len(filled) == 1 and row[0].text and len(row) > 1:
+                group = row[0].text
+                context = " | ".join(h for h in header if h)
+            else:
+                context = "\n".join(p for p in (" | ".join(h for h in header if h), group) if p)
+            self._new_clause(
+                _joined(filled),
+                "row",
+                context,
+                cells=tuple(c.text for c in row),
+                header=header,
+            )
 
 
 def _joined(cells: list[Visible]) -> Visible:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -200,3 +201,110 @@ def visible_text(markdown: str, document: str = "") -> str:
         cells = [c for c in _ROW_SEPARATOR.split(rendered) if c]
         rendered = " | ".join(cells)
     return rendered
+
+
+# Tags that flow inside a run of text; any other tag ends one (a paragraph, a cell, a summary).
+_INLINE_TAGS = frozenset(
+    "a abbr b bdi bdo br cite code data del dfn em i img ins kbd mark q s samp small span "
+    "strong sub sup time u var wbr".split()
+)
+_HIDDEN_TAGS = frozenset({"script", "style", "template"})  # their content is not shown
+
+
+@dataclass(frozen=True)
+class HtmlPart:
+    """A piece of an HTML block: a run of `text`, a table `row` of cells (`header` when they
+    are all `<th>`), or the start of a `table`."""
+
+    kind: str
+    cells: tuple[Visible, ...] = ()
+    header: bool = False
+
+
+class _TagMarks(HTMLParser):
+    """Where each tag that ends a run of text starts and stops in an HTML block's content."""
+
+    def __init__(self, content: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.content = content
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", content)]
+        self.marks: list[tuple[int, int, str, bool]] = []  # (start, stop, tag, is it an end)
+
+    def _mark(self, tag: str, is_end: bool, closer: str, length: int = 0) -> None:
+        line, column = self.getpos()
+        start = self.line_starts[line - 1] + column
+        if length:
+            stop = start + length
+        else:
+            found = self.content.find(closer, start)
+            stop = found + len(closer) if found >= 0 else len(self.content)
+        self.marks.append((start, stop, tag, is_end))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _INLINE_TAGS:
+            self._mark(tag, False, ">", len(self.get_starttag_text() or ""))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _INLINE_TAGS:
+            self._mark(tag, True, ">", len(self.get_starttag_text() or ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in _INLINE_TAGS:
+            self._mark(tag, True, ">")
+
+    def handle_comment(self, data: str) -> None:
+        self._mark("!--", True, "-->")
+
+    def handle_decl(self, decl: str) -> None:
+        self._mark("!", True, ">")
+
+    def handle_pi(self, data: str) -> None:
+        self._mark("?", True, ">")
+
+
+def html_parts(block: Token, source: str, start: int) -> list[HtmlPart]:
+    """The visible text of an HTML block (`<details>`, `<div>`, an HTML table) whose content
+    begins in `source` at or after `start`: its runs of text between block-level tags, each
+    read as inline Markdown, grouped into table rows inside `<tr>`; comments, scripts and
+    styles are not shown."""
+    content = block.content
+    marks = _TagMarks(content)
+    marks.feed(content)
+    marks.close()
+    where = align(content, source, start)
+    parts: list[HtmlPart] = []
+    row: list[tuple[Visible, str]] = []  # the open row's cells and their tags
+    cell = ""  # the open cell's tag
+    hidden = 0
+    at = 0
+    ending = (len(content), len(content), "", True)
+
+    def end_row() -> None:
+        if any(text.text for text, _ in row):
+            cells = tuple(text for text, _ in row)
+            parts.append(HtmlPart("row", cells, all(tag == "th" for _, tag in row)))
+        row.clear()
+
+    for mark_start, mark_stop, tag, is_end in [*marks.marks, ending]:
+        run = content[at:mark_start]
+        if run.strip() and not hidden:
+            text = visible(_MD.parseInline(run)[0], source, where[at]).strip()
+            if cell and row and not row[-1][0].text:
+                row[-1] = (text, cell)
+            elif cell:
+                row.append((text, cell))
+            elif text.text:
+                parts.append(HtmlPart("text", (text,)))
+        at = max(at, mark_stop)
+        if tag in _HIDDEN_TAGS:
+            hidden = max(0, hidden + (-1 if is_end else 1))
+        elif tag in ("td", "th"):
+            cell = "" if is_end else tag
+            if not is_end:
+                row.append((Visible("", (), ()), tag))
+        elif tag in ("tr", "table", "thead", "tbody", "tfoot", ""):
+            cell = ""
+            end_row()
+            if tag == "table" and not is_end:
+                parts.append(HtmlPart("table"))
+    return parts
