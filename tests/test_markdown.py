@@ -203,7 +203,7 @@ def test_learn_front_matter_errors_name_the_file(tmp_path: Path) -> None:
 
 def test_html_blocks_keep_their_visible_text() -> None:
     """`<details>`, `<div>` and HTML tables are read like paragraphs and Markdown tables;
-    comments and scripts are not clauses."""
+    comments and scripts are not clauses; a `<br>` separates words and sentences."""
     doc, _, clauses = parse_document(DATA / "html-blocks.md")
     stanced = assign_stances(tuple(clauses), [])
     got = [(c.section_anchor, c.kind, c.stance.value, c.text) for c in stanced]
@@ -233,6 +233,14 @@ def test_html_blocks_keep_their_visible_text() -> None:
             "not_supported",
             "Gadgets older than 90 days aren't supported.",
         ),
+        ("feature-support", "sentence", "supported", "Microsoft supports gadgets."),
+        ("feature-support", "sentence", "customer_responsibility", "Customers own their data."),
+        (
+            "feature-support",
+            "row",
+            "customer_responsibility",
+            "Node patching and reboots | Customer (see the FAQ)",
+        ),
         ("feature-support", "row", "supported", "Stable gadgets | ✅"),
         ("feature-support", "row", "not_supported", "Alpha gadgets | ❌"),
         ("feature-support", "row", "informational", "Gadget API"),
@@ -241,7 +249,7 @@ def test_html_blocks_keep_their_visible_text() -> None:
     assert alpha.cells == ("Alpha gadgets", "❌") and alpha.header == ("Feature", "Supported?")
     for clause in clauses:
         slice_ = doc.text[clause.start : clause.end]
-        if clause.kind == "row":  # from its first cell's text to its last one's
+        if "</td>" in slice_:  # an HTML row: from its first cell's text to its last one's
             filled = [cell for cell in clause.cells if cell]
             assert slice_.startswith(filled[0].split()[0]) and slice_.endswith(filled[-1])
         else:

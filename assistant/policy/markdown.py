@@ -28,6 +28,7 @@ _OPENERS = {"link_open", "strong_open", "em_open", "s_open"}
 _CLOSERS = {"link_close", "strong_close", "em_close", "s_close"}
 _NOTE_MARKER = re.compile(r"\A\[!(NOTE|TIP|IMPORTANT|CAUTION|WARNING)\][ \t]*\n?", re.IGNORECASE)
 _ROW_SEPARATOR = re.compile(r"\s*\|\s*")
+_LINE_BREAK = re.compile(r"<br\s*/?>\Z", re.IGNORECASE)
 
 
 def parse_blocks(text: str) -> list[Token]:
@@ -185,7 +186,10 @@ def _leaf(child: Token, content: str, cursor: int) -> tuple[str, int, int, int] 
         return " ", at, at, at + 1
     if kind == "html_inline":
         found = content.find(child.content, cursor)
-        return ("", cursor, cursor, found + len(child.content)) if found >= 0 else None
+        if found < 0:
+            return None
+        shown = " " if _LINE_BREAK.match(child.content) else ""  # `<br>` separates words
+        return shown, found, cursor if not shown else found, found + len(child.content)
     return None  # images
 
 
