@@ -86,6 +86,10 @@ class Clause:
     stance: Stance = Stance.INFORMATIONAL
     cells: tuple[str, ...] = ()  # a table row's cells as they read (empty ones included)
     header: tuple[str, ...] = ()  # the header cells of a table row's table
+    # a row whose columns say different things (`Microsoft supports | Microsoft doesn't
+    # support`, `Microsoft provides | Customer provides`): each cell's stance, None for a cell
+    # its column gives none; empty for every other clause
+    cell_stances: tuple[Stance | None, ...] = ()
 
     @property
     def indexed_text(self) -> str:

@@ -188,3 +188,21 @@ def test_function_words_are_no_sign_of_an_unknown_subject(assistant: Assistant) 
     for question in ("do you patch each of those nodes for us", "how many nodes do you patch"):
         assert assistant.trace(question).decision.signals.unknown == 0.0, question
     assert assistant.trace("do you patch our quasar flux nodes").decision.signals.unknown > 0
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict"),
+    [
+        ("Is Pod IP address management supported with bring your own CNI?", V.NOT_SUPPORTED),
+        ("Are Azure load balancers supported with bring your own CNI?", V.SUPPORTED),
+        ("who triggers the kubernetes version upgrade?", V.CUSTOMER_RESPONSIBILITY),
+        ("who provides the CSI drivers for persistent storage?", V.MICROSOFT_RESPONSIBILITY),
+        ("who handles kubernetes version upgrades?", V.SHARED_RESPONSIBILITY),
+    ],
+)
+def test_a_row_whose_columns_differ_answers_with_the_cell_asked_about(
+    assistant: Assistant, question: str, verdict: Verdict
+) -> None:
+    answer = assistant.answer(question)
+    assert answer.citations and "|" in answer.citations[0].text
+    assert answer.verdict is verdict

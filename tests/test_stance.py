@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import CorpusError
-from assistant.models import Stance
+from assistant.models import Clause, Stance
 from assistant.policy.corpus import Corpus
 from assistant.policy.stance import (
     assign_stances,
@@ -151,3 +151,28 @@ def test_duties_the_provider_states_of_itself_are_its_responsibility() -> None:
     assert not duty.search("fabrikam will not restore deleted data")
     assert not duty.search("the customer will rotate credentials")
     assert not provider_duty("Support policy").search("support will help")  # names no one
+
+
+def test_a_row_whose_columns_differ_keeps_each_cells_stance(corpus: Corpus) -> None:
+    """`Microsoft supports | Microsoft doesn't support` and `Microsoft provides | Customer
+    provides` rows: one stance for the row, and one per cell for a question about one cell."""
+
+    def row(start: str) -> Clause:
+        return next(c for c in corpus.clauses if c.kind == "row" and c.text.startswith(start))
+
+    parallel = row("Azure load balancers and managed components |")
+    assert parallel.stance is Stance.CONDITIONAL
+    assert parallel.cell_stances == (Stance.SUPPORTED, Stance.NOT_SUPPORTED)
+    shared = row("Kubernetes version upgrades |")  # its first column names the shared area
+    assert shared.stance is Stance.SHARED_RESPONSIBILITY
+    assert shared.cell_stances == (
+        None,
+        Stance.MICROSOFT_RESPONSIBILITY,
+        Stance.CUSTOMER_RESPONSIBILITY,
+    )
+    assert row("etcd backups").cell_stances == ()  # answered by its icons
+    overridden = assign_stances(
+        corpus.clauses, [("Azure load balancers and managed components |", Stance.SUPPORTED)]
+    )
+    (reviewed,) = [c for c in overridden if c.clause_id == parallel.clause_id]
+    assert (reviewed.stance, reviewed.cell_stances) == (Stance.SUPPORTED, ())

@@ -555,7 +555,7 @@ class LearnedDecider:
             at = {h.clause.clause_id: float(p) for h, p in zip(pool, select, strict=True)}
             top = at.get(ranked[0].clause.clause_id, 0.0)
         signals = self.rules.signals(question, ranked)
-        stance = ranked[0].clause.stance
+        stance = self.rules.stance_asked(question, ranked[0].clause)
         if self.typing:
             frame = answer_frame(self.models.asker, type_probs, question, stance)
         raw = verdict_for(frame, stance)

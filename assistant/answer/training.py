@@ -231,7 +231,8 @@ def fit_models(
         labels = np.asarray(
             [
                 h.clause.clause_id in e.gold_ids
-                and verdict_for(frame, h.clause.stance) == e.item.verdict
+                and verdict_for(frame, e.decider.stance_asked(e.resolved, h.clause))
+                == e.item.verdict
                 for h in pool
             ],
             dtype=int,
@@ -273,13 +274,16 @@ def fit_models(
         if e.gold_ids is None or e.item.verdict is Verdict.UNKNOWN or not e.item.gold_quotes:
             continue
         gold = e.decider.corpus.clause(str(e.decider.corpus.find_quote(e.item.gold_quotes[0])))
-        if gold is None or gold.stance is Stance.INFORMATIONAL:
+        if gold is None:
+            continue
+        gold_stance = e.decider.stance_asked(e.resolved, gold)
+        if gold_stance is Stance.INFORMATIONAL:
             continue
         fact = e.item.verdict is Verdict.INFORMATIONAL
         asked_frame = FRAMES[TYPES.index(type_of_verdict(e.item.verdict))]
-        if not fact and verdict_for(asked_frame, gold.stance) != e.item.verdict:
+        if not fact and verdict_for(asked_frame, gold_stance) != e.item.verdict:
             continue
-        asked.append((e, asker_features(type_probs[id(e)], e.resolved, gold.stance), int(fact)))
+        asked.append((e, asker_features(type_probs[id(e)], e.resolved, gold_stance), int(fact)))
     x_ask = np.stack([row for _, row, _ in asked])
     y_ask = np.asarray([label for _, _, label in asked])
     asker = _fit(x_ask, y_ask, ASK_C)
@@ -314,7 +318,7 @@ def fit_models(
             sel = chosen * frame_fit(probs, pool)
         top = int(np.argmax(sel))
         ranked = [pool[top]] + [h for n, h in enumerate(pool) if n != top]
-        stance = ranked[0].clause.stance
+        stance = e.decider.stance_asked(e.resolved, ranked[0].clause)
         frame = answer_frame(fold_askers.get(id(e), asker), probs, e.resolved, stance)
         raw = verdict_for(frame, stance)
         signals = e.decider.signals(e.resolved, ranked)

@@ -15,7 +15,7 @@ from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 from assistant.answer.query import Topic
 from assistant.errors import CorpusError
-from assistant.models import Decision, Frame, Hit, Selection, Signals, Stance, Verdict
+from assistant.models import Clause, Decision, Frame, Hit, Selection, Signals, Stance, Verdict
 from assistant.policy.corpus import Corpus
 from assistant.search.index import tokenize
 
@@ -197,6 +197,26 @@ class VerdictDecider:
     def salient_terms(self, question: str) -> set[str]:
         """Stemmed question words that name what is asked about."""
         return {t for t in self._stem(question) if t not in self._generic and len(t) > 1}
+
+    def stance_asked(self, question: str, clause: Clause) -> Stance:
+        """The clause's stance, or, for a table row whose columns say different things, the
+        stance of the one cell the question singles out: the cell with the most question
+        words that no other cell of the row uses ("pod-to-pod traffic" in the "Microsoft
+        doesn't support" column; "trigger" in the "Customer provides" one)."""
+        if not clause.cell_stances:
+            return clause.stance
+        terms = self.salient_terms(question)
+        words = [set(self._stem(cell)) for cell in clause.cells]
+        scores = [
+            len(terms & own.difference(*(w for j, w in enumerate(words) if j != i)))
+            if stance is not None
+            else 0
+            for i, (stance, own) in enumerate(zip(clause.cell_stances, words, strict=False))
+        ]
+        best = max(scores, default=0)
+        if best and scores.count(best) == 1:
+            return clause.cell_stances[scores.index(best)] or clause.stance
+        return clause.stance
 
     def rescue(
         self, terms: set[str], hits: Sequence[Hit], selection: Selection | None = None
@@ -398,7 +418,7 @@ class VerdictDecider:
         ranked = self.rank_evidence(question, frame, hits, bridges, selection)
         signals = self.signals(question, ranked)
         confidence = self.calibration.confidence(signals)
-        raw = verdict_for(frame, ranked[0].clause.stance)
+        raw = verdict_for(frame, self.stance_asked(question, ranked[0].clause))
         verdict = raw if confidence >= self.threshold else Verdict.UNKNOWN
         return Decision(verdict, round(confidence, 4), frame, tuple(ranked), raw, signals)
 

@@ -240,24 +240,54 @@ def _row_stance(clause: Clause, legend: dict[str, Stance]) -> Stance | None:
     answers = [s for s in by_cell if s is not None]
     if answers:
         return answers[-1]
-    stances = []
-    for i, (head, cell) in enumerate(columns):
-        if not cell.strip() or _NOT_APPLICABLE.match(cell.strip()):
-            continue
+    stances = [s for s in _column_stances(clause) if s is not None]
+    return _combined(stances) if stances else None
+
+
+def _column_stances(clause: Clause) -> list[Stance | None]:
+    """What each column's header (else the cell's own wording) says about a row's cells;
+    None for an empty or "Not applicable" cell and for a first column whose header says
+    nothing (it names what the row is about)."""
+    stances: list[Stance | None] = []
+    header = clause.header or ("",) * len(clause.cells)
+    for i, (head, cell) in enumerate(zip(header, clause.cells, strict=False)):
         by_header = stance_from_cues(head) or cell_stance(head, {})
-        if i == 0 and by_header is None:
-            continue  # the first column names what the row is about
-        stance = by_header or stance_from_cues(cell)
-        if stance is not None:
-            stances.append(stance)
-    if not stances:
-        return None
+        if not cell.strip() or _NOT_APPLICABLE.match(cell.strip()) or (i == 0 and not by_header):
+            stances.append(None)
+        else:
+            stances.append(by_header or stance_from_cues(cell))
+    return stances
+
+
+def _combined(stances: list[Stance]) -> Stance:
+    """The stance of a row whose columns say these: shared when two parties own parts of
+    it, conditional when part is supported and part isn't, else the last column's."""
     kinds = set(stances)
     if len(kinds & _RESPONSIBILITIES) > 1:
         return Stance.SHARED_RESPONSIBILITY
     if {Stance.SUPPORTED, Stance.NOT_SUPPORTED} <= kinds:
         return Stance.CONDITIONAL
     return stances[-1]
+
+
+def cell_stances(clause: Clause, legend: dict[str, Stance]) -> tuple[Stance | None, ...]:
+    """A row's stance per cell when its columns' headers say different things about their
+    cells (`Microsoft supports | Microsoft doesn't support`; `Microsoft provides | Customer
+    provides`), so that a question about one cell gets that cell's; empty otherwise (a row
+    answered by icons or Yes/No cells, or one stance for the whole row). A first column whose
+    stance the others' combine to (a `Shared responsibility` column naming the areas) names
+    the row's subject: it gets None."""
+    if clause.kind != "row" or any(
+        cell_stance(cell, legend) is not None
+        for i, cell in enumerate(clause.cells)
+        if cell.strip() and (i or any(icon in cell for icon in legend))
+    ):
+        return ()
+    stances = _column_stances(clause)
+    rest = [s for s in stances[1:] if s is not None]
+    if stances and stances[0] is not None and rest and _combined(rest) is stances[0]:
+        stances[0] = None
+    return tuple(stances) if len({s for s in stances if s is not None}) > 1 else ()
 
 
 def provider_duty(title: str) -> re.Pattern[str]:
@@ -380,6 +410,13 @@ def assign_stances(
 ) -> tuple[Clause, ...]:
     """Return the clauses with stances: rules first, then reviewed overrides on top."""
     stances = {c.clause_id: r.stance for c, r in zip(clauses, rule_stances(clauses), strict=True)}
+    legends: dict[str, dict[str, Stance]] = {}
+    for clause in clauses:
+        if clause.kind == "row" and clause.doc_id not in legends:
+            legends[clause.doc_id] = icon_legend(
+                tuple(c for c in clauses if c.doc_id == clause.doc_id)
+            )
+    by_cell = {c.clause_id: cell_stances(c, legends[c.doc_id]) for c in clauses if c.kind == "row"}
     problems = []
     for quote, stance in overrides:
         matches = [c for c in clauses if quote in c.text]
@@ -389,6 +426,10 @@ def assign_stances(
             )
             continue
         stances[matches[0].clause_id] = stance
+        by_cell.pop(matches[0].clause_id, None)  # the reviewer's stance holds for every cell
     if problems:  # every orphaned or ambiguous override at once
         raise CorpusError("\n".join(problems))
-    return tuple(replace(c, stance=stances[c.clause_id]) for c in clauses)
+    return tuple(
+        replace(c, stance=stances[c.clause_id], cell_stances=by_cell.get(c.clause_id, ()))
+        for c in clauses
+    )
