@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ from assistant.answer.learned import (
     MODELS_FILE,
     MODELS_FORMAT,
     MODELS_MANIFEST,
+    LearnedDecider,
     LearnedModels,
     Neighbours,
     answer_frame,
@@ -58,7 +60,7 @@ def test_training_is_deterministic(learned: Learned) -> None:
         saved.manifest.model,
         others=[o.decider for o in learned.others],
     )
-    for name in ("typer", "selector", "abstainer", "asker", "reranker"):
+    for name in ("typer", "selector", "abstainer", "asker", "form_asker", "reranker"):
         for a, b in zip(
             getattr(saved, name).arrays(name).values(),
             getattr(again, name).arrays(name).values(),
@@ -132,6 +134,42 @@ def test_the_asker_only_turns_a_fact_question_to_its_clauses_stance(learned: Lea
                 assert stance in FRAME_STANCES[frame]
                 turned += 1
     assert turned > 0
+
+
+def test_a_document_the_questions_are_not_about_is_asked_by_the_form_asker(
+    learned: Learned,
+) -> None:
+    """Whether a fact question asks for its clause's stance is decided, for a document the
+    training questions are not about, from the question's words and the stance alone: the
+    typer's probabilities carry the subjects of the policies it was trained on."""
+    models = LearnedModels.load(learned.rules.settings.index_dir)
+    served = models.manifest
+    assert served.knows("aks-support-policies")
+    assert not replace(served, asked_of="corpus").knows("aks-support-policies")
+    beside = replace(served, trained_documents=("aks-support-policies",))
+    assert beside.knows("aks-support-policies") and not beside.knows("aro-support-policy")
+    assert float(learned.metrics["form_asker_cv_accuracy"]) > 1 - float(  # type: ignore[arg-type]
+        learned.metrics["asker_fact_share"]  # type: ignore[arg-type]
+    )
+    unseen = replace(models, manifest=replace(served, asked_of="corpus"))
+    differ = 0
+    for e in learned.examples[::5]:
+        if not e.hits:
+            continue
+        for own, asker, by_form in (
+            (models, models.asker, False),
+            (unseen, models.form_asker, True),
+        ):
+            decision = LearnedDecider(e.decider, own).decide(
+                e.resolved, e.vector, Frame.FACT, e.hits, e.bridges
+            )
+            probs = own.typer.proba(question_features(e.resolved, e.vector)[None, :])[0]
+            stance = e.decider.stance_asked(e.resolved, decision.evidence[0].clause)
+            assert decision.frame is answer_frame(asker, probs, e.resolved, stance, by_form)
+        differ += answer_frame(models.asker, probs, e.resolved, stance) is not answer_frame(
+            models.form_asker, probs, e.resolved, stance, True
+        )
+    assert differ > 0
 
 
 def test_a_follow_up_item_is_asked_as_its_conversation_rewrites_it() -> None:
@@ -277,7 +315,7 @@ def test_models_trained_on_start_are_the_ones_assistant_train_fits(
     trained, saved = LearnedModels.load(bare), LearnedModels.load(saved_at)
     assert trained.manifest.items == saved.manifest.items
     assert trained.manifest.threshold == saved.manifest.threshold
-    for name in ("typer", "selector", "abstainer", "asker"):
+    for name in ("typer", "selector", "abstainer", "asker", "form_asker"):
         for a, b in zip(
             getattr(trained, name).arrays(name).values(),
             getattr(saved, name).arrays(name).values(),

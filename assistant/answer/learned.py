@@ -40,8 +40,9 @@ _TITLE_WORD = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 MODELS_FILE = "learned.npz"
 MODELS_MANIFEST = "learned.json"
-MODELS_FORMAT = 8  # 6: a threshold for policies the training questions are not about; 7: and
-# for documents served beside the ones they are about; 8: the training questions' neighbours
+MODELS_FORMAT = 9  # 6: a threshold for policies the training questions are not about; 7: and
+# for documents served beside the ones they are about; 8: the training questions' neighbours;
+# 9: an asker for the documents they are not about
 _RETRAIN_HINT = "run `assistant train` to retrain them"
 
 # what a question asks for: the three answer frames, or nothing the policy answers
@@ -205,6 +206,12 @@ class ModelsManifest:
             return self.unseen_threshold
         return self.threshold
 
+    def knows(self, doc_id: str) -> bool:
+        """Whether the training questions are about this served document: not when they were
+        asked of another policy, nor for a document served beside the ones they quote."""
+        trained = self.trained_documents
+        return not self.asked_of and (not trained or doc_id in trained)
+
     def threshold_for(self, doc_id: str) -> float:
         """The abstention threshold for an answer from this served document: the serving
         threshold, or `unseen_threshold` for a document served beside the ones the training
@@ -217,7 +224,7 @@ class ModelsManifest:
 
 @dataclass(frozen=True)
 class LearnedModels:
-    """The question typer, the answer selector, the asker and the abstainer, with their
+    """The question typer, the answer selector, the askers and the abstainer, with their
     manifest."""
 
     manifest: ModelsManifest
@@ -225,6 +232,7 @@ class LearnedModels:
     selector: LinearModel
     abstainer: LinearModel
     asker: LinearModel
+    form_asker: LinearModel  # the asker of a document the training questions are not about
     reranker: LinearModel  # over the selector's score and the neighbours' support
     neighbours: Neighbours
 
@@ -235,6 +243,7 @@ class LearnedModels:
             **self.selector.arrays("selector"),
             **self.abstainer.arrays("abstainer"),
             **self.asker.arrays("asker"),
+            **self.form_asker.arrays("form_asker"),
             **self.reranker.arrays("reranker"),
             "neighbours_vectors": self.neighbours.vectors,
             "neighbours_keys": self.neighbours.keys,
@@ -268,6 +277,7 @@ class LearnedModels:
                 LinearModel.from_arrays(arrays, "selector"),
                 LinearModel.from_arrays(arrays, "abstainer"),
                 LinearModel.from_arrays(arrays, "asker"),
+                LinearModel.from_arrays(arrays, "form_asker"),
                 LinearModel.from_arrays(arrays, "reranker"),
                 Neighbours(
                     arrays["neighbours_vectors"],
@@ -425,23 +435,40 @@ def _naming_words(titles: tuple[tuple[str, str], ...]) -> dict[str, frozenset[st
 def asker_features(type_probs: np.ndarray, question: str, stance: Stance) -> np.ndarray:
     """What the asker weighs: the question's type probabilities and cue words, the chosen
     clause's stance, and the stance crossed with the probability of a fact question."""
-    onehot = np.zeros(len(STANCES))
-    onehot[STANCES.index(stance)] = 1.0
+    onehot = form_asker_features(question, stance)[-len(STANCES) :]
     return np.concatenate(
         [type_probs, np.asarray(cue_features(question)), onehot, float(type_probs[2]) * onehot]
     )
 
 
+def form_asker_features(question: str, stance: Stance) -> np.ndarray:
+    """What the asker of a document the training questions are not about weighs: the
+    question's cue words and the chosen clause's stance, not the type probabilities (the typer
+    reads the subjects of the policies it was trained on, which mislead on another)."""
+    onehot = np.zeros(len(STANCES))
+    onehot[STANCES.index(stance)] = 1.0
+    return np.concatenate([np.asarray(cue_features(question)), onehot])
+
+
 def answer_frame(
-    asker: LinearModel, type_probs: np.ndarray, question: str, stance: Stance
+    asker: LinearModel,
+    type_probs: np.ndarray,
+    question: str,
+    stance: Stance,
+    by_form: bool = False,
 ) -> Frame:
     """The frame the chosen clause answers in: the likeliest type's, except that a question
     typed a fact whose clause takes a stance gets the stance (in the likelier frame that admits
-    it) when the asker says it asks for the stance."""
+    it) when the asker says it asks for the stance (`by_form`: `asker` is the form asker)."""
     frame = FRAMES[int(np.argmax(type_probs[:3]))]
     if frame is not Frame.FACT or stance is Stance.INFORMATIONAL:
         return frame
-    if float(asker.proba(asker_features(type_probs, question, stance)[None, :])[0]) >= 0.5:
+    features = (
+        form_asker_features(question, stance)
+        if by_form
+        else asker_features(type_probs, question, stance)
+    )
+    if float(asker.proba(features[None, :])[0]) >= 0.5:
         return frame
     fitting = [n for n in (0, 1) if stance in FRAME_STANCES[FRAMES[n]]]
     return FRAMES[max(fitting, key=lambda n: float(type_probs[n]))]
@@ -557,7 +584,9 @@ class LearnedDecider:
         signals = self.rules.signals(question, ranked)
         stance = self.rules.stance_asked(question, ranked[0].clause)
         if self.typing:
-            frame = answer_frame(self.models.asker, type_probs, question, stance)
+            known = self.models.manifest.knows(ranked[0].clause.doc_id)
+            asker = self.models.asker if known else self.models.form_asker
+            frame = answer_frame(asker, type_probs, question, stance, by_form=not known)
         raw = verdict_for(frame, stance)
         if self.abstention:
             features = abstention_features(

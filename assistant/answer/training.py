@@ -7,7 +7,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from assistant.answer.learned import (
     asker_features,
     candidate_features,
     candidates,
+    form_asker_features,
     frame_fit,
     question_features,
     reranker_features,
@@ -269,7 +270,7 @@ def fit_models(
     progress(f"answer selection: {len(selections)} questions, {len(y_sel)} candidates")
 
     # the asker: does a question answered by a clause with a stance ask for the stance or a fact
-    asked: list[tuple[Example, np.ndarray, int]] = []
+    asked: list[tuple[Example, Stance, int]] = []
     for e in typed_examples:
         if e.gold_ids is None or e.item.verdict is Verdict.UNKNOWN or not e.item.gold_quotes:
             continue
@@ -283,15 +284,19 @@ def fit_models(
         asked_frame = FRAMES[TYPES.index(type_of_verdict(e.item.verdict))]
         if not fact and verdict_for(asked_frame, gold_stance) != e.item.verdict:
             continue
-        asked.append((e, asker_features(type_probs[id(e)], e.resolved, gold_stance), int(fact)))
-    x_ask = np.stack([row for _, row, _ in asked])
+        asked.append((e, gold_stance, int(fact)))
+    x_ask = np.stack([asker_features(type_probs[id(e)], e.resolved, st) for e, st, _ in asked])
     y_ask = np.asarray([label for _, _, label in asked])
     asker = _fit(x_ask, y_ask, ASK_C)
+    # on a document the questions are not about: what the question's words say it asks
+    x_form = np.stack([form_asker_features(e.resolved, st) for e, st, _ in asked])
+    form_asker = _fit(x_form, y_ask, ASK_C)
     fold_askers: dict[int, LinearModel] = {}
-    oof_ask = np.zeros(len(y_ask))
+    oof_ask, oof_form = np.zeros(len(y_ask)), np.zeros(len(y_ask))
     for train, held in StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(x_ask, y_ask):
         fold = _fit(x_ask[train], y_ask[train], ASK_C)
         oof_ask[held] = fold.proba(x_ask[held])
+        oof_form[held] = _fit(x_form[train], y_ask[train], ASK_C).proba(x_form[held])
         fold_askers.update({id(asked[n][0]): fold for n in held})
     progress(f"asker: {len(asked)} questions answered by a clause with a stance")
 
@@ -375,12 +380,16 @@ def fit_models(
         "asker_items": len(y_ask),
         "asker_cv_accuracy": round(float(np.mean((oof_ask >= 0.5) == y_ask)), 4),
         "asker_fact_share": round(float(np.mean(y_ask)), 4),
+        "form_asker_cv_accuracy": round(float(np.mean((oof_form >= 0.5) == y_ask)), 4),
         "abstention_items": len(y_abs),
         "abstention_threshold": threshold,
         "verdict_cv_accuracy": round(accuracy_at(outcomes, threshold), 4),
         "seconds": seconds,
     }
-    return LearnedModels(manifest, typer, selector, abstainer, asker, reranker, neighbours), metrics
+    models = LearnedModels(
+        manifest, typer, selector, abstainer, asker, form_asker, reranker, neighbours
+    )
+    return models, metrics
 
 
 def _fold(example: Example) -> int:
@@ -453,7 +462,9 @@ def held_out_policies(
             model_name,
             others=[p.decider for p in rest[1:]],
         )
-        held_out[held.name] = answered(models, held.examples)
+        # asked of the other policies, as a policy nobody wrote questions for is answered
+        unseen = replace(models, manifest=replace(models.manifest, asked_of=rest[0].name))
+        held_out[held.name] = answered(unseen, held.examples)
     return held_out
 
 
