@@ -361,8 +361,7 @@ def candidate_features(
     for position, (hit, weight) in enumerate(zip(pool, weights, strict=True)):
         clause = hit.clause
         cid = clause.clause_id
-        stance = np.zeros(len(STANCES))
-        stance[STANCES.index(clause.stance)] = 1.0
+        stance = _stance_onehot(clause.stance)
         rows.append(
             [
                 hit.score / best_fused,
@@ -435,7 +434,7 @@ def _naming_words(titles: tuple[tuple[str, str], ...]) -> dict[str, frozenset[st
 def asker_features(type_probs: np.ndarray, question: str, stance: Stance) -> np.ndarray:
     """What the asker weighs: the question's type probabilities and cue words, the chosen
     clause's stance, and the stance crossed with the probability of a fact question."""
-    onehot = form_asker_features(question, stance)[-len(STANCES) :]
+    onehot = _stance_onehot(stance)
     return np.concatenate(
         [type_probs, np.asarray(cue_features(question)), onehot, float(type_probs[2]) * onehot]
     )
@@ -445,9 +444,14 @@ def form_asker_features(question: str, stance: Stance) -> np.ndarray:
     """What the asker of a document the training questions are not about weighs: the
     question's cue words and the chosen clause's stance, not the type probabilities (the typer
     reads the subjects of the policies it was trained on, which mislead on another)."""
+    return np.concatenate([np.asarray(cue_features(question)), _stance_onehot(stance)])
+
+
+def _stance_onehot(stance: Stance) -> np.ndarray:
+    """A stance as a one-hot vector over `STANCES`."""
     onehot = np.zeros(len(STANCES))
     onehot[STANCES.index(stance)] = 1.0
-    return np.concatenate([np.asarray(cue_features(question)), onehot])
+    return onehot
 
 
 def answer_frame(

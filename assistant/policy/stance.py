@@ -226,22 +226,28 @@ class RuleStance:
     stance: Stance
     rule: str
     features: dict[str, float]
+    cells: tuple[Stance | None, ...] = ()  # a row's stance per cell (`cell_stances`)
 
 
 def _row_stance(clause: Clause, legend: dict[str, Stance]) -> Stance | None:
     """A table row's stance from its cells: answers and icons first (the rightmost one),
     then what each column's header says about the cells under it."""
-    columns = list(zip(clause.header or ("",) * len(clause.cells), clause.cells, strict=False))
-    by_cell = [  # the first column names the row's subject, unless it is a legend's icon
-        cell_stance(cell, legend)
-        for i, (_, cell) in enumerate(columns)
-        if cell.strip() and (i or any(icon in cell for icon in legend))
-    ]
-    answers = [s for s in by_cell if s is not None]
+    answers = _cell_answers(clause, legend)
     if answers:
         return answers[-1]
     stances = [s for s in _column_stances(clause) if s is not None]
     return _combined(stances) if stances else None
+
+
+def _cell_answers(clause: Clause, legend: dict[str, Stance]) -> list[Stance]:
+    """The stances a row's cells state by themselves (answers, icons), left to right; the
+    first column names the row's subject, unless it is a legend's icon."""
+    by_cell = [
+        cell_stance(cell, legend)
+        for i, cell in enumerate(clause.cells)
+        if cell.strip() and (i or any(icon in cell for icon in legend))
+    ]
+    return [s for s in by_cell if s is not None]
 
 
 def _column_stances(clause: Clause) -> list[Stance | None]:
@@ -277,11 +283,7 @@ def cell_stances(clause: Clause, legend: dict[str, Stance]) -> tuple[Stance | No
     answered by icons or Yes/No cells, or one stance for the whole row). A first column whose
     stance the others' combine to (a `Shared responsibility` column naming the areas) names
     the row's subject: it gets None."""
-    if clause.kind != "row" or any(
-        cell_stance(cell, legend) is not None
-        for i, cell in enumerate(clause.cells)
-        if cell.strip() and (i or any(icon in cell for icon in legend))
-    ):
+    if clause.kind != "row" or _cell_answers(clause, legend):
         return ()
     stances = _column_stances(clause)
     rest = [s for s in stances[1:] if s is not None]
@@ -345,7 +347,8 @@ def rule_stances(clauses: tuple[Clause, ...]) -> list[RuleStance]:
         decided[clause.clause_id] = stance
         features = {f"kind={clause.kind}": 1.0}
         features.update({f"{name}={vote.value}": 1.0 for name, vote in votes.items() if vote})
-        out.append(RuleStance(stance, rule, features))
+        cells = cell_stances(clause, legend[clause.doc_id]) if clause.kind == "row" else ()
+        out.append(RuleStance(stance, rule, features, cells))
         previous = clause
     return out
 
@@ -409,14 +412,9 @@ def assign_stances(
     clauses: tuple[Clause, ...], overrides: list[tuple[str, Stance]]
 ) -> tuple[Clause, ...]:
     """Return the clauses with stances: rules first, then reviewed overrides on top."""
-    stances = {c.clause_id: r.stance for c, r in zip(clauses, rule_stances(clauses), strict=True)}
-    legends: dict[str, dict[str, Stance]] = {}
-    for clause in clauses:
-        if clause.kind == "row" and clause.doc_id not in legends:
-            legends[clause.doc_id] = icon_legend(
-                tuple(c for c in clauses if c.doc_id == clause.doc_id)
-            )
-    by_cell = {c.clause_id: cell_stances(c, legends[c.doc_id]) for c in clauses if c.kind == "row"}
+    rules = rule_stances(clauses)
+    stances = {c.clause_id: r.stance for c, r in zip(clauses, rules, strict=True)}
+    by_cell = {c.clause_id: r.cells for c, r in zip(clauses, rules, strict=True)}
     problems = []
     for quote, stance in overrides:
         matches = [c for c in clauses if quote in c.text]
