@@ -31,6 +31,7 @@ from assistant.answer.query import (
     words_of,
 )
 from assistant.answer.render import Renderer
+from assistant.answer.routing import documents_named
 from assistant.answer.verdict import Calibration, VerdictDecider
 from assistant.answer.word_forms import WordForms, use_word_forms
 from assistant.config import TRAINING_QUESTIONS, Settings
@@ -519,6 +520,15 @@ class Assistant:
             )
         self.view(selection.as_of)
 
+    def documents_named(self, question: str) -> tuple[str, ...]:
+        """The served documents a question names by their titles, when it names some but not
+        all of them (else none: any of them may answer)."""
+        documents = self.corpus.documents
+        named = documents_named(documents, question)
+        if len(named) == len(documents):
+            return ()
+        return tuple(d.doc_id for d in documents if d.doc_id in named)
+
     def trace(
         self, question: str, resolved: str | None = None, selection: Selection | None = None
     ) -> Trace:
@@ -542,6 +552,9 @@ class Assistant:
             return replace(cached, answer=replace(cached.answer, question=question))
         view = self.view(selection.as_of)
         resolved = self.speller.correct(strip_injections(text))
+        if not selection.documents:
+            # a question that names a served document is answered from it alone
+            selection = replace(selection, documents=self.documents_named(resolved))
         query = expand_query(resolved, view.synonyms)
         # embedded and typed once: every version's view answers the same question
         asked = Asked(resolved, query, view.retriever.embed_query(query), frame_question(resolved))

@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
+from assistant.dialogue.conversation import Conversations
 from assistant.errors import UnknownDocumentError
 from assistant.evaluation.grounding import GroundingChecker
 from assistant.models import Selection, Stance, Verdict
 from assistant.search.embedding import SentenceTransformerEmbedder
 from assistant.search.index import build_index, save_index
 from assistant.service import Assistant, data_files, load_policy, stale_topics
+from assistant.storage.sqlite_store import SQLiteConversationStore
 
 from .conftest import CORPUS_DIR
 
@@ -105,3 +107,39 @@ def test_an_out_of_scope_term_the_policy_uses_is_reported_not_applied(
         assert [t.terms for t in fresh.decider.topics if t.name == "gear"] == [("flywheels",)]
     finally:
         path.unlink()
+
+
+def test_a_question_that_names_a_document_is_answered_from_it_alone(
+    two_assistant: Assistant,
+) -> None:
+    def documents(question: str) -> set[str]:
+        cited = two_assistant.answer(question).citations
+        return {c.clause_id.split(":", 1)[0] for c in cited}
+
+    assert documents("Are alpha features supported?") == {"aks-support-policies", "widgets"}
+    assert documents("Are alpha widgets supported?") == {"widgets"}
+    assert documents("Are widget preview features supported?") == {"widgets"}
+    assert documents("Are AKS alpha features supported?") == {"aks-support-policies"}
+    # a word only the other document uses is unknown to the one named
+    assert two_assistant.answer("Are cogs supported in AKS?").verdict is Verdict.UNKNOWN
+    assert two_assistant.answer("Are cogs supported?").verdict is not Verdict.UNKNOWN
+
+
+def test_a_conversation_stays_with_the_document_it_named(
+    two_assistant: Assistant, tmp_path: Path
+) -> None:
+    store = SQLiteConversationStore(tmp_path / "conversations.sqlite3", 3600)
+    conversations = Conversations(two_assistant, store)
+    try:
+        first = conversations.ask("Are alpha widgets supported?")
+        later = conversations.ask("Who owns the servers?", first.conversation_id)
+        switched = conversations.ask("And in AKS?", first.conversation_id)
+    finally:
+        store.close()
+    assert [c.clause_id.split(":", 1)[0] for c in later.answer.citations] == ["widgets"] * len(
+        later.answer.citations
+    )
+    assert later.answer.verdict is Verdict.MICROSOFT_RESPONSIBILITY
+    assert {c.clause_id.split(":", 1)[0] for c in switched.answer.citations} == {
+        "aks-support-policies"
+    }

@@ -23,7 +23,6 @@ from assistant.answer.learned import (
     Neighbours,
     answer_frame,
     candidates,
-    documents_named,
     question_features,
 )
 from assistant.answer.miss_causes import MISS_CAUSES
@@ -421,18 +420,6 @@ def test_only_words_an_earlier_version_named_force_an_abstention(learned: Learne
     assert not removed & current.decider.vocabulary
     # a word no version used is left to the abstainer, not forced to "unknown"
     assert not current.decider.unknown_terms("Is Zorblax supported?") & removed
-
-
-def test_a_question_names_a_document_by_a_title_word_no_other_served_title_has() -> None:
-    root = Path(__file__).resolve().parents[1]
-    aks = load_corpus(root / "corpus").documents
-    aro = load_corpus(root / "eval" / "documents" / "aro" / "policy").documents
-    both = (*aks, *aro)
-    assert documents_named(both, "Is Istio supported on AKS?") == {"aks-support-policies"}
-    assert documents_named(both, "who patches OpenShift nodes") == {"aro-support-policy"}
-    # "Azure" is in both titles, "support" and "policy" name nothing
-    assert documents_named(both, "does azure support policy cover this") == set()
-    assert documents_named(aro, "who patches openshift nodes") == {"aro-support-policy"}
 
 
 def test_a_rewording_of_training_questions_is_supported_by_the_clause_they_quote(

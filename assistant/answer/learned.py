@@ -7,7 +7,6 @@ import functools
 import hashlib
 import json
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -15,13 +14,13 @@ from pathlib import Path
 import numpy as np
 
 from assistant.answer.query import cue_features, names_condition
+from assistant.answer.routing import documents_named
 from assistant.answer.verdict import FRAME_STANCES, VerdictDecider, frame_of_verdict, verdict_for
 from assistant.config import TRAINING_QUESTIONS
 from assistant.errors import IndexMismatchError, IndexNotFoundError
 from assistant.models import (
     Clause,
     Decision,
-    Document,
     Frame,
     Hit,
     Selection,
@@ -30,13 +29,6 @@ from assistant.models import (
     Verdict,
 )
 from assistant.policy.corpus import Corpus
-
-# Words of a document's title that name no product or provider.
-GENERIC_TITLE_WORDS = frozenset(
-    {"support", "supports", "policy", "policies", "technical", "service", "services", "for",
-     "the", "and", "of", "a", "an", "to", "in", "on", "terms", "guide", "overview"}
-)  # fmt: skip
-_TITLE_WORD = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 MODELS_FILE = "learned.npz"
 MODELS_MANIFEST = "learned.json"
@@ -413,24 +405,6 @@ def reranker_features(scores: np.ndarray, support: np.ndarray) -> np.ndarray:
     return np.column_stack([scores - scores.max(), support, support - support.max()])
 
 
-def documents_named(documents: Sequence[Document], question: str) -> set[str]:
-    """The documents whose title names something the question names and no other served
-    document's title does ("openshift", "clouddb", an acronym such as "(AKS)")."""
-    asked = set(_TITLE_WORD.findall(question.lower()))
-    titles = tuple((d.doc_id, d.title) for d in documents)
-    return {doc_id for doc_id, words in _naming_words(titles).items() if asked & words}
-
-
-@functools.lru_cache(maxsize=16)
-def _naming_words(titles: tuple[tuple[str, str], ...]) -> dict[str, frozenset[str]]:
-    """Each document's title words that no other served title has (once per served set)."""
-    words = {d: set(_TITLE_WORD.findall(t.lower())) - GENERIC_TITLE_WORDS for d, t in titles}
-    return {
-        doc_id: frozenset(own - set().union(*(w for d, w in words.items() if d != doc_id)))
-        for doc_id, own in words.items()
-    }
-
-
 def asker_features(type_probs: np.ndarray, question: str, stance: Stance) -> np.ndarray:
     """What the asker weighs: the question's type probabilities and cue words, the chosen
     clause's stance, and the stance crossed with the probability of a fact question."""
@@ -585,7 +559,7 @@ class LearnedDecider:
             ranked = self.rules.rank_evidence(question, frame, hits, bridges, selection)
             at = {h.clause.clause_id: float(p) for h, p in zip(pool, select, strict=True)}
             top = at.get(ranked[0].clause.clause_id, 0.0)
-        signals = self.rules.signals(question, ranked)
+        signals = self.rules.signals(question, ranked, selection)
         stance = self.rules.stance_asked(question, ranked[0].clause)
         if self.typing:
             known = self.models.manifest.knows(ranked[0].clause.doc_id)

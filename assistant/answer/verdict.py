@@ -187,6 +187,10 @@ class VerdictDecider:
             for term in self._tokens[clause.clause_id]:
                 if df[term] <= _RARE_DF:
                     self._rare_positions.setdefault(term, []).append(position)
+        self._document_words: dict[str, set[str]] = {}
+        for clause in corpus.clauses:
+            words = self._document_words.setdefault(clause.doc_id, set())
+            words.update(self._tokens[clause.clause_id])
         n = max(len(corpus.clauses), 1)
         self._idf = {t: math.log(1 + n / f) for t, f in df.items()}
         self._max_idf = max(self._idf.values(), default=1.0)
@@ -362,8 +366,11 @@ class VerdictDecider:
         """Summed idf of the terms the clause's indexed text (section, lead-in, text) uses."""
         return sum(self._idf.get(t, 0.0) for t in terms & self._indexed[clause_id])
 
-    def signals(self, question: str, ranked: Sequence[Hit]) -> Signals:
-        """Confidence features for the decisive (first) hit."""
+    def signals(
+        self, question: str, ranked: Sequence[Hit], selection: Selection | None = None
+    ) -> Signals:
+        """Confidence features for the decisive (first) hit; a word counts as unknown when
+        the selected documents (all when none is) never use it."""
         terms = self.salient_terms(question)
         # a word the policy never uses weighs like its rarest word: it is what is asked about
         total = sum(self._idf.get(t, self._max_idf) for t in terms)
@@ -372,7 +379,7 @@ class VerdictDecider:
         )
         # the share of its content words the policy never uses (a pronoun is no sign of that)
         content = terms - self._function
-        unknown = len(self._unknown(content))
+        unknown = len(self._unknown(content, selection))
         return Signals(
             dense=max((h.dense_score or 0.0) for h in ranked[:3]),
             coverage=found / total if total else 0.0,
@@ -385,8 +392,17 @@ class VerdictDecider:
         files use."""
         return self._unknown(self.salient_terms(question) - self._function)
 
-    def _unknown(self, content: set[str]) -> set[str]:
-        return {t for t in content if t not in self._idf and t not in self._known}
+    def _unknown(self, content: set[str], selection: Selection | None = None) -> set[str]:
+        if selection is None or not selection.documents:
+            return {t for t in content if t not in self._idf and t not in self._known}
+        used = self._words_of(selection.documents)
+        return {t for t in content if t not in used and t not in self._known}
+
+    def _words_of(self, documents: tuple[str, ...]) -> set[str]:
+        """The (stemmed) words the documents' clauses use."""
+        if len(documents) == 1:
+            return self._document_words.get(documents[0], set())
+        return set().union(*(self._document_words.get(d, set()) for d in documents))
 
     @property
     def vocabulary(self) -> frozenset[str]:
@@ -416,7 +432,7 @@ class VerdictDecider:
         if not hits:
             return Decision(Verdict.UNKNOWN, 0.0, frame, ())
         ranked = self.rank_evidence(question, frame, hits, bridges, selection)
-        signals = self.signals(question, ranked)
+        signals = self.signals(question, ranked, selection)
         confidence = self.calibration.confidence(signals)
         raw = verdict_for(frame, self.stance_asked(question, ranked[0].clause))
         verdict = raw if confidence >= self.threshold else Verdict.UNKNOWN

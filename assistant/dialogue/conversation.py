@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from assistant.answer.followup import resolve_followup
+from assistant.answer.followup import Resolution, resolve_followup
 from assistant.answer.suggestions import title_headings
 from assistant.answer.verdict import frame_of_verdict
 from assistant.config import Settings
@@ -97,6 +97,10 @@ class Conversations:
         resolution = resolve_followup(
             strip_pleasantries(text), previous, self.settings.max_question_chars, frames
         )
+        if selection is None or not selection.documents:
+            kept_documents = self._documents_kept(resolution, policy_turns)
+            if kept_documents:
+                selection = replace(selection or Selection(), documents=kept_documents)
         trace = self.assistant.trace(question, resolution.question, selection)
         if trace.answer.verdict is Verdict.UNKNOWN and self.smalltalk.is_off_topic(
             trace.answer.resolved_question
@@ -106,6 +110,20 @@ class Conversations:
         if suggestions:
             return replace(trace.answer, kind=CLARIFICATION, suggestions=suggestions), trace
         return trace.answer, trace
+
+    def _documents_kept(self, resolution: Resolution, turns: Sequence[Turn]) -> tuple[str, ...]:
+        """The documents a conversation stays with when this message names none: those an
+        earlier message named, else, for a follow-up, the one the previous answer quoted."""
+        named = self.assistant.documents_named
+        if len(self.assistant.corpus.documents) < 2 or named(resolution.question):
+            return ()
+        for turn in reversed(turns):
+            if named(turn.resolved_question):
+                return named(turn.resolved_question)
+        last = turns[-1].answer if turns else None
+        if resolution.rule is None or last is None or last.verdict is Verdict.UNKNOWN:
+            return ()
+        return tuple(c.clause_id.split(":", 1)[0] for c in last.citations[:1])
 
     def ask(
         self,
