@@ -6,12 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answer.verdict import Calibration, VerdictDecider
 from assistant.errors import CorpusError
 from assistant.models import Clause, Stance
 from assistant.policy.corpus import Corpus
 from assistant.policy.stance import (
     assign_stances,
     load_overrides,
+    part_stances,
     provider_duty,
     rule_stances,
     stance_from_cues,
@@ -176,3 +178,42 @@ def test_a_row_whose_columns_differ_keeps_each_cells_stance(corpus: Corpus) -> N
     )
     (reviewed,) = [c for c in overridden if c.clause_id == parallel.clause_id]
     assert (reviewed.stance, reviewed.cell_stances) == (Stance.SUPPORTED, ())
+
+
+def _sentence(text: str) -> Clause:
+    return Clause("d:s:1", "d", ("Scope",), "scope", text, 0, len(text), "sentence")
+
+
+def test_a_sentence_whose_parts_differ_keeps_each_parts_stance(corpus: Corpus) -> None:
+    advice = _sentence(
+        "Fabrikam will advise on database design questions on a best-effort basis, but does "
+        "not design or review customer schemas."
+    )
+    parts, stances = part_stances(advice)
+    assert stances == (Stance.BEST_EFFORT, Stance.NOT_SUPPORTED)
+    assert parts[1].strip().startswith("does not design")
+    # a condition qualifies the whole sentence; a denied responsibility says whose it is
+    for whole in (
+        "Firewall rules are supported, but only when you follow the documented steps.",
+        "Microsoft supports the agent, but does not take responsibility for your scripts.",
+        "Microsoft supports the agent and its extensions.",
+    ):
+        assert part_stances(_sentence(whole)) == ((), ())
+    (clause,) = assign_stances((advice,), [])
+    assert clause.pieces == parts and clause.cell_stances == stances
+    decider = VerdictDecider(corpus, Calibration())
+    assert decider.stance_asked("can you review our schema?", clause) is Stance.NOT_SUPPORTED
+    assert decider.stance_asked("do you advise on design questions?", clause) is Stance.BEST_EFFORT
+    assert decider.stance_asked("is that covered?", clause) is clause.stance
+    # each sentence of a clause is a part too: "can't configure … VPNs or firewalls. On a
+    # best-effort basis, Microsoft Support might advise on … Azure Firewall, but not …"
+    network = next(c for c in corpus.clauses if c.text.startswith("Network customizations."))
+    assert Stance.BEST_EFFORT in network.cell_stances
+    assert decider.stance_asked("are vpns supported?", network) is Stance.NOT_SUPPORTED
+    assert decider.stance_asked("azure firewall config help?", network) is Stance.BEST_EFFORT
+    (reviewed,) = assign_stances((advice,), [("Fabrikam will advise", Stance.NOT_SUPPORTED)])
+    assert (reviewed.stance, reviewed.pieces, reviewed.cell_stances) == (
+        Stance.NOT_SUPPORTED,
+        (),
+        (),
+    )

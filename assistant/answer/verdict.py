@@ -203,14 +203,15 @@ class VerdictDecider:
         return {t for t in self._stem(question) if t not in self._generic and len(t) > 1}
 
     def stance_asked(self, question: str, clause: Clause) -> Stance:
-        """The clause's stance, or, for a table row whose columns say different things, the
-        stance of the one cell the question singles out: the cell with the most question
-        words that no other cell of the row uses ("pod-to-pod traffic" in the "Microsoft
-        doesn't support" column; "trigger" in the "Customer provides" one)."""
+        """The clause's stance, or, for a table row whose columns say different things (a
+        sentence whose parts do), the stance of the one cell (part) the question singles out:
+        the one with the most question words that no other uses ("pod-to-pod traffic" in the
+        "Microsoft doesn't support" column; "trigger" in the "Customer provides" one; "review
+        schemas" after "…, but does not")."""
         if not clause.cell_stances:
             return clause.stance
         terms = self.salient_terms(question)
-        words = [set(self._stem(cell)) for cell in clause.cells]
+        words = [set(self._stem(piece)) for piece in clause.pieces]
         scores = [
             len(terms & own.difference(*(w for j, w in enumerate(words) if j != i)))
             if stance is not None

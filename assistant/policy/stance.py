@@ -10,6 +10,7 @@ from pathlib import Path
 
 from assistant.errors import CorpusError
 from assistant.models import Clause, Stance
+from assistant.policy.corpus import split_sentences
 
 # Ordered: the first stance whose cue matches wins, so specific cues come before general ones.
 # Written from the wordings policies use for each stance (not from labelled clauses).
@@ -226,7 +227,8 @@ class RuleStance:
     stance: Stance
     rule: str
     features: dict[str, float]
-    cells: tuple[Stance | None, ...] = ()  # a row's stance per cell (`cell_stances`)
+    cells: tuple[Stance | None, ...] = ()  # a row's stance per cell or part (`cell_stances`)
+    parts: tuple[str, ...] = ()  # a sentence's parts either side of a contrast (`parts`)
 
 
 def _row_stance(clause: Clause, legend: dict[str, Stance]) -> Stance | None:
@@ -292,6 +294,40 @@ def cell_stances(clause: Clause, legend: dict[str, Stance]) -> tuple[Stance | No
     return tuple(stances) if len({s for s in stances if s is not None}) > 1 else ()
 
 
+# Where a sentence turns from what is offered to what is not ("…, but does not review schemas").
+_CONTRAST = re.compile(r",? but\b|; however,?|, however,|\bwhereas\b")
+# A part after a contrast that denies the provider's action by itself ("but won't debug your
+# code"), unless it denies a responsibility (that says whose it is instead).
+_DENIAL = re.compile(
+    r"^\s*(?:[\w-]+ ){0,2}(?:does not|doesn't|do not|don't|will not|won't|cannot|can't|not)\b"
+    r"(?! (?:[\w-]+ )?responsib)"
+)
+
+
+def part_stances(clause: Clause) -> tuple[tuple[str, ...], tuple[Stance | None, ...]]:
+    """A clause's sentences, and their parts either side of a contrast, with each part's
+    stance, when one part denies what another offers ("Fabrikam will advise on design
+    questions on a best-effort basis, but does not review Customer schemas"), so that a
+    question about one part gets its stance; empty otherwise (a row, one stance throughout,
+    or a condition, which qualifies the whole clause)."""
+    if clause.kind == "row":
+        return (), ()
+    parts = tuple(
+        part
+        for sentence, _, _ in split_sentences(clause.text, 0)
+        for part in _CONTRAST.split(sentence)
+        if part.strip()
+    )
+    stances = tuple(
+        stance_from_cues(p) or (Stance.NOT_SUPPORTED if _DENIAL.search(_plain(p)) else None)
+        for p in parts
+    )
+    kinds = {s for s in stances if s is not None}
+    if len(kinds) < 2 or Stance.NOT_SUPPORTED not in kinds or Stance.CONDITIONAL in kinds:
+        return (), ()
+    return parts, stances
+
+
 def provider_duty(title: str) -> re.Pattern[str]:
     """The pattern of duties a document's provider states of itself, named after its title."""
     names = [w for w in re.findall(r"[a-z][\w-]*", _plain(title)) if w not in _TITLE_WORDS]
@@ -347,8 +383,13 @@ def rule_stances(clauses: tuple[Clause, ...]) -> list[RuleStance]:
         decided[clause.clause_id] = stance
         features = {f"kind={clause.kind}": 1.0}
         features.update({f"{name}={vote.value}": 1.0 for name, vote in votes.items() if vote})
-        cells = cell_stances(clause, legend[clause.doc_id]) if clause.kind == "row" else ()
-        out.append(RuleStance(stance, rule, features, cells))
+        if clause.kind == "row":
+            out.append(
+                RuleStance(stance, rule, features, cell_stances(clause, legend[clause.doc_id]))
+            )
+        else:
+            parts, by_part = part_stances(clause)
+            out.append(RuleStance(stance, rule, features, by_part, parts))
         previous = clause
     return out
 
@@ -415,6 +456,7 @@ def assign_stances(
     rules = rule_stances(clauses)
     stances = {c.clause_id: r.stance for c, r in zip(clauses, rules, strict=True)}
     by_cell = {c.clause_id: r.cells for c, r in zip(clauses, rules, strict=True)}
+    parts = {c.clause_id: r.parts for c, r in zip(clauses, rules, strict=True)}
     problems = []
     for quote, stance in overrides:
         matches = [c for c in clauses if quote in c.text]
@@ -428,6 +470,11 @@ def assign_stances(
     if problems:  # every orphaned or ambiguous override at once
         raise CorpusError("\n".join(problems))
     return tuple(
-        replace(c, stance=stances[c.clause_id], cell_stances=by_cell.get(c.clause_id, ()))
+        replace(
+            c,
+            stance=stances[c.clause_id],
+            cell_stances=by_cell.get(c.clause_id, ()),
+            parts=parts[c.clause_id] if c.clause_id in by_cell else (),
+        )
         for c in clauses
     )
