@@ -275,6 +275,16 @@ def names_condition(question: str) -> bool:
 
 _CUES = (_RESPONSIBILITY_CUES, _FACT_CUES, _SCOPE_CUES, _WH_WORD)
 _OPENERS = ("who", "how", "what", "is", "can", "does", "will")
+# Contracted openers as chat writes them, read as the opener ("whats the limit" opens "what").
+_CONTRACTED_OPENERS = {
+    f"{stem}{ending}": opener
+    for opener, stem, endings in (
+        ("what", "what", ("s", "'s")), ("who", "who", ("s", "'s")), ("how", "how", ("s", "'s")),
+        ("is", "is", ("nt", "n't")), ("can", "ca", ("nt", "n't")),
+        ("does", "does", ("nt", "n't")), ("will", "wo", ("nt", "n't")),
+    )
+    for ending in endings
+}  # fmt: skip
 
 
 def cue_features(question: str) -> list[float]:
@@ -282,7 +292,7 @@ def cue_features(question: str) -> list[float]:
     and whether it is a bare name of three words or fewer."""
     lowered = question.lower().replace("\u2019", "'")
     words = lowered.split()
-    first = words[0] if words else ""
+    first = _CONTRACTED_OPENERS.get(words[0], words[0]) if words else ""
     return [
         *(1.0 if cue.search(lowered) else 0.0 for cue in _CUES),
         *(1.0 if first == opener else 0.0 for opener in _OPENERS),
