@@ -375,10 +375,18 @@ def test_the_threshold_answers_most_items_right_each_group_counting_once() -> No
     assert accuracy_at(sure, 0.5) == 1.0 and accuracy_at(sure, 0.1) == 0.5
     assert accuracy_at(unsure, 0.2) == 1.0 and accuracy_at(unsure, 0.5) == 1 / 3
     assert 0.3 < best_threshold([sure]) <= 0.8
-    # pooled, the rows of the doubled group would hold the threshold at 0.5; as a group of
+    # pooled, the rows of the doubled group would hold the threshold above 0.3; as a group of
     # its own the unsure one counts as much and draws it down to where its answers lie
-    assert best_threshold([np.vstack([sure, sure, unsure])]) == 0.5
+    assert 0.3 < best_threshold([np.vstack([sure, sure, unsure])]) <= 0.8
     assert 0.2 < best_threshold([np.vstack([sure, sure]), unsure]) <= 0.25
+
+
+def test_the_threshold_is_the_middle_of_a_flat_band_not_its_spike() -> None:
+    # a thousand questions answered equally well anywhere from 0.2 to 0.7, and one borderline
+    # question that is right at 0.65 only: the band's middle, not the spike
+    sure = np.array([[0.9, 1, 0]] * 900 + [[0.1, 0, 1]] * 100, dtype=float)
+    spike = np.vstack([sure, [[0.66, 1, 0], [0.64, 0, 1]]])
+    assert best_threshold([sure]) == best_threshold([spike]) == 0.5
 
 
 def test_held_out_outcomes_withhold_what_the_overrides_withhold(learned: Learned) -> None:
