@@ -12,6 +12,7 @@ from assistant.models import Clause, Stance
 from assistant.policy.corpus import Corpus
 from assistant.policy.stance import (
     assign_stances,
+    cell_stance,
     load_overrides,
     part_stances,
     provider_duty,
@@ -140,6 +141,18 @@ def test_an_override_with_an_unknown_stance_is_refused(tmp_path: Path) -> None:
         ("The customer assigns each ticket a priority.", Stance.CUSTOMER_RESPONSIBILITY),
         ("You must rotate the access keys every 90 days.", Stance.CUSTOMER_RESPONSIBILITY),
         ("Customers must explicitly opt in to use these features.", None),
+        # a fifth round, written from one training policy's labels (docs/policies.md)
+        ("Widget add-ons aren't covered by this policy:", Stance.NOT_SUPPORTED),
+        ("Hosted plugins are out of scope.", Stance.NOT_SUPPORTED),
+        ("Retired versions no longer receive security updates.", Stance.NOT_SUPPORTED),
+        ("Offline mode isn't available on the Free plan.", Stance.NOT_SUPPORTED),
+        ("Renewing your domain is your responsibility.", Stance.CUSTOMER_RESPONSIBILITY),
+        ("Backing up exports is the customer's job.", Stance.CUSTOMER_RESPONSIBILITY),
+        ("Choosing a retention period is up to you.", Stance.CUSTOMER_RESPONSIBILITY),
+        ("Custom themes are yours to maintain.", Stance.CUSTOMER_RESPONSIBILITY),
+        ("You must upgrade the agent before its end of support.", Stance.CUSTOMER_RESPONSIBILITY),
+        ("Rollback is supported only within 7 days of an upgrade.", Stance.CONDITIONAL),
+        ("Beta connectors are provided as-is.", Stance.BEST_EFFORT),
     ],
 )  # fmt: skip
 def test_cue_phrases_any_policy_uses(text: str, stance: Stance | None) -> None:
@@ -150,6 +163,8 @@ def test_duties_the_provider_states_of_itself_are_its_responsibility() -> None:
     duty = provider_duty("Fabrikam CloudDB Technical Support Policy")
     assert duty.search("fabrikam will:") and duty.search("we will respond within one hour")
     assert duty.search("clouddb maintains daily backups")
+    assert duty.search("fabrikam renews the certificates")
+    assert duty.search("fabrikam applies updates")
     assert not duty.search("fabrikam will not restore deleted data")
     assert not duty.search("the customer will rotate credentials")
     assert not provider_duty("Support policy").search("support will help")  # names no one
@@ -217,3 +232,18 @@ def test_a_sentence_whose_parts_differ_keeps_each_parts_stance(corpus: Corpus) -
         (),
         (),
     )
+
+
+@pytest.mark.parametrize(
+    ("cell", "stance"),
+    [
+        ("Available", Stance.SUPPORTED),
+        ("Not available", Stance.NOT_SUPPORTED),
+        ("Yes, on all plans", Stance.SUPPORTED),
+        ("❌", Stance.NOT_SUPPORTED),
+        ("Best-effort", Stance.BEST_EFFORT),
+        ("Automatic, scales to zero", None),
+    ],
+)
+def test_a_cell_that_answers_by_itself(cell: str, stance: Stance | None) -> None:
+    assert cell_stance(cell, {}) is stance

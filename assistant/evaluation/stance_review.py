@@ -79,12 +79,18 @@ def review_stances(
                 "the training policies)"
             )
         vectors = embedder.embed([stance_text(c) for c in unlabelled])
-        for clause, (stance, p) in zip(
-            unlabelled, train_model(versions).predict(vectors, unlabelled), strict=True
-        ):
-            fell_back = decided[clause.clause_id] == "none"
-            sure = p >= min_probability and decided[clause.clause_id] != "override"
-            if stance is not clause.stance and (fell_back or sure):
+        everywhere = train_model(versions).predict(vectors, unlabelled)
+        unruled = train_model(versions, unruled=True).predict(vectors, unlabelled)
+        for clause, sure_of, fallback in zip(unlabelled, everywhere, unruled, strict=True):
+            # where the rules had no rule, the model of such clauses; elsewhere the model of
+            # all clauses, when it is sure
+            if decided[clause.clause_id] == "none":
+                stance, p = fallback
+            elif sure_of[1] >= min_probability and decided[clause.clause_id] != "override":
+                stance, p = sure_of
+            else:
+                continue
+            if stance is not clause.stance:
                 suggestions.append(_suggestion(corpus, clause, decided, stance, "model", p))
     order = {c.clause_id: n for n, c in enumerate(corpus.clauses)}
     return sorted(suggestions, key=lambda s: order[s.clause_id])

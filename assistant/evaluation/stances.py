@@ -51,12 +51,25 @@ def labelled_versions(corpus_dirs: Sequence[Path], embedder: Embedder) -> list[L
     ]
 
 
-def train_model(versions: Sequence[LabelledVersion]) -> StanceModel:
-    """A stance model trained on every clause of the given labelled versions."""
+def train_model(versions: Sequence[LabelledVersion], unruled: bool = False) -> StanceModel:
+    """A stance model trained on every clause of the given labelled versions, or (`unruled`)
+    on those the stance rules have no rule for (all of them when those hold one stance): the
+    clauses it decides in `combine`, mostly `informational` once the rules cover the others,
+    which a model trained on every clause reads as a stance too often."""
+    rows = [
+        (v.vectors[i], clause, stance)
+        for v in versions
+        for i, (clause, rule, stance) in enumerate(
+            zip(v.labelled.clauses, v.labelled.rules, v.labelled.stances, strict=True)
+        )
+        if not unruled or rule.rule == "none"
+    ]
+    if len({stance for _, _, stance in rows}) < 2:  # too few unruled clauses to learn from
+        return train_model(versions)
     return fit_stance_model(
-        np.vstack([v.vectors for v in versions]),
-        [c for v in versions for c in v.labelled.clauses],
-        [s for v in versions for s in v.labelled.stances],
+        np.vstack([vector for vector, _, _ in rows]),
+        [clause for _, clause, _ in rows],
+        [stance for _, _, stance in rows],
     )
 
 
@@ -72,7 +85,10 @@ def score_versions(versions: list[LabelledVersion]) -> list[StanceScore]:
             continue
         labelled = held_out.labelled
         predicted = train_model(others).predict(held_out.vectors, list(labelled.clauses))
-        combined = [combine(r, s) for r, (s, _) in zip(labelled.rules, predicted, strict=True)]
+        unruled = train_model(others, unruled=True).predict(
+            held_out.vectors, list(labelled.clauses)
+        )
+        combined = [combine(r, s) for r, (s, _) in zip(labelled.rules, unruled, strict=True)]
         scores.append(
             StanceScore(
                 document,

@@ -15,7 +15,7 @@ from assistant.policy.corpus import split_sentences
 # Ordered: the first stance whose cue matches wins, so specific cues come before general ones.
 # Written from the wordings policies use for each stance (not from labelled clauses).
 _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
-    (Stance.BEST_EFFORT, (r"best[- ]effort",)),
+    (Stance.BEST_EFFORT, (r"best[- ]effort", r"\bprovided as[- ]is\b")),
     (
         Stance.SHARED_RESPONSIBILITY,
         (r"shared? responsibility", r"\bisn't a (?:completely|fully) managed\b"),
@@ -33,7 +33,11 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"\b(?:the )?customers? (?:owns?|defines?|chooses?|configures?|manages?)\b",
             r"\b(?:the )?customers? (?:shall|assigns?|(?:is|are) required to)\b",
             r"\b(?:(?:the )?customers?|you) must (?:provide|keep|maintain|apply|update|ensure|"
-            r"install|configure|manage|monitor|back up|rotate|renew)\b",
+            r"install|configure|manage|monitor|back up|rotate|renew|upgrade|migrate|secure)\b",
+            r"\b(?:is|are) (?:your|the customer's) (?:responsibility|job)\b",
+            r"\bis up to you\b",
+            r"\b(?:is|are) yours to\b",
+            r"^you (?:secure|maintain)\b",
             r"\byou (?:define|choose)\b",
             r"\b(?:microsoft|aks) doesn't automatically\b",
         ),
@@ -50,7 +54,10 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"\bisn't a supported\b",
             r"\bout of support\b(?! guidelines)",
             r"\boutside the scope of support\b",
-            r"\bisn't covered\b",
+            r"\b(?:is|are)n't covered\b",
+            r"\bout of scope\b",
+            r"\bno longer (?:receives?|gets?|(?:is|are) (?:supported|covered))\b",
+            r"\b(?:is|are)n't available\b",
             r"doesn't (?:provide technical )?support\b",
             # "X and Y don't provide technical support for the following:", "we do not offer"
             r"\b(?:don't|do not|doesn't|does not|won't|will not|can't|cannot) "
@@ -77,7 +84,7 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"^where\b",
             r"\bin two scenarios\b",
             r"\bwithout (?:\w+ ){0,2}(?:permission|consent|approval)\b",
-            r"\bonly (?:when|if|under)\b",
+            r"\bonly (?:when|if|under|until|between|within)\b",
             r"\bcan (?:customize|use|modify|change)\b[^.]*\bonly\b",
             r"\bas long as\b",
             r"\bprovided that\b",
@@ -130,8 +137,11 @@ _HEADING_CUES: tuple[tuple[Stance, str], ...] = (
 # Table cells that state a stance by themselves: yes/no answers and check marks, and short
 # cells that are a stance word or a party ("Best-effort", "Customer", "Microsoft").
 _CELL_ANSWERS: tuple[tuple[Stance, str], ...] = (
-    (Stance.NOT_SUPPORTED, r"^(?:no|not supported)\b|^[\u274c\u2716\u26d4\U0001f6ab]"),
-    (Stance.SUPPORTED, r"^yes\b|^[\u2705\u2714\u2611]"),
+    (
+        Stance.NOT_SUPPORTED,
+        r"^(?:no|not supported|not available)\b|^[\u274c\u2716\u26d4\U0001f6ab]",
+    ),
+    (Stance.SUPPORTED, r"^(?:yes|available)\b|^[\u2705\u2714\u2611]"),
 )
 _CELL_WORDS: tuple[tuple[Stance, str], ...] = (
     (Stance.BEST_EFFORT, r"^best[- ]effort\b"),
@@ -156,7 +166,8 @@ _ANAPHORA = re.compile(
 # ("Fabrikam will:", "Microsoft and Red Hat manage ...").
 _PROVIDER_DUTY = (
     r"\b(?:we|{names}) (?:will(?! not\b)|shall(?! not\b)|manages?|maintains?|monitors?|"
-    r"operates?|patch(?:es)?|updates?|backs? up|(?:is|are) responsible for)\b"
+    r"operates?|patch(?:es)?|updates?|backs? up|appl(?:y|ies)|secures?|renews?|"
+    r"(?:is|are) responsible for)\b"
 )
 # Title words that name no one.
 _TITLE_WORDS = {"support", "policy", "policies", "technical", "service", "services", "for", "the"}
