@@ -207,7 +207,14 @@ def test_a_sentence_whose_parts_differ_keeps_each_parts_stance(corpus: Corpus) -
     parts, stances = part_stances(advice)
     assert stances == (Stance.BEST_EFFORT, Stance.NOT_SUPPORTED)
     assert parts[1].strip().startswith("does not design")
-    # a condition qualifies the whole sentence; a denied responsibility says whose it is
+    # sentences that say different things are parts too, a condition among them
+    helm = _sentence(
+        "Microsoft can provide best-effort support for projects like Helm. Where the tool "
+        "integrates with the Azure cloud provider, Microsoft supports examples from its docs."
+    )
+    assert part_stances(helm)[1] == (Stance.BEST_EFFORT, Stance.CONDITIONAL)
+    # a condition within a sentence qualifies all of it; a denied responsibility says whose
+    # it is
     for whole in (
         "Firewall rules are supported, but only when you follow the documented steps.",
         "Microsoft supports the agent, but does not take responsibility for your scripts.",
@@ -220,6 +227,10 @@ def test_a_sentence_whose_parts_differ_keeps_each_parts_stance(corpus: Corpus) -
     assert decider.stance_asked("can you review our schema?", clause) is Stance.NOT_SUPPORTED
     assert decider.stance_asked("do you advise on design questions?", clause) is Stance.BEST_EFFORT
     assert decider.stance_asked("is that covered?", clause) is clause.stance
+    # a function word singles out nothing ("from" is in the helm clause's second part only)
+    (helm_clause,) = assign_stances((helm,), [])
+    assert decider.stance_asked("charts from artifact hub?", helm_clause) is (helm_clause.stance)
+    assert helm_clause.stance is Stance.BEST_EFFORT
     # each sentence of a clause is a part too: "can't configure … VPNs or firewalls. On a
     # best-effort basis, Microsoft Support might advise on … Azure Firewall, but not …"
     network = next(c for c in corpus.clauses if c.text.startswith("Network customizations."))

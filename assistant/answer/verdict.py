@@ -210,7 +210,7 @@ class VerdictDecider:
         schemas" after "…, but does not")."""
         if not clause.cell_stances:
             return clause.stance
-        terms = self.salient_terms(question)
+        terms = self.salient_terms(question) - self._function  # "from" singles out nothing
         words = [set(self._stem(piece)) for piece in clause.pieces]
         scores = [
             len(terms & own.difference(*(w for j, w in enumerate(words) if j != i)))

@@ -317,26 +317,33 @@ _DENIAL = re.compile(
 
 def part_stances(clause: Clause) -> tuple[tuple[str, ...], tuple[Stance | None, ...]]:
     """A clause's sentences, and their parts either side of a contrast, with each part's
-    stance, when one part denies what another offers ("Fabrikam will advise on design
-    questions on a best-effort basis, but does not review Customer schemas"), so that a
-    question about one part gets its stance; empty otherwise (a row, one stance throughout,
-    or a condition, which qualifies the whole clause)."""
+    stance, when they say different things ("Fabrikam will advise on design questions on a
+    best-effort basis, but does not review Customer schemas"; "… best-effort support for
+    projects like Helm. Where the tool integrates with the Azure cloud provider, Microsoft
+    supports …"), so that a question about one part gets its stance; empty otherwise (a row,
+    or one stance throughout). A sentence whose contrast is a condition ("supported, but only
+    when …") stays whole: the condition qualifies all of it."""
     if clause.kind == "row":
         return (), ()
-    parts = tuple(
-        part
-        for sentence, _, _ in split_sentences(clause.text, 0)
-        for part in _CONTRAST.split(sentence)
-        if part.strip()
-    )
-    stances = tuple(
-        stance_from_cues(p) or (Stance.NOT_SUPPORTED if _DENIAL.search(_plain(p)) else None)
-        for p in parts
-    )
-    kinds = {s for s in stances if s is not None}
-    if len(kinds) < 2 or Stance.NOT_SUPPORTED not in kinds or Stance.CONDITIONAL in kinds:
+    parts: list[str] = []
+    stances: list[Stance | None] = []
+    for sentence, _, _ in split_sentences(clause.text, 0):
+        pieces = [p for p in _CONTRAST.split(sentence) if p.strip()]
+        own = [_part_stance(p) for p in pieces]
+        if Stance.CONDITIONAL in own:
+            pieces, own = [sentence], [stance_from_cues(sentence)]
+        parts += pieces
+        stances += own
+    if len({s for s in stances if s is not None}) < 2:
         return (), ()
-    return parts, stances
+    return tuple(parts), tuple(stances)
+
+
+def _part_stance(part: str) -> Stance | None:
+    """A part's stance by its cue phrases; a part that only denies is `not_supported`."""
+    return stance_from_cues(part) or (
+        Stance.NOT_SUPPORTED if _DENIAL.search(_plain(part)) else None
+    )
 
 
 def provider_duty(title: str) -> re.Pattern[str]:
