@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 
@@ -116,6 +116,11 @@ class Selection:
     def allows(self, clause: Clause) -> bool:
         """True when the clause belongs to a selected document."""
         return not self.documents or clause.doc_id in self.documents
+
+    def narrowed(self, documents: tuple[str, ...]) -> Selection:
+        """The selection limited to those of `documents` it allows (unchanged when none)."""
+        kept = tuple(d for d in documents if not self.documents or d in self.documents)
+        return replace(self, documents=kept) if kept else self
 
 
 @dataclass(frozen=True)

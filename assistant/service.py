@@ -552,9 +552,8 @@ class Assistant:
             return replace(cached, answer=replace(cached.answer, question=question))
         view = self.view(selection.as_of)
         resolved = self.speller.correct(strip_injections(text))
-        if not selection.documents:
-            # a question that names a served document is answered from it alone
-            selection = replace(selection, documents=self.documents_named(resolved))
+        # a question that names a served document (of those selected) is answered from it alone
+        selection = selection.narrowed(self.documents_named(resolved))
         query = expand_query(resolved, view.synonyms)
         # embedded and typed once: every version's view answers the same question
         asked = Asked(resolved, query, view.retriever.embed_query(query), frame_question(resolved))

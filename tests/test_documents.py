@@ -112,14 +112,18 @@ def test_an_out_of_scope_term_the_policy_uses_is_reported_not_applied(
 def test_a_question_that_names_a_document_is_answered_from_it_alone(
     two_assistant: Assistant,
 ) -> None:
-    def documents(question: str) -> set[str]:
-        cited = two_assistant.answer(question).citations
+    def documents(question: str, selection: Selection | None = None) -> set[str]:
+        cited = two_assistant.answer(question, selection=selection).citations
         return {c.clause_id.split(":", 1)[0] for c in cited}
 
     assert documents("Are alpha features supported?") == {"aks-support-policies", "widgets"}
     assert documents("Are alpha widgets supported?") == {"widgets"}
     assert documents("Are widget preview features supported?") == {"widgets"}
     assert documents("Are AKS alpha features supported?") == {"aks-support-policies"}
+    # within the documents a client selected; a document it did not select is not added
+    asked = "Are widget preview features supported?"
+    assert documents(asked, Selection(("aks-support-policies", "widgets"))) == {"widgets"}
+    assert documents(asked, Selection(("aks-support-policies",))) == {"aks-support-policies"}
     # a word only the other document uses is unknown to the one named
     assert two_assistant.answer("Are cogs supported in AKS?").verdict is Verdict.UNKNOWN
     assert two_assistant.answer("Are cogs supported?").verdict is not Verdict.UNKNOWN

@@ -97,10 +97,9 @@ class Conversations:
         resolution = resolve_followup(
             strip_pleasantries(text), previous, self.settings.max_question_chars, frames
         )
-        if selection is None or not selection.documents:
-            kept_documents = self._documents_kept(resolution, policy_turns)
-            if kept_documents:
-                selection = replace(selection or Selection(), documents=kept_documents)
+        kept_documents = self._documents_kept(resolution, policy_turns)
+        if kept_documents:
+            selection = (selection or Selection()).narrowed(kept_documents)
         trace = self.assistant.trace(question, resolution.question, selection)
         if trace.answer.verdict is Verdict.UNKNOWN and self.smalltalk.is_off_topic(
             trace.answer.resolved_question
