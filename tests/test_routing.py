@@ -47,3 +47,16 @@ def test_an_acronym_that_is_a_word_of_a_served_document_names_nothing() -> None:
     assert documents_named(ARO, "what does rho mean") == {"aro-support-policy"}
     greek = replace(AKS[0], text=AKS[0].text + "\nThe rho value.\n")
     assert documents_named((greek, *ARO), "what does rho mean") == set()
+
+
+def test_an_acronym_its_own_document_writes_in_capitals_still_names_it() -> None:
+    apps = replace(
+        ARO[0],
+        doc_id="container-apps",
+        title="Azure Container Apps support policy",
+        text="Microsoft supports ACA environments. Custom ACA add-ons are not supported.",
+    )
+    assert documents_named((*AKS, apps), "can i run dapr on aca?") == {"container-apps"}
+    # written as a word ("aca" in lower case) it is that word, not the acronym
+    plain = replace(apps, text="Microsoft supports environments aca and beyond.")
+    assert documents_named((*AKS, plain), "can i run dapr on aca?") == set()

@@ -1,6 +1,6 @@
 """Which served documents a question names: by a word of a title that no other served title has
 ("openshift", "clouddb", "(AKS)"), or by an acronym of a title's words ("aro" for Azure Red Hat
-OpenShift) that no served document uses as a word."""
+OpenShift) that no other served document uses and its own uses only in capitals ("ARO")."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ GENERIC_TITLE_WORDS = frozenset(
 # Title words an acronym skips: "Support Policies for Azure Kubernetes Service" → "aks".
 _NOT_IN_ACRONYMS = GENERIC_TITLE_WORDS - {"service", "services"}
 _WORD = re.compile(r"[a-z0-9][a-z0-9-]*")
+_CASED_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 _PARENTHESES = re.compile(r"\([^()]*\)")
 _SHORTEST_ACRONYM, _LONGEST_ACRONYM = 3, 6
 
@@ -36,16 +37,23 @@ def documents_named(documents: Sequence[Document], question: str) -> set[str]:
 def _naming_words(served: tuple[tuple[str, str, str], ...]) -> dict[str, frozenset[str]]:
     """Each document's naming words no other served document's title or acronyms share (worked
     out once per set of served documents)."""
-    used = set().union(*(_WORD.findall(f"{title} {text}".lower()) for _, title, text in served))
-    words = {
-        doc_id: (set(_WORD.findall(title.lower())) - GENERIC_TITLE_WORDS)
-        | (title_acronyms(title) - used)
-        for doc_id, title, _ in served
-    }
+    used = {doc_id: _words_used(f"{title} {text}") for doc_id, title, text in served}
+    words = {}
+    for doc_id, title, _ in served:
+        others = set().union(*(w for d, (w, _) in used.items() if d != doc_id))
+        not_acronyms = others | used[doc_id][1]  # words, not acronyms, where they are used
+        own = set(_WORD.findall(title.lower())) - GENERIC_TITLE_WORDS
+        words[doc_id] = own | (title_acronyms(title) - not_acronyms)
     return {
         doc_id: frozenset(own - set().union(*(w for d, w in words.items() if d != doc_id)))
         for doc_id, own in words.items()
     }
+
+
+def _words_used(text: str) -> tuple[set[str], set[str]]:
+    """A text's words (lower-cased), and those of them it writes other than all in capitals."""
+    tokens = _CASED_WORD.findall(text)
+    return {t.lower() for t in tokens}, {t.lower() for t in tokens if not t.isupper()}
 
 
 def title_acronyms(title: str) -> set[str]:
