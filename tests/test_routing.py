@@ -60,3 +60,11 @@ def test_an_acronym_its_own_document_writes_in_capitals_still_names_it() -> None
     # written as a word ("aca" in lower case) it is that word, not the acronym
     plain = replace(apps, text="Microsoft supports environments aca and beyond.")
     assert documents_named((*AKS, plain), "can i run dapr on aca?") == set()
+
+
+def test_a_title_word_the_other_documents_use_about_as_often_names_nothing() -> None:
+    root = ROOT / "corpus" / "training" / "policies"
+    northwind = load_corpus(root / "northwind-edge" / "policy").documents
+    served = (*northwind, *CLOUDDB)  # both speak of maintenance windows
+    assert documents_named(served, "who schedules maintenance?") == set()
+    assert documents_named(served, "is the edge gateway covered?") == {"northwind-edge"}

@@ -1,12 +1,14 @@
 """Which served documents a question names: by a word of a title that no other served title has
-("openshift", "clouddb", "(AKS)"), or by an acronym of a title's words ("aro" for Azure Red Hat
-OpenShift) that no other served document uses and its own uses only in capitals ("ARO")."""
+and no other served document uses a third as often ("openshift", "clouddb", "(AKS)"; not
+"maintenance"), or by an acronym of a title's words ("aro" for Azure Red Hat OpenShift) that no
+other served document uses and its own uses only in capitals ("ARO")."""
 
 from __future__ import annotations
 
 import functools
 import itertools
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from assistant.answer.query import singular_word
@@ -23,6 +25,9 @@ _WORD = re.compile(r"[a-z0-9][a-z0-9-]*")
 _CASED_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 _PARENTHESES = re.compile(r"\([^()]*\)")
 _SHORTEST_ACRONYM, _LONGEST_ACRONYM = 3, 6
+# How many times as often as any other served document a document must use a title word for
+# the word to name it.
+_OWN_RATE = 3.0
 
 
 def documents_named(documents: Sequence[Document], question: str) -> set[str]:
@@ -35,25 +40,38 @@ def documents_named(documents: Sequence[Document], question: str) -> set[str]:
 
 @functools.lru_cache(maxsize=16)
 def _naming_words(served: tuple[tuple[str, str, str], ...]) -> dict[str, frozenset[str]]:
-    """Each document's naming words no other served document's title or acronyms share (worked
-    out once per set of served documents)."""
-    used = {doc_id: _words_used(f"{title} {text}") for doc_id, title, text in served}
+    """Each document's naming words that no other served document's title or acronyms share
+    (worked out once per set of served documents)."""
+    tokens = {doc_id: _CASED_WORD.findall(f"{title} {text}") for doc_id, title, text in served}
+    rates = {doc_id: _rates(found) for doc_id, found in tokens.items()}
     words = {}
     for doc_id, title, _ in served:
-        others = set().union(*(w for d, (w, _) in used.items() if d != doc_id))
-        not_acronyms = others | used[doc_id][1]  # words, not acronyms, where they are used
-        own = set(_WORD.findall(title.lower())) - GENERIC_TITLE_WORDS
-        words[doc_id] = own | (title_acronyms(title) - not_acronyms)
+        others = [r for d, r in rates.items() if d != doc_id]
+        # a title word the others use about as often is theirs too ("maintenance")
+        own = {
+            w
+            for w in set(_WORD.findall(title.lower())) - GENERIC_TITLE_WORDS
+            if rates[doc_id][w] >= _OWN_RATE * max((r[w] for r in others), default=0.0)
+        }
+        # an acronym another document uses, or its own as a word (not in capitals), is a word
+        written = {
+            t.lower()
+            for d, found in tokens.items()
+            for t in found
+            if d != doc_id or not t.isupper()
+        }
+        words[doc_id] = own | (title_acronyms(title) - written)
     return {
         doc_id: frozenset(own - set().union(*(w for d, w in words.items() if d != doc_id)))
         for doc_id, own in words.items()
     }
 
 
-def _words_used(text: str) -> tuple[set[str], set[str]]:
-    """A text's words (lower-cased), and those of them it writes other than all in capitals."""
-    tokens = _CASED_WORD.findall(text)
-    return {t.lower() for t in tokens}, {t.lower() for t in tokens if not t.isupper()}
+def _rates(tokens: list[str]) -> Counter[str]:
+    """Each word's share of a text's words (lower-cased)."""
+    counts = Counter(t.lower() for t in tokens)
+    total = max(len(tokens), 1)
+    return Counter({w: n / total for w, n in counts.items()})
 
 
 def title_acronyms(title: str) -> set[str]:
