@@ -88,14 +88,15 @@ class Clause:
     header: tuple[str, ...] = ()  # the header cells of a table row's table
     # a row whose columns say different things (`Microsoft supports | Microsoft doesn't
     # support`, `Microsoft provides | Customer provides`): each cell's stance, None for a cell
-    # its column gives none; a sentence one part of which denies what another offers ("…, but
-    # doesn't review schemas"): each of its `parts`' stance; empty for every other clause
+    # its column gives none; a clause whose sentences, or parts either side of a contrast, say
+    # different things ("…, but doesn't review schemas"): each of its `parts`' stance; empty
+    # for every other clause
     cell_stances: tuple[Stance | None, ...] = ()
-    parts: tuple[str, ...] = ()  # such a sentence's parts, either side of the contrast
+    parts: tuple[str, ...] = ()  # such a clause's sentences or contrasted parts
 
     @property
     def pieces(self) -> tuple[str, ...]:
-        """The texts `cell_stances` give a stance each: a row's cells, a sentence's parts."""
+        """The texts `cell_stances` give a stance each: a row's cells, a clause's parts."""
         return self.cells if self.kind == "row" else self.parts
 
     @property

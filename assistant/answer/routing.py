@@ -44,6 +44,10 @@ def _naming_words(served: tuple[tuple[str, str, str], ...]) -> dict[str, frozens
     (worked out once per set of served documents)."""
     tokens = {doc_id: _CASED_WORD.findall(f"{title} {text}") for doc_id, title, text in served}
     rates = {doc_id: _rates(found) for doc_id, found in tokens.items()}
+    # the words each document writes other than all in capitals
+    plain = {
+        doc_id: {t.lower() for t in found if not t.isupper()} for doc_id, found in tokens.items()
+    }
     words = {}
     for doc_id, title, _ in served:
         others = [r for d, r in rates.items() if d != doc_id]
@@ -54,12 +58,7 @@ def _naming_words(served: tuple[tuple[str, str, str], ...]) -> dict[str, frozens
             if rates[doc_id][w] >= _OWN_RATE * max((r[w] for r in others), default=0.0)
         }
         # an acronym another document uses, or its own as a word (not in capitals), is a word
-        written = {
-            t.lower()
-            for d, found in tokens.items()
-            for t in found
-            if d != doc_id or not t.isupper()
-        }
+        written = plain[doc_id].union(*(r.keys() for d, r in rates.items() if d != doc_id))
         words[doc_id] = own | (title_acronyms(title) - written)
     return {
         doc_id: frozenset(own - set().union(*(w for d, w in words.items() if d != doc_id)))

@@ -117,8 +117,8 @@ class Conversations:
         if len(self.assistant.corpus.documents) < 2 or named(resolution.question):
             return ()
         for turn in reversed(turns):
-            if named(turn.resolved_question):
-                return named(turn.resolved_question)
+            if earlier := named(turn.resolved_question):
+                return earlier
         last = turns[-1].answer if turns else None
         if resolution.rule is None or last is None or last.verdict is Verdict.UNKNOWN:
             return ()

@@ -239,7 +239,7 @@ class RuleStance:
     rule: str
     features: dict[str, float]
     cells: tuple[Stance | None, ...] = ()  # a row's stance per cell or part (`cell_stances`)
-    parts: tuple[str, ...] = ()  # a sentence's parts either side of a contrast (`parts`)
+    parts: tuple[str, ...] = ()  # a clause's sentences or their contrasted parts (`parts`)
 
 
 def _row_stance(clause: Clause, legend: dict[str, Stance]) -> Stance | None:
@@ -484,7 +484,9 @@ def assign_stances(
             )
             continue
         stances[matches[0].clause_id] = stance
-        by_cell.pop(matches[0].clause_id, None)  # the reviewer's stance holds for every cell
+        # the reviewer's stance holds for every cell and part
+        by_cell.pop(matches[0].clause_id, None)
+        parts.pop(matches[0].clause_id, None)
     if problems:  # every orphaned or ambiguous override at once
         raise CorpusError("\n".join(problems))
     return tuple(
@@ -492,7 +494,7 @@ def assign_stances(
             c,
             stance=stances[c.clause_id],
             cell_stances=by_cell.get(c.clause_id, ()),
-            parts=parts[c.clause_id] if c.clause_id in by_cell else (),
+            parts=parts.get(c.clause_id, ()),
         )
         for c in clauses
     )
