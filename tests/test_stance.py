@@ -168,6 +168,11 @@ def test_duties_the_provider_states_of_itself_are_its_responsibility() -> None:
     assert not duty.search("fabrikam will not restore deleted data")
     assert not duty.search("the customer will rotate credentials")
     assert not provider_duty("Support policy").search("support will help")  # names no one
+    # a title's function words name no one either
+    title = provider_duty("Northwind Edge Gateway Support and Maintenance Policy")
+    assert title.search("northwind will repair the gateway")
+    assert not title.search("the customer installs the firmware and will keep it current")
+    assert not title.search("a fix for the api of the gateway")
 
 
 def test_a_row_whose_columns_differ_keeps_each_cells_stance(corpus: Corpus) -> None:

@@ -169,8 +169,12 @@ _PROVIDER_DUTY = (
     r"operates?|patch(?:es)?|updates?|backs? up|appl(?:y|ies)|secures?|renews?|"
     r"(?:is|are) responsible for)\b"
 )
-# Title words that name no one.
-_TITLE_WORDS = {"support", "policy", "policies", "technical", "service", "services", "for", "the"}
+# Title words that name no one (so "… Support and Maintenance Policy" makes no provider of
+# "and").
+_TITLE_WORDS = {
+    "support", "policy", "policies", "technical", "service", "services",
+    "the", "a", "an", "and", "or", "of", "for", "to", "in", "on", "with", "by", "at",
+}  # fmt: skip
 _RESPONSIBILITIES = {
     Stance.CUSTOMER_RESPONSIBILITY,
     Stance.MICROSOFT_RESPONSIBILITY,
