@@ -467,3 +467,71 @@ def test_the_asker_of_a_how_do_i_question_is_not_its_subject() -> None:
     assert resolve_followup("can any agent do it?", ["how do i open a ticket?"]).question == (
         "Can any agent do a ticket?"
     )
+
+
+@pytest.mark.parametrize(
+    ("previous", "message", "resolved"),
+    [
+        (
+            "who reboots nodes after OS patches?",
+            "can microsoft do it for me",
+            "Can microsoft reboot nodes after OS patches for me?",
+        ),
+        (
+            "who reboots nodes after OS patches?",
+            "how do I do it",
+            "How do I reboot nodes after OS patches?",
+        ),
+        (
+            "Who upgrades the firmware on the gateways?",
+            "can northwind do that for us",
+            "Can northwind upgrade the firmware on the gateways for us?",
+        ),
+        (
+            "Who applies security patches to the engine?",
+            "will you do it at night",
+            "Will you apply security patches to the engine at night?",
+        ),
+        (
+            "who reboots nodes after OS patches?",
+            "does it happen automatically",
+            "Are nodes rebooted after OS patches automatically?",
+        ),
+        (
+            "Who rotates the administrator credentials?",
+            "how often should that happen",
+            "How often are the administrator credentials rotated?",
+        ),
+    ],
+)
+def test_do_it_and_it_happens_stand_for_the_action_asked_about(
+    previous: str, message: str, resolved: str
+) -> None:
+    """ "do it" after "who reboots X?" is rebooting X, not doing X; "it happens" is X being
+    rebooted."""
+    assert chain(previous, message)[1] == (resolved, "action")
+
+
+def test_who_does_it_still_asks_who() -> None:
+    assert chain("who reboots nodes after OS patches?", "who does it then")[1][1] != "action"
+
+
+@pytest.mark.parametrize(
+    ("previous", "message", "resolved"),
+    [
+        (
+            "How long are backups kept?",
+            "and transaction logs?",
+            "How long are transaction logs kept?",
+        ),
+        (
+            "How long does a stopped cluster stay around?",
+            "and a deallocated one?",
+            "How long does a deallocated cluster stay around?",
+        ),
+    ],
+)
+def test_a_fact_question_keeps_its_irregular_participle_and_particle(
+    previous: str, message: str, resolved: str
+) -> None:
+    assert chain(previous, message)[1] == (resolved, "subject_swap")

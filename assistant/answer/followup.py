@@ -106,10 +106,13 @@ SUBJECT_FRAMES = (
     r"who(?:se job is it to| has to| needs to| should| must| will)? "
     r"(?!is |are |does |do |has )(?:\w+ )(?:up )?(?P<subject>.+)",
     r"(?:how often|how frequently|how long|how soon|when|why|where|how) (?:is|are|will|can|was|"
-    r"were) (?P<subject>.+?)(?: (?:get|gets|be))?(?: \w+(?:ed|en)(?: up)?)?",
+    r"were) (?P<subject>.+?)(?: (?:get|gets|be))?"
+    r"(?: (?:\w+(?:ed|en)|kept|held|sent|built|paid|sold|left|lost|found|made|done|run|set|"
+    r"put|shut|cut)(?: up)?)?",
     r"(?:how often|how frequently|how long|how soon|when|why|where|how) (?:do|does|did) "
     r"(?!(?:i|we|you|they|u)\b)"  # "how do i open a ticket": the asker is not the subject
-    r"(?P<subject>.+?)(?: (?:get|gets) \w+(?:ed|en)| \w+)(?: (?:up|down|out|in|on|over))?",
+    r"(?P<subject>.+?)(?: (?:get|gets) \w+(?:ed|en)| \w+)"
+    r"(?: (?:up|down|out|in|on|over|around|away|back|off))?",
     r"can (?:i|we) (?:get|use|run|install|access|see|restore|open a (?:support )?"
     r"(?:case|ticket|request) (?:for|about)|get help with) (?P<subject>.+)",
     r"how (?:many|much) (?P<subject>.+?) (?:do|does|did|can|could|will|would|is|are|was|were|"
@@ -270,6 +273,16 @@ _WHO_VERB = re.compile(
     r"(?P<object>.+)$",
     re.IGNORECASE,
 )
+# "can microsoft do it for me" after "who reboots nodes after OS patches?": "do" with a
+# pronoun stands for the action the previous question asked about.
+_DO_IT = re.compile(r"\b(?<!\bwho )do(?:ing)?\s+(?:it|that|this)\b", re.IGNORECASE)
+# "how often should that happen" after "who rotates the credentials?": the pronoun and
+# "happen" stand for the action done to the previous question's object.
+_IT_HAPPENS = re.compile(
+    r"^(?P<lead>.*?)(?:\b(?:should|does|do|did|will|would|can|could|must)\s+)?"
+    r"\b(?:it|that|this)\s+happen(?:s|ed)?\b(?P<rest>.*)$",
+    re.IGNORECASE,
+)
 _OBJECT_TAIL = re.compile(r"(?<!\s)\s++(?P<tail>(?:after|before|during|when|if|once|for)\b.+)$")
 _SUBJECT_FRAMES = tuple(re.compile(rf"^{p}$", re.IGNORECASE) for p in SUBJECT_FRAMES)
 _SUBJECT_END = re.compile("|".join(SUBJECT_ENDS), re.IGNORECASE)
@@ -405,6 +418,53 @@ def _scene_starts(text: str) -> list[int]:
     if not words or words[0].group().lower() not in SCENE_WORDS:
         return [0]
     return [0] + [w.start() for w in words[2 : MAX_SCENE_WORDS + 2]]
+
+
+def _base_verb(stem: str, suffix: str) -> str:
+    """The verb's base form from the stem and suffix `_WHO_VERB` reads ("manages" ->
+    "manage", "patches" -> "patch", "applies" -> "apply", "reboots" -> "reboot")."""
+    if suffix == "es" and stem.endswith("i"):
+        return stem[:-1] + "y"
+    if suffix == "es" and not re.search(r"(?:sh|ch|x|s|z|o)$", stem):
+        return stem + "e"
+    return stem
+
+
+def _ask_happening(core: str, context: _Context) -> str | None:
+    """The message with "it happens" replaced by the previous "who …" question's object and
+    action in the passive ("does it happen automatically" -> "are nodes rebooted after OS
+    patches automatically"); None when it says no "it happens" or that asked no action."""
+    happens = _IT_HAPPENS.match(core)
+    who = _WHO_VERB.match(strip_markers(context.asked).rstrip(" ?!."))
+    if happens is None or who is None:
+        return None
+    obj, tail = who.group("object"), ""
+    cut = _OBJECT_TAIL.search(obj)
+    if cut:
+        obj, tail = obj[: cut.start()], " " + cut.group("tail")
+    participle = _participle(who.group("stem").lower(), who.group("suffix").lower())
+    particle = f" {who.group('particle')}" if who.group("particle") else ""
+    verb = "are" if _plural(obj) else "is"
+    lead = happens.group("lead").strip()
+    return _sentence(
+        " ".join(w for w in (lead, verb, obj) if w)
+        + f" {participle}{particle}{tail}"
+        + happens.group("rest")
+    )
+
+
+def _ask_action(core: str, context: _Context) -> str | None:
+    """The message with "do it" replaced by the action the previous "who …" question asked
+    about ("can microsoft do it for me" -> "can microsoft reboot nodes after OS patches for
+    me"); None when the message says no "do it" or the previous question asked no action."""
+    done = _DO_IT.search(core)
+    who = _WHO_VERB.match(strip_markers(context.asked).rstrip(" ?!."))
+    if done is None or who is None:
+        return None
+    base = _base_verb(who.group("stem").lower(), who.group("suffix").lower())
+    particle = f" {who.group('particle')}" if who.group("particle") else ""
+    action = f"{base}{particle} {who.group('object')}"
+    return _sentence(core[: done.start()] + action + core[done.end() :])
 
 
 def _participle(stem: str, suffix: str) -> str:
@@ -705,6 +765,10 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
         rest, replaced = _replace_anaphors(fronted.group("rest"), fronted.group("subject"))
         if replaced:
             return Resolution(_sentence(rest), "fronted_subject", fronted.group("subject"))
+
+    action = _ask_action(core, context) or _ask_happening(core, context)
+    if action is not None:
+        return Resolution(action, "action", context.subject)
 
     antecedent = context.subject
     if antecedent and antecedent.lower() in core.lower():
