@@ -535,3 +535,35 @@ def test_a_fact_question_keeps_its_irregular_participle_and_particle(
     previous: str, message: str, resolved: str
 ) -> None:
     assert chain(previous, message)[1] == (resolved, "subject_swap")
+
+
+def test_a_new_circumstance_replaces_the_old_one() -> None:
+    assert chain("Who reboots nodes after OS patches?", "and after kernel updates?")[1] == (
+        "Who reboots nodes after kernel updates?",
+        "circumstance_swap",
+    )
+
+
+@pytest.mark.parametrize(
+    ("previous", "message", "resolved"),
+    [
+        (
+            "Can I customize NSG rules?",
+            "on the node subnet specifically?",
+            "Can I customize NSG rules on the node subnet?",
+        ),
+        (
+            "Are preview features supported?",
+            "in production i mean",
+            "Are preview features supported in production?",
+        ),
+    ],
+)
+def test_a_trailing_remark_does_not_hide_a_new_place(
+    previous: str, message: str, resolved: str
+) -> None:
+    assert chain(previous, message)[1] == (resolved, "place_swap")
+
+
+def test_a_message_that_opens_a_question_is_not_a_subject() -> None:
+    assert chain("Is the Kured daemonset supported?", "what's kured")[1] == ("what's kured", None)

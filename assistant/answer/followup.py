@@ -65,6 +65,17 @@ CIRCUMSTANCES = (
     "during", "in case",
 )  # fmt: skip
 # A follow-up that is a condition: "what if ...", "and if ...", "even if ...", "unless ...".
+# A follow-up that is a new circumstance of the same question: "and after kernel updates?"
+# after "who reboots nodes after OS patches?" ("when" opens questions too, so it is not one).
+CIRCUMSTANCE_SWAPS = ("after", "before", "during", "once", "while", "whenever")
+# Remarks a message may end with that change nothing it asks ("on the node subnet specifically").
+TRAILING_REMARKS = ("specifically", "exactly", "in particular", "precisely", "i mean", "i guess")
+# Words a question opens with: a message that opens with one is not a bare subject ("what's
+# kured" asks what Kured is).
+QUESTION_OPENERS = (
+    "what", "what's", "whats", "who", "who's", "whos", "how", "how's", "why", "when", "where",
+    "which",
+)  # fmt: skip
 CONDITION_LEADS = ("what about", "how about", "what", "and", "but", "so")
 CONDITIONS = ("if", "even if", "only if", "unless", "in case")
 # Verbs that end the thing a circumstance is about ("if the API server is unreachable").
@@ -256,6 +267,8 @@ _QUESTION_START = re.compile(
     rf"^(?:{_alternation((*AUXILIARIES, 'am', 'has', 'have', *QUESTION_WORDS))})\b", re.IGNORECASE
 )
 _ASKED_SENTENCE = re.compile(r"(?<=[?!.;])\s++")
+_CIRCUMSTANCE_LEAD = re.compile(rf"^(?:{_alternation(CIRCUMSTANCE_SWAPS)})\s", re.IGNORECASE)
+_TRAILING_REMARK = re.compile(rf",?(?<!\s)\s++(?:{_alternation(TRAILING_REMARKS)})$", re.IGNORECASE)
 _PLACE_LEAD = re.compile(rf"^(?:{_alternation(PLACES)})\s", re.IGNORECASE)
 _PLACE = re.compile(rf"(?<!\s)\s++(?:{_alternation(PLACES)})\s", re.IGNORECASE)
 _WH_FRAGMENT = re.compile(
@@ -741,12 +754,16 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
     marked = bool(set(_words(_marker_prefix(text, core))) & set(SUBJECT_MARKERS))
     lead = _SUBJECT_LEAD.match(core) or _SUBJECT_TAIL.match(core)
     candidate = lead.group("subject") if lead else core
+    candidate = _TRAILING_REMARK.sub("", candidate) or candidate
     led = bool(lead or marked)
     most = MAX_LED_SUBJECT_WORDS if led else MAX_BARE_SUBJECT_WORDS
     bare = _is_bare_subject(candidate, most, relatives=led)
-    bare = bare and _has_letters(candidate)
+    bare = bare and _has_letters(candidate) and _words(candidate)[0] not in QUESTION_OPENERS
     if bare and _PLACE_LEAD.match(candidate) and (led or len(_words(candidate)) <= 4):
         return Resolution(_ask_place(candidate, context), "place_swap", context.subject)
+    if bare and _CIRCUMSTANCE_LEAD.match(candidate):
+        main, _ = _split_circumstance(context.asked)
+        return Resolution(_sentence(f"{main} {candidate}"), "circumstance_swap", context.subject)
     version = _version_swap(candidate, context.subject)
     if version is not None:
         return Resolution(_swap_subject(version, context), "version_swap", version)
