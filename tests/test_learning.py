@@ -18,12 +18,14 @@ from assistant.answer.learned import (
     MODELS_FILE,
     MODELS_FORMAT,
     MODELS_MANIFEST,
+    TYPES,
     LearnedDecider,
     LearnedModels,
     Neighbours,
     answer_frame,
     candidates,
-    question_features,
+    ngram_features,
+    type_probabilities,
 )
 from assistant.answer.miss_causes import MISS_CAUSES
 from assistant.answer.query import names_condition
@@ -66,6 +68,8 @@ def test_training_is_deterministic(learned: Learned) -> None:
             strict=True,
         ):
             assert np.array_equal(a, b)
+    assert np.array_equal(saved.ngram_typer.coef, again.ngram_typer.coef)
+    assert np.array_equal(saved.ngram_typer.intercept, again.ngram_typer.intercept)
     assert np.array_equal(saved.neighbours.keys, again.neighbours.keys)
     assert np.allclose(saved.neighbours.vectors, again.neighbours.vectors, atol=1e-6)
     assert saved.manifest.threshold == again.manifest.threshold
@@ -123,7 +127,7 @@ def test_the_asker_only_turns_a_fact_question_to_its_clauses_stance(learned: Lea
     )
     turned = 0
     for e in learned.examples[::7]:
-        probs = models.typer.proba(question_features(e.resolved, e.vector)[None, :])[0]
+        probs = type_probabilities(models.typer, models.ngram_typer, e.resolved, e.vector)
         typed = FRAMES[int(np.argmax(probs[:3]))]
         for stance in Stance:
             frame = answer_frame(models.asker, probs, e.resolved, stance)
@@ -162,7 +166,7 @@ def test_a_document_the_questions_are_not_about_is_asked_by_the_form_asker(
             decision = LearnedDecider(e.decider, own).decide(
                 e.resolved, e.vector, Frame.FACT, e.hits, e.bridges
             )
-            probs = own.typer.proba(question_features(e.resolved, e.vector)[None, :])[0]
+            probs = type_probabilities(own.typer, own.ngram_typer, e.resolved, e.vector)
             stance = e.decider.stance_asked(e.resolved, decision.evidence[0].clause)
             assert decision.frame is answer_frame(asker, probs, e.resolved, stance, by_form)
         differ += answer_frame(models.asker, probs, e.resolved, stance) is not answer_frame(
@@ -467,3 +471,30 @@ def test_a_document_no_training_question_quotes_gets_the_best_candidates_support
     # served alone, a policy no training question quotes has no support at all
     alone = neighbours.support(vectors[0], [Hit(clause=c, score=0.0) for c in aro[:3]])
     assert not alone.any()
+
+
+def test_a_questions_n_grams_are_its_wording_hashed_and_normalised() -> None:
+    columns, values = ngram_features("Who has to reboot the nodes?")
+    assert len(columns) == len(set(columns.tolist())) and np.isclose(np.linalg.norm(values), 1.0)
+    again, _ = ngram_features("who has to reboot the nodes")
+    assert set(columns.tolist()) == set(again.tolist())  # case and punctuation are not words
+    # a typing slip keeps most letter pieces: the slipped question is closer than another one
+    slipped = dict(zip(*ngram_features("who has to rebot the nodes"), strict=True))
+    other = dict(zip(*ngram_features("is istio supported on aks"), strict=True))
+    own = dict(zip(columns.tolist(), values, strict=True))
+
+    def cosine(a: dict[int, float]) -> float:
+        return sum(v * a.get(int(c), 0.0) for c, v in own.items())
+
+    assert cosine(slipped) > 0.8 > 0.2 > cosine(other)
+    assert ngram_features("")[0].size == 0
+
+
+def test_the_n_gram_typer_reads_how_a_question_is_worded(learned: Learned) -> None:
+    """It was fitted on the training questions' wording: a responsibility question's opener
+    and a scope question's "supported?" type a question about a subject it never saw."""
+    typer = LearnedModels.load(learned.rules.settings.index_dir).ngram_typer
+    assert TYPES[int(np.argmax(typer.proba("who has to renew the zorblax licence?")))] == (
+        "responsibility"
+    )
+    assert TYPES[int(np.argmax(typer.proba("is zorblax supported?")))] == "scope"

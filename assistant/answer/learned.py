@@ -7,6 +7,8 @@ import functools
 import hashlib
 import json
 import math
+import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -32,9 +34,9 @@ from assistant.policy.corpus import Corpus
 
 MODELS_FILE = "learned.npz"
 MODELS_MANIFEST = "learned.json"
-MODELS_FORMAT = 9  # 6: a threshold for policies the training questions are not about; 7: and
+MODELS_FORMAT = 10  # 6: a threshold for policies the training questions are not about; 7: and
 # for documents served beside the ones they are about; 8: the training questions' neighbours;
-# 9: an asker for the documents they are not about
+# 9: an asker for the documents they are not about; 10: a typer over the question's n-grams
 _RETRAIN_HINT = "run `assistant train` to retrain them"
 
 # what a question asks for: the three answer frames, or nothing the policy answers
@@ -105,6 +107,55 @@ class LinearModel:
         return cls(
             *(np.asarray(data[f"{prefix}_{k}"]) for k in ("mean", "scale", "coef", "intercept"))
         )
+
+
+# The question's words and letter n-grams, hashed into this many columns.
+NGRAM_COLUMNS = 2**16
+_NGRAM_WORD = re.compile(r"\w+")
+
+
+def ngram_features(question: str) -> tuple[np.ndarray, np.ndarray]:
+    """A question's words, word pairs and the 2–4-letter pieces of each word (padded with a
+    space), hashed (CRC-32) into `NGRAM_COLUMNS` columns: the columns and their L2-normalised
+    counts. They read how a question is worded ("who has to", "supported?") and survive typing
+    slips the embedding does not."""
+    words = _NGRAM_WORD.findall(question.lower())
+    grams = [*words, *(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))]
+    for word in words:
+        padded = f" {word} "
+        grams += [f"#{padded[i : i + n]}" for n in (2, 3, 4) for i in range(len(padded) - n + 1)]
+    counts: dict[int, float] = {}
+    for gram in grams:
+        column = zlib.crc32(gram.encode()) % NGRAM_COLUMNS
+        counts[column] = counts.get(column, 0.0) + 1.0
+    columns = np.fromiter(counts, dtype=np.int64, count=len(counts))
+    values = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+    norm = float(np.linalg.norm(values))
+    return columns, values / norm if norm else values
+
+
+@dataclass(frozen=True)
+class NgramTyper:
+    """A multinomial logistic regression over `ngram_features` (one row of weights per type)."""
+
+    coef: np.ndarray  # (types, NGRAM_COLUMNS)
+    intercept: np.ndarray
+
+    def proba(self, question: str) -> np.ndarray:
+        """The question's type probabilities (in `TYPES` order)."""
+        columns, values = ngram_features(question)
+        z = self.coef[:, columns] @ values + self.intercept
+        e = np.exp(z - z.max())
+        return np.asarray(e / e.sum())
+
+
+def type_probabilities(
+    typer: LinearModel, ngram_typer: NgramTyper, question: str, vector: np.ndarray
+) -> np.ndarray:
+    """A question's type probabilities: the mean of the embedding typer's and the n-gram
+    typer's (each reads what the other misses: the subject, the wording)."""
+    embedded = typer.proba(question_features(question, vector)[None, :])[0]
+    return np.asarray((embedded + ngram_typer.proba(question)) / 2)
 
 
 def clause_key(text: str) -> str:
@@ -227,6 +278,7 @@ class LearnedModels:
     form_asker: LinearModel  # the asker of a document the training questions are not about
     reranker: LinearModel  # over the selector's score and the neighbours' support
     neighbours: Neighbours
+    ngram_typer: NgramTyper
 
     def save(self, folder: Path) -> None:
         """Write the models into `folder` (the index folder)."""
@@ -240,6 +292,8 @@ class LearnedModels:
             "neighbours_vectors": self.neighbours.vectors,
             "neighbours_keys": self.neighbours.keys,
             "neighbours_documents": self.neighbours.documents,
+            "ngram_coef": self.ngram_typer.coef.astype(np.float32),
+            "ngram_intercept": self.ngram_typer.intercept,
         }
         np.savez(folder / MODELS_FILE, **arrays)  # type: ignore[arg-type]
         (folder / MODELS_MANIFEST).write_text(
@@ -276,6 +330,7 @@ class LearnedModels:
                     arrays["neighbours_keys"],
                     arrays["neighbours_documents"],
                 ),
+                NgramTyper(arrays["ngram_coef"], arrays["ngram_intercept"]),
             )
         except (TypeError, ValueError, KeyError, OSError) as exc:
             raise IndexMismatchError(f"unreadable learned models ({exc}); {_RETRAIN_HINT}") from exc
@@ -537,7 +592,9 @@ class LearnedDecider:
     ) -> Decision:
         """The verdict for a question whose query embedding is `vector`; only clauses the
         selection allows are considered."""
-        type_probs = self.models.typer.proba(question_features(question, vector)[None, :])[0]
+        type_probs = type_probabilities(
+            self.models.typer, self.models.ngram_typer, question, vector
+        )
         frame = FRAMES[int(np.argmax(type_probs[:3]))] if self.typing else rule_frame
         if not hits:
             return Decision(Verdict.UNKNOWN, 0.0, frame, ())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -13,20 +14,23 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold, StratifiedKFold
+from sklearn.model_selection import GroupKFold, StratifiedGroupKFold, StratifiedKFold
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from assistant.answer.followup import resolve_followup
 from assistant.answer.learned import (
     FRAMES,
+    NGRAM_COLUMNS,
     TYPES,
     LearnedDecider,
     LearnedModels,
     LinearModel,
     ModelsManifest,
     Neighbours,
+    NgramTyper,
     abstention_features,
     answer_frame,
     asker_features,
@@ -34,6 +38,7 @@ from assistant.answer.learned import (
     candidates,
     form_asker_features,
     frame_fit,
+    ngram_features,
     question_features,
     reranker_features,
     selection_probabilities,
@@ -50,6 +55,7 @@ FOLDS = 5
 SELECT_C = 1.0  # the answer selector's (pairs of candidates of one question)
 ASK_C = 1.0  # the asker's
 TYPE_C = 0.03  # the question typer's inverse regularisation (384 embedding dimensions)
+NGRAM_C = 4.0  # the n-gram typer's (65,536 hashed columns, a few hundred used a question)
 _SERVED_SHARE = 0.5  # a version is the served one when this share of its quotes resolve
 
 
@@ -116,6 +122,31 @@ def _fit(features: np.ndarray, labels: np.ndarray, c: float) -> LinearModel:
     return _stored(mean, scale, model.coef_, model.intercept_)
 
 
+def _ngram_matrix(questions: Sequence[str]) -> csr_matrix:
+    """The questions' `ngram_features`, one sparse row each."""
+    rows = [ngram_features(q) for q in questions]
+    indptr = np.cumsum([0, *(len(columns) for columns, _ in rows)])
+    columns = np.concatenate([c for c, _ in rows]) if rows else np.zeros(0, dtype=np.int64)
+    values = np.concatenate([v for _, v in rows]) if rows else np.zeros(0)
+    return csr_matrix((values, columns, indptr), shape=(len(rows), NGRAM_COLUMNS))
+
+
+def _fit_ngram(features: csr_matrix, labels: np.ndarray) -> NgramTyper:
+    """The n-gram typer fitted on sparse `ngram_features` rows (stored at float32 precision)."""
+    model = _logistic(features, labels, NGRAM_C)
+    return NgramTyper(
+        model.coef_.astype(np.float32).astype(np.float64),
+        model.intercept_.astype(np.float32).astype(np.float64),
+    )
+
+
+def _ngram_proba(model: NgramTyper, features: csr_matrix) -> np.ndarray:
+    """The n-gram typer's type probabilities for sparse feature rows."""
+    z = np.asarray(features @ model.coef.T) + model.intercept
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return np.asarray(e / e.sum(axis=1, keepdims=True))
+
+
 def _fit_pairwise(
     features: np.ndarray, labels: np.ndarray, groups: np.ndarray, c: float
 ) -> LinearModel:
@@ -141,7 +172,7 @@ def _standardise(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _logistic(
-    x: np.ndarray, labels: np.ndarray, c: float, intercept: bool = True
+    x: np.ndarray | csr_matrix, labels: np.ndarray, c: float, intercept: bool = True
 ) -> LogisticRegression:
     model = LogisticRegression(C=c, max_iter=3000, fit_intercept=intercept, random_state=SEED)
     with threadpool_limits(1):  # small problems: threads only contend (and vary the result)
@@ -204,11 +235,17 @@ def fit_models(
     typed_examples = [e for e, label in typed if label is not None]
     x_type = np.stack([question_features(e.resolved, e.vector) for e in typed_examples])
     y_type = np.asarray([label for _, label in typed if label is not None])
+    x_ngram = _ngram_matrix([e.resolved for e in typed_examples])
     oof_type = np.zeros((len(typed_examples), len(TYPES)))
-    folds = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
-    for train, held in folds.split(x_type, y_type):
-        oof_type[held] = _fit(x_type[train], y_type[train], TYPE_C).proba(x_type[held])
+    # a question's variants (a lead, a tag, a typing slip) share its fold: the typers meet it
+    # as a new question is met, not through a near-copy of its words
+    type_folds = StratifiedGroupKFold(FOLDS, shuffle=True, random_state=SEED)
+    for train, held in type_folds.split(x_type, y_type, families(typed_examples)):
+        embedded = _fit(x_type[train], y_type[train], TYPE_C).proba(x_type[held])
+        worded = _ngram_proba(_fit_ngram(x_ngram[train], y_type[train]), x_ngram[held])
+        oof_type[held] = (embedded + worded) / 2
     typer = _fit(x_type, y_type, TYPE_C)
+    ngram_typer = _fit_ngram(x_ngram, y_type)
     progress(f"question types: {len(typed_examples)} questions")
     type_probs = {id(e): oof_type[n] for n, e in enumerate(typed_examples)}
 
@@ -387,9 +424,65 @@ def fit_models(
         "seconds": seconds,
     }
     models = LearnedModels(
-        manifest, typer, selector, abstainer, asker, form_asker, reranker, neighbours
+        manifest, typer, selector, abstainer, asker, form_asker, reranker, neighbours, ngram_typer
     )
     return models, metrics
+
+
+# What a written question's variants add to it: a greeting or lead, a tag, a plea, "??".
+_VARIANT_WRAPPERS = re.compile(
+    r"^(?:quick q|hey|hi|aks question)\s*[:,-]?\s+|\s*\((?:on|in) [^)]*\)$|\s+pls$"
+)
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def _variant_words(question: str) -> tuple[str, ...]:
+    """A question's words without what its variants add (case, punctuation, a lead or tag)."""
+    text = question.lower().strip()
+    text = _VARIANT_WRAPPERS.sub("", _VARIANT_WRAPPERS.sub("", text))
+    return tuple(_NOT_WORD.sub(" ", text).split())
+
+
+def _one_slip_apart(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether two word lists differ by a typing slip: in one word, whose two spellings keep
+    the same letters but one (swapped, dropped or doubled)."""
+    if len(a) != len(b):
+        return False
+    differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    if len(differ) != 1:
+        return not differ
+    x, y = differ[0]
+    return abs(len(x) - len(y)) <= 1 and len(x) >= 5 and sorted(set(x)) == sorted(set(y))
+
+
+def families(examples: Sequence[Example]) -> list[int]:
+    """Per example, its family: the questions that are one question written again (the same
+    words in another version, with a lead or tag, or with a typing slip). Folds keep a family
+    together, so that out-of-fold predictions meet a question as a new one is met, not through
+    its near-copy in another fold."""
+    words = [_variant_words(e.item.question) for e in examples]
+    parent = list(range(len(examples)))
+
+    def root(n: int) -> int:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    by_words: dict[tuple[str, ...], int] = {}
+    by_length: dict[tuple[str, int], list[int]] = {}
+    for n, (e, w) in enumerate(zip(examples, words, strict=True)):
+        if w in by_words:
+            parent[root(n)] = root(by_words[w])
+            continue
+        by_words[w] = n
+        block = by_length.setdefault((e.item.verdict.value, len(w)), [])
+        for m in block:
+            if _one_slip_apart(w, words[m]):
+                parent[root(n)] = root(m)
+                break
+        block.append(n)
+    return [root(n) for n in range(len(examples))]
 
 
 def _fold(example: Example) -> int:
