@@ -120,18 +120,28 @@ def ngram_features(question: str) -> tuple[np.ndarray, np.ndarray]:
     counts. They read how a question is worded ("who has to", "supported?") and survive typing
     slips the embedding does not."""
     words = _NGRAM_WORD.findall(question.lower())
-    grams = [*words, *(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))]
-    for word in words:
-        padded = f" {word} "
-        grams += [f"#{padded[i : i + n]}" for n in (2, 3, 4) for i in range(len(padded) - n + 1)]
     counts: dict[int, float] = {}
-    for gram in grams:
-        column = zlib.crc32(gram.encode()) % NGRAM_COLUMNS
+    for column in (
+        *(c for word in words for c in _word_columns(word)),
+        *(_column(f"{a} {b}") for a, b in zip(words, words[1:], strict=False)),
+    ):
         counts[column] = counts.get(column, 0.0) + 1.0
     columns = np.fromiter(counts, dtype=np.int64, count=len(counts))
     values = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
     norm = float(np.linalg.norm(values))
     return columns, values / norm if norm else values
+
+
+def _column(gram: str) -> int:
+    return zlib.crc32(gram.encode()) % NGRAM_COLUMNS
+
+
+@functools.lru_cache(maxsize=2**16)
+def _word_columns(word: str) -> tuple[int, ...]:
+    """The columns of a word and of its 2–4-letter pieces (a word recurs: computed once)."""
+    padded = f" {word} "
+    pieces = [f"#{padded[i : i + n]}" for n in (2, 3, 4) for i in range(len(padded) - n + 1)]
+    return tuple(_column(g) for g in (word, *pieces))
 
 
 @dataclass(frozen=True)
