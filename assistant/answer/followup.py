@@ -451,19 +451,21 @@ def _ask_happening(core: str, context: _Context) -> str | None:
     who = _WHO_VERB.match(strip_markers(context.asked).rstrip(" ?!."))
     if happens is None or who is None:
         return None
+    subject, rest = _in_the_passive(who)
+    lead = happens.group("lead").strip()
+    return _sentence(" ".join(w for w in (lead, subject, rest) if w) + happens.group("rest"))
+
+
+def _in_the_passive(who: re.Match[str]) -> tuple[str, str]:
+    """A "who VERBs OBJECT …" question in the passive, as its verb and object ("are nodes")
+    and the rest ("rebooted after OS patches")."""
     obj, tail = who.group("object"), ""
     cut = _OBJECT_TAIL.search(obj)
     if cut:
         obj, tail = obj[: cut.start()], " " + cut.group("tail")
     participle = _participle(who.group("stem").lower(), who.group("suffix").lower())
     particle = f" {who.group('particle')}" if who.group("particle") else ""
-    verb = "are" if _plural(obj) else "is"
-    lead = happens.group("lead").strip()
-    return _sentence(
-        " ".join(w for w in (lead, verb, obj) if w)
-        + f" {participle}{particle}{tail}"
-        + happens.group("rest")
-    )
+    return f"{'are' if _plural(obj) else 'is'} {obj}", f"{participle}{particle}{tail}"
 
 
 def _ask_action(core: str, context: _Context) -> str | None:
@@ -575,14 +577,8 @@ def _ask_wh(wh: str, context: _Context) -> str | None:
         return _sentence(f"{wh} {context.question[:1].lower()}{context.question[1:]}")
     who = _WHO_VERB.match(context.question)
     if who:
-        obj, tail = who.group("object"), ""
-        cut = _OBJECT_TAIL.search(obj)
-        if cut:
-            obj, tail = obj[: cut.start()], " " + cut.group("tail")
-        participle = _participle(who.group("stem").lower(), who.group("suffix").lower())
-        particle = f" {who.group('particle')}" if who.group("particle") else ""
-        verb = "are" if _plural(obj) else "is"
-        return _sentence(f"{wh} {verb} {obj} {participle}{particle}{tail}")
+        subject, rest = _in_the_passive(who)
+        return _sentence(f"{wh} {subject} {rest}")
     if context.subject:
         return _sentence(WH_FALLBACK.format(wh=wh, subject=context.subject))
     return None
