@@ -64,7 +64,6 @@ CIRCUMSTANCES = (
     "if", "even if", "only if", "unless", "when", "whenever", "once", "after", "before",
     "during", "in case",
 )  # fmt: skip
-# A follow-up that is a condition: "what if ...", "and if ...", "even if ...", "unless ...".
 # A follow-up that is a new circumstance of the same question: "and after kernel updates?"
 # after "who reboots nodes after OS patches?" ("when" opens questions too, so it is not one).
 CIRCUMSTANCE_SWAPS = ("after", "before", "during", "once", "while", "whenever")
@@ -76,6 +75,7 @@ QUESTION_OPENERS = (
     "what", "what's", "whats", "who", "who's", "whos", "how", "how's", "why", "when", "where",
     "which",
 )  # fmt: skip
+# A follow-up that is a condition: "what if ...", "and if ...", "even if ...", "unless ...".
 CONDITION_LEADS = ("what about", "how about", "what", "and", "but", "so")
 CONDITIONS = ("if", "even if", "only if", "unless", "in case")
 # Verbs that end the thing a circumstance is about ("if the API server is unreachable").
@@ -448,10 +448,9 @@ def _ask_happening(core: str, context: _Context) -> str | None:
     action in the passive ("does it happen automatically" -> "are nodes rebooted after OS
     patches automatically"); None when it says no "it happens" or that asked no action."""
     happens = _IT_HAPPENS.match(core)
-    who = _WHO_VERB.match(strip_markers(context.asked).rstrip(" ?!."))
-    if happens is None or who is None:
+    if happens is None or context.action is None:
         return None
-    subject, rest = _in_the_passive(who)
+    subject, rest = _in_the_passive(context.action)
     lead = happens.group("lead").strip()
     return _sentence(" ".join(w for w in (lead, subject, rest) if w) + happens.group("rest"))
 
@@ -464,21 +463,23 @@ def _in_the_passive(who: re.Match[str]) -> tuple[str, str]:
     if cut:
         obj, tail = obj[: cut.start()], " " + cut.group("tail")
     participle = _participle(who.group("stem").lower(), who.group("suffix").lower())
-    particle = f" {who.group('particle')}" if who.group("particle") else ""
-    return f"{'are' if _plural(obj) else 'is'} {obj}", f"{participle}{particle}{tail}"
+    return f"{'are' if _plural(obj) else 'is'} {obj}", f"{participle}{_particle(who)}{tail}"
+
+
+def _particle(who: re.Match[str]) -> str:
+    """The particle after a "who VERBs" question's verb, with its space ("" when none)."""
+    return f" {who.group('particle')}" if who.group("particle") else ""
 
 
 def _ask_action(core: str, context: _Context) -> str | None:
     """The message with "do it" replaced by the action the previous "who …" question asked
     about ("can microsoft do it for me" -> "can microsoft reboot nodes after OS patches for
     me"); None when the message says no "do it" or the previous question asked no action."""
-    done = _DO_IT.search(core)
-    who = _WHO_VERB.match(strip_markers(context.asked).rstrip(" ?!."))
+    done, who = _DO_IT.search(core), context.action
     if done is None or who is None:
         return None
     base = _base_verb(who.group("stem").lower(), who.group("suffix").lower())
-    particle = f" {who.group('particle')}" if who.group("particle") else ""
-    action = f"{base}{particle} {who.group('object')}"
+    action = f"{base}{_particle(who)} {who.group('object')}"
     return _sentence(core[: done.start()] + action + core[done.end() :])
 
 
@@ -529,6 +530,8 @@ class _Context:
         answered = frames[at] if len(frames) == len(previous) else None
         self.frame = answered or frame_question(anchor)
         self.asked = _asked_sentence(anchor)
+        # the action it asked about, when it asked "who VERBs X …?"
+        self.action = _WHO_VERB.match(self.asked.rstrip(" ?!."))
 
 
 def _asked_sentence(question: str) -> str:

@@ -66,6 +66,12 @@ def training_hash(training_file: Path | None, policies: Sequence[Path] = ()) -> 
     return digest.hexdigest()
 
 
+def softmax(z: np.ndarray) -> np.ndarray:
+    """Class probabilities from scores, along the last axis."""
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return np.asarray(e / e.sum(axis=-1, keepdims=True))
+
+
 @dataclass(frozen=True)
 class LinearModel:
     """Standardised features times weights plus bias, through a softmax (several classes) or
@@ -81,9 +87,7 @@ class LinearModel:
         z = ((features - self.mean) / self.scale) @ self.coef.T + self.intercept
         if self.coef.shape[0] == 1:
             return np.asarray(1.0 / (1.0 + np.exp(-z[:, 0])))
-        z = z - z.max(axis=1, keepdims=True)
-        e = np.exp(z)
-        return np.asarray(e / e.sum(axis=1, keepdims=True))
+        return softmax(z)
 
     def scores(self, features: np.ndarray) -> np.ndarray:
         """A ranking model's score of each row (a model trained on pairs of rows has no
@@ -154,9 +158,7 @@ class NgramTyper:
     def proba(self, question: str) -> np.ndarray:
         """The question's type probabilities (in `TYPES` order)."""
         columns, values = ngram_features(question)
-        z = self.coef[:, columns] @ values + self.intercept
-        e = np.exp(z - z.max())
-        return np.asarray(e / e.sum())
+        return softmax(self.coef[:, columns] @ values + self.intercept)
 
 
 def type_probabilities(

@@ -42,6 +42,7 @@ from assistant.answer.learned import (
     question_features,
     reranker_features,
     selection_probabilities,
+    softmax,
     type_of_verdict,
 )
 from assistant.answer.miss_causes import in_report_order, wrong_verdict_cause
@@ -134,17 +135,12 @@ def _ngram_matrix(questions: Sequence[str]) -> csr_matrix:
 def _fit_ngram(features: csr_matrix, labels: np.ndarray) -> NgramTyper:
     """The n-gram typer fitted on sparse `ngram_features` rows (stored at float32 precision)."""
     model = _logistic(features, labels, NGRAM_C)
-    return NgramTyper(
-        model.coef_.astype(np.float32).astype(np.float64),
-        model.intercept_.astype(np.float32).astype(np.float64),
-    )
+    return NgramTyper(_rounded(model.coef_), _rounded(model.intercept_))
 
 
 def _ngram_proba(model: NgramTyper, features: csr_matrix) -> np.ndarray:
     """The n-gram typer's type probabilities for sparse feature rows."""
-    z = np.asarray(features @ model.coef.T) + model.intercept
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return np.asarray(e / e.sum(axis=1, keepdims=True))
+    return softmax(np.asarray(features @ model.coef.T) + model.intercept)
 
 
 def _fit_pairwise(
@@ -183,7 +179,12 @@ def _logistic(
 def _stored(*arrays: np.ndarray) -> LinearModel:
     """The model from its mean, scale, coefficients and intercept, at float32 precision: the
     embeddings vary in the last bits between runs, the models don't."""
-    return LinearModel(*(a.astype(np.float32).astype(np.float64) for a in arrays))
+    return LinearModel(*(_rounded(a) for a in arrays))
+
+
+def _rounded(array: np.ndarray) -> np.ndarray:
+    """The array at float32 precision (kept as float64)."""
+    return array.astype(np.float32).astype(np.float64)
 
 
 def served_versions(examples: Sequence[Example]) -> set[str]:
