@@ -567,3 +567,61 @@ def test_a_trailing_remark_does_not_hide_a_new_place(
 
 def test_a_message_that_opens_a_question_is_not_a_subject() -> None:
     assert chain("Is the Kured daemonset supported?", "what's kured")[1] == ("what's kured", None)
+
+
+@pytest.mark.parametrize(
+    ("message", "resolved"),
+    [
+        ("we're on the free tier", "Is the uptime SLA available if we're on the free tier?"),
+        ("ok we're on the free tier btw", "Is the uptime SLA available if we're on the free tier?"),
+        ("it's been two weeks", "Is the uptime SLA available if it's been two weeks?"),
+    ],
+)
+def test_a_stated_situation_asks_the_previous_question_under_it(
+    message: str, resolved: str
+) -> None:
+    resolution = resolve_followup(message, ["is the uptime SLA available?"])
+    assert (resolution.question, resolution.rule) == (resolved, "situation")
+
+
+def test_a_situation_with_its_own_question_is_not_a_bare_situation() -> None:
+    resolution = resolve_followup("we're on kubenet, is calico supported?", ["is cilium ok?"])
+    assert resolution.rule != "situation"
+    assert resolve_followup("we're on the free tier", []).question == "we're on the free tier"
+
+
+@pytest.mark.parametrize(
+    ("previous", "message", "resolved"),
+    [
+        (
+            "is pulling images from docker hub supported?",
+            "what about from a private registry?",
+            "Is pulling images from a private registry supported?",
+        ),
+        (
+            "can i move a node pool from standard to premium tier?",
+            "what about from premium to free?",
+            "Can i move a node pool from premium to free?",
+        ),
+        (
+            "what's the response time for a sev A ticket?",
+            "and for a sev C one?",
+            "What's the response time for a sev C ticket?",
+        ),
+    ],
+)
+def test_a_phrase_after_a_preposition_replaces_the_previous_one(
+    previous: str, message: str, resolved: str
+) -> None:
+    resolution = resolve_followup(message, [previous])
+    assert (resolution.question, resolution.rule) == (resolved, "phrase_swap")
+
+
+def test_ones_stands_for_the_head_noun_of_the_previous_subject() -> None:
+    resolution = resolve_followup("and community ones?", ["are images from the gallery supported?"])
+    assert resolution.question == "Is community images supported?"
+
+
+def test_acknowledgements_are_markers() -> None:
+    assert strip_markers("thx. and who patches the nodes?") == "who patches the nodes"
+    assert strip_markers("cheers, what about helm") == "what about helm"

@@ -54,11 +54,14 @@ def _patterns() -> Iterator[tuple[str, re.Pattern[str]]]:
                 continue
             if isinstance(value, re.Pattern):
                 yield f"{module.__name__}.{name}", value
-            elif isinstance(value, tuple):
-                for n, item in enumerate(value):
-                    pattern = getattr(item, "pattern", item)
+            elif isinstance(value, tuple | dict):
+                items = value.items() if isinstance(value, dict) else enumerate(value)
+                for key, item in items:
+                    pattern = (
+                        item if isinstance(item, re.Pattern) else getattr(item, "pattern", None)
+                    )
                     if isinstance(pattern, re.Pattern):
-                        yield f"{module.__name__}.{name}[{n}]", pattern
+                        yield f"{module.__name__}.{name}[{key}]", pattern
     # synonym and topic terms are found by an automaton, not regexes: tests/test_phrases.py
 
 

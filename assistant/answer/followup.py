@@ -20,7 +20,8 @@ from assistant.models import Frame
 # Words people put in front of a follow-up that carry no meaning of their own.
 DISCOURSE_MARKERS = (
     "ok", "okay", "k", "so", "and", "also", "then", "hmm", "right", "cool", "great", "alright",
-    "well", "but", "thanks", "thank you", "got it", "i see", "nice", "perfect",
+    "well", "but", "thanks", "thank you", "got it", "i see", "nice", "perfect", "thx", "ty",
+    "cheers",
 )  # fmt: skip
 
 # "<lead> X?" introduces a new subject for the previous question.
@@ -68,7 +69,10 @@ CIRCUMSTANCES = (
 # after "who reboots nodes after OS patches?" ("when" opens questions too, so it is not one).
 CIRCUMSTANCE_SWAPS = ("after", "before", "during", "once", "while", "whenever")
 # Remarks a message may end with that change nothing it asks ("on the node subnet specifically").
-TRAILING_REMARKS = ("specifically", "exactly", "in particular", "precisely", "i mean", "i guess")
+TRAILING_REMARKS = (
+    "specifically", "exactly", "in particular", "precisely", "i mean", "i guess", "btw",
+    "by the way", "fyi",
+)  # fmt: skip
 # Words a question opens with: a message that opens with one is not a bare subject ("what's
 # kured" asks what Kured is).
 QUESTION_OPENERS = (
@@ -189,7 +193,8 @@ CLAUSE_WORDS = (
     "is", "are", "am", "was", "were", "do", "does", "did", "can", "could", "will", "would",
     "should", "shall", "may", "might", "must", "have", "has", "need", "needs", "i", "we", "you",
     "it's", "its", "they're", "who", "what", "when", "where", "why", "how", "which", "if",
-    "don't", "doesn't", "can't", "isn't", "aren't", "won't",
+    "don't", "doesn't", "can't", "isn't", "aren't", "won't", "we're", "i'm", "im", "we've",
+    "i've", "you're",
 )  # fmt: skip
 MAX_BARE_SUBJECT_WORDS = 6
 MAX_PHRASE_WORDS = 4
@@ -213,6 +218,21 @@ RELATIVE_PRONOUNS = ("we", "i", "you", "they")
 MAX_LED_SUBJECT_WORDS = 10
 # "and on windows nodes?": a place for the previous question, replacing the place it named.
 PLACES = ("on", "in", "at", "inside", "within", "under")
+# "what about from a tool not on your list?" after "is importing from X supported?": a phrase
+# for the previous question that replaces the one it named after the same preposition.
+SWAP_PREPOSITIONS = ("from", "for", "with", "without", "via", "through", "to", "into", "by")
+# Words that end the replaced phrase: the question's own predicate follows.
+PREDICATE_WORDS = (
+    "supported", "covered", "allowed", "permitted", "ok", "okay", "fine", "included",
+    "available", "free", "possible",
+)  # fmt: skip
+# "we're on the team plan" / "it's been 2 months": a short statement of the asker's situation
+# asks the previous question again under it, as "what if ..." does.
+SITUATION_OPENERS = (
+    "we're", "we are", "i'm", "im", "i am", "we've", "we have", "i have", "we use",
+    "we run", "we only", "it's been", "its been", "it has been",
+)  # fmt: skip
+MAX_SITUATION_WORDS = 8
 # Pronouns replaced in one message: "it and it and it ..." must not multiply a long subject.
 MAX_REPLACED_ANAPHORS = 3
 # A rewrite longer than this (the longest question accepted) is dropped: the message stands alone.
@@ -271,6 +291,11 @@ _CIRCUMSTANCE_LEAD = re.compile(rf"^(?:{_alternation(CIRCUMSTANCE_SWAPS)})\s", r
 _TRAILING_REMARK = re.compile(rf",?(?<!\s)\s++(?:{_alternation(TRAILING_REMARKS)})$", re.IGNORECASE)
 _PLACE_LEAD = re.compile(rf"^(?:{_alternation(PLACES)})\s", re.IGNORECASE)
 _PLACE = re.compile(rf"(?<!\s)\s++(?:{_alternation(PLACES)})\s", re.IGNORECASE)
+_SWAP_LEAD = re.compile(
+    rf"^(?P<prep>{_alternation(SWAP_PREPOSITIONS)})\s++(?P<phrase>\S.*)$", re.IGNORECASE
+)
+_PREPOSITIONS = {p: re.compile(rf"(?<!\S){p}\s++(?=\S)", re.IGNORECASE) for p in SWAP_PREPOSITIONS}
+_SITUATION = re.compile(rf"^(?:{_alternation(SITUATION_OPENERS)})\s", re.IGNORECASE)
 _WH_FRAGMENT = re.compile(
     rf"^(?P<wh>{_alternation(WH_FRAGMENTS)})(?:\s+(?:exactly|then|though|tho|again|now))?$",
     re.IGNORECASE,
@@ -312,6 +337,7 @@ _ANAPHOR = re.compile(
 )
 _WORDS = re.compile(r"[\w'/-]+")
 _PHRASE_ENDS = {*PHRASE_ENDS, *CLAUSE_WORDS, *DETERMINERS, *PRONOUNS}
+_NOUN_ENDS = {*PHRASE_ENDS, *CLAUSE_WORDS}
 # A version or model number: "6", "v1", "3.13", "eg-200", "2019".
 _VERSION = re.compile(r"[a-z]{0,3}-?\d+(?:\.\d+)*[a-z]?", re.IGNORECASE)
 # "can I get help if ..." asks about help in general: what follows says what it is about.
@@ -561,12 +587,22 @@ def _substitute_noun(subject: str, previous: str | None) -> str:
     words = subject.split()
     if previous is None or len(words) < 2 or words[-1].lower() not in SUBSTITUTE_NOUNS:
         return subject
-    noun = previous.split()[-1]
+    noun = _head_noun(previous)
     if words[-1].lower() == "ones" and not _plural(noun):
         noun += "s"
     elif words[-1].lower() == "one" and _plural(noun):
         noun = noun[:-1]
     return " ".join([*words[:-1], noun])
+
+
+def _head_noun(noun_phrase: str) -> str:
+    """The noun a phrase is about: its last word before a preposition or clause ("sfps" in
+    "sfps from your compatibility matrix")."""
+    words = noun_phrase.split()
+    for n, word in enumerate(words[1:], start=1):
+        if word.lower() in _NOUN_ENDS:
+            return words[n - 1]
+    return words[-1]
 
 
 def _ask_wh(wh: str, context: _Context) -> str | None:
@@ -688,6 +724,42 @@ def _ask_place(place: str, context: _Context) -> str:
     return _sentence(f"{main} {place}{tail}")
 
 
+def _ask_preposition(preposition: str, phrase: str, context: _Context) -> str | None:
+    """The previous question with what it named after `preposition` replaced, up to a verb or
+    predicate ("is importing from X supported" -> "is importing from Y supported"); "one" in
+    the new phrase stands for the old one's noun. None when it named nothing after it."""
+    main, circumstance = _split_circumstance(context.asked)
+    at = [m for m in _PREPOSITIONS[preposition.lower()].finditer(main) if m.start() > 0]
+    if not at:
+        return None
+    rest = main[at[-1].end() :]
+    words = list(_WORDS.finditer(rest[:MAX_REWRITE_CHARS]))[:MAX_LED_SUBJECT_WORDS]
+    kept = 0
+    for n, word in enumerate(words):
+        lower = word.group().lower()
+        if n and (lower in CLAUSE_WORDS or lower in PREDICATE_WORDS):
+            break
+        kept = n + 1
+    if kept == 0:
+        return None
+    end = words[kept - 1].end()
+    new = _substitute_noun(phrase, rest[:end])
+    tail = f" {circumstance}" if circumstance else ""
+    return _sentence(f"{main[: at[-1].end()]}{new}{rest[end:]}{tail}")
+
+
+def _ask_situation(core: str, context: _Context) -> str | None:
+    """The previous question asked under the asker's stated situation ("we're on team" ->
+    "... if we're on team"); None unless the message is one short statement of it."""
+    statement = _TRAILING_REMARK.sub("", core) or core
+    if not _SITUATION.match(statement) or _CONDITION_REPLY.search(statement):
+        return None
+    if len(_words(statement)) > MAX_SITUATION_WORDS or "?" in statement:
+        return None
+    condition = _CONDITION.match(f"if {statement}")
+    return _ask_condition(condition, context) if condition else None
+
+
 def _ask_condition(condition: re.Match[str], context: _Context) -> str:
     """The previous question under a new condition, which replaces its old circumstance; a
     reply after the condition that is a question of its own is asked instead."""
@@ -760,6 +832,11 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
     bare = bare and _has_letters(candidate) and _words(candidate)[0] not in QUESTION_OPENERS
     if bare and _PLACE_LEAD.match(candidate) and (led or len(_words(candidate)) <= 4):
         return Resolution(_ask_place(candidate, context), "place_swap", context.subject)
+    swap = _SWAP_LEAD.match(candidate) if bare and (led or len(_words(candidate)) <= 4) else None
+    if swap:
+        question = _ask_preposition(swap.group("prep"), swap.group("phrase"), context)
+        if question:
+            return Resolution(question, "phrase_swap", context.subject)
     if bare and _CIRCUMSTANCE_LEAD.match(candidate):
         main, _ = _split_circumstance(context.asked)
         return Resolution(_sentence(f"{main} {candidate}"), "circumstance_swap", context.subject)
@@ -767,14 +844,23 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
     if version is not None:
         return Resolution(_swap_subject(version, context), "version_swap", version)
     if bare and (led or len(_words(candidate)) <= 3):
-        subject = _substitute_noun(clean_subject(candidate) or candidate, context.subject)
+        named = clean_subject(candidate) or candidate
+        subject = _substitute_noun(named, context.subject)
         lead_words = (lead.groupdict().get("lead") or "").lower() if lead else ""
         same = " ".join(lead_words.split()) in SAME_QUESTION_LEADS
+        in_place = context.subject and context.subject.lower() in context.asked.lower()
+        if same and lead_words.endswith("for") and (context.phrase or not in_place):
+            question = _ask_preposition("for", named, context)
+            if question:
+                return Resolution(question, "phrase_swap", context.subject)
         return Resolution(_swap_subject(subject, context, same), "subject_swap", subject)
 
     condition = _CONDITION.match(core)
     if condition:
         return Resolution(_ask_condition(condition, context), "condition", context.subject)
+    situation = _ask_situation(core, context)
+    if situation is not None:
+        return Resolution(situation, "situation", context.subject)
 
     fronted = _FRONTED.match(core)
     if fronted and _is_bare_subject(fronted.group("subject")):
