@@ -575,6 +575,10 @@ def test_a_message_that_opens_a_question_is_not_a_subject() -> None:
         ("we're on the free tier", "Is the uptime SLA available if we're on the free tier?"),
         ("ok we're on the free tier btw", "Is the uptime SLA available if we're on the free tier?"),
         ("it's been two weeks", "Is the uptime SLA available if it's been two weeks?"),
+        (
+            "we do have availability zones turned on",
+            "Is the uptime SLA available if we do have availability zones turned on?",
+        ),
     ],
 )
 def test_a_stated_situation_asks_the_previous_question_under_it(
