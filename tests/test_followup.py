@@ -449,6 +449,11 @@ def test_no_noun_phrase_is_read_from_pronouns_alone() -> None:
         ("is edge os 6 supported?", "and 5?", "Is edge os 5 supported?"),
         ("is the REST API v2 supported?", "what about v1", "Is the REST API v1 supported?"),
         ("when is api v1 retired", "and v2?", "When is api v2 retired?"),
+        (
+            "is api version 2024-09-15 supported?",
+            "and 2023-11-01?",
+            "Is api version 2023-11-01 supported?",
+        ),
     ],
 )
 def test_a_bare_version_swaps_the_earlier_subjects_version(

@@ -339,8 +339,9 @@ _ANAPHOR = re.compile(
 _WORDS = re.compile(r"[\w'/-]+")
 _PHRASE_ENDS = {*PHRASE_ENDS, *CLAUSE_WORDS, *DETERMINERS, *PRONOUNS}
 _NOUN_ENDS = {*PHRASE_ENDS, *CLAUSE_WORDS}
-# A version or model number: "6", "v1", "3.13", "eg-200", "2019".
-_VERSION = re.compile(r"[a-z]{0,3}-?\d+(?:\.\d+)*[a-z]?", re.IGNORECASE)
+# A version or model number: "6", "v1", "3.13", "eg-200", "2019", a dated API version
+# "2024-09-15".
+_VERSION = re.compile(r"[a-z]{0,3}-?\d+(?:\.\d+)*[a-z]?|\d{4}-\d{2}-\d{2}", re.IGNORECASE)
 # "can I get help if ..." asks about help in general: what follows says what it is about.
 _NOT_A_SUBJECT = {a.lower() for a in ANAPHORS} | {
     "i", "we", "you", "me", "us", "microsoft", "help", "support", "some help", "any help",
