@@ -634,3 +634,46 @@ def test_ones_stands_for_the_head_noun_of_the_previous_subject() -> None:
 def test_acknowledgements_are_markers() -> None:
     assert strip_markers("thx. and who patches the nodes?") == "who patches the nodes"
     assert strip_markers("cheers, what about helm") == "what about helm"
+
+
+@pytest.mark.parametrize(
+    ("previous", "message", "resolved"),
+    [
+        (
+            "is the uptime SLA included?",
+            "even on the free tier?",
+            "Is the uptime SLA included even on the free tier?",
+        ),
+        (
+            "is istio supported on linux nodes?",
+            "even on windows?",
+            "Is istio supported even on windows?",
+        ),
+        (
+            "can microsoft access my nodes?",
+            "only with my permission?",
+            "Can microsoft access my nodes only with my permission?",
+        ),
+    ],
+)
+def test_a_narrowed_phrase_is_added_to_the_previous_question(
+    previous: str, message: str, resolved: str
+) -> None:
+    resolution = resolve_followup(message, [previous])
+    assert (resolution.question, resolution.rule) == (resolved, "focus")
+
+
+def test_a_manner_the_previous_question_did_not_name_is_added() -> None:
+    resolution = resolve_followup("with a custom DNS server?", ["is a private cluster supported?"])
+    assert resolution.question == "Is a private cluster supported with a custom DNS server?"
+    resolution = resolve_followup("and with azure cni?", ["is calico supported with kubenet?"])
+    assert resolution.question == "Is calico supported with azure cni?"
+
+
+def test_a_question_word_with_a_circumstance_asks_the_previous_question_under_it() -> None:
+    resolution = resolve_followup("how quickly after a CVE?", ["who patches the control plane?"])
+    assert resolution.question == "How quickly is the control plane patched after a CVE?"
+    resolution = resolve_followup(
+        "how fast after a kernel patch?", ["who reboots nodes after OS patches?"]
+    )
+    assert resolution.question == "How fast are nodes rebooted after a kernel patch?"

@@ -55,8 +55,8 @@ SUBJECT_TEMPLATES: dict[Frame, str] = {
 
 # Bare question words asked about the previous question ("how often?", "when?").
 WH_FRAGMENTS = (
-    "how often", "how frequently", "how long", "how soon", "how", "when", "why", "where",
-    "who", "by whom", "whose job", "who does that",
+    "how often", "how frequently", "how long", "how soon", "how quickly", "how fast", "how",
+    "when", "why", "where", "who", "by whom", "whose job", "who does that",
 )  # fmt: skip
 WHO_TEMPLATE = "Who is responsible for {subject}?"
 # Words that open a question's circumstance ("... after OS patches", "... if it's down"): a
@@ -220,7 +220,14 @@ MAX_LED_SUBJECT_WORDS = 10
 PLACES = ("on", "in", "at", "inside", "within", "under")
 # "what about from a tool not on your list?" after "is importing from X supported?": a phrase
 # for the previous question that replaces the one it named after the same preposition.
-SWAP_PREPOSITIONS = ("from", "for", "with", "without", "via", "through", "to", "into", "by")
+SWAP_PREPOSITIONS = (
+    "from", "for", "with", "without", "via", "through", "using", "to", "into", "by",
+)  # fmt: skip
+# Of those, the ones that add a manner when the previous question named none ("with a custom
+# DNS server?" after "is a private cluster supported?").
+MANNER_PREPOSITIONS = ("with", "without", "via", "through", "using")
+# "even on the free tier?", "only with my permission?": a word that narrows the phrase after it.
+FOCUS_WORDS = ("even", "only", "just", "also", "still")
 # Words that end the replaced phrase: the question's own predicate follows.
 PREDICATE_WORDS = (
     "supported", "covered", "allowed", "permitted", "ok", "okay", "fine", "included",
@@ -293,9 +300,18 @@ _TRAILING_REMARK = re.compile(rf",?(?<!\s)\s++(?:{_alternation(TRAILING_REMARKS)
 _PLACE_LEAD = re.compile(rf"^(?:{_alternation(PLACES)})\s", re.IGNORECASE)
 _PLACE = re.compile(rf"(?<!\s)\s++(?:{_alternation(PLACES)})\s", re.IGNORECASE)
 _SWAP_LEAD = re.compile(
-    rf"^(?P<prep>{_alternation(SWAP_PREPOSITIONS)})\s++(?P<phrase>\S.*)$", re.IGNORECASE
+    rf"^(?P<focus>(?:{_alternation(FOCUS_WORDS)})\s++)?"
+    rf"(?P<prep>{_alternation((*SWAP_PREPOSITIONS, *PLACES))})\s++(?P<phrase>\S.*)$",
+    re.IGNORECASE,
 )
-_PREPOSITIONS = {p: re.compile(rf"(?<!\S){p}\s++(?=\S)", re.IGNORECASE) for p in SWAP_PREPOSITIONS}
+_WH_CIRCUMSTANCE = re.compile(
+    rf"^(?P<wh>{_alternation(WH_FRAGMENTS)})\s++"
+    rf"(?P<rest>(?:{_alternation((*CIRCUMSTANCES, *PLACES, *MANNER_PREPOSITIONS))})\s.+)$",
+    re.IGNORECASE,
+)
+_PREPOSITIONS = {
+    p: re.compile(rf"(?<!\S){p}\s++(?=\S)", re.IGNORECASE) for p in (*SWAP_PREPOSITIONS, *PLACES)
+}
 _SITUATION = re.compile(rf"^(?:{_alternation(SITUATION_OPENERS)})\s", re.IGNORECASE)
 _WH_FRAGMENT = re.compile(
     rf"^(?P<wh>{_alternation(WH_FRAGMENTS)})(?:\s+(?:exactly|then|though|tho|again|now))?$",
@@ -823,6 +839,11 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
         question = _ask_wh(wh.group("wh"), context)
         if question:
             return Resolution(question, "wh_fragment", context.subject)
+    wh = _WH_CIRCUMSTANCE.match(core)
+    question = _ask_wh(wh.group("wh"), context) if wh else None
+    if wh and question:  # "how quickly after a CVE?": the question asked again under it
+        main, _ = _split_circumstance(question.rstrip("?"))
+        return Resolution(_sentence(f"{main} {wh.group('rest')}"), "wh_fragment", context.subject)
 
     marked = bool(set(_words(_marker_prefix(text, core))) & set(SUBJECT_MARKERS))
     lead = _SUBJECT_LEAD.match(core) or _SUBJECT_TAIL.match(core)
@@ -834,9 +855,20 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
     bare = bare and _has_letters(candidate) and _words(candidate)[0] not in QUESTION_OPENERS
     if bare and _PLACE_LEAD.match(candidate) and (led or len(_words(candidate)) <= 4):
         return Resolution(_ask_place(candidate, context), "place_swap", context.subject)
-    swap = _SWAP_LEAD.match(candidate) if bare and (led or len(_words(candidate)) <= 4) else None
-    if swap:
-        question = _ask_preposition(swap.group("prep"), swap.group("phrase"), context)
+    swap = _SWAP_LEAD.match(candidate) if bare else None
+    prep = swap.group("prep").lower() if swap else ""
+    if swap and swap.group("focus"):  # "even on the free tier?": added to the question
+        if prep in PLACES:
+            return Resolution(_ask_place(candidate, context), "focus", context.subject)
+        main, circumstance = _split_circumstance(context.asked)
+        tail = f" {circumstance}" if circumstance else ""
+        return Resolution(_sentence(f"{main} {candidate}{tail}"), "focus", context.subject)
+    if swap and prep not in PLACES and (led or len(_words(candidate)) <= MAX_BARE_SUBJECT_WORDS):
+        question = _ask_preposition(prep, swap.group("phrase"), context)
+        if question is None and prep in MANNER_PREPOSITIONS:
+            main, circumstance = _split_circumstance(context.asked)
+            tail = f" {circumstance}" if circumstance else ""
+            question = _sentence(f"{main} {candidate}{tail}")
         if question:
             return Resolution(question, "phrase_swap", context.subject)
     if bare and _CIRCUMSTANCE_LEAD.match(candidate):
