@@ -677,3 +677,30 @@ def test_a_question_word_with_a_circumstance_asks_the_previous_question_under_it
         "how fast after a kernel patch?", ["who reboots nodes after OS patches?"]
     )
     assert resolution.question == "How fast are nodes rebooted after a kernel patch?"
+
+
+def test_why_not_asks_the_previous_question_in_the_negative() -> None:
+    resolution = resolve_followup("why not?", ["is the open service mesh add-on supported?"])
+    assert resolution.question == "Why is the open service mesh add-on not supported?"
+    resolution = resolve_followup("why not?", ["does microsoft patch my application containers?"])
+    assert resolution.question == "Why does microsoft not patch my application containers?"
+
+
+def test_who_does_asks_who_is_responsible_for_the_previous_subject() -> None:
+    previous = ["does microsoft patch my application containers?"]
+    resolution = resolve_followup("who does then?", previous)
+    assert resolution.question == "Who is responsible for my application containers?"
+
+
+def test_like_introduces_examples_as_the_new_subject() -> None:
+    resolution = resolve_followup(
+        "like nginx or traefik?", ["are third-party ingress controllers supported?"]
+    )
+    assert resolution.question == "Is nginx or traefik supported?"
+
+
+def test_a_dotted_version_stays_one_word_and_its_becomes_is() -> None:
+    resolution = resolve_followup(
+        "how long until it's retired?", ["do you support kubernetes 1.26?"]
+    )
+    assert resolution.question == "How long until kubernetes 1.26 is retired?"

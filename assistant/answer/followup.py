@@ -28,7 +28,7 @@ DISCOURSE_MARKERS = (
 SUBJECT_LEADS = (
     "what about", "how about", "what of", "and what about", "and how about", "same for",
     "same question for", "same goes for", "same with", "and for", "and", "also", "plus", "for",
-    "what about for", "how about for", "what abt", "how abt", "wat about",
+    "what about for", "how about for", "what abt", "how abt", "wat about", "like", "such as",
 )  # fmt: skip
 # Leads that ask the previous question again, word for word, about a new subject ("and for
 # the control plane?" after "Does Microsoft patch the worker nodes?").
@@ -56,7 +56,8 @@ SUBJECT_TEMPLATES: dict[Frame, str] = {
 # Bare question words asked about the previous question ("how often?", "when?").
 WH_FRAGMENTS = (
     "how often", "how frequently", "how long", "how soon", "how quickly", "how fast", "how",
-    "when", "why", "where", "who", "by whom", "whose job", "who does that",
+    "when", "why", "why not", "where", "who", "by whom", "whose job", "who does that",
+    "who does", "who does it",
 )  # fmt: skip
 WHO_TEMPLATE = "Who is responsible for {subject}?"
 # Words that open a question's circumstance ("... after OS patches", "... if it's down"): a
@@ -352,7 +353,7 @@ _EXPLETIVE = re.compile(EXPLETIVE_IT, re.IGNORECASE)
 _ANAPHOR = re.compile(
     rf"\b(?P<pronoun>{_alternation(ANAPHORS)})\b(?:\s+(?P<next>[a-z][\w/-]*))?", re.IGNORECASE
 )
-_WORDS = re.compile(r"[\w'/-]+")
+_WORDS = re.compile(r"[\w'/-]+(?:\.\w+)*")  # "1.26" and "node.js" are one word
 _PHRASE_ENDS = {*PHRASE_ENDS, *CLAUSE_WORDS, *DETERMINERS, *PRONOUNS}
 _NOUN_ENDS = {*PHRASE_ENDS, *CLAUSE_WORDS}
 # A version or model number: "6", "v1", "3.13", "eg-200", "2019", a dated API version
@@ -624,8 +625,10 @@ def _head_noun(noun_phrase: str) -> str:
 
 
 def _ask_wh(wh: str, context: _Context) -> str | None:
-    wh_lower = wh.lower()
-    if wh_lower in ("who", "by whom", "whose job", "who does that"):
+    wh_lower = " ".join(wh.lower().split())
+    if wh_lower == "why not":
+        return _negated(_ask_wh("why", context), context.subject)
+    if wh_lower in ("who", "by whom", "whose job", "who does that", "who does", "who does it"):
         return WHO_TEMPLATE.format(subject=context.subject) if context.subject else None
     lead = _WH_LEAD.match(context.question)
     if lead:
@@ -639,6 +642,23 @@ def _ask_wh(wh: str, context: _Context) -> str | None:
     if context.subject:
         return _sentence(WH_FALLBACK.format(wh=wh, subject=context.subject))
     return None
+
+
+def _negated(question: str | None, subject: str | None) -> str | None:
+    """A "why ..." question asked in the negative: "not" before its predicate ("why is X
+    supported" -> "why is X not supported") or after its auxiliary's subject ("why does
+    microsoft patch X" -> "why does microsoft not patch X")."""
+    if question is None:
+        return None
+    words = question.rstrip("?").split(" ")
+    at = (
+        len(subject.split()) + 2
+        if subject and question.lower().startswith(f"why {words[1].lower()} {subject.lower()} ")
+        else 3
+    )
+    if len(words) <= at:
+        return None
+    return _sentence(" ".join([*words[:at], "not", *words[at:]]))
 
 
 def _replace_anaphors(text: str, antecedent: str | None) -> tuple[str, bool]:
@@ -665,6 +685,8 @@ def _replace_anaphors(text: str, antecedent: str | None) -> tuple[str, bool]:
             continue
         else:
             replacement, end = _antecedent_phrase(pronoun, following, antecedent, match)
+            if pronoun == "it" and text[end : end + 2].lower() == "'s":  # "it's" -> "X is"
+                replacement, end = f"{replacement} is", end + 2
             named = True
         pieces += [text[pos:start], replacement]
         pos, replaced = end, True
