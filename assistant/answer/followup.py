@@ -788,6 +788,14 @@ def _ask_preposition(preposition: str, phrase: str, context: _Context) -> str | 
     return _sentence(f"{main[: at[-1].end()]}{new}{rest[end:]}{tail}")
 
 
+def _add_phrase(phrase: str, context: _Context) -> str:
+    """The previous question with a phrase added before its circumstance ("is X supported" ->
+    "is X supported with a custom DNS server")."""
+    main, circumstance = _split_circumstance(context.asked)
+    tail = f" {circumstance}" if circumstance else ""
+    return _sentence(f"{main} {phrase}{tail}")
+
+
 def _ask_situation(core: str, context: _Context) -> str | None:
     """The previous question asked under the asker's stated situation ("we're on team" ->
     "... if we're on team"); None unless the message is one short statement of it."""
@@ -880,17 +888,12 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
     swap = _SWAP_LEAD.match(candidate) if bare else None
     prep = swap.group("prep").lower() if swap else ""
     if swap and swap.group("focus"):  # "even on the free tier?": added to the question
-        if prep in PLACES:
-            return Resolution(_ask_place(candidate, context), "focus", context.subject)
-        main, circumstance = _split_circumstance(context.asked)
-        tail = f" {circumstance}" if circumstance else ""
-        return Resolution(_sentence(f"{main} {candidate}{tail}"), "focus", context.subject)
+        question = (_ask_place if prep in PLACES else _add_phrase)(candidate, context)
+        return Resolution(question, "focus", context.subject)
     if swap and prep not in PLACES and (led or len(_words(candidate)) <= MAX_BARE_SUBJECT_WORDS):
         question = _ask_preposition(prep, swap.group("phrase"), context)
         if question is None and prep in MANNER_PREPOSITIONS:
-            main, circumstance = _split_circumstance(context.asked)
-            tail = f" {circumstance}" if circumstance else ""
-            question = _sentence(f"{main} {candidate}{tail}")
+            question = _add_phrase(candidate, context)
         if question:
             return Resolution(question, "phrase_swap", context.subject)
     if bare and _CIRCUMSTANCE_LEAD.match(candidate):
