@@ -704,3 +704,35 @@ def test_a_dotted_version_stays_one_word_and_its_becomes_is() -> None:
         "how long until it's retired?", ["do you support kubernetes 1.26?"]
     )
     assert resolution.question == "How long until kubernetes 1.26 is retired?"
+
+
+@pytest.mark.parametrize(
+    ("previous", "message", "resolved"),
+    [
+        ("is kubelet supported?", "I meant kured, not kubelet", "Is kured supported?"),
+        (
+            "who patches the control plane?",
+            "sorry, I meant the node pools",
+            "Who patches the node pools?",
+        ),
+        ("is istio supported?", "no, linkerd", "Is linkerd supported?"),
+        ("is istio supported?", "not istio, linkerd", "Is linkerd supported?"),
+    ],
+)
+def test_a_correction_asks_the_previous_question_about_the_subject_meant(
+    previous: str, message: str, resolved: str
+) -> None:
+    resolution = resolve_followup(message, [previous])
+    assert (resolution.question, resolution.rule) == (resolved, "correction")
+
+
+def test_doubt_asks_again_and_a_bare_reply_stands_alone() -> None:
+    assert resolve_followup("really?", ["is istio supported?"]).question == "Is istio supported?"
+    assert resolve_followup("are you sure?", ["is istio supported?"]).rule == "again"
+    assert resolve_followup("no", ["is istio supported?"]).rule is None
+    # "no" without a pause is part of the question, not a correction
+    previous = ["is standby support included?"]
+    assert resolve_followup("so no standby support then?", previous).rule != "correction"
+    assert resolve_followup("yes, and helm?", ["is istio supported?"]).question == (
+        "Is helm supported?"
+    )

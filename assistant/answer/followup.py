@@ -21,7 +21,7 @@ from assistant.models import Frame
 DISCOURSE_MARKERS = (
     "ok", "okay", "k", "so", "and", "also", "then", "hmm", "right", "cool", "great", "alright",
     "well", "but", "thanks", "thank you", "got it", "i see", "nice", "perfect", "thx", "ty",
-    "cheers",
+    "cheers", "yes", "yeah", "yep", "yup",
 )  # fmt: skip
 
 # "<lead> X?" introduces a new subject for the previous question.
@@ -56,8 +56,19 @@ SUBJECT_TEMPLATES: dict[Frame, str] = {
 # Bare question words asked about the previous question ("how often?", "when?").
 WH_FRAGMENTS = (
     "how often", "how frequently", "how long", "how soon", "how quickly", "how fast", "how",
-    "when", "why", "why not", "where", "who", "by whom", "whose job", "who does that",
-    "who does", "who does it",
+    "when", "until when", "why", "why not", "where", "who", "by whom", "whose job",
+    "who does that", "who does", "who does it",
+)  # fmt: skip
+# "I meant kured, not kubelet", "no, linkerd", "not istio, linkerd": a correction asks the
+# previous question again, word for word, about the subject meant.
+CORRECTION_OPENERS = ("sorry", "oops", "no", "nope", "nah")  # followed by punctuation
+CORRECTION_LEADS = ("i meant", "i mean", "meant")
+# A bare reply ("no", "yep") is no subject: it stands alone (the dialogue reads it).
+REPLY_WORDS = ("yes", "yeah", "yep", "yup", "no", "nope", "nah")
+# "really?", "are you sure?": the previous question asked again.
+DOUBTS = (
+    "really", "are you sure", "you sure", "seriously", "for real", "is that right",
+    "is that true", "is that correct", "sure about that",
 )  # fmt: skip
 WHO_TEMPLATE = "Who is responsible for {subject}?"
 # Words that open a question's circumstance ("... after OS patches", "... if it's down"): a
@@ -305,6 +316,16 @@ _SWAP_LEAD = re.compile(
     rf"(?P<prep>{_alternation((*SWAP_PREPOSITIONS, *PLACES))})\s++(?P<phrase>\S.*)$",
     re.IGNORECASE,
 )
+_OPENERS = rf"(?:(?:{_alternation(CORRECTION_OPENERS)})\s*+[,.!:;-]+\s*+)"
+_CORRECTION = (
+    re.compile(
+        rf"^{_OPENERS}*(?:{_alternation(CORRECTION_LEADS)})\s++(?P<subject>\S.*)$",
+        re.IGNORECASE,
+    ),
+    re.compile(rf"^{_OPENERS}(?P<subject>[^\s,.!:;-].*)$", re.IGNORECASE),
+    re.compile(r"^not\s++[^,]+,\s*+(?P<subject>[^\s,].*)$", re.IGNORECASE),
+)
+_DOUBT = re.compile(rf"^(?:{_alternation(DOUBTS)})$", re.IGNORECASE)
 _WH_CIRCUMSTANCE = re.compile(
     rf"^(?P<wh>{_alternation(WH_FRAGMENTS)})\s++"
     rf"(?P<rest>(?:{_alternation((*CIRCUMSTANCES, *PLACES, *MANNER_PREPOSITIONS))})\s.+)$",
@@ -788,6 +809,19 @@ def _ask_preposition(preposition: str, phrase: str, context: _Context) -> str | 
     return _sentence(f"{main[: at[-1].end()]}{new}{rest[end:]}{tail}")
 
 
+def _corrected_subject(core: str) -> str | None:
+    """The subject a correction means ("kured" in "I meant kured, not kubelet"), or None."""
+    for pattern in _CORRECTION:
+        match = pattern.match(core)
+        if match:
+            subject = match.group("subject")
+            cut = subject.lower().find(" not ")
+            subject = (subject[:cut] if cut >= 0 else subject).strip(" ,")
+            if _is_bare_subject(subject, MAX_LED_SUBJECT_WORDS) and _has_letters(subject):
+                return subject
+    return None
+
+
 def _add_phrase(phrase: str, context: _Context) -> str:
     """The previous question with a phrase added before its circumstance ("is X supported" ->
     "is X supported with a custom DNS server")."""
@@ -864,6 +898,15 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
     context = _Context(previous, frames)
     core = strip_markers(text)
 
+    if set(_words(core)) <= set(REPLY_WORDS):
+        return Resolution(text, None, None)
+    if _DOUBT.match(core):
+        return Resolution(_sentence(context.question), "again", context.subject)
+    corrected = _corrected_subject(core)
+    if corrected is not None:
+        question = _swap_subject(corrected, context, same_question=True)
+        return Resolution(question, "correction", corrected)
+
     wh = _WH_FRAGMENT.match(core)
     if wh:
         question = _ask_wh(wh.group("wh"), context)
@@ -922,7 +965,11 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
         return Resolution(situation, "situation", context.subject)
 
     fronted = _FRONTED.match(core)
-    if fronted and _is_bare_subject(fronted.group("subject")):
+    if (
+        fronted
+        and _is_bare_subject(fronted.group("subject"))
+        and fronted.group("subject").lower() not in REPLY_WORDS
+    ):
         rest, replaced = _replace_anaphors(fronted.group("rest"), fronted.group("subject"))
         if replaced:
             return Resolution(_sentence(rest), "fronted_subject", fronted.group("subject"))
