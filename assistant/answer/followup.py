@@ -904,8 +904,8 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
         return Resolution(_sentence(context.question), "again", context.subject)
     corrected = _corrected_subject(core)
     if corrected is not None:
-        question = _swap_subject(corrected, context, same_question=True)
-        return Resolution(question, "correction", corrected)
+        swapped = _swap_subject(corrected, context, same_question=True)
+        return Resolution(swapped, "correction", corrected)
 
     wh = _WH_FRAGMENT.match(core)
     if wh:
