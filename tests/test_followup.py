@@ -736,3 +736,25 @@ def test_doubt_asks_again_and_a_bare_reply_stands_alone() -> None:
     assert resolve_followup("yes, and helm?", ["is istio supported?"]).question == (
         "Is helm supported?"
     )
+
+
+@pytest.mark.parametrize(
+    ("previous", "message", "resolved"),
+    [
+        ("is istio supported?", "is it the same for linkerd?", "Is linkerd supported?"),
+        (
+            "who patches the worker nodes?",
+            "is that the same for the control plane?",
+            "Who patches the control plane?",
+        ),
+        (
+            "how long is a deleted cluster recoverable?",
+            "and a deleted node pool?",
+            "How long is a deleted node pool recoverable?",
+        ),
+    ],
+)
+def test_same_for_and_an_adjective_predicate_keep_the_previous_question(
+    previous: str, message: str, resolved: str
+) -> None:
+    assert resolve_followup(message, [previous]).question == resolved

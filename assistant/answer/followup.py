@@ -29,12 +29,15 @@ SUBJECT_LEADS = (
     "what about", "how about", "what of", "and what about", "and how about", "same for",
     "same question for", "same goes for", "same with", "and for", "and", "also", "plus", "for",
     "what about for", "how about for", "what abt", "how abt", "wat about", "like", "such as",
+    "same answer for", "same thing for", "the same for", "is it the same for",
+    "is that the same for",
 )  # fmt: skip
 # Leads that ask the previous question again, word for word, about a new subject ("and for
 # the control plane?" after "Does Microsoft patch the worker nodes?").
 SAME_QUESTION_LEADS = (
     "for", "and for", "same for", "same question for", "same goes for", "same with",
-    "what about for", "how about for",
+    "what about for", "how about for", "same answer for", "same thing for", "the same for",
+    "is it the same for", "is that the same for",
 )  # fmt: skip
 # Markers that lead a new subject of any length ("and helm charts from the marketplace?"); a
 # message without one is read as a bare subject only when it is short.
@@ -134,8 +137,8 @@ SUBJECT_FRAMES = (
     r"(?!is |are |does |do |has )(?:\w+ )(?:up )?(?P<subject>.+)",
     r"(?:how often|how frequently|how long|how soon|when|why|where|how) (?:is|are|will|can|was|"
     r"were) (?P<subject>.+?)(?: (?:get|gets|be))?"
-    r"(?: (?:\w+(?:ed|en)|kept|held|sent|built|paid|sold|left|lost|found|made|done|run|set|"
-    r"put|shut|cut)(?: up)?)?",
+    r"(?: (?:\w+(?:ed|en|able|ible)|kept|held|sent|built|paid|sold|left|lost|found|made|done|"
+    r"run|set|put|shut|cut)(?: up)?)?",
     r"(?:how often|how frequently|how long|how soon|when|why|where|how) (?:do|does|did) "
     r"(?!(?:i|we|you|they|u)\b)"  # "how do i open a ticket": the asker is not the subject
     r"(?P<subject>.+?)(?: (?:get|gets) \w+(?:ed|en)| \w+)"
