@@ -575,22 +575,168 @@ def test_a_message_that_opens_a_question_is_not_a_subject() -> None:
 
 
 @pytest.mark.parametrize(
-    ("message", "resolved"),
+    ("previous", "message", "resolved", "rule"),
     [
-        ("we're on the free tier", "Is the uptime SLA available if we're on the free tier?"),
-        ("ok we're on the free tier btw", "Is the uptime SLA available if we're on the free tier?"),
-        ("it's been two weeks", "Is the uptime SLA available if it's been two weeks?"),
+        # a stated situation asks the previous question under it
         (
+            "is the uptime SLA available?",
+            "ok we're on the free tier btw",
+            "Is the uptime SLA available if we're on the free tier?",
+            "situation",
+        ),
+        (
+            "is the uptime SLA available?",
+            "it's been two weeks",
+            "Is the uptime SLA available if it's been two weeks?",
+            "situation",
+        ),
+        (
+            "is the uptime SLA available?",
             "we do have availability zones turned on",
             "Is the uptime SLA available if we do have availability zones turned on?",
+            "situation",
         ),
+        # a phrase after a preposition replaces the one the previous question named
+        (
+            "is pulling images from docker hub supported?",
+            "what about from a private registry?",
+            "Is pulling images from a private registry supported?",
+            "phrase_swap",
+        ),
+        (
+            "can i move a node pool from standard to premium tier?",
+            "what about from premium to free?",
+            "Can i move a node pool from premium to free?",
+            "phrase_swap",
+        ),
+        (
+            "what's the response time for a sev A ticket?",
+            "and for a sev C one?",
+            "What's the response time for a sev C ticket?",
+            "phrase_swap",
+        ),
+        # ... or adds a manner it did not name
+        (
+            "is a private cluster supported?",
+            "with a custom DNS server?",
+            "Is a private cluster supported with a custom DNS server?",
+            "phrase_swap",
+        ),
+        (
+            "is calico supported with kubenet?",
+            "and with azure cni?",
+            "Is calico supported with azure cni?",
+            "phrase_swap",
+        ),
+        # a narrowed phrase is added, replacing the place named
+        (
+            "is the uptime SLA included?",
+            "even on the free tier?",
+            "Is the uptime SLA included even on the free tier?",
+            "focus",
+        ),
+        (
+            "is istio supported on linux nodes?",
+            "even on windows?",
+            "Is istio supported even on windows?",
+            "focus",
+        ),
+        (
+            "can microsoft access my nodes?",
+            "only with my permission?",
+            "Can microsoft access my nodes only with my permission?",
+            "focus",
+        ),
+        # question words asked of the previous question
+        (
+            "who patches the control plane?",
+            "how quickly after a CVE?",
+            "How quickly is the control plane patched after a CVE?",
+            "wh_fragment",
+        ),
+        (
+            "who reboots nodes after OS patches?",
+            "how fast after a kernel patch?",
+            "How fast are nodes rebooted after a kernel patch?",
+            "wh_fragment",
+        ),
+        (
+            "is the open service mesh add-on supported?",
+            "why not?",
+            "Why is the open service mesh add-on not supported?",
+            "wh_fragment",
+        ),
+        (
+            "does microsoft patch my application containers?",
+            "why not?",
+            "Why does microsoft not patch my application containers?",
+            "wh_fragment",
+        ),
+        (
+            "does microsoft patch my application containers?",
+            "who does then?",
+            "Who is responsible for my application containers?",
+            "wh_fragment",
+        ),
+        # new subjects
+        (
+            "are third-party ingress controllers supported?",
+            "like nginx or traefik?",
+            "Is nginx or traefik supported?",
+            "subject_swap",
+        ),
+        (
+            "is istio supported?",
+            "is it the same for linkerd?",
+            "Is linkerd supported?",
+            "subject_swap",
+        ),
+        (
+            "who patches the worker nodes?",
+            "is that the same for the control plane?",
+            "Who patches the control plane?",
+            "subject_swap",
+        ),
+        (
+            "how long is a deleted cluster recoverable?",
+            "and a deleted node pool?",
+            "How long is a deleted node pool recoverable?",
+            "subject_swap",
+        ),
+        (
+            "are images from the gallery supported?",
+            "and community ones?",
+            "Is community images supported?",
+            "subject_swap",
+        ),
+        (
+            "do you support kubernetes 1.26?",
+            "how long until it's retired?",
+            "How long until kubernetes 1.26 is retired?",
+            "anaphora",
+        ),
+        # corrections ask the previous question about the subject meant
+        (
+            "is kubelet supported?",
+            "I meant kured, not kubelet",
+            "Is kured supported?",
+            "correction",
+        ),
+        (
+            "who patches the control plane?",
+            "sorry, I meant the node pools",
+            "Who patches the node pools?",
+            "correction",
+        ),
+        ("is istio supported?", "no, linkerd", "Is linkerd supported?", "correction"),
+        ("is istio supported?", "not istio, linkerd", "Is linkerd supported?", "correction"),
+        ("is istio supported?", "really?", "Is istio supported?", "again"),
+        ("is istio supported?", "are you sure?", "Is istio supported?", "again"),
     ],
 )
-def test_a_stated_situation_asks_the_previous_question_under_it(
-    message: str, resolved: str
-) -> None:
-    resolution = resolve_followup(message, ["is the uptime SLA available?"])
-    assert (resolution.question, resolution.rule) == (resolved, "situation")
+def test_conversational_forms(previous: str, message: str, resolved: str, rule: str) -> None:
+    resolution = resolve_followup(message, [previous])
+    assert (resolution.question, resolution.rule) == (resolved, rule)
 
 
 def test_a_situation_with_its_own_question_is_not_a_bare_situation() -> None:
@@ -599,162 +745,13 @@ def test_a_situation_with_its_own_question_is_not_a_bare_situation() -> None:
     assert resolve_followup("we're on the free tier", []).question == "we're on the free tier"
 
 
-@pytest.mark.parametrize(
-    ("previous", "message", "resolved"),
-    [
-        (
-            "is pulling images from docker hub supported?",
-            "what about from a private registry?",
-            "Is pulling images from a private registry supported?",
-        ),
-        (
-            "can i move a node pool from standard to premium tier?",
-            "what about from premium to free?",
-            "Can i move a node pool from premium to free?",
-        ),
-        (
-            "what's the response time for a sev A ticket?",
-            "and for a sev C one?",
-            "What's the response time for a sev C ticket?",
-        ),
-    ],
-)
-def test_a_phrase_after_a_preposition_replaces_the_previous_one(
-    previous: str, message: str, resolved: str
-) -> None:
-    resolution = resolve_followup(message, [previous])
-    assert (resolution.question, resolution.rule) == (resolved, "phrase_swap")
-
-
-def test_ones_stands_for_the_head_noun_of_the_previous_subject() -> None:
-    resolution = resolve_followup("and community ones?", ["are images from the gallery supported?"])
-    assert resolution.question == "Is community images supported?"
-
-
-def test_acknowledgements_are_markers() -> None:
+def test_acknowledgements_are_markers_and_a_bare_reply_stands_alone() -> None:
     assert strip_markers("thx. and who patches the nodes?") == "who patches the nodes"
     assert strip_markers("cheers, what about helm") == "what about helm"
-
-
-@pytest.mark.parametrize(
-    ("previous", "message", "resolved"),
-    [
-        (
-            "is the uptime SLA included?",
-            "even on the free tier?",
-            "Is the uptime SLA included even on the free tier?",
-        ),
-        (
-            "is istio supported on linux nodes?",
-            "even on windows?",
-            "Is istio supported even on windows?",
-        ),
-        (
-            "can microsoft access my nodes?",
-            "only with my permission?",
-            "Can microsoft access my nodes only with my permission?",
-        ),
-    ],
-)
-def test_a_narrowed_phrase_is_added_to_the_previous_question(
-    previous: str, message: str, resolved: str
-) -> None:
-    resolution = resolve_followup(message, [previous])
-    assert (resolution.question, resolution.rule) == (resolved, "focus")
-
-
-def test_a_manner_the_previous_question_did_not_name_is_added() -> None:
-    resolution = resolve_followup("with a custom DNS server?", ["is a private cluster supported?"])
-    assert resolution.question == "Is a private cluster supported with a custom DNS server?"
-    resolution = resolve_followup("and with azure cni?", ["is calico supported with kubenet?"])
-    assert resolution.question == "Is calico supported with azure cni?"
-
-
-def test_a_question_word_with_a_circumstance_asks_the_previous_question_under_it() -> None:
-    resolution = resolve_followup("how quickly after a CVE?", ["who patches the control plane?"])
-    assert resolution.question == "How quickly is the control plane patched after a CVE?"
-    resolution = resolve_followup(
-        "how fast after a kernel patch?", ["who reboots nodes after OS patches?"]
+    assert resolve_followup("yes, and helm?", ["is istio supported?"]).question == (
+        "Is helm supported?"
     )
-    assert resolution.question == "How fast are nodes rebooted after a kernel patch?"
-
-
-def test_why_not_asks_the_previous_question_in_the_negative() -> None:
-    resolution = resolve_followup("why not?", ["is the open service mesh add-on supported?"])
-    assert resolution.question == "Why is the open service mesh add-on not supported?"
-    resolution = resolve_followup("why not?", ["does microsoft patch my application containers?"])
-    assert resolution.question == "Why does microsoft not patch my application containers?"
-
-
-def test_who_does_asks_who_is_responsible_for_the_previous_subject() -> None:
-    previous = ["does microsoft patch my application containers?"]
-    resolution = resolve_followup("who does then?", previous)
-    assert resolution.question == "Who is responsible for my application containers?"
-
-
-def test_like_introduces_examples_as_the_new_subject() -> None:
-    resolution = resolve_followup(
-        "like nginx or traefik?", ["are third-party ingress controllers supported?"]
-    )
-    assert resolution.question == "Is nginx or traefik supported?"
-
-
-def test_a_dotted_version_stays_one_word_and_its_becomes_is() -> None:
-    resolution = resolve_followup(
-        "how long until it's retired?", ["do you support kubernetes 1.26?"]
-    )
-    assert resolution.question == "How long until kubernetes 1.26 is retired?"
-
-
-@pytest.mark.parametrize(
-    ("previous", "message", "resolved"),
-    [
-        ("is kubelet supported?", "I meant kured, not kubelet", "Is kured supported?"),
-        (
-            "who patches the control plane?",
-            "sorry, I meant the node pools",
-            "Who patches the node pools?",
-        ),
-        ("is istio supported?", "no, linkerd", "Is linkerd supported?"),
-        ("is istio supported?", "not istio, linkerd", "Is linkerd supported?"),
-    ],
-)
-def test_a_correction_asks_the_previous_question_about_the_subject_meant(
-    previous: str, message: str, resolved: str
-) -> None:
-    resolution = resolve_followup(message, [previous])
-    assert (resolution.question, resolution.rule) == (resolved, "correction")
-
-
-def test_doubt_asks_again_and_a_bare_reply_stands_alone() -> None:
-    assert resolve_followup("really?", ["is istio supported?"]).question == "Is istio supported?"
-    assert resolve_followup("are you sure?", ["is istio supported?"]).rule == "again"
     assert resolve_followup("no", ["is istio supported?"]).rule is None
     # "no" without a pause is part of the question, not a correction
     previous = ["is standby support included?"]
     assert resolve_followup("so no standby support then?", previous).rule != "correction"
-    assert resolve_followup("yes, and helm?", ["is istio supported?"]).question == (
-        "Is helm supported?"
-    )
-
-
-@pytest.mark.parametrize(
-    ("previous", "message", "resolved"),
-    [
-        ("is istio supported?", "is it the same for linkerd?", "Is linkerd supported?"),
-        (
-            "who patches the worker nodes?",
-            "is that the same for the control plane?",
-            "Who patches the control plane?",
-        ),
-        (
-            "how long is a deleted cluster recoverable?",
-            "and a deleted node pool?",
-            "How long is a deleted node pool recoverable?",
-        ),
-    ],
-)
-def test_same_for_and_an_adjective_predicate_keep_the_previous_question(
-    previous: str, message: str, resolved: str
-) -> None:
-    assert resolve_followup(message, [previous]).question == resolved
