@@ -647,6 +647,12 @@ def test_a_message_that_opens_a_question_is_not_a_subject() -> None:
             "Can microsoft access my nodes only with my permission?",
             "focus",
         ),
+        (
+            "is istio supported?",
+            "and back in 2020?",
+            "Is istio supported back in 2020?",
+            "focus",
+        ),
         # question words asked of the previous question
         (
             "who patches the control plane?",

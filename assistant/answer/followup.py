@@ -242,7 +242,7 @@ SWAP_PREPOSITIONS = (
 # DNS server?" after "is a private cluster supported?").
 MANNER_PREPOSITIONS = ("with", "without", "via", "through", "using")
 # "even on the free tier?", "only with my permission?": a word that narrows the phrase after it.
-FOCUS_WORDS = ("even", "only", "just", "also", "still")
+FOCUS_WORDS = ("even", "only", "just", "also", "still", "back")
 # Words that end the replaced phrase: the question's own predicate follows.
 PREDICATE_WORDS = (
     "supported", "covered", "allowed", "permitted", "ok", "okay", "fine", "included",
