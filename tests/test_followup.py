@@ -697,6 +697,7 @@ def test_a_message_that_opens_a_question_is_not_a_subject() -> None:
             "Is linkerd supported?",
             "subject_swap",
         ),
+        ("is cilium supported?", "same q for calico", "Is calico supported?", "subject_swap"),
         (
             "who patches the worker nodes?",
             "is that the same for the control plane?",

@@ -30,14 +30,15 @@ SUBJECT_LEADS = (
     "same question for", "same goes for", "same with", "and for", "and", "also", "plus", "for",
     "what about for", "how about for", "what abt", "how abt", "wat about", "like", "such as",
     "same answer for", "same thing for", "the same for", "is it the same for",
-    "is that the same for",
+    "is that the same for", "same q for", "same question about", "same q about",
 )  # fmt: skip
 # Leads that ask the previous question again, word for word, about a new subject ("and for
 # the control plane?" after "Does Microsoft patch the worker nodes?").
 SAME_QUESTION_LEADS = (
     "for", "and for", "same for", "same question for", "same goes for", "same with",
     "what about for", "how about for", "same answer for", "same thing for", "the same for",
-    "is it the same for", "is that the same for",
+    "is it the same for", "is that the same for", "same q for", "same question about",
+    "same q about",
 )  # fmt: skip
 # Markers that lead a new subject of any length ("and helm charts from the marketplace?"); a
 # message without one is read as a bare subject only when it is short.
