@@ -24,14 +24,6 @@ DISCOURSE_MARKERS = (
     "cheers", "yes", "yeah", "yep", "yup",
 )  # fmt: skip
 
-# "<lead> X?" introduces a new subject for the previous question.
-SUBJECT_LEADS = (
-    "what about", "how about", "what of", "and what about", "and how about", "same for",
-    "same question for", "same goes for", "same with", "and for", "and", "also", "plus", "for",
-    "what about for", "how about for", "what abt", "how abt", "wat about", "like", "such as",
-    "same answer for", "same thing for", "the same for", "is it the same for",
-    "is that the same for", "same q for", "same question about", "same q about",
-)  # fmt: skip
 # Leads that ask the previous question again, word for word, about a new subject ("and for
 # the control plane?" after "Does Microsoft patch the worker nodes?").
 SAME_QUESTION_LEADS = (
@@ -39,6 +31,11 @@ SAME_QUESTION_LEADS = (
     "what about for", "how about for", "same answer for", "same thing for", "the same for",
     "is it the same for", "is that the same for", "same q for", "same question about",
     "same q about",
+)  # fmt: skip
+# "<lead> X?" introduces a new subject for the previous question.
+SUBJECT_LEADS = (
+    "what about", "how about", "what of", "and what about", "and how about", "and", "also",
+    "plus", "what abt", "how abt", "wat about", "like", "such as", *SAME_QUESTION_LEADS,
 )  # fmt: skip
 # Markers that lead a new subject of any length ("and helm charts from the marketplace?"); a
 # message without one is read as a bare subject only when it is short.
@@ -65,10 +62,11 @@ WH_FRAGMENTS = (
 )  # fmt: skip
 # "I meant kured, not kubelet", "no, linkerd", "not istio, linkerd": a correction asks the
 # previous question again, word for word, about the subject meant.
-CORRECTION_OPENERS = ("sorry", "oops", "no", "nope", "nah")  # followed by punctuation
+NEGATIVE_REPLIES = ("no", "nope", "nah")
+CORRECTION_OPENERS = ("sorry", "oops", *NEGATIVE_REPLIES)  # followed by punctuation
 CORRECTION_LEADS = ("i meant", "i mean", "meant")
 # A bare reply ("no", "yep") is no subject: it stands alone (the dialogue reads it).
-REPLY_WORDS = ("yes", "yeah", "yep", "yup", "no", "nope", "nah")
+REPLY_WORDS = ("yes", "yeah", "yep", "yup", *NEGATIVE_REPLIES)
 # "really?", "are you sure?": the previous question asked again.
 DOUBTS = (
     "really", "are you sure", "you sure", "seriously", "for real", "is that right",
