@@ -82,7 +82,7 @@ CHAINS: dict[str, list[Step]] = {
         ("Is a multicloud setup supported?", "Is a multicloud setup supported?",
          "not_supported", "multicloud or multivendor"),
         ("what about closed-source security scanners?",
-         "Is closed-source security scanners supported?", "not_supported",
+         "Are closed-source security scanners supported?", "not_supported",
          "Third-party closed-source software"),
     ],
     "alpha features": [
@@ -100,7 +100,7 @@ CHAINS: dict[str, list[Step]] = {
          "customizing NSG rules"),
         ("what about whitelisting URLs?", "Is whitelisting URLs supported?", "not_supported",
          "whitelisting URLs"),
-        ("and NSG bugs?", "Is NSG bugs supported?", "supported",
+        ("and NSG bugs?", "Are NSG bugs supported?", "supported",
          "issues and bugs related to network security groups"),
     ],
     "nsg then port 443": [

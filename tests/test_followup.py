@@ -280,8 +280,11 @@ def test_a_condition_with_its_own_question_asks_that_question() -> None:
     ("message", "resolved"),
     [
         ("and helm?", "Is helm supported?"),
-        ("and helm charts from the marketplace?", "Is helm charts from the marketplace supported?"),
-        ("and ingress / lb configs?", "Is ingress / lb configs supported?"),
+        (
+            "and helm charts from the marketplace?",
+            "Are helm charts from the marketplace supported?",
+        ),
+        ("and ingress / lb configs?", "Are ingress / lb configs supported?"),
         ("and for the control plane?", "Is the control plane supported?"),
         ("and who patches the nodes?", "Who patches the nodes?"),
         ("ok and can I ssh into nodes?", "Can I ssh into nodes?"),
@@ -308,7 +311,7 @@ def test_one_stands_for_the_previous_subjects_noun() -> None:
         "subject_swap",
     )
     assert chain("are stable kubernetes features supported?", "and alpha ones?")[1] == (
-        "Is alpha features supported?",
+        "Are alpha features supported?",
         "subject_swap",
     )
 
@@ -370,7 +373,7 @@ def test_a_condition_with_its_own_question_keeps_the_pronouns_thing() -> None:
     ("previous", "message", "question"),
     [
         ("Is Istio supported?", "and operators we install from operatorhub?",
-         "Is operators we install from operatorhub supported?"),
+         "Are operators we install from operatorhub supported?"),
         ("who patches the node OS?", "also images you publish weekly?",
          "Who is responsible for images you publish weekly?"),
     ],
@@ -402,7 +405,7 @@ def test_subjects_after_a_scene_or_in_which_questions(question: str, subject: st
 def test_the_frame_a_question_was_answered_in_shapes_the_swap() -> None:
     previous = ["can support look at pod networking problems?"]  # no scope cue word
     answered = resolve_followup("and dns failures?", previous, frames=[Frame.SCOPE])
-    assert answered.question == "Is dns failures supported?"
+    assert answered.question == "Are dns failures supported?"
     by_cues = resolve_followup("and dns failures?", previous)
     assert by_cues.question != answered.question
 
@@ -713,7 +716,7 @@ def test_a_message_that_opens_a_question_is_not_a_subject() -> None:
         (
             "are images from the gallery supported?",
             "and community ones?",
-            "Is community images supported?",
+            "Are community images supported?",
             "subject_swap",
         ),
         (
@@ -739,9 +742,104 @@ def test_a_message_that_opens_a_question_is_not_a_subject() -> None:
         ("is istio supported?", "not istio, linkerd", "Is linkerd supported?", "correction"),
         ("is istio supported?", "really?", "Is istio supported?", "again"),
         ("is istio supported?", "are you sure?", "Is istio supported?", "again"),
+        # approval of what was asked asks it again
+        ("can i deallocate my nodes?", "is that ok?", "Can i deallocate my nodes?", "again"),
+        ("is kured supported?", "would that be allowed?", "Is kured supported?", "again"),
+        ("is kured supported?", "is it recommended?", "Is kured recommended?", "anaphora"),
+        # what may replace the subject
+        (
+            "is calico supported?",
+            "what's the alternative?",
+            "What can I use instead of calico?",
+            "alternative",
+        ),
+        (
+            "is istio supported?",
+            "ok, what should I use instead",
+            "What can I use instead of istio?",
+            "alternative",
+        ),
+        # which of the subject
+        (
+            "is istio supported?",
+            "which versions?",
+            "Which versions of istio are supported?",
+            "which",
+        ),
+        ("can i use calico?", "which version?", "Which version of calico can i use?", "which"),
+        (
+            "does microsoft support ubuntu?",
+            "and which releases",
+            "Which releases of ubuntu does microsoft support?",
+            "which",
+        ),
+        (
+            "are custom ingress controllers supported?",
+            "which ones?",
+            "Which custom ingress controllers are supported?",
+            "which",
+        ),
+        ("is istio supported?", "which one?", "which one?", None),
+        ("is istio supported?", "what for?", "what for?", None),
+        ("is istio supported?", "what kind of support?", "what kind of support?", None),
+        # question words with their preposition
+        (
+            "are stopped clusters supported?",
+            "for how long?",
+            "For how long are stopped clusters supported?",
+            "wh_fragment",
+        ),
+        (
+            "is azure linux supported?",
+            "since when?",
+            "Since when is azure linux supported?",
+            "wh_fragment",
+        ),
+        (
+            "who handles security patches?",
+            "within what time frame?",
+            "Within what time frame are security patches handled?",
+            "wh_fragment",
+        ),
+        (
+            "is byocni supported?",
+            "to what extent?",
+            "To what extent is byocni supported?",
+            "wh_fragment",
+        ),
+        # versions with an edition; "Are" for a plural subject, "Is" for one thing
+        (
+            "is windows server 2019 supported?",
+            "and 2012 r2?",
+            "Is windows server 2012 r2 supported?",
+            "version_swap",
+        ),
+        (
+            "are windows server 2019 node pools supported?",
+            "2022?",
+            "Are windows server 2022 node pools supported?",
+            "version_swap",
+        ),
+        ("is istio supported?", "and kubernetes?", "Is kubernetes supported?", "subject_swap"),
+        ("is istio supported?", "what about AKS?", "Is AKS supported?", "subject_swap"),
+        (
+            "is istio supported?",
+            "and adding labels?",
+            "Is adding labels supported?",
+            "subject_swap",
+        ),
+        (
+            "can support debug my function?",
+            "what about advice on retries?",
+            "Is advice on retries supported?",
+            "subject_swap",
+        ),
+        # markers alone ask nothing
+        ("is istio supported?", "ok cool", "ok cool", None),
+        ("is istio supported?", "and then?", "and then?", None),
     ],
 )
-def test_conversational_forms(previous: str, message: str, resolved: str, rule: str) -> None:
+def test_conversational_forms(previous: str, message: str, resolved: str, rule: str | None) -> None:
     resolution = resolve_followup(message, [previous])
     assert (resolution.question, resolution.rule) == (resolved, rule)
 

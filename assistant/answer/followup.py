@@ -58,7 +58,11 @@ SUBJECT_TEMPLATES: dict[Frame, str] = {
 WH_FRAGMENTS = (
     "how often", "how frequently", "how long", "how soon", "how quickly", "how fast", "how",
     "when", "until when", "why", "why not", "where", "who", "by whom", "whose job",
-    "who does that", "who does", "who does it",
+    "who does that", "who does", "who does it", "for how long", "how long for", "since when",
+    "to what extent", "to what degree", "in what way", "in what ways", "under what conditions",
+    "under what circumstances", "in what cases", "in which cases", "within what time frame",
+    "within what timeframe", "in what time frame", "in what timeframe", "how much notice",
+    "how much warning",
 )  # fmt: skip
 # "I meant kured, not kubelet", "no, linkerd", "not istio, linkerd": a correction asks the
 # previous question again, word for word, about the subject meant.
@@ -73,6 +77,33 @@ DOUBTS = (
     "is that true", "is that correct", "sure about that",
 )  # fmt: skip
 WHO_TEMPLATE = "Who is responsible for {subject}?"
+# Words in -s that are no plurals: a subject ending in one is asked with "Is".
+SINGULAR_WORDS_IN_S = ("kubernetes", "windows", "series", "redis", "https", "news", "aks")
+# "which versions?", "what distros?", "which ones?": the previous yes/no question asked of some
+# of its subject ("Which versions of Istio are supported?").
+WHICH_WORDS = ("which", "what")
+MAX_WHICH_WORDS = 3
+WHICH_TEMPLATE = "{noun} of {subject}"
+# "what's the alternative?", "what should I use instead?": what may replace the subject.
+ALTERNATIVES = (
+    "what's the alternative", "whats the alternative", "what is the alternative",
+    "what are the alternatives", "what's the alternative then", "any alternative",
+    "any alternatives", "is there an alternative", "are there alternatives",
+    "are there any alternatives", "alternatives", "alternative", "what should i use instead",
+    "what should we use instead", "what can i use instead", "what can we use instead",
+    "what do i use instead", "what do we use instead", "what do you recommend instead",
+    "what should i do instead", "what should we do instead", "so what do i use",
+    "what else can i use", "what else can we use", "what instead",
+)  # fmt: skip
+ALTERNATIVE_TEMPLATE = "What can I use instead of {subject}?"
+# Words after "which"/"what" that name no part of the subject ("what now?", "what else?").
+NOT_WHICH_NOUNS = (
+    "now", "else", "exactly", "then", "next", "up", "happens", "happened", "happen", "for",
+    "about", "of", "if", "kind", "type", "sort", "sense", "way", "support",
+)  # fmt: skip
+# "is that ok?" after a yes/no question: the same question asked again.
+APPROVAL_ECHOES = ("ok", "okay", "fine", "allowed", "supported", "permitted", "acceptable",
+                   "alright", "covered", "legit")  # fmt: skip
 # Words that open a question's circumstance ("... after OS patches", "... if it's down"): a
 # follow-up's new condition replaces the circumstance of the question it follows.
 CIRCUMSTANCES = (
@@ -174,9 +205,10 @@ ANAPHORS = (
 PERSONAL_ANAPHORS = ("them", "they", "it")
 # "it" in these phrases points at nothing ("is it ok to...", "it's possible").
 EXPLETIVE_IT = (
-    r"\bit(?:'s| is)? (?:ok|okay|possible|fine|true|safe|allowed|necessary|required|"
-    r"worth|a good idea|recommended|bad|better)\b|\bis it (?:ok|okay|possible|fine|true|safe|"
-    r"allowed|worth|a good idea|recommended|bad|better)\b|\bmake it\b|\bit depends\b"
+    r"\bit(?:'s| is) (?:ok|okay|possible|fine|true|safe|allowed|necessary|required|worth|"
+    r"a good idea|recommended|bad|better)\b|\b(?:is )?it (?:ok|okay|possible|fine|true|safe|"
+    r"allowed|necessary|required|worth|a good idea|recommended|bad|better)\b(?=\s*+\w)|"
+    r"\bmake it\b|\bit depends\b"
 )
 # Words after which "that"/"this" is a pronoun rather than a conjunction.
 DEMONSTRATIVE_AFTER = (
@@ -328,6 +360,16 @@ _CORRECTION = (
     re.compile(r"^not\s++[^,]+,\s*+(?P<subject>[^\s,].*)$", re.IGNORECASE),
 )
 _DOUBT = re.compile(rf"^(?:{_alternation(DOUBTS)})$", re.IGNORECASE)
+_APPROVAL_ECHO = re.compile(
+    r"^(?:(?:is|would|will) (?:that|it|this) (?:be )?)?(?:still |really |actually )?"
+    rf"(?:{_alternation(APPROVAL_ECHOES)})$",
+    re.IGNORECASE,
+)
+_ALTERNATIVE = re.compile(rf"^(?:{_alternation(ALTERNATIVES)})$", re.IGNORECASE)
+_WHICH = re.compile(
+    rf"^(?P<which>{_alternation(WHICH_WORDS)})\s++(?P<noun>[^\s,].*?)(?:\s++(?:are|is))?$",
+    re.IGNORECASE,
+)
 _WH_CIRCUMSTANCE = re.compile(
     rf"^(?P<wh>{_alternation(WH_FRAGMENTS)})\s++"
     rf"(?P<rest>(?:{_alternation((*CIRCUMSTANCES, *PLACES, *MANNER_PREPOSITIONS))})\s.+)$",
@@ -382,6 +424,8 @@ _NOUN_ENDS = {*PHRASE_ENDS, *CLAUSE_WORDS}
 # A version or model number: "6", "v1", "3.13", "eg-200", "2019", a dated API version
 # "2024-09-15".
 _VERSION = re.compile(r"[a-z]{0,3}-?\d+(?:\.\d+)*[a-z]?|\d{4}-\d{2}-\d{2}", re.IGNORECASE)
+# What may follow a version as its edition: "2012 r2", "10 sp1", "22.04 lts".
+_EDITION = re.compile(r"r\d|sp\d|lts|ltsc|esr", re.IGNORECASE)
 # "can I get help if ..." asks about help in general: what follows says what it is about.
 _NOT_A_SUBJECT = {a.lower() for a in ANAPHORS} | {
     "i", "we", "you", "me", "us", "microsoft", "help", "support", "some help", "any help",
@@ -571,6 +615,32 @@ def _plural(noun_phrase: str) -> bool:
     return last.endswith("s") and not last.endswith("ss")
 
 
+def _head_word(words: Sequence[str]) -> str:
+    """The last word of a phrase's first noun: before a preposition, a clause word or a
+    participle ("advice" in "advice on retries", "filter" in "spam filter eating emails")."""
+    for n, word in enumerate(words[1:], start=1):
+        if word.lower() in _NOUN_ENDS or (len(word) > 4 and word.lower().endswith("ing")):
+            return words[n - 1]
+    return words[-1] if words else ""
+
+
+def _agreeing(question: str, subject: str) -> str:
+    """A template's "Is {subject} …" with "Are" for a subject that reads as a plural ("node
+    pools"; not "kubernetes", "AKS", "status" or "adding labels")."""
+    words = _WORDS.findall(subject)
+    last = _head_word(words)
+    gerund = bool(words) and words[0].lower().endswith("ing")  # "adding labels" is one thing
+    plural = (
+        not gerund
+        and _plural(last)
+        and len(last) > 3
+        and not last.isupper()
+        and not last.lower().endswith(("us", "is", "os"))
+        and last.lower() not in SINGULAR_WORDS_IN_S
+    )
+    return f"Are {question[3:]}" if plural and question.startswith("Is ") else question
+
+
 def _singular(noun_phrase: str) -> str:
     """The noun phrase with its last word singular when it reads as a plural."""
     if not _plural(noun_phrase):
@@ -620,7 +690,7 @@ def _swap_subject(new_subject: str, context: _Context, same_question: bool = Fal
         if at >= 0:
             end = at + len(context.subject)
             return _sentence(question[:at] + new_subject + question[end:])
-    return SUBJECT_TEMPLATES[context.frame].format(subject=new_subject)
+    return _agreeing(SUBJECT_TEMPLATES[context.frame].format(subject=new_subject), new_subject)
 
 
 def _substitute_noun(subject: str, previous: str | None) -> str:
@@ -665,6 +735,42 @@ def _ask_wh(wh: str, context: _Context) -> str | None:
     if context.subject:
         return _sentence(WH_FALLBACK.format(wh=wh, subject=context.subject))
     return None
+
+
+def _ask_which(core: str, context: _Context) -> str | None:
+    """ "which versions?" after a yes/no question about a subject: that question asked of those
+    of the subject ("Which versions of Istio are supported?", "Which version of Calico can I
+    use?"; "which ones?" asks which of the subject); None for any other message."""
+    which = _WHICH.match(core)
+    if which is None or context.subject is None or context.phrase:
+        return None
+    noun = which.group("noun")
+    words = _words(noun)
+    if (
+        len(words) > MAX_WHICH_WORDS
+        or not _has_letters(noun)
+        or set(words) & {*CLAUSE_WORDS, *NOT_WHICH_NOUNS, *DETERMINERS, *PRONOUNS}
+    ):
+        return None
+    subject = context.subject
+    asked = context.asked.rstrip(" ?!.")
+    at = asked.lower().find(subject.lower())
+    aux = _AUX_LEAD.match(asked)
+    if aux is None or at <= aux.end():
+        return None
+    if words[-1] in SUBSTITUTE_NOUNS and not _plural(subject):
+        return None  # "which one?" of one thing
+    some = (
+        subject
+        if words[-1] in SUBSTITUTE_NOUNS
+        else WHICH_TEMPLATE.format(noun=noun, subject=subject)
+    )
+    rest = asked[at + len(subject) :]
+    if aux.group().lower() in COPULAS:
+        plural = _plural(noun) or (some == subject and _plural(subject))
+        return _sentence(f"Which {some} {'are' if plural else 'is'}{rest}")
+    between = asked[aux.end() : at].strip()
+    return _sentence(f"Which {some} {aux.group().lower()} {between}{rest}")
 
 
 def _negated(question: str | None, subject: str | None) -> str | None:
@@ -900,10 +1006,13 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
     context = _Context(previous, frames)
     core = strip_markers(text)
 
-    if set(_words(core)) <= set(REPLY_WORDS):
-        return Resolution(text, None, None)
-    if _DOUBT.match(core):
+    if set(_words(core)) <= set(REPLY_WORDS) or not _MARKERS.sub("", text.rstrip(" ?!.")):
+        return Resolution(text, None, None)  # a bare reply, or markers alone ("ok cool")
+    if _DOUBT.match(core) or (_APPROVAL_ECHO.match(core) and context.frame is Frame.SCOPE):
         return Resolution(_sentence(context.question), "again", context.subject)
+    if _ALTERNATIVE.match(core) and context.subject:
+        instead = ALTERNATIVE_TEMPLATE.format(subject=context.subject)
+        return Resolution(instead, "alternative", context.subject)
     corrected = _corrected_subject(core)
     if corrected is not None:
         swapped = _swap_subject(corrected, context, same_question=True)
@@ -914,6 +1023,9 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
         question = _ask_wh(wh.group("wh"), context)
         if question:
             return Resolution(question, "wh_fragment", context.subject)
+    which = _ask_which(core, context)
+    if which is not None:
+        return Resolution(which, "which", context.subject)
     wh = _WH_CIRCUMSTANCE.match(core)
     question = _ask_wh(wh.group("wh"), context) if wh else None
     if wh and question:  # "how quickly after a CVE?": the question asked again under it
@@ -996,13 +1108,21 @@ def _version_swap(candidate: str, subject: str | None) -> str | None:
     """The previous subject with its version in the new one's place: "and 5?" after "is edge
     os 6 supported?" asks about "edge os 5"; None unless the message is one versioned word."""
     new = candidate.strip(" ?!.,")
-    if subject is None or " " in new or not _VERSION.fullmatch(new):
+    version, _, edition = new.partition(" ")
+    if (
+        subject is None
+        or not _VERSION.fullmatch(version)
+        or (edition and not _EDITION.fullmatch(edition))
+    ):
         return None
     words = subject.split(" ")
     at = [n for n, w in enumerate(words) if _VERSION.fullmatch(w)]
     if not at or words[at[-1]].lower() == new.lower():
         return None
-    words[at[-1]] = new
+    end = at[-1] + 1
+    if end < len(words) and _EDITION.fullmatch(words[end]):  # "2012 r2" → "2019"
+        end += 1
+    words[at[-1] : end] = [new]
     return " ".join(words)
 
 
