@@ -15,7 +15,7 @@ from assistant.policy.stance import (
     cell_stance,
     load_overrides,
     part_stances,
-    provider_duty,
+    provider_statements,
     rule_stances,
     stance_from_cues,
 )
@@ -159,20 +159,70 @@ def test_cue_phrases_any_policy_uses(text: str, stance: Stance | None) -> None:
     assert stance_from_cues(text) is stance
 
 
+def provider_says(title: str, text: str, provider: str = "the provider") -> Stance | None:
+    """The stance of what the provider of a policy with this title states of itself."""
+    patterns = provider_statements(title, provider)
+    return next((stance for stance, pattern in patterns if pattern.search(text)), None)
+
+
 def test_duties_the_provider_states_of_itself_are_its_responsibility() -> None:
-    duty = provider_duty("Fabrikam CloudDB Technical Support Policy")
-    assert duty.search("fabrikam will:") and duty.search("we will respond within one hour")
-    assert duty.search("clouddb maintains daily backups")
-    assert duty.search("fabrikam renews the certificates")
-    assert duty.search("fabrikam applies updates")
-    assert not duty.search("fabrikam will not restore deleted data")
-    assert not duty.search("the customer will rotate credentials")
-    assert not provider_duty("Support policy").search("support will help")  # names no one
+    title = "Fabrikam CloudDB Technical Support Policy"
+    duty = Stance.MICROSOFT_RESPONSIBILITY
+    assert provider_says(title, "fabrikam will:") is duty
+    assert provider_says(title, "we will respond within one hour") is duty
+    assert provider_says(title, "clouddb maintains daily backups") is duty
+    assert provider_says(title, "fabrikam renews the certificates") is duty
+    assert provider_says(title, "fabrikam applies updates") is duty
+    assert provider_says(title, "fabrikam will not restore deleted data") is not duty
+    assert provider_says(title, "the customer will rotate credentials") is None
+    assert provider_says("Support policy", "support will help") is None  # names no one
     # a title's function words name no one either
-    title = provider_duty("Northwind Edge Gateway Support and Maintenance Policy")
-    assert title.search("northwind will repair the gateway")
-    assert not title.search("the customer installs the firmware and will keep it current")
-    assert not title.search("a fix for the api of the gateway")
+    title = "Northwind Edge Gateway Support and Maintenance Policy"
+    assert provider_says(title, "northwind will repair the gateway") is duty
+    assert (
+        provider_says(title, "the customer installs the firmware and will keep it current") is None
+    )
+    assert provider_says(title, "a fix for the api of the gateway") is None
+
+
+def test_what_the_provider_declines_is_not_supported() -> None:
+    """ "we don't …", "<provider> can't …", "never", "no longer": named by the provider the
+    document's sentences name (`provider_of`), not by its product's name; a recommendation
+    or a responsibility it declines is no refusal, and what it doesn't do automatically is
+    left to the customer."""
+    title = "Northwind Edge Gateway Support Policy"
+    declined = Stance.NOT_SUPPORTED
+    assert provider_says(title, "we don't investigate issues in old releases") is declined
+    assert provider_says(title, "northwind can't open a case", "Northwind") is declined
+    assert provider_says(title, "we never restore access after a phone call") is declined
+    assert provider_says(title, "northwind can't open a case") is None  # not named so
+    assert provider_says(title, "a gateway can't pass traffic", "Northwind") is None
+    assert provider_says(title, "we don't recommend them for production") is None
+    assert provider_says(title, "we aren't responsible for your data") is None
+    pushed = "northwind doesn't push firmware to gateways automatically"
+    assert provider_says(title, pushed, "Northwind") is Stance.CUSTOMER_RESPONSIBILITY
+    both = "microsoft and red hat don't troubleshoot your application"
+    assert provider_says("Azure Red Hat OpenShift", both, "Microsoft and Red Hat") is declined
+    assert provider_says("Azure Red Hat OpenShift", "red hat can't help", "Microsoft and Red Hat")
+
+
+@pytest.mark.parametrize(
+    ("text", "stance"),
+    [
+        ("You must not include passwords or API tokens in a ticket.", Stance.NOT_SUPPORTED),
+        ("You shouldn't rely on beta features for critical workflows.", Stance.NOT_SUPPORTED),
+        ("Beta firmware must not be used in production.", Stance.NOT_SUPPORTED),
+        ("Accounts closed more than 30 days ago can't be recovered.", Stance.NOT_SUPPORTED),
+        ("Once a feature is removed, we no longer provide support for it.", Stance.NOT_SUPPORTED),
+        ("Only account owners can open support tickets.", Stance.CONDITIONAL),
+        ("We support API v1 only for security fixes.", Stance.CONDITIONAL),
+        # a "shouldn't" after the opening is no prohibition (the condition decides)
+        ("As long as you run the updated VHD, you shouldn't have CVEs.", Stance.CONDITIONAL),
+        ("The only supported browsers are listed below.", None),
+    ],
+)
+def test_grammatical_cues(text: str, stance: Stance | None) -> None:
+    assert stance_from_cues(text) is stance
 
 
 def test_a_row_whose_columns_differ_keeps_each_cells_stance(corpus: Corpus) -> None:

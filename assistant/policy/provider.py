@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 
+from assistant.models import Clause
 from assistant.policy.corpus import Corpus
 
 # one or two capitalised words (or two such names joined by "and") before a provider's verb;
@@ -29,9 +31,14 @@ UNNAMED = "the provider"
 def provider_name(corpus: Corpus) -> str:
     """The provider's name as the policy gives it, or "the provider" when no name is given
     as the subject of a provider's verb at least twice."""
+    return provider_of(corpus.clauses)
+
+
+def provider_of(clauses: Iterable[Clause]) -> str:
+    """`provider_name` read from some clauses (one document's)."""
     counts = Counter(
         m.group(1)
-        for clause in corpus.clauses
+        for clause in clauses
         for m in _SUBJECT.finditer(clause.text)
         if m.group(1).split()[0] not in _NOT_NAMES
     )

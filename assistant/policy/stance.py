@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.errors import CorpusError
 from assistant.models import Clause, Stance
 from assistant.policy.corpus import split_sentences
+from assistant.policy.provider import UNNAMED, provider_of
 
 # Ordered: the first stance whose cue matches wins, so specific cues come before general ones.
 # Written from the wordings policies use for each stance (not from labelled clauses).
@@ -60,8 +62,13 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"\b(?:is|are)n't available\b",
             r"doesn't (?:provide technical )?support\b",
             # "X and Y don't provide technical support for the following:", "we do not offer"
-            r"\b(?:don't|do not|doesn't|does not|won't|will not|can't|cannot) "
+            r"\b(?:don't|do not|doesn't|does not|won't|will not|can't|cannot|no longer) "
             r"(?:provide|offer|give) (?:[\w-]+ ){0,2}support\b",
+            # a requirement or prohibition stated to the customer
+            r"^(?:you|customers?|the customer) (?:must not|mustn't|should not|shouldn't)\b",
+            r"\b(?:must not|mustn't) be used\b",
+            r"\bcan(?:'t|not) be (?:recovered|restored|renewed|reopened|extended|repaired|"
+            r"reinstated|undone)\b",
             r"\b(?:don't|do not|doesn't|does not|won't|will not) cover\b",
             r"\bnot covered\b",
             r"^(?:don't|do not|never)\b",  # a requirement: "Don't scale the cluster to zero."
@@ -90,6 +97,8 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"\bprovided that\b",
             r"\b(?:approved|agreed|authorized) in advance\b",
             r"\b(?:is|are) (?:available|offered|allowed|permitted)\b[^.]*\bonly\b",
+            r"^only\b",  # "Only account owners and administrators can open tickets."
+            r"\bsupports? [^.]*\bonly (?:for|on|in|with)\b",
         ),
     ),
     (
@@ -168,6 +177,24 @@ _PROVIDER_DUTY = (
     r"\b(?:we|{names}) (?:will(?! not\b)|shall(?! not\b)|manages?|maintains?|monitors?|"
     r"operates?|patch(?:es)?|updates?|backs? up|appl(?:y|ies)|secures?|renews?|"
     r"(?:is|are) responsible for)\b"
+)
+# The provider naming itself: first person, or its name (`provider_of`).
+_PROVIDER = r"(?:we|{provider})(?: (?:support|engineers?|engineering|team|staff))?"
+# What the provider states of itself when no cue phrase decides, first match wins: what it
+# leaves to the customer ("Northwind doesn't push firmware automatically"), what it declines
+# ("we don't troubleshoot …", "Northwind can't open a case …"; not a recommendation or a
+# responsibility), then a duty (the provider named by its title's words).
+_PROVIDER_STATEMENTS = (
+    (
+        Stance.CUSTOMER_RESPONSIBILITY,
+        rf"\b{_PROVIDER} (?:doesn't|does not|don't|do not) [^.]*\bautomatically\b",
+    ),
+    (
+        Stance.NOT_SUPPORTED,
+        rf"\b{_PROVIDER} (?:don't|do not|doesn't|does not|can't|cannot|won't|will not|never|"
+        r"no longer) (?!(?:[\w-]+ )?(?:responsib|recommend))",
+    ),
+    (Stance.MICROSOFT_RESPONSIBILITY, _PROVIDER_DUTY),
 )
 # Title words that name no one (so "… Support and Maintenance Policy" makes no provider of
 # "and").
@@ -350,18 +377,34 @@ def _part_stance(part: str) -> Stance | None:
     )
 
 
-def provider_duty(title: str) -> re.Pattern[str]:
-    """The pattern of duties a document's provider states of itself, named after its title."""
+def provider_statements(title: str, provider: str) -> tuple[tuple[Stance, re.Pattern[str]], ...]:
+    """The patterns of what a document's provider states of itself (`_PROVIDER_STATEMENTS`):
+    duties named after its title, the rest after its provider ("Microsoft and Red Hat")."""
     names = [w for w in re.findall(r"[a-z][\w-]*", _plain(title)) if w not in _TITLE_WORDS]
-    alternation = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
-    return re.compile(_PROVIDER_DUTY.format(names=alternation or "microsoft"))
+    providers = [] if provider == UNNAMED else [provider, *provider.split(" and ")]
+    return tuple(
+        (
+            stance,
+            re.compile(
+                pattern.replace("{names}", _alternation(names) or "microsoft").replace(
+                    "{provider}", _alternation(_plain(p) for p in providers) or "we"
+                )
+            ),
+        )
+        for stance, pattern in _PROVIDER_STATEMENTS
+    )
 
 
-def _own_stance(text: str, duty: re.Pattern[str]) -> Stance | None:
-    """A text's stance by its cue phrases, else a duty its provider states."""
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _own_stance(text: str, statements: tuple[tuple[Stance, re.Pattern[str]], ...]) -> Stance | None:
+    """A text's stance by its cue phrases, else by what its provider states of itself."""
     stance = stance_from_cues(text)
-    if stance is None and duty.search(_plain(text)):
-        return Stance.MICROSOFT_RESPONSIBILITY
+    if stance is None:
+        plain = _plain(text)
+        stance = next((st for st, pattern in statements if pattern.search(plain)), None)
     return stance
 
 
@@ -371,7 +414,10 @@ def rule_stances(clauses: tuple[Clause, ...]) -> list[RuleStance]:
     titles: dict[str, str] = {}  # the heading over a document's first clause: its title
     for c in clauses:
         titles.setdefault(c.doc_id, c.section_path[0] if c.section_path else "")
-    duties = {doc: provider_duty(title) for doc, title in titles.items()}
+    duties = {
+        doc: provider_statements(title, provider_of(c for c in clauses if c.doc_id == doc))
+        for doc, title in titles.items()
+    }
     legend: dict[str, dict[str, Stance]] = {}
     decided: dict[str, Stance] = {}
     parents = {c.clause_id: c for c in clauses}
