@@ -498,14 +498,14 @@ def policy_stances(
 @policy_app.command("review-stances")
 def policy_review_stances(
     min_probability: Annotated[
-        float,
+        float | None,
         typer.Option(
             min=0.0,
             max=1.0,
-            help="Show the model's stance over a rule's only when it is at least this sure "
-            "(where the rules had no rule it is always shown).",
+            help="Also show the model's stance over a rule's where it is at least this sure "
+            "(by default only where the rules had no rule; most such suggestions are wrong).",
         ),
-    ] = 0.95,
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Stances to review, as `<id>.stance-overrides.toml` entries: where a served clause's

@@ -179,6 +179,7 @@ def test_duties_the_provider_states_of_itself_are_its_responsibility() -> None:
     # a title's function words name no one either
     title = "Northwind Edge Gateway Support and Maintenance Policy"
     assert provider_says(title, "northwind will repair the gateway") is duty
+    assert provider_says(title, "northwind publishes firmware fixes") is duty
     assert (
         provider_says(title, "the customer installs the firmware and will keep it current") is None
     )
@@ -216,6 +217,12 @@ def test_what_the_provider_declines_is_not_supported() -> None:
         ("Once a feature is removed, we no longer provide support for it.", Stance.NOT_SUPPORTED),
         ("Only account owners can open support tickets.", Stance.CONDITIONAL),
         ("We support API v1 only for security fixes.", Stance.CONDITIONAL),
+        ("We support the web app in the current release of each browser.", Stance.SUPPORTED),
+        ("A deprecated feature stays fully supported until its removal.", Stance.SUPPORTED),
+        ("Power supplies and fans are covered as part of the gateway.", Stance.SUPPORTED),
+        ("Every subscription includes support.", Stance.SUPPORTED),
+        ("This policy covers the EG-200 and EG-400 gateways.", Stance.SUPPORTED),
+        ("Older releases aren't covered.", Stance.NOT_SUPPORTED),
         # a "shouldn't" after the opening is no prohibition (the condition decides)
         ("As long as you run the updated VHD, you shouldn't have CVEs.", Stance.CONDITIONAL),
         ("The only supported browsers are listed below.", None),
@@ -308,6 +315,9 @@ def test_a_sentence_whose_parts_differ_keeps_each_parts_stance(corpus: Corpus) -
         ("Yes, on all plans", Stance.SUPPORTED),
         ("❌", Stance.NOT_SUPPORTED),
         ("Best-effort", Stance.BEST_EFFORT),
+        ("Generally available", Stance.SUPPORTED),
+        ("Preview", Stance.BEST_EFFORT),
+        ("Preview features are described on their own page", None),  # not a short cell
         ("Automatic, scales to zero", None),
     ],
 )

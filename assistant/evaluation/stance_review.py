@@ -42,12 +42,14 @@ def review_stances(
     corpus_dir: Path,
     training_dirs: Sequence[Path],
     embedder: Embedder,
-    min_probability: float = 0.95,
+    min_probability: float | None = None,
 ) -> list[StanceSuggestion]:
     """Suggestions for every document of the served corpus: its labels where it has them, else
-    the model's stance where the rules had no rule for a clause or the model is at least
-    `min_probability` sure of another stance than an unreviewed rule gave. The model learns
-    from the labelled documents in `training_dirs` other than the corpus's own."""
+    the model's stance where the rules had no rule for a clause and, when `min_probability` is
+    given, where the model is at least that sure of another stance than an unreviewed rule
+    gave (off by default: since the seventh round of cues most such suggestions are wrong,
+    docs/policies.md). The model learns from the labelled documents in `training_dirs` other
+    than the corpus's own."""
     decided = {  # clause id -> what decided its served stance
         c.clause_id: "override" if c.stance is not rule.stance else rule.rule
         for c, rule in zip(corpus.clauses, rule_stances(corpus.clauses), strict=True)
@@ -86,7 +88,11 @@ def review_stances(
             # all clauses, when it is sure
             if decided[clause.clause_id] == "none":
                 stance, p = fallback
-            elif sure_of[1] >= min_probability and decided[clause.clause_id] != "override":
+            elif (
+                min_probability is not None
+                and sure_of[1] >= min_probability
+                and decided[clause.clause_id] != "override"
+            ):
                 stance, p = sure_of
             else:
                 continue

@@ -131,6 +131,12 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"\bcan provide\b",
             r"\bsupports\b",
             r"\b(?:is|are) supported\b",
+            # "are covered by this policy", "stays fully supported", "We support the web app",
+            # "Every subscription includes support", "This policy covers …"
+            r"\b(?:is|are|stays?|remains?) (?:fully |also |still )?(?:supported|covered)\b",
+            r"^we support\b",
+            r"\bincludes? (?:[\w-]+ ){0,2}support\b",
+            r"^(?:this|the) (?:policy|plan|contract|agreement) covers\b",
         ),
     ),
 )
@@ -150,10 +156,10 @@ _CELL_ANSWERS: tuple[tuple[Stance, str], ...] = (
         Stance.NOT_SUPPORTED,
         r"^(?:no|not supported|not available)\b|^[\u274c\u2716\u26d4\U0001f6ab]",
     ),
-    (Stance.SUPPORTED, r"^(?:yes|available)\b|^[\u2705\u2714\u2611]"),
+    (Stance.SUPPORTED, r"^(?:yes|available|generally available)\b|^[\u2705\u2714\u2611]"),
 )
 _CELL_WORDS: tuple[tuple[Stance, str], ...] = (
-    (Stance.BEST_EFFORT, r"^best[- ]effort\b"),
+    (Stance.BEST_EFFORT, r"^(?:best[- ]effort|preview)\b"),
     (Stance.NOT_SUPPORTED, r"^unsupported\b"),
     (Stance.SUPPORTED, r"^(?:fully )?supported\b"),
     (Stance.SHARED_RESPONSIBILITY, r"^shared\b"),
@@ -176,6 +182,7 @@ _ANAPHORA = re.compile(
 _PROVIDER_DUTY = (
     r"\b(?:we|{names}) (?:will(?! not\b)|shall(?! not\b)|manages?|maintains?|monitors?|"
     r"operates?|patch(?:es)?|updates?|backs? up|appl(?:y|ies)|secures?|renews?|"
+    r"publish(?:es)?|ships?|builds?|"
     r"(?:is|are) responsible for)\b"
 )
 # The provider naming itself: first person, or its name (`provider_of`).
