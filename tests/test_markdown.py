@@ -20,18 +20,19 @@ DATA = Path(__file__).parent / "data"
 PUBLISHED = ROOT.parent / "shared" / "corpus-source" / "aks-support-policies-2026-08-27.md"
 MARKUP = re.compile(r"\[!|\]\(|\*\*|`|<!--")
 
-# (id without the document, kind, stance, text) for tests/data/every-construct.md
+# (id without the document, kind, stance, text) for tests/data/every-construct.md; "This
+# policy covers X" says X is supported, and a sentence opening "It …" continues its stance
 EXPECTED = [
     (
         "widget-service-support-policy:1",
         "sentence",
-        "informational",
+        "supported",
         "This policy covers the Widget Service.",
     ),
     (
         "widget-service-support-policy:2",
         "sentence",
-        "informational",
+        "supported",
         "It uses bold, emphasis and code.",
     ),
     (

@@ -226,6 +226,7 @@ def test_what_the_provider_declines_is_not_supported() -> None:
         # a "shouldn't" after the opening is no prohibition (the condition decides)
         ("As long as you run the updated VHD, you shouldn't have CVEs.", Stance.CONDITIONAL),
         ("The only supported browsers are listed below.", None),
+        ("Which add-ons are covered?", Stance.SUPPORTED),  # the cue; `rule_stances` skips questions
     ],
 )
 def test_grammatical_cues(text: str, stance: Stance | None) -> None:

@@ -407,7 +407,10 @@ def _alternation(words: Iterable[str]) -> str:
 
 
 def _own_stance(text: str, statements: tuple[tuple[Stance, re.Pattern[str]], ...]) -> Stance | None:
-    """A text's stance by its cue phrases, else by what its provider states of itself."""
+    """A text's stance by its cue phrases, else by what its provider states of itself; a
+    question ("Which add-ons are covered?", an FAQ's) states none."""
+    if text.rstrip().endswith("?"):
+        return None
     stance = stance_from_cues(text)
     if stance is None:
         plain = _plain(text)
