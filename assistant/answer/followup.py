@@ -367,7 +367,7 @@ _APPROVAL_ECHO = re.compile(
 )
 _ALTERNATIVE = re.compile(rf"^(?:{_alternation(ALTERNATIVES)})$", re.IGNORECASE)
 _WHICH = re.compile(
-    rf"^(?P<which>{_alternation(WHICH_WORDS)})\s++(?P<noun>[^\s,].*?)(?:\s++(?:are|is))?$",
+    rf"^(?:{_alternation(WHICH_WORDS)})\s++(?P<noun>[^\s,].*?)(?:\s++(?:are|is))?$",
     re.IGNORECASE,
 )
 _WH_CIRCUMSTANCE = re.compile(
@@ -738,8 +738,8 @@ def _ask_wh(wh: str, context: _Context) -> str | None:
 
 
 def _ask_which(core: str, context: _Context) -> str | None:
-    """ "which versions?" after a yes/no question about a subject: that question asked of those
-    of the subject ("Which versions of Istio are supported?", "Which version of Calico can I
+    """The previous yes/no question asked of some of its subject, for a message such as
+    "which versions?" ("Which versions of Istio are supported?", "Which version of Calico can I
     use?"; "which ones?" asks which of the subject); None for any other message."""
     which = _WHICH.match(core)
     if which is None or context.subject is None or context.phrase:
