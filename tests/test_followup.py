@@ -780,6 +780,15 @@ def test_a_message_that_opens_a_question_is_not_a_subject() -> None:
             "which",
         ),
         ("is istio supported?", "which one?", "which one?", None),
+        # what part of the subject takes the predicate
+        (
+            "is byocni supported?",
+            "what exactly is covered?",
+            "What is covered for byocni?",
+            "what_part",
+        ),
+        ("is byocni supported?", "what isn't?", "What isn't supported for byocni?", "what_part"),
+        ("who patches the node os?", "what isn't?", "what isn't?", None),
         ("is istio supported?", "what for?", "what for?", None),
         ("is istio supported?", "what kind of support?", "what kind of support?", None),
         # question words with their preposition

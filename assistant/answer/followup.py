@@ -370,6 +370,15 @@ _WHICH = re.compile(
     rf"^(?:{_alternation(WHICH_WORDS)})\s++(?P<noun>[^\s,].*?)(?:\s++(?:are|is))?$",
     re.IGNORECASE,
 )
+# "what exactly is covered?", "what isn't?", "which parts are included?": a question of what
+# part of the previous subject takes a predicate, asked about that subject ("What isn't
+# supported for BYOCNI?"); without a predicate it takes the previous question's.
+_WHAT_PART = re.compile(
+    r"^(?P<wh>what|which(?: parts?| bits?| pieces?)?)(?: exactly| else)? "
+    r"(?P<copula>is|are|isn't|aren't|is not|are not)"
+    rf"(?: (?P<predicate>{_alternation(PREDICATE_WORDS)}))?$",
+    re.IGNORECASE,
+)
 _WH_CIRCUMSTANCE = re.compile(
     rf"^(?P<wh>{_alternation(WH_FRAGMENTS)})\s++"
     rf"(?P<rest>(?:{_alternation((*CIRCUMSTANCES, *PLACES, *MANNER_PREPOSITIONS))})\s.+)$",
@@ -773,6 +782,21 @@ def _ask_which(core: str, context: _Context) -> str | None:
     return _sentence(f"Which {some} {aux.group().lower()} {between}{rest}")
 
 
+def _ask_what_part(core: str, context: _Context) -> str | None:
+    """ "what exactly is covered?" after a question about a subject: asked of the subject, with
+    the previous question's predicate when it names none ("What isn't supported for BYOCNI?")."""
+    part = _WHAT_PART.match(core)
+    if part is None or context.subject is None:
+        return None
+    predicate = part.group("predicate") or next(
+        (w for w in _words(context.asked) if w in PREDICATE_WORDS), None
+    )
+    if predicate is None:
+        return None
+    wh, copula = part.group("wh"), part.group("copula")
+    return _sentence(f"{wh} {copula} {predicate} for {context.subject}")
+
+
 def _negated(question: str | None, subject: str | None) -> str | None:
     """A "why ..." question asked in the negative: "not" before its predicate ("why is X
     supported" -> "why is X not supported") or after its auxiliary's subject ("why does
@@ -1026,6 +1050,9 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
     which = _ask_which(core, context)
     if which is not None:
         return Resolution(which, "which", context.subject)
+    part = _ask_what_part(core, context)
+    if part is not None:
+        return Resolution(part, "what_part", context.subject)
     wh = _WH_CIRCUMSTANCE.match(core)
     question = _ask_wh(wh.group("wh"), context) if wh else None
     if wh and question:  # "how quickly after a CVE?": the question asked again under it
