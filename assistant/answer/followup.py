@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from assistant.answer.query import frame_question, singular_word
 from assistant.models import Frame
+from assistant.policy.patterns import alternation
 
 # --- rule data ------------------------------------------------------------------------------
 
@@ -310,64 +311,60 @@ class Resolution:
     subject: str | None = None
 
 
-def _alternation(words: Sequence[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
 # Patterns that run on user text start a whitespace run only where one begins (`(?<!\s)`) and
 # take it whole (`\s++`): a long run of spaces is then read once, not once per position in it.
-_MARKERS = re.compile(rf"^(?:(?:{_alternation(DISCOURSE_MARKERS)})\b[\s,.!-]*)+", re.IGNORECASE)
+_MARKERS = re.compile(rf"^(?:(?:{alternation(DISCOURSE_MARKERS)})\b[\s,.!-]*)+", re.IGNORECASE)
 _SUBJECT_LEAD = re.compile(
-    rf"^(?P<lead>{_alternation(SUBJECT_LEADS)})\s+(?P<subject>.+)$", re.IGNORECASE
+    rf"^(?P<lead>{alternation(SUBJECT_LEADS)})\s+(?P<subject>.+)$", re.IGNORECASE
 )
 _SUBJECT_TAIL = re.compile(
-    rf"^(?P<subject>.+?),?(?<!\s)\s++(?:{_alternation(SUBJECT_TAILS)})$", re.IGNORECASE
+    rf"^(?P<subject>.+?),?(?<!\s)\s++(?:{alternation(SUBJECT_TAILS)})$", re.IGNORECASE
 )
 _FRONTED = re.compile(
-    rf"^(?:(?:{_alternation(SUBJECT_LEADS)})\s+)?(?P<subject>[^,]+),\s*(?P<rest>.+)$",
+    rf"^(?:(?:{alternation(SUBJECT_LEADS)})\s+)?(?P<subject>[^,]+),\s*(?P<rest>.+)$",
     re.IGNORECASE,
 )
 _CIRCUMSTANCE = re.compile(
-    rf"(?<!\s)\s++(?P<circumstance>(?:{_alternation(CIRCUMSTANCES)})\b.*)$", re.IGNORECASE
+    rf"(?<!\s)\s++(?P<circumstance>(?:{alternation(CIRCUMSTANCES)})\b.*)$", re.IGNORECASE
 )
 _CONDITION = re.compile(
-    rf"^(?:(?:{_alternation(CONDITION_LEADS)})\s+)?"
-    rf"(?P<cond>(?P<word>{_alternation(CONDITIONS)})\s+(?P<clause>.+))$",
+    rf"^(?:(?:{alternation(CONDITION_LEADS)})\s+)?"
+    rf"(?P<cond>(?P<word>{alternation(CONDITIONS)})\s+(?P<clause>.+))$",
     re.IGNORECASE,
 )
 # Where a condition's own question begins: "what if X, still covered?", "what if X - who ...".
 _CONDITION_REPLY = re.compile(r",\s*+|(?<!\s)\s++[-\u2014]\s")
 _QUESTION_START = re.compile(
-    rf"^(?:{_alternation((*AUXILIARIES, 'am', 'has', 'have', *QUESTION_WORDS))})\b", re.IGNORECASE
+    rf"^(?:{alternation((*AUXILIARIES, 'am', 'has', 'have', *QUESTION_WORDS))})\b", re.IGNORECASE
 )
 _ASKED_SENTENCE = re.compile(r"(?<=[?!.;])\s++")
-_CIRCUMSTANCE_LEAD = re.compile(rf"^(?:{_alternation(CIRCUMSTANCE_SWAPS)})\s", re.IGNORECASE)
-_TRAILING_REMARK = re.compile(rf",?(?<!\s)\s++(?:{_alternation(TRAILING_REMARKS)})$", re.IGNORECASE)
-_PLACE_LEAD = re.compile(rf"^(?:{_alternation(PLACES)})\s", re.IGNORECASE)
-_PLACE = re.compile(rf"(?<!\s)\s++(?:{_alternation(PLACES)})\s", re.IGNORECASE)
+_CIRCUMSTANCE_LEAD = re.compile(rf"^(?:{alternation(CIRCUMSTANCE_SWAPS)})\s", re.IGNORECASE)
+_TRAILING_REMARK = re.compile(rf",?(?<!\s)\s++(?:{alternation(TRAILING_REMARKS)})$", re.IGNORECASE)
+_PLACE_LEAD = re.compile(rf"^(?:{alternation(PLACES)})\s", re.IGNORECASE)
+_PLACE = re.compile(rf"(?<!\s)\s++(?:{alternation(PLACES)})\s", re.IGNORECASE)
 _SWAP_LEAD = re.compile(
-    rf"^(?P<focus>(?:{_alternation(FOCUS_WORDS)})\s++)?"
-    rf"(?P<prep>{_alternation((*SWAP_PREPOSITIONS, *PLACES))})\s++(?P<phrase>\S.*)$",
+    rf"^(?P<focus>(?:{alternation(FOCUS_WORDS)})\s++)?"
+    rf"(?P<prep>{alternation((*SWAP_PREPOSITIONS, *PLACES))})\s++(?P<phrase>\S.*)$",
     re.IGNORECASE,
 )
-_OPENERS = rf"(?:(?:{_alternation(CORRECTION_OPENERS)})\s*+[,.!:;-]+\s*+)"
+_OPENERS = rf"(?:(?:{alternation(CORRECTION_OPENERS)})\s*+[,.!:;-]+\s*+)"
 _CORRECTION = (
     re.compile(
-        rf"^{_OPENERS}*(?:{_alternation(CORRECTION_LEADS)})\s++(?P<subject>\S.*)$",
+        rf"^{_OPENERS}*(?:{alternation(CORRECTION_LEADS)})\s++(?P<subject>\S.*)$",
         re.IGNORECASE,
     ),
     re.compile(rf"^{_OPENERS}(?P<subject>[^\s,.!:;-].*)$", re.IGNORECASE),
     re.compile(r"^not\s++[^,]+,\s*+(?P<subject>[^\s,].*)$", re.IGNORECASE),
 )
-_DOUBT = re.compile(rf"^(?:{_alternation(DOUBTS)})$", re.IGNORECASE)
+_DOUBT = re.compile(rf"^(?:{alternation(DOUBTS)})$", re.IGNORECASE)
 _APPROVAL_ECHO = re.compile(
     r"^(?:(?:is|would|will) (?:that|it|this) (?:be )?)?(?:still |really |actually )?"
-    rf"(?:{_alternation(APPROVAL_ECHOES)})$",
+    rf"(?:{alternation(APPROVAL_ECHOES)})$",
     re.IGNORECASE,
 )
-_ALTERNATIVE = re.compile(rf"^(?:{_alternation(ALTERNATIVES)})$", re.IGNORECASE)
+_ALTERNATIVE = re.compile(rf"^(?:{alternation(ALTERNATIVES)})$", re.IGNORECASE)
 _WHICH = re.compile(
-    rf"^(?:{_alternation(WHICH_WORDS)})\s++(?P<noun>[^\s,].*?)(?:\s++(?:are|is))?$",
+    rf"^(?:{alternation(WHICH_WORDS)})\s++(?P<noun>[^\s,].*?)(?:\s++(?:are|is))?$",
     re.IGNORECASE,
 )
 # "what exactly is covered?", "what isn't?", "which parts are included?": a question of what
@@ -376,28 +373,28 @@ _WHICH = re.compile(
 _WHAT_PART = re.compile(
     r"^(?P<wh>what|which(?: parts?| bits?| pieces?)?)(?: exactly| else)? "
     r"(?P<copula>is|are|isn't|aren't|is not|are not)"
-    rf"(?: (?P<predicate>{_alternation(PREDICATE_WORDS)}))?$",
+    rf"(?: (?P<predicate>{alternation(PREDICATE_WORDS)}))?$",
     re.IGNORECASE,
 )
 _WH_CIRCUMSTANCE = re.compile(
-    rf"^(?P<wh>{_alternation(WH_FRAGMENTS)})\s++"
-    rf"(?P<rest>(?:{_alternation((*CIRCUMSTANCES, *PLACES, *MANNER_PREPOSITIONS))})\s.+)$",
+    rf"^(?P<wh>{alternation(WH_FRAGMENTS)})\s++"
+    rf"(?P<rest>(?:{alternation((*CIRCUMSTANCES, *PLACES, *MANNER_PREPOSITIONS))})\s.+)$",
     re.IGNORECASE,
 )
 _PREPOSITIONS = {
     p: re.compile(rf"(?<!\S){p}\s++(?=\S)", re.IGNORECASE) for p in (*SWAP_PREPOSITIONS, *PLACES)
 }
-_SITUATION = re.compile(rf"^(?:{_alternation(SITUATION_OPENERS)})\s", re.IGNORECASE)
+_SITUATION = re.compile(rf"^(?:{alternation(SITUATION_OPENERS)})\s", re.IGNORECASE)
 _WH_FRAGMENT = re.compile(
-    rf"^(?P<wh>{_alternation(WH_FRAGMENTS)})(?:\s+(?:exactly|then|though|tho|again|now))?$",
+    rf"^(?P<wh>{alternation(WH_FRAGMENTS)})(?:\s+(?:exactly|then|though|tho|again|now))?$",
     re.IGNORECASE,
 )
 _WH_LEAD = re.compile(
     r"^(?P<wh>how often|how frequently|how long|how soon|how|when|why|where|what|which)\s+"
-    rf"(?P<rest>(?:{_alternation(AUXILIARIES)})\b.+)$",
+    rf"(?P<rest>(?:{alternation(AUXILIARIES)})\b.+)$",
     re.IGNORECASE,
 )
-_AUX_LEAD = re.compile(rf"^(?:{_alternation((*AUXILIARIES, 'am'))})\b", re.IGNORECASE)
+_AUX_LEAD = re.compile(rf"^(?:{alternation((*AUXILIARIES, 'am'))})\b", re.IGNORECASE)
 _WHO_VERB = re.compile(
     r"^who\s+(?!(?:is|has|does|was)\b)(?P<stem>[a-z]+?)(?P<suffix>es|s)\s+(?:(?P<particle>up|out|over|down|on)\s+)?"
     r"(?P<object>.+)$",
@@ -417,7 +414,7 @@ _OBJECT_TAIL = re.compile(r"(?<!\s)\s++(?P<tail>(?:after|before|during|when|if|o
 _SUBJECT_FRAMES = tuple(re.compile(rf"^{p}$", re.IGNORECASE) for p in SUBJECT_FRAMES)
 _SUBJECT_END = re.compile("|".join(SUBJECT_ENDS), re.IGNORECASE)
 _SUBJECT_PREPOSITION = re.compile(
-    rf"^(?:{_alternation(SUBJECT_PREPOSITIONS)})\s++(?=\S)", re.IGNORECASE
+    rf"^(?:{alternation(SUBJECT_PREPOSITIONS)})\s++(?=\S)", re.IGNORECASE
 )
 _SENTENCE_BREAK = re.compile(SENTENCE_BREAK)
 _TOPIC = re.compile(
@@ -425,7 +422,7 @@ _TOPIC = re.compile(
 )
 _EXPLETIVE = re.compile(EXPLETIVE_IT, re.IGNORECASE)
 _ANAPHOR = re.compile(
-    rf"\b(?P<pronoun>{_alternation(ANAPHORS)})\b(?:\s+(?P<next>[a-z][\w/-]*))?", re.IGNORECASE
+    rf"\b(?P<pronoun>{alternation(ANAPHORS)})\b(?:\s+(?P<next>[a-z][\w/-]*))?", re.IGNORECASE
 )
 _WORDS = re.compile(r"[\w'/-]+(?:\.\w+)*")  # "1.26" and "node.js" are one word
 _PHRASE_ENDS = {*PHRASE_ENDS, *CLAUSE_WORDS, *DETERMINERS, *PRONOUNS}
@@ -624,20 +621,11 @@ def _plural(noun_phrase: str) -> bool:
     return last.endswith("s") and not last.endswith("ss")
 
 
-def _head_word(words: Sequence[str]) -> str:
-    """The last word of a phrase's first noun: before a preposition, a clause word or a
-    participle ("advice" in "advice on retries", "filter" in "spam filter eating emails")."""
-    for n, word in enumerate(words[1:], start=1):
-        if word.lower() in _NOUN_ENDS or (len(word) > 4 and word.lower().endswith("ing")):
-            return words[n - 1]
-    return words[-1] if words else ""
-
-
 def _agreeing(question: str, subject: str) -> str:
     """A template's "Is {subject} …" with "Are" for a subject that reads as a plural ("node
     pools"; not "kubernetes", "AKS", "status" or "adding labels")."""
     words = _WORDS.findall(subject)
-    last = _head_word(words)
+    last = _head_word(words, participles=True)
     gerund = bool(words) and words[0].lower().endswith("ing")  # "adding labels" is one thing
     plural = (
         not gerund
@@ -719,11 +707,18 @@ def _substitute_noun(subject: str, previous: str | None) -> str:
 def _head_noun(noun_phrase: str) -> str:
     """The noun a phrase is about: its last word before a preposition or clause ("sfps" in
     "sfps from your compatibility matrix")."""
-    words = noun_phrase.split()
+    return _head_word(noun_phrase.split())
+
+
+def _head_word(words: Sequence[str], participles: bool = False) -> str:
+    """The last of the words before the first (after the first word) that is a preposition or
+    a clause word, or with `participles` a participle too ("advice" in "advice on retries",
+    "filter" in "spam filter eating emails")."""
     for n, word in enumerate(words[1:], start=1):
-        if word.lower() in _NOUN_ENDS:
+        lower = word.lower()
+        if lower in _NOUN_ENDS or (participles and len(word) > 4 and lower.endswith("ing")):
             return words[n - 1]
-    return words[-1]
+    return words[-1] if words else ""
 
 
 def _ask_wh(wh: str, context: _Context) -> str | None:
@@ -783,8 +778,8 @@ def _ask_which(core: str, context: _Context) -> str | None:
 
 
 def _ask_what_part(core: str, context: _Context) -> str | None:
-    """ "what exactly is covered?" after a question about a subject: asked of the subject, with
-    the previous question's predicate when it names none ("What isn't supported for BYOCNI?")."""
+    """A message such as "what exactly is covered?" asked of the previous question's subject,
+    with that question's predicate when it names none ("What isn't supported for BYOCNI?")."""
     part = _WHAT_PART.match(core)
     if part is None or context.subject is None:
         return None
@@ -871,6 +866,11 @@ def _split_circumstance(question: str) -> tuple[str, str | None]:
     return (question[: cut.start()], cut.group("circumstance")) if cut else (question, None)
 
 
+def _reattached(main: str, circumstance: str | None) -> str:
+    """The question `_split_circumstance` cut, edited, with its circumstance back at its end."""
+    return _sentence(f"{main} {circumstance}" if circumstance else main)
+
+
 def _circumstance_thing(circumstance: str | None) -> str | None:
     """What a circumstance is about: "the API server" in "if the API server is unreachable",
     "OS patches" in "after OS patches"; None for a person ("after we created ...")."""
@@ -913,8 +913,7 @@ def _ask_place(place: str, context: _Context) -> str:
     places = list(_PLACE.finditer(main))
     if places:
         main = main[: places[-1].start()]
-    tail = f" {circumstance}" if circumstance else ""
-    return _sentence(f"{main} {place}{tail}")
+    return _reattached(f"{main} {place}", circumstance)
 
 
 def _ask_preposition(preposition: str, phrase: str, context: _Context) -> str | None:
@@ -937,8 +936,7 @@ def _ask_preposition(preposition: str, phrase: str, context: _Context) -> str | 
         return None
     end = words[kept - 1].end()
     new = _substitute_noun(phrase, rest[:end])
-    tail = f" {circumstance}" if circumstance else ""
-    return _sentence(f"{main[: at[-1].end()]}{new}{rest[end:]}{tail}")
+    return _reattached(f"{main[: at[-1].end()]}{new}{rest[end:]}", circumstance)
 
 
 def _corrected_subject(core: str) -> str | None:
@@ -958,8 +956,7 @@ def _add_phrase(phrase: str, context: _Context) -> str:
     """The previous question with a phrase added before its circumstance ("is X supported" ->
     "is X supported with a custom DNS server")."""
     main, circumstance = _split_circumstance(context.asked)
-    tail = f" {circumstance}" if circumstance else ""
-    return _sentence(f"{main} {phrase}{tail}")
+    return _reattached(f"{main} {phrase}", circumstance)
 
 
 def _ask_situation(core: str, context: _Context) -> str | None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.errors import CorpusError
 from assistant.models import Clause, Stance
 from assistant.policy.corpus import split_sentences
+from assistant.policy.patterns import alternation
 from assistant.policy.provider import UNNAMED, provider_of
 
 # Ordered: the first stance whose cue matches wins, so specific cues come before general ones.
@@ -393,17 +393,13 @@ def provider_statements(title: str, provider: str) -> tuple[tuple[Stance, re.Pat
         (
             stance,
             re.compile(
-                pattern.replace("{names}", _alternation(names) or "microsoft").replace(
-                    "{provider}", _alternation(_plain(p) for p in providers) or "we"
+                pattern.replace("{names}", alternation(names) or "microsoft").replace(
+                    "{provider}", alternation(_plain(p) for p in providers) or "we"
                 )
             ),
         )
         for stance, pattern in _PROVIDER_STATEMENTS
     )
-
-
-def _alternation(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 def _own_stance(text: str, statements: tuple[tuple[Stance, re.Pattern[str]], ...]) -> Stance | None:
