@@ -67,6 +67,18 @@ def _fail(message: str) -> None:
     raise typer.Exit(1)
 
 
+def _read_report(path: Path) -> dict[str, Any]:
+    """An evaluation report: a report.json file, or the folder `eval` wrote it into."""
+    file = path / "report.json" if path.is_dir() else path
+    try:
+        report = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        _fail(f"cannot read the report {str(file)!r}: {exc}")
+    if not isinstance(report, dict):
+        _fail(f"{str(file)!r} is not an evaluation report")
+    return report
+
+
 def _quiet_libraries() -> None:
     """Keep model-loading progress bars and library chatter off stderr unless it is a terminal."""
     if not sys.stderr.isatty():
@@ -691,7 +703,8 @@ def eval_command(
     compare: Annotated[
         tuple[Path, Path] | None,
         typer.Option(
-            help="Compare two report.json files (OLD NEW) and exit.",
+            help="Compare two reports (report.json files or the folders `eval` wrote them "
+            "into; OLD NEW) and exit.",
             show_default=False,
             metavar="OLD NEW",
         ),
@@ -731,8 +744,12 @@ def eval_command(
     _quiet_libraries()
 
     if compare is not None:
-        old, new = (json.loads(p.read_text(encoding="utf-8")) for p in compare)
-        lines = compare_reports(old, new)
+        old, new = (_read_report(p) for p in compare)
+        try:
+            lines = compare_reports(old, new)
+        except (KeyError, TypeError) as exc:
+            _fail(f"not an evaluation report ({exc!r} missing or malformed)")
+            return
         typer.echo("\n".join(lines) if lines else "no differences")
         return
     if split not in ("dev", "test", "all"):

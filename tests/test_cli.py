@@ -70,6 +70,35 @@ def test_eval_documents_names_only_served_documents(
     assert report["settings"]["documents"] == ["aks-support-policies"]
 
 
+def test_eval_compare_reads_reports_or_their_folders(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        (ROOT / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()[0] + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "reports"
+    scored = run_cli(
+        "eval", "--questions", str(questions), "--out", str(out), env=cli_env, cwd=tmp_path
+    )
+    assert scored.returncode == 0, scored.stderr
+    folder = next(out.glob("*/report.json")).parent
+    same = run_cli(
+        "eval", "--compare", str(folder), str(folder / "report.json"), env=cli_env, cwd=tmp_path
+    )
+    assert (same.returncode, same.stdout.strip()) == (0, "no differences"), same.stderr
+    missing = run_cli(
+        "eval", "--compare", str(folder), str(tmp_path / "nowhere"), env=cli_env, cwd=tmp_path
+    )
+    assert missing.returncode == 1
+    assert "error: cannot read the report" in missing.stderr and "Traceback" not in missing.stderr
+    questions.write_text('{"metrics": {}}', encoding="utf-8")
+    other = run_cli("eval", "--compare", str(folder), str(questions), env=cli_env, cwd=tmp_path)
+    assert other.returncode == 1
+    assert "not an evaluation report" in other.stderr and "Traceback" not in other.stderr
+
+
 def test_ask_json_is_the_whole_answer(cli_env: dict[str, str], tmp_path: Path) -> None:
     result = run_cli(
         "ask", "Is Helm supported?", "--json", "--as-of", "2020-06-01", env=cli_env, cwd=tmp_path
