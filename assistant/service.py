@@ -229,6 +229,7 @@ class Asked:
     query: str
     vector: np.ndarray
     frame: Frame
+    own: str = ""  # what the user typed, when `resolved` is a follow-up's rewrite of it
 
 
 @dataclass
@@ -540,12 +541,13 @@ class Assistant:
         self.check_selection(selection)
         # the length limit applies to what the user typed, not to a follow-up's rewrite (which
         # resolve_followup keeps within the limit too)
-        text = self.normalise(question)
+        typed = text = self.normalise(question)
         if resolved is not None:
             text = normalise_question(resolved, 2 * self.settings.max_question_chars)
-        # everything below depends on the normalised text and selection alone (and on the
+        own = typed if text != typed else ""
+        # everything below depends on the normalised texts and selection alone (and on the
         # index): cache it
-        key = (text, selection)
+        key = (text, own, selection)
         version = self.index.manifest.version
         cached = self.answers.get(version, key)
         if cached is not None:
@@ -556,7 +558,9 @@ class Assistant:
         selection = selection.narrowed(self.documents_named(resolved))
         query = expand_query(resolved, view.synonyms)
         # embedded and typed once: every version's view answers the same question
-        asked = Asked(resolved, query, view.retriever.embed_query(query), frame_question(resolved))
+        asked = Asked(
+            resolved, query, view.retriever.embed_query(query), frame_question(resolved), own
+        )
         hits, decision = self._decide(view, asked, selection)
         if is_change_question(resolved):
             composition = self._changes_listing(view, resolved, selection)
@@ -596,7 +600,7 @@ class Assistant:
         bridges = bridge_terms(asked.resolved, view.synonyms, view.words)
         if learned is not None:
             decision = learned.decide(
-                asked.resolved, asked.vector, asked.frame, hits, bridges, selection
+                asked.resolved, asked.vector, asked.frame, hits, bridges, selection, asked.own
             )
             return hits, decision
         return hits, view.decider.decide(asked.resolved, asked.frame, hits, bridges, selection)

@@ -23,6 +23,7 @@ from assistant.answer.learned import (
     LearnedModels,
     Neighbours,
     answer_frame,
+    candidate_features,
     candidates,
     ngram_features,
     type_probabilities,
@@ -199,6 +200,36 @@ def test_the_training_follow_ups_are_learned_from_their_rewrites(learned: Learne
     assert all(
         e.resolved == learned.rules.prepare(e.item.standalone).resolved for e in rewritten[:20]
     )
+
+
+def test_a_follow_up_example_keeps_what_the_user_typed(learned: Learned) -> None:
+    follow_ups = [e for e in learned.examples if e.item.previous]
+    rewritten = [e for e in follow_ups if e.item.standalone != e.item.question]
+    assert rewritten and all(e.own == e.item.question for e in rewritten)
+    # a question that stands alone, or a follow-up the rules leave as it is, has no own words
+    assert all(e.own == "" for e in learned.examples if e.item.standalone == e.item.question)
+
+
+def test_the_clause_naming_a_follow_ups_own_words_stands_out(learned: Learned) -> None:
+    # "and who has to trigger them?" after a question about control-plane upgrades: the
+    # rewrite names the control plane, the user's own word is "trigger"
+    decider = learned.rules.decider
+    rows = [
+        c for c in learned.rules.corpus.clauses if c.text.startswith("Kubernetes version upgrades")
+    ]
+    assert len(rows) == 2
+    question = "Who has to trigger kubernetes version upgrades of the control plane?"
+    pool = [Hit(clause=c, score=0.5) for c in rows]
+    probs = np.asarray([0.1, 0.8, 0.1, 0.0])
+    alone = candidate_features(decider, question, probs, pool)
+    typed = candidate_features(decider, question, probs, pool, own="and who has to trigger them?")
+    differ = np.flatnonzero((alone != typed).any(axis=0))
+    assert len(differ) == 2  # the share of the own words' weight, and its gap to the best
+    names = [int("Trigger" in c.text) for c in rows]
+    assert typed[names.index(1), differ[0]] == 1.0
+    assert typed[names.index(0), differ[0]] == 0.0
+    assert typed[names.index(0), differ[1]] == -1.0
+    assert not alone[:, differ].any()
 
 
 @pytest.mark.parametrize(

@@ -31,12 +31,14 @@ from assistant.models import (
     Verdict,
 )
 from assistant.policy.corpus import Corpus
+from assistant.search.terms import COMMON_WORDS
 
 MODELS_FILE = "learned.npz"
 MODELS_MANIFEST = "learned.json"
-MODELS_FORMAT = 10  # 6: a threshold for policies the training questions are not about; 7: and
+MODELS_FORMAT = 11  # 6: a threshold for policies the training questions are not about; 7: and
 # for documents served beside the ones they are about; 8: the training questions' neighbours;
-# 9: an asker for the documents they are not about; 10: a typer over the question's n-grams
+# 9: an asker for the documents they are not about; 10: a typer over the question's n-grams;
+# 11: selection features of a follow-up's own words
 _RETRAIN_HINT = "run `assistant train` to retrain them"
 
 # what a question asks for: the three answer frames, or nothing the policy answers
@@ -395,10 +397,12 @@ def candidate_features(
     type_probs: np.ndarray,
     pool: Sequence[Hit],
     bridges: str = "",
+    own: str = "",
 ) -> np.ndarray:
     """One row of document-agnostic features per candidate: retrieval scores and ranks, the
     rules' ranking, rare-term weight and coverage, clause shape, and stance crossed with the
-    question-type probabilities."""
+    question-type probabilities. `own` is what the user typed when `question` is a follow-up's
+    rewrite: the clauses naming its own rare terms ("and who has to *trigger* them?") stand out."""
     frame = FRAMES[int(np.argmax(type_probs[:3]))]
     ruled = rules.rank_evidence(question, frame, pool, bridges)
     rule_rank = {h.clause.clause_id: n for n, h in enumerate(ruled)}
@@ -411,13 +415,17 @@ def candidate_features(
     best_lexical = max((h.lexical_score or 0.0 for h in pool), default=0.0) or 1.0
     weights = [rules.weight(terms, h.clause.clause_id) / total for h in pool]
     best_weight = max(weights, default=0.0)
+    own_terms = rules.salient_terms(own) - COMMON_WORDS if own else set()
+    own_total = rules.term_weight(own_terms) or 1.0
+    owns = [rules.weight(own_terms, h.clause.clause_id) / own_total for h in pool]
+    best_own = max(owns, default=0.0)
     retrieved = {id(h) for h in pool if h.dense_rank is not None or h.lexical_rank is not None}
     condition = 1.0 if names_condition(question) else 0.0
     # whether the question names the clause's document (constant, so without effect, when
     # one document is served)
     named = documents_named(rules.corpus.documents, question)
     rows = []
-    for position, (hit, weight) in enumerate(zip(pool, weights, strict=True)):
+    for position, (hit, weight, owned) in enumerate(zip(pool, weights, owns, strict=True)):
         clause = hit.clause
         cid = clause.clause_id
         stance = _stance_onehot(clause.stance)
@@ -432,6 +440,8 @@ def candidate_features(
                 1.0 / hit.lexical_rank if hit.lexical_rank else 0.0,
                 weight,
                 weight - best_weight,
+                owned,
+                owned - best_own,
                 rules.indexed_weight(terms, cid) / total,
                 rules.weight(bridged, cid) / total,
                 0.0 if id(hit) in retrieved else 1.0,
@@ -601,9 +611,11 @@ class LearnedDecider:
         hits: Sequence[Hit],
         bridges: str,
         selection: Selection | None = None,
+        own: str = "",
     ) -> Decision:
         """The verdict for a question whose query embedding is `vector`; only clauses the
-        selection allows are considered."""
+        selection allows are considered. `own`: what the user typed, when `question` is a
+        follow-up's rewrite of it."""
         type_probs = type_probabilities(
             self.models.typer, self.models.ngram_typer, question, vector
         )
@@ -614,7 +626,7 @@ class LearnedDecider:
         select = selection_probabilities(
             self.models.selector,
             self.models.reranker,
-            candidate_features(self.rules, question, type_probs, pool, bridges),
+            candidate_features(self.rules, question, type_probs, pool, bridges, own),
             self.models.neighbours.support(vector, pool),
         ) * frame_fit(type_probs, pool)
         if self.selection:

@@ -96,6 +96,12 @@ class Example:
     gold_ids: frozenset[str] | None  # None when a gold quote names no clause of this corpus
     decider: VerdictDecider  # the rules decider of the version the item is asked of
 
+    @property
+    def own(self) -> str:
+        """What the user typed, when `resolved` is a follow-up's rewrite of it ("" otherwise)."""
+        standalone = self.item.standalone
+        return self.item.question if standalone != self.item.question else ""
+
 
 def load_training_items(path: Path) -> list[TrainingItem]:
     """The labelled questions of a training file (JSONL)."""
@@ -277,7 +283,9 @@ def fit_models(
             dtype=int,
         )
         if labels.any():
-            rows = candidate_features(e.decider, e.resolved, type_probs[id(e)], pool, e.bridges)
+            rows = candidate_features(
+                e.decider, e.resolved, type_probs[id(e)], pool, e.bridges, e.own
+            )
             selections.append(_Selection(e, pool, rows, labels))
     if not selections:
         raise TrainingDataError(
@@ -356,7 +364,7 @@ def fit_models(
         probs = type_probs[id(e)]
         sel = select_probs.get(id(e))
         if sel is None:
-            features = candidate_features(e.decider, e.resolved, probs, pool, e.bridges)
+            features = candidate_features(e.decider, e.resolved, probs, pool, e.bridges, e.own)
             chosen = selection_probabilities(selector, reranker, features, support(e, pool))
             sel = chosen * frame_fit(probs, pool)
         top = int(np.argmax(sel))
@@ -599,7 +607,7 @@ def answered(models: LearnedModels, examples: Sequence[Example]) -> HeldOut:
     for e in examples:
         decider = LearnedDecider(e.decider, models)
         decision = decider.decide(
-            e.resolved, e.vector, frame_question(e.resolved), e.hits, e.bridges
+            e.resolved, e.vector, frame_question(e.resolved), e.hits, e.bridges, own=e.own
         )
         unknown = e.item.verdict is Verdict.UNKNOWN
         # an answer the hard overrides withhold stays withheld whatever the threshold
