@@ -87,6 +87,29 @@ def test_subject_swap_in_a_fact_question_keeps_its_wording() -> None:
     )
 
 
+def test_a_question_opened_by_when_is_no_circumstance_to_replace() -> None:
+    # "when do you ..." asks; "when the image is updated" is a circumstance the condition replaces
+    assert chain("on weekends when do you answer the phone?", "and if it's a holiday?")[1][0] == (
+        "On weekends when do you answer the phone if it's a holiday?"
+    )
+    replaced = chain(
+        "who patches the node when the image is updated?", "and if it's a windows node?"
+    )
+    assert replaced[1][0] == "Who patches the node if it's a windows node?"
+
+
+def test_a_word_before_a_definite_determiner_ends_the_subject_as_its_verb() -> None:
+    asked = "when the technician replaces the disk, does he test it?"
+    assert phrase_subject(asked) == "the technician"
+    assert chain(asked, "can they also install our software?")[1][0] == (
+        "Can the technician also install our software?"
+    )
+    # "a lot" is no object: the noun before it stays in the phrase
+    assert phrase_subject("we use the litware chat connector a lot, is it covered?") == (
+        "the litware chat connector"
+    )
+
+
 @pytest.mark.parametrize(
     "message", ["helm too?", "thanks! and helm too?", "same for helm", "helm?"]
 )

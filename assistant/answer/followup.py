@@ -324,8 +324,11 @@ _FRONTED = re.compile(
     rf"^(?:(?:{alternation(SUBJECT_LEADS)})\s+)?(?P<subject>[^,]+),\s*(?P<rest>.+)$",
     re.IGNORECASE,
 )
+# ("when" before an auxiliary asks a question: "on standard when does the replacement ship?")
 _CIRCUMSTANCE = re.compile(
-    rf"(?<!\s)\s++(?P<circumstance>(?:{alternation(CIRCUMSTANCES)})\b.*)$", re.IGNORECASE
+    rf"(?<!\s)\s++(?P<circumstance>(?!when\s++(?:{alternation(AUXILIARIES)})\b)"
+    rf"(?:{alternation(CIRCUMSTANCES)})\b.*)$",
+    re.IGNORECASE,
 )
 _CONDITION = re.compile(
     rf"^(?:(?:{alternation(CONDITION_LEADS)})\s+)?"
@@ -536,7 +539,11 @@ def _phrase_from(words: Sequence[tuple[str, str]], start: int) -> str:
         participle = len(lower) > 4 and lower.endswith(("ed", "ing", "ly"))
         # "the known issue Microsoft files": the support organisation starts a relative clause
         agent = n >= 2 and lower == AGENT.lower()
-        if not opener and (participle or agent or lower in _PHRASE_ENDS):
+        # "the field engineer swaps the unit": a word before a definite determiner is a verb
+        # (not before "a": "the connector a lot")
+        after = words[start + n + 1][1] if start + n + 1 < len(words) else ""
+        verb = n >= 2 and after in DETERMINERS and after not in ("a", "an")
+        if not opener and (participle or agent or verb or lower in _PHRASE_ENDS):
             break
         kept.append(word)
     return "" if kept[-1:] and kept[-1].lower() in DETERMINERS else " ".join(kept)
