@@ -98,6 +98,31 @@ def test_a_question_opened_by_when_is_no_circumstance_to_replace() -> None:
     assert replaced[1][0] == "Who patches the node if it's a windows node?"
 
 
+@pytest.mark.parametrize(
+    "message", ["even before a firmware upgrade?", "just before a firmware upgrade?"]
+)
+def test_a_circumstance_narrowed_by_a_focus_word_is_added(message: str) -> None:
+    focus = message.split()[0]
+    for asked in (
+        "Who keeps backups of the router configs?",
+        "Who looks after backups of the router configs?",  # "after" of "look after" stays
+    ):
+        assert resolve_followup(message, [asked]).question == (
+            f"{asked[:-1]} {focus} before a firmware upgrade?"
+        )
+
+
+def test_a_demonstrative_before_another_noun_is_left_when_the_subject_is_determined() -> None:
+    # "that tier" is not "the opening hours": left as typed
+    tier = chain("what are the opening hours on the gold tier?", "phone support on that tier?")
+    assert tier[1][0] == "phone support on that tier?"
+    # a bare subject names the noun's kind; before a verb or predicate "that" is a pronoun
+    backups = chain("how often is etcd backed up?", "can I get those backups?")
+    assert backups[1][0] == "Can I get etcd backups?"
+    kubelet = chain("who maintains the kubernetes components", "does that include the kubelet?")
+    assert kubelet[1][0] == "Does the kubernetes components include the kubelet?"
+
+
 def test_a_word_before_a_definite_determiner_ends_the_subject_as_its_verb() -> None:
     asked = "when the technician replaces the disk, does he test it?"
     assert phrase_subject(asked) == "the technician"

@@ -218,6 +218,9 @@ DEMONSTRATIVE_AFTER = (
     "covers", "fix", "fixes", "handle", "handles", "reboot", "reboots", "get", "use", "run",
     "install", "does", "manage", "manages", "own", "owns", "into", "like",
 )  # fmt: skip
+# Words after which "that"/"this" is the subject of the verb or predicate that follows ("does
+# that include ...?", "is that active?"), not a determiner of a noun.
+PRONOUN_AFTER = ("does", "do", "did", "will", "would", "can", "could", "should", "is", "are", "was")
 # Auxiliaries a yes/no question opens with, and the question words of the others.
 AUXILIARIES = (
     "is", "are", "does", "do", "did", "will", "would", "can", "could", "should", "was", "were",
@@ -324,9 +327,11 @@ _FRONTED = re.compile(
     rf"^(?:(?:{alternation(SUBJECT_LEADS)})\s+)?(?P<subject>[^,]+),\s*(?P<rest>.+)$",
     re.IGNORECASE,
 )
-# ("when" before an auxiliary asks a question: "on standard when does the replacement ship?")
+# ("when" before an auxiliary asks a question: "on standard when does the replacement ship?";
+# "after" of "look after" is the verb's)
 _CIRCUMSTANCE = re.compile(
-    rf"(?<!\s)\s++(?P<circumstance>(?!when\s++(?:{alternation(AUXILIARIES)})\b)"
+    r"(?<!\s)(?<!\blook)(?<!\blooks)(?<!\blooking)\s++"
+    rf"(?P<circumstance>(?!when\s++(?:{alternation(AUXILIARIES)})\b)"
     rf"(?:{alternation(CIRCUMSTANCES)})\b.*)$",
     re.IGNORECASE,
 )
@@ -341,7 +346,12 @@ _QUESTION_START = re.compile(
     rf"^(?:{alternation((*AUXILIARIES, 'am', 'has', 'have', *QUESTION_WORDS))})\b", re.IGNORECASE
 )
 _ASKED_SENTENCE = re.compile(r"(?<=[?!.;])\s++")
-_CIRCUMSTANCE_LEAD = re.compile(rf"^(?:{alternation(CIRCUMSTANCE_SWAPS)})\s", re.IGNORECASE)
+# ("even before a firmware upgrade?", "just after kernel updates?": narrowed by a focus word)
+_CIRCUMSTANCE_LEAD = re.compile(
+    rf"^(?:(?:{alternation(FOCUS_WORDS)})\s++)?(?:right\s++)?"
+    rf"(?:{alternation(CIRCUMSTANCE_SWAPS)})\s",
+    re.IGNORECASE,
+)
 _TRAILING_REMARK = re.compile(rf",?(?<!\s)\s++(?:{alternation(TRAILING_REMARKS)})$", re.IGNORECASE)
 _PLACE_LEAD = re.compile(rf"^(?:{alternation(PLACES)})\s", re.IGNORECASE)
 _PLACE = re.compile(rf"(?<!\s)\s++(?:{alternation(PLACES)})\s", re.IGNORECASE)
@@ -839,7 +849,11 @@ def _replace_anaphors(text: str, antecedent: str | None) -> tuple[str, bool]:
         elif antecedent is None or (named and pronoun in PERSONAL_ANAPHORS):
             continue
         else:
-            replacement, end = _antecedent_phrase(pronoun, following, antecedent, match)
+            after = before[-1] if before else ""
+            phrase = _antecedent_phrase(pronoun, following, antecedent, match, after)
+            if phrase is None:
+                continue
+            replacement, end = phrase
             if pronoun == "it" and text[end : end + 2].lower() == "'s":  # "it's" -> "X is"
                 replacement, end = f"{replacement} is", end + 2
             named = True
@@ -850,9 +864,12 @@ def _replace_anaphors(text: str, antecedent: str | None) -> tuple[str, bool]:
 
 
 def _antecedent_phrase(
-    pronoun: str, following: str, antecedent: str, match: re.Match[str]
-) -> tuple[str, int]:
-    """What replaces a pronoun (and the noun after a demonstrative), and where it ends."""
+    pronoun: str, following: str, antecedent: str, match: re.Match[str], after: str = ""
+) -> tuple[str, int] | None:
+    """What replaces a pronoun (and the noun after a demonstrative), and where it ends (`after`:
+    the word before the pronoun). None for a demonstrative before a noun that a determined
+    antecedent does not name ("that plan" after a question about "the support hours" points at
+    something else: left as it is); a bare antecedent names the noun's kind ("etcd backups")."""
     if pronoun == "each one":  # "how long does each one last" after "… major versions …"
         return f"each {_singular(antecedent)}", match.end("pronoun")
     if pronoun not in ("those", "these", "that", "this") or not following:
@@ -863,6 +880,10 @@ def _antecedent_phrase(
         w.rstrip("s") == following.rstrip("s") for w in _words(antecedent)
     ):
         return antecedent, match.end("next")
+    if after in PRONOUN_AFTER:  # "does that include ...?", "is that active?": the pronoun
+        return antecedent, match.end("pronoun")
+    if _words(antecedent)[:1] and _words(antecedent)[0] in DETERMINERS:
+        return None
     return f"{antecedent} {following}", match.end("next")
 
 
