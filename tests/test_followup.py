@@ -123,6 +123,42 @@ def test_a_demonstrative_before_another_noun_is_left_when_the_subject_is_determi
     assert kubelet[1][0] == "Does the kubernetes components include the kubelet?"
 
 
+@pytest.mark.parametrize(
+    ("asked", "message", "rewrite"),
+    [
+        # a denied party or a doubt about now asks the question again
+        ("who is responsible for node pool sizing?", "not microsoft?", None),
+        ("who is responsible for node pool sizing?", "not me?", None),
+        ("does support cover kured?", "is that still true today?", None),
+        ("does support cover kured?", "same?", None),
+        # the subject's qualifications
+        (
+            "are spot node pools supported?",
+            "any caveats?",
+            "Are there any caveats for spot node pools?",
+        ),
+        (
+            "are spot node pools supported?",
+            "are there any limitations?",
+            "Are there any limitations for spot node pools?",
+        ),
+        # "not even X?" asks "even X?"; a focus word is no part of a new subject
+        (
+            "can i get support for my app code?",
+            "not even for crashes?",
+            "Can i get support for my app code even for crashes?",
+        ),
+        ("is istio supported?", "not even linkerd?", "Is linkerd supported?"),
+        ("is istio supported?", "and the ingress, same?", "Is the ingress supported?"),
+    ],
+)
+def test_doubts_qualifications_and_focus_words(
+    asked: str, message: str, rewrite: str | None
+) -> None:
+    expected = rewrite or asked[0].upper() + asked[1:]
+    assert resolve_followup(message, [asked]).question == expected
+
+
 def test_a_word_before_a_definite_determiner_ends_the_subject_as_its_verb() -> None:
     asked = "when the technician replaces the disk, does he test it?"
     assert phrase_subject(asked) == "the technician"

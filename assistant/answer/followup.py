@@ -44,8 +44,8 @@ SUBJECT_MARKERS = ("and", "also", "plus")
 # "the microsoft managed one" after "kong ingress": the word stands for the subject's noun.
 SUBSTITUTE_NOUNS = ("one", "ones")
 
-# "X too?" / "X as well?"
-SUBJECT_TAILS = ("too", "as well", "also")
+# "X too?" / "X as well?" / "and the scheduler, same?"
+SUBJECT_TAILS = ("too", "as well", "also", "same", "the same", "same thing")
 
 # How a new subject is asked about, by the frame of the question it follows. FACT questions
 # keep their own wording with the subject swapped in place ("how often is etcd backed up?").
@@ -75,8 +75,17 @@ REPLY_WORDS = ("yes", "yeah", "yep", "yup", *NEGATIVE_REPLIES)
 # "really?", "are you sure?": the previous question asked again.
 DOUBTS = (
     "really", "are you sure", "you sure", "seriously", "for real", "is that right",
-    "is that true", "is that correct", "sure about that",
+    "is that true", "is that correct", "sure about that", "is that still true",
+    "is that still the case", "is that still right", "is that still correct", "still true",
+    "still the case", "is it still true", "is it still the case",
+    # a party denied ("not microsoft?" after "who is responsible for node pool sizing?")
+    "not microsoft", "not ms", "not msft", "not azure", "not aks", "not me", "not us",
+    "not you", "not you guys", "not the customer", "not on me", "not on us",
+    # "same?" alone: is the answer the same
+    "same", "the same", "same thing",
 )  # fmt: skip
+# A doubt may end with when it holds ("is that still true today?").
+DOUBT_TIMES = ("today", "now", "these days", "anymore", "any more")
 WHO_TEMPLATE = "Who is responsible for {subject}?"
 # Words in -s that are no plurals: a subject ending in one is asked with "Is".
 SINGULAR_WORDS_IN_S = ("kubernetes", "windows", "series", "redis", "https", "news", "aks")
@@ -97,6 +106,13 @@ ALTERNATIVES = (
     "what else can i use", "what else can we use", "what instead",
 )  # fmt: skip
 ALTERNATIVE_TEMPLATE = "What can I use instead of {subject}?"
+# "any caveats?", "are there any limits?": the qualifications of the subject.
+QUALIFICATIONS = (
+    "caveats", "caveat", "exceptions", "exception", "conditions", "limits", "limitations",
+    "restrictions", "requirements", "prerequisites", "catch", "catches", "gotchas", "downsides",
+    "risks",
+)  # fmt: skip
+QUALIFICATION_TEMPLATE = "Are there any {noun} for {subject}?"
 # Words after "which"/"what" that name no part of the subject ("what now?", "what else?").
 NOT_WHICH_NOUNS = (
     "now", "else", "exactly", "then", "next", "up", "happens", "happened", "happen", "for",
@@ -369,13 +385,21 @@ _CORRECTION = (
     re.compile(rf"^{_OPENERS}(?P<subject>[^\s,.!:;-].*)$", re.IGNORECASE),
     re.compile(r"^not\s++[^,]+,\s*+(?P<subject>[^\s,].*)$", re.IGNORECASE),
 )
-_DOUBT = re.compile(rf"^(?:{alternation(DOUBTS)})$", re.IGNORECASE)
+_DOUBT = re.compile(
+    rf"^(?:{alternation(DOUBTS)})(?:\s++(?:{alternation(DOUBT_TIMES)}))?$", re.IGNORECASE
+)
 _APPROVAL_ECHO = re.compile(
     r"^(?:(?:is|would|will) (?:that|it|this) (?:be )?)?(?:still |really |actually )?"
     rf"(?:{alternation(APPROVAL_ECHOES)})$",
     re.IGNORECASE,
 )
 _ALTERNATIVE = re.compile(rf"^(?:{alternation(ALTERNATIVES)})$", re.IGNORECASE)
+_FOCUS_LEAD = re.compile(rf"^(?:{alternation(FOCUS_WORDS)})\s++(?=\S)", re.IGNORECASE)
+_NOT_EVEN = re.compile(r"^not\s++even\s++(?=\S)", re.IGNORECASE)
+_QUALIFICATION = re.compile(
+    rf"^(?:are there |is there |there )?any (?P<noun>{alternation(QUALIFICATIONS)})$",
+    re.IGNORECASE,
+)
 _WHICH = re.compile(
     rf"^(?:{alternation(WHICH_WORDS)})\s++(?P<noun>[^\s,].*?)(?:\s++(?:are|is))?$",
     re.IGNORECASE,
@@ -1053,7 +1077,8 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
     if not previous or not text:
         return Resolution(text, None, extract_subject(text))
     context = _Context(previous, frames)
-    core = strip_markers(text)
+    # "not even for crashes?" asks what "even for crashes?" asks
+    core = _NOT_EVEN.sub("even ", strip_markers(text))
 
     if set(_words(core)) <= set(REPLY_WORDS) or not _MARKERS.sub("", text.rstrip(" ?!.")):
         return Resolution(text, None, None)  # a bare reply, or markers alone ("ok cool")
@@ -1062,6 +1087,11 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
     if _ALTERNATIVE.match(core) and context.subject:
         instead = ALTERNATIVE_TEMPLATE.format(subject=context.subject)
         return Resolution(instead, "alternative", context.subject)
+    qualification = _QUALIFICATION.match(core)
+    if qualification and context.subject:
+        noun = qualification.group("noun").lower()
+        asked = QUALIFICATION_TEMPLATE.format(noun=noun, subject=context.subject)
+        return Resolution(asked, "qualification", context.subject)
     corrected = _corrected_subject(core)
     if corrected is not None:
         swapped = _swap_subject(corrected, context, same_question=True)
@@ -1113,6 +1143,7 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
         return Resolution(_swap_subject(version, context), "version_swap", version)
     if bare and (led or len(_words(candidate)) <= 3):
         named = clean_subject(candidate) or candidate
+        named = _FOCUS_LEAD.sub("", named) or named  # "even labels?" is about labels
         subject = _substitute_noun(named, context.subject)
         lead_words = (lead.groupdict().get("lead") or "").lower() if lead else ""
         same = " ".join(lead_words.split()) in SAME_QUESTION_LEADS
