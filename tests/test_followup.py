@@ -159,6 +159,25 @@ def test_doubts_qualifications_and_focus_words(
     assert resolve_followup(message, [asked]).question == expected
 
 
+@pytest.mark.parametrize(
+    ("message", "rewrite"),
+    [
+        ("what happens if i don't?", "What happens if i don't reboot nodes after patches?"),
+        ("and if i don't?", "What happens if i don't reboot nodes after patches?"),
+        ("how do i do that?", "How do i reboot nodes after patches?"),
+        ("can kured do it for me?", "Can kured reboot nodes after patches for me?"),
+    ],
+)
+def test_the_duty_a_question_asked_about_stands_for_do_it(message: str, rewrite: str) -> None:
+    assert resolve_followup(message, ["do i have to reboot nodes after patches?"]).question == (
+        rewrite
+    )
+    # the doer is no part of the action
+    assert resolve_followup(
+        "can microsoft do that?", ["should we apply node images ourselves?"]
+    ).question == ("Can microsoft apply node images?")
+
+
 def test_a_word_before_a_definite_determiner_ends_the_subject_as_its_verb() -> None:
     asked = "when the technician replaces the disk, does he test it?"
     assert phrase_subject(asked) == "the technician"

@@ -447,6 +447,21 @@ _IT_HAPPENS = re.compile(
     r"\b(?:it|that|this)\s+happen(?:s|ed)?\b(?P<rest>.*)$",
     re.IGNORECASE,
 )
+# "do i have to reboot nodes after patches?": the action a question asks whether the asker must do.
+_DUTY = re.compile(
+    r"^(?:(?:do|does|did) (?:i|we) (?:have|need|got) to|(?:should|must) (?:i|we)|"
+    r"(?:am i|are we) (?:supposed|expected|required) to|is it (?:my|our) (?:job|responsibility) to)"
+    r"\s++(?!do\b)(?P<action>\w.*)$",
+    re.IGNORECASE,
+)
+# "should i apply the node images myself?": the doer, not part of the action.
+_REFLEXIVE = re.compile(r"(?<!\s)\s++(?:(?:by )?(?:myself|ourselves)|on (?:my|our) own)\b")
+# "what happens if i don't?", "and if we don't?": the duty left undone.
+_OMISSION = re.compile(
+    r"^(?:what (?:happens )?)?if (?P<who>i|we) (?:don't|dont|do not|didn't|won't)"
+    r"(?: do (?:it|that))?$",
+    re.IGNORECASE,
+)
 _OBJECT_TAIL = re.compile(r"(?<!\s)\s++(?P<tail>(?:after|before|during|when|if|once|for)\b.+)$")
 _SUBJECT_FRAMES = tuple(re.compile(rf"^{p}$", re.IGNORECASE) for p in SUBJECT_FRAMES)
 _SUBJECT_END = re.compile("|".join(SUBJECT_ENDS), re.IGNORECASE)
@@ -635,11 +650,24 @@ def _ask_action(core: str, context: _Context) -> str | None:
     about ("can microsoft do it for me" -> "can microsoft reboot nodes after OS patches for
     me"); None when the message says no "do it" or the previous question asked no action."""
     done, who = _DO_IT.search(core), context.action
-    if done is None or who is None:
+    if done is None or (who is None and context.duty is None):
         return None
-    base = _base_verb(who.group("stem").lower(), who.group("suffix").lower())
-    action = f"{base}{_particle(who)} {who.group('object')}"
+    if who is None:
+        action = str(context.duty)
+    else:
+        base = _base_verb(who.group("stem").lower(), who.group("suffix").lower())
+        action = f"{base}{_particle(who)} {who.group('object')}"
     return _sentence(core[: done.start()] + action + core[done.end() :])
+
+
+def _ask_omission(core: str, context: _Context) -> str | None:
+    """What happens if the asker leaves undone the action the previous question asked whether
+    they must do ("and if i don't?" after "do i have to reboot nodes after patches?"); None
+    when the message asks no such thing or the previous question named no duty."""
+    omitted = _OMISSION.match(core)
+    if omitted is None or context.duty is None:
+        return None
+    return _sentence(f"What happens if {omitted.group('who')} don't {context.duty}")
 
 
 def _participle(stem: str, suffix: str) -> str:
@@ -708,6 +736,9 @@ class _Context:
         self.asked = _asked_sentence(anchor)
         # the action it asked about, when it asked "who VERBs X …?"
         self.action = _WHO_VERB.match(self.asked.rstrip(" ?!."))
+        # the action it asked whether the asker must do ("do i have to reboot nodes …?")
+        duty = _DUTY.match(self.asked.rstrip(" ?!."))
+        self.duty = _REFLEXIVE.sub("", duty.group("action")) if duty else None
 
 
 def _asked_sentence(question: str) -> str:
@@ -1154,6 +1185,9 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
                 return Resolution(question, "phrase_swap", context.subject)
         return Resolution(_swap_subject(subject, context, same), "subject_swap", subject)
 
+    omission = _ask_omission(core, context)
+    if omission is not None:
+        return Resolution(omission, "omission", context.subject)
     condition = _CONDITION.match(core)
     if condition:
         return Resolution(_ask_condition(condition, context), "condition", context.subject)
