@@ -178,6 +178,38 @@ def test_the_duty_a_question_asked_about_stands_for_do_it(message: str, rewrite:
     ).question == ("Can microsoft apply node images?")
 
 
+@pytest.mark.parametrize(
+    ("asked", "message", "rewrite"),
+    [
+        ("is helm supported?", "my own charts either?", "Are my own charts supported?"),
+        ("is helm supported?", "not my own charts either?", "Are my own charts supported?"),
+        ("istio isn't supported, right?", "linkerd neither?", "Is linkerd supported?"),
+        (
+            "who rotates the cluster certificates?",
+            "automatically?",
+            "Who rotates the cluster certificates automatically?",
+        ),
+        (
+            "do node images get applied automatically?",
+            "manually?",
+            "Do node images get applied manually?",
+        ),
+        (
+            "who rotates the cluster certificates?",
+            "is it automatic?",
+            "Are the cluster certificates rotated automatically?",
+        ),
+        (
+            "who upgrades the node images?",
+            "is that done manually?",
+            "Are the node images upgraded manually?",
+        ),
+    ],
+)
+def test_negative_tails_and_manners(asked: str, message: str, rewrite: str) -> None:
+    assert resolve_followup(message, [asked]).question == rewrite
+
+
 def test_a_word_before_a_definite_determiner_ends_the_subject_as_its_verb() -> None:
     asked = "when the technician replaces the disk, does he test it?"
     assert phrase_subject(asked) == "the technician"

@@ -44,8 +44,8 @@ SUBJECT_MARKERS = ("and", "also", "plus")
 # "the microsoft managed one" after "kong ingress": the word stands for the subject's noun.
 SUBSTITUTE_NOUNS = ("one", "ones")
 
-# "X too?" / "X as well?" / "and the scheduler, same?"
-SUBJECT_TAILS = ("too", "as well", "also", "same", "the same", "same thing")
+# "X too?" / "X as well?" / "and the scheduler, same?" / "(not) my own charts either?"
+SUBJECT_TAILS = ("too", "as well", "also", "same", "the same", "same thing", "either", "neither")
 
 # How a new subject is asked about, by the frame of the question it follows. FACT questions
 # keep their own wording with the subject swapped in place ("how often is etcd backed up?").
@@ -337,7 +337,19 @@ _SUBJECT_LEAD = re.compile(
     rf"^(?P<lead>{alternation(SUBJECT_LEADS)})\s+(?P<subject>.+)$", re.IGNORECASE
 )
 _SUBJECT_TAIL = re.compile(
-    rf"^(?P<subject>.+?),?(?<!\s)\s++(?:{alternation(SUBJECT_TAILS)})$", re.IGNORECASE
+    rf"^(?:not\s++)?(?P<subject>.+?),?(?<!\s)\s++(?:{alternation(SUBJECT_TAILS)})$",
+    re.IGNORECASE,
+)
+# "automatically?", "manually?": a manner added to the previous question.
+_MANNER = re.compile(
+    r"^(?:and\s++)?(?:automatically|manually|immediately|proactively)$", re.IGNORECASE
+)
+_MANNER_WORD = re.compile(r"\b(?:automatically|manually|immediately|proactively)\b", re.IGNORECASE)
+# "is it automatic?" after "who rotates the certificates?": how the action is done.
+_DONE_HOW = re.compile(
+    r"^(?:is|are|will)\s++(?:it|that|this|they)\s++(?:be\s++)?(?:done\s++)?"
+    r"(?P<how>automatic|automatically|automated|manual|manually)$",
+    re.IGNORECASE,
 )
 _FRONTED = re.compile(
     rf"^(?:(?:{alternation(SUBJECT_LEADS)})\s+)?(?P<subject>[^,]+),\s*(?P<rest>.+)$",
@@ -658,6 +670,27 @@ def _ask_action(core: str, context: _Context) -> str | None:
         base = _base_verb(who.group("stem").lower(), who.group("suffix").lower())
         action = f"{base}{_particle(who)} {who.group('object')}"
     return _sentence(core[: done.start()] + action + core[done.end() :])
+
+
+def _ask_manner(manner: str, context: _Context) -> str:
+    """The previous question with its manner replaced ("... applied automatically?" ->
+    "... applied manually?"), or added when it named none."""
+    named = _MANNER_WORD.search(context.asked)
+    if named is None:
+        return _add_phrase(manner, context)
+    return _sentence(context.asked[: named.start()] + manner + context.asked[named.end() :])
+
+
+def _ask_done_how(core: str, context: _Context) -> str | None:
+    """Whether the previous "who …" question's action is done automatically or by hand ("is it
+    automatic?" -> "are the certificates rotated automatically?"); None when the message asks
+    no such thing or that question asked no action."""
+    done = _DONE_HOW.match(core)
+    if done is None or context.action is None:
+        return None
+    subject, rest = _in_the_passive(context.action)
+    how = "manually" if done.group("how").lower().startswith("manual") else "automatically"
+    return _sentence(f"{subject} {rest} {how}")
 
 
 def _ask_omission(core: str, context: _Context) -> str | None:
@@ -1169,6 +1202,8 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
     if bare and _CIRCUMSTANCE_LEAD.match(candidate):
         main, _ = _split_circumstance(context.asked)
         return Resolution(_sentence(f"{main} {candidate}"), "circumstance_swap", context.subject)
+    if _MANNER.match(core):
+        return Resolution(_ask_manner(core.split()[-1].lower(), context), "manner", context.subject)
     version = _version_swap(candidate, context.subject)
     if version is not None:
         return Resolution(_swap_subject(version, context), "version_swap", version)
@@ -1205,7 +1240,9 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
         if replaced:
             return Resolution(_sentence(rest), "fronted_subject", fronted.group("subject"))
 
-    action = _ask_action(core, context) or _ask_happening(core, context)
+    action = (
+        _ask_action(core, context) or _ask_happening(core, context) or _ask_done_how(core, context)
+    )
     if action is not None:
         return Resolution(action, "action", context.subject)
 
