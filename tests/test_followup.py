@@ -210,6 +210,40 @@ def test_negative_tails_and_manners(asked: str, message: str, rewrite: str) -> N
     assert resolve_followup(message, [asked]).question == rewrite
 
 
+@pytest.mark.parametrize(
+    ("asked", "message", "rewrite"),
+    [
+        (
+            "what's the response time for a sev 1 on premium?",
+            "and sev 2?",
+            "What's the response time for a sev 2 on premium?",
+        ),
+        (
+            "when does .net 8 isolated go out of support?",
+            "and .net 10?",
+            "When does .net 10 isolated go out of support?",
+        ),
+        (
+            "do you offer 24/7 support?",
+            "for all plans?",
+            "Do you offer 24/7 support for all plans?",
+        ),
+        (
+            "does support cover third-party integrations?",
+            "what about ones we built?",
+            "Are integrations we built supported?",
+        ),
+        (
+            "is data restored if i delete it by mistake?",
+            "within how many days?",
+            "Within how many days is data restored if i delete it by mistake?",
+        ),
+    ],
+)
+def test_numbers_quantifiers_and_substitutes(asked: str, message: str, rewrite: str) -> None:
+    assert resolve_followup(message, [asked]).question == rewrite
+
+
 def test_a_word_before_a_definite_determiner_ends_the_subject_as_its_verb() -> None:
     asked = "when the technician replaces the disk, does he test it?"
     assert phrase_subject(asked) == "the technician"

@@ -41,6 +41,8 @@ SUBJECT_LEADS = (
 # Markers that lead a new subject of any length ("and helm charts from the marketplace?"); a
 # message without one is read as a bare subject only when it is short.
 SUBJECT_MARKERS = ("and", "also", "plus")
+# "for all plans?": a phrase that ranges over what the question asks about, not a new subject.
+QUANTIFIERS = ("all", "every", "each", "any", "both")
 # "the microsoft managed one" after "kong ingress": the word stands for the subject's noun.
 SUBSTITUTE_NOUNS = ("one", "ones")
 
@@ -63,7 +65,8 @@ WH_FRAGMENTS = (
     "to what extent", "to what degree", "in what way", "in what ways", "under what conditions",
     "under what circumstances", "in what cases", "in which cases", "within what time frame",
     "within what timeframe", "in what time frame", "in what timeframe", "how much notice",
-    "how much warning",
+    "how much warning", "within how many days", "within how many hours", "in how many days",
+    "how many days", "how many hours", "within how long", "after how long",
 )  # fmt: skip
 # "I meant kured, not kubelet", "no, linkerd", "not istio, linkerd": a correction asks the
 # previous question again, word for word, about the subject meant.
@@ -495,6 +498,8 @@ _NOUN_ENDS = {*PHRASE_ENDS, *CLAUSE_WORDS}
 # "2024-09-15".
 _VERSION = re.compile(r"[a-z]{0,3}-?\d+(?:\.\d+)*[a-z]?|\d{4}-\d{2}-\d{2}", re.IGNORECASE)
 # What may follow a version as its edition: "2012 r2", "10 sp1", "22.04 lts".
+# "sev 1", "severity 2", "tier-3", "p1": a word and its number
+_NUMBERED = re.compile(r"\b(?P<word>[a-z]{1,12})(?:\s|-)?(?P<number>\d{1,3})\b", re.IGNORECASE)
 _EDITION = re.compile(r"r\d|sp\d|lts|ltsc|esr", re.IGNORECASE)
 # "can I get help if ..." asks about help in general: what follows says what it is about.
 _NOT_A_SUBJECT = {a.lower() for a in ANAPHORS} | {
@@ -799,14 +804,18 @@ def _substitute_noun(subject: str, previous: str | None) -> str:
     """A subject ending in "one(s)" with the previous subject's noun in its place: "the
     microsoft managed one" after "kong ingress" is "the microsoft managed ingress"."""
     words = subject.split()
-    if previous is None or len(words) < 2 or words[-1].lower() not in SUBSTITUTE_NOUNS:
+    if previous is None or len(words) < 2:
+        return subject
+    # "the microsoft managed one", or "ones we built" (the noun before a relative clause)
+    at = len(words) - 1 if words[-1].lower() in SUBSTITUTE_NOUNS else 0
+    if words[at].lower() not in SUBSTITUTE_NOUNS:
         return subject
     noun = _head_noun(previous)
-    if words[-1].lower() == "ones" and not _plural(noun):
+    if words[at].lower() == "ones" and not _plural(noun):
         noun += "s"
-    elif words[-1].lower() == "one" and _plural(noun):
+    elif words[at].lower() == "one" and _plural(noun):
         noun = noun[:-1]
-    return " ".join([*words[:-1], noun])
+    return " ".join([*words[:at], noun, *words[at + 1 :]])
 
 
 def _head_noun(noun_phrase: str) -> str:
@@ -1207,6 +1216,9 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
     version = _version_swap(candidate, context.subject)
     if version is not None:
         return Resolution(_swap_subject(version, context), "version_swap", version)
+    numbered = _numbered_swap(candidate, context.asked)
+    if numbered is not None:
+        return Resolution(numbered, "numbered_swap", context.subject)
     if bare and (led or len(_words(candidate)) <= 3):
         named = clean_subject(candidate) or candidate
         named = _FOCUS_LEAD.sub("", named) or named  # "even labels?" is about labels
@@ -1216,6 +1228,8 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
         in_place = context.subject and context.subject.lower() in context.asked.lower()
         if same and lead_words.endswith("for") and (context.phrase or not in_place):
             question = _ask_preposition("for", named, context)
+            if question is None and _words(named)[0] in QUANTIFIERS:  # "for all plans?"
+                question = _add_phrase(f"for {named}", context)
             if question:
                 return Resolution(question, "phrase_swap", context.subject)
         return Resolution(_swap_subject(subject, context, same), "subject_swap", subject)
@@ -1256,6 +1270,20 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
         # "and who patches the nodes?": a whole question after a marker stands alone
         return Resolution(_sentence(core), "full_question", extract_subject(core))
     return Resolution(text, None, extract_subject(text))
+
+
+def _numbered_swap(candidate: str, asked: str) -> str | None:
+    """The previous question with the numbered thing it named in the new one's place: "and sev
+    2?" after "what's the response time for a sev 1 on premium?"; None unless the message is a
+    word and a number that the question names with another number."""
+    new = _NUMBERED.fullmatch(candidate.strip(" ?!.,"))
+    if new is None:
+        return None
+    word = new.group("word").lower()
+    for named in _NUMBERED.finditer(asked):
+        if named.group("word").lower() == word and named.group("number") != new.group("number"):
+            return _sentence(asked[: named.start()] + new.group() + asked[named.end() :])
+    return None
 
 
 def _version_swap(candidate: str, subject: str | None) -> str | None:
