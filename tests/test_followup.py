@@ -244,6 +244,15 @@ def test_numbers_quantifiers_and_substitutes(asked: str, message: str, rewrite: 
     assert resolve_followup(message, [asked]).question == rewrite
 
 
+def test_the_duty_holds_over_a_question_about_leaving_it_undone() -> None:
+    turns = chain(
+        "do i have to reboot nodes after patches?",
+        "what happens if i don't?",
+        "can kured do it for me?",
+    )
+    assert turns[2] == ("Can kured reboot nodes after patches for me?", "action")
+
+
 def test_a_word_before_a_definite_determiner_ends_the_subject_as_its_verb() -> None:
     asked = "when the technician replaces the disk, does he test it?"
     assert phrase_subject(asked) == "the technician"

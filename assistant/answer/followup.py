@@ -462,6 +462,8 @@ _IT_HAPPENS = re.compile(
     r"\b(?:it|that|this)\s+happen(?:s|ed)?\b(?P<rest>.*)$",
     re.IGNORECASE,
 )
+# How many of the latest questions are searched for one that asked about a duty.
+MAX_DUTY_TURNS = 3
 # "do i have to reboot nodes after patches?": the action a question asks whether the asker must do.
 _DUTY = re.compile(
     r"^(?:(?:do|does|did) (?:i|we) (?:have|need|got) to|(?:should|must) (?:i|we)|"
@@ -774,8 +776,19 @@ class _Context:
         self.asked = _asked_sentence(anchor)
         # the action it asked about, when it asked "who VERBs X …?"
         self.action = _WHO_VERB.match(self.asked.rstrip(" ?!."))
-        # the action it asked whether the asker must do ("do i have to reboot nodes …?")
-        duty = _DUTY.match(self.asked.rstrip(" ?!."))
+        # the action the latest question that asked one asked whether the asker must do ("do i
+        # have to reboot nodes …?"; still after "what happens if i don't …?")
+        duty = next(
+            (
+                d
+                for d in (
+                    _DUTY.match(_asked_sentence(q).rstrip(" ?!."))
+                    for q in previous[-MAX_DUTY_TURNS:][::-1]
+                )
+                if d
+            ),
+            None,
+        )
         self.duty = _REFLEXIVE.sub("", duty.group("action")) if duty else None
 
 
