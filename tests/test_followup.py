@@ -253,6 +253,37 @@ def test_the_duty_holds_over_a_question_about_leaving_it_undone() -> None:
     assert turns[2] == ("Can kured reboot nodes after patches for me?", "action")
 
 
+@pytest.mark.parametrize(
+    ("asked", "message", "rewrite"),
+    [
+        (
+            "are read replicas supported?",
+            "how many can i have?",
+            "How many read replicas can i have?",
+        ),
+        (
+            "are read replicas supported?",
+            "across regions?",
+            "Are read replicas supported across regions?",
+        ),
+        (
+            "is point-in-time restore supported?",
+            "for how many days?",
+            "For how many days is point-in-time restore supported?",
+        ),
+        (
+            "who handles backups of my data?",
+            "and restoring them?",
+            "Who is responsible for restoring backups of my data?",
+        ),
+    ],
+)
+def test_counts_ranges_and_pronouns_in_a_new_subject(
+    asked: str, message: str, rewrite: str
+) -> None:
+    assert resolve_followup(message, [asked]).question == rewrite
+
+
 def test_a_word_before_a_definite_determiner_ends_the_subject_as_its_verb() -> None:
     asked = "when the technician replaces the disk, does he test it?"
     assert phrase_subject(asked) == "the technician"

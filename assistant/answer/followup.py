@@ -66,7 +66,8 @@ WH_FRAGMENTS = (
     "under what circumstances", "in what cases", "in which cases", "within what time frame",
     "within what timeframe", "in what time frame", "in what timeframe", "how much notice",
     "how much warning", "within how many days", "within how many hours", "in how many days",
-    "how many days", "how many hours", "within how long", "after how long",
+    "how many days", "how many hours", "within how long", "after how long", "for how many days",
+    "how far back", "up to how far back", "how far back in time",
 )  # fmt: skip
 # "I meant kured, not kubelet", "no, linkerd", "not istio, linkerd": a correction asks the
 # previous question again, word for word, about the subject meant.
@@ -290,11 +291,14 @@ PLACES = ("on", "in", "at", "inside", "within", "under")
 # "what about from a tool not on your list?" after "is importing from X supported?": a phrase
 # for the previous question that replaces the one it named after the same preposition.
 SWAP_PREPOSITIONS = (
-    "from", "for", "with", "without", "via", "through", "using", "to", "into", "by",
+    "from", "for", "with", "without", "via", "through", "using", "to", "into", "by", "across",
+    "between", "outside", "beyond",
 )  # fmt: skip
 # Of those, the ones that add a manner when the previous question named none ("with a custom
 # DNS server?" after "is a private cluster supported?").
-MANNER_PREPOSITIONS = ("with", "without", "via", "through", "using")
+MANNER_PREPOSITIONS = (
+    "with", "without", "via", "through", "using", "across", "between", "outside", "beyond",
+)  # fmt: skip
 # "even on the free tier?", "only with my permission?": a word that narrows the phrase after it.
 FOCUS_WORDS = ("even", "only", "just", "also", "still", "back")
 # Words that end the replaced phrase: the question's own predicate follows.
@@ -437,6 +441,10 @@ _PREPOSITIONS = {
     p: re.compile(rf"(?<!\S){p}\s++(?=\S)", re.IGNORECASE) for p in (*SWAP_PREPOSITIONS, *PLACES)
 }
 _SITUATION = re.compile(rf"^(?:{alternation(SITUATION_OPENERS)})\s", re.IGNORECASE)
+_HOW_MANY_AUX = re.compile(
+    rf"^how many\s++(?P<rest>(?:{alternation((*AUXILIARIES, 'am', 'has', 'have'))})\s.+)$",
+    re.IGNORECASE,
+)
 _WH_FRAGMENT = re.compile(
     rf"^(?P<wh>{alternation(WH_FRAGMENTS)})(?:\s+(?:exactly|then|though|tho|again|now))?$",
     re.IGNORECASE,
@@ -1183,6 +1191,10 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
         swapped = _swap_subject(corrected, context, same_question=True)
         return Resolution(swapped, "correction", corrected)
 
+    counted = _HOW_MANY_AUX.match(core)
+    if counted and context.subject:  # "how many can i have?" -> "how many read replicas …"
+        asked = f"how many {context.subject} {counted.group('rest')}"
+        return Resolution(_sentence(asked), "how_many", context.subject)
     wh = _WH_FRAGMENT.match(core)
     if wh:
         question = _ask_wh(wh.group("wh"), context)
@@ -1235,6 +1247,9 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
     if bare and (led or len(_words(candidate)) <= 3):
         named = clean_subject(candidate) or candidate
         named = _FOCUS_LEAD.sub("", named) or named  # "even labels?" is about labels
+        words = _words(named)
+        if len(words) > 1 and words[-1] in PERSONAL_ANAPHORS:  # "and restoring them?"
+            named, _ = _replace_anaphors(named, context.subject)
         subject = _substitute_noun(named, context.subject)
         lead_words = (lead.groupdict().get("lead") or "").lower() if lead else ""
         same = " ".join(lead_words.split()) in SAME_QUESTION_LEADS
