@@ -299,6 +299,8 @@ SWAP_PREPOSITIONS = (
 MANNER_PREPOSITIONS = (
     "with", "without", "via", "through", "using", "across", "between", "outside", "beyond",
 )  # fmt: skip
+# How a thing is done: "automatically?", "manually?".
+MANNERS = ("automatically", "manually", "immediately", "proactively")
 # "even on the free tier?", "only with my permission?": a word that narrows the phrase after it.
 FOCUS_WORDS = ("even", "only", "just", "also", "still", "back")
 # Words that end the replaced phrase: the question's own predicate follows.
@@ -347,11 +349,9 @@ _SUBJECT_TAIL = re.compile(
     rf"^(?:not\s++)?(?P<subject>.+?),?(?<!\s)\s++(?:{alternation(SUBJECT_TAILS)})$",
     re.IGNORECASE,
 )
-# "automatically?", "manually?": a manner added to the previous question.
-_MANNER = re.compile(
-    r"^(?:and\s++)?(?:automatically|manually|immediately|proactively)$", re.IGNORECASE
-)
-_MANNER_WORD = re.compile(r"\b(?:automatically|manually|immediately|proactively)\b", re.IGNORECASE)
+# "automatically?", "manually?": a manner added to the previous question, or swapped for its own.
+_MANNER = re.compile(rf"^(?:and\s++)?(?:{alternation(MANNERS)})$", re.IGNORECASE)
+_MANNER_WORD = re.compile(rf"\b(?:{alternation(MANNERS)})\b", re.IGNORECASE)
 # "is it automatic?" after "who rotates the certificates?": how the action is done.
 _DONE_HOW = re.compile(
     r"^(?:is|are|will)\s++(?:it|that|this|they)\s++(?:be\s++)?(?:done\s++)?"
@@ -508,9 +508,9 @@ _NOUN_ENDS = {*PHRASE_ENDS, *CLAUSE_WORDS}
 # "2024-09-15".
 _VERSION = re.compile(r"[a-z]{0,3}-?\d+(?:\.\d+)*[a-z]?|\d{4}-\d{2}-\d{2}", re.IGNORECASE)
 # What may follow a version as its edition: "2012 r2", "10 sp1", "22.04 lts".
+_EDITION = re.compile(r"r\d|sp\d|lts|ltsc|esr", re.IGNORECASE)
 # "sev 1", "severity 2", "tier-3", "p1": a word and its number
 _NUMBERED = re.compile(r"\b(?P<word>[a-z]{1,12})(?:\s|-)?(?P<number>\d{1,3})\b", re.IGNORECASE)
-_EDITION = re.compile(r"r\d|sp\d|lts|ltsc|esr", re.IGNORECASE)
 # "can I get help if ..." asks about help in general: what follows says what it is about.
 _NOT_A_SUBJECT = {a.lower() for a in ANAPHORS} | {
     "i", "we", "you", "me", "us", "microsoft", "help", "support", "some help", "any help",
@@ -784,20 +784,18 @@ class _Context:
         self.asked = _asked_sentence(anchor)
         # the action it asked about, when it asked "who VERBs X …?"
         self.action = _WHO_VERB.match(self.asked.rstrip(" ?!."))
-        # the action the latest question that asked one asked whether the asker must do ("do i
-        # have to reboot nodes …?"; still after "what happens if i don't …?")
-        duty = next(
-            (
-                d
-                for d in (
-                    _DUTY.match(_asked_sentence(q).rstrip(" ?!."))
-                    for q in previous[-MAX_DUTY_TURNS:][::-1]
-                )
-                if d
-            ),
-            None,
-        )
-        self.duty = _REFLEXIVE.sub("", duty.group("action")) if duty else None
+        self.duty = _latest_duty(previous)
+
+
+def _latest_duty(previous: Sequence[str]) -> str | None:
+    """The action the latest of the last few questions that asked one asked whether the asker
+    must do ("reboot nodes after patches" of "do i have to reboot nodes after patches?", still
+    after "what happens if i don't …?"), without the doer ("myself")."""
+    for question in previous[-MAX_DUTY_TURNS:][::-1]:
+        duty = _DUTY.match(_asked_sentence(question).rstrip(" ?!."))
+        if duty:
+            return _REFLEXIVE.sub("", duty.group("action"))
+    return None
 
 
 def _asked_sentence(question: str) -> str:
