@@ -284,6 +284,35 @@ def test_counts_ranges_and_pronouns_in_a_new_subject(
     assert resolve_followup(message, [asked]).question == rewrite
 
 
+@pytest.mark.parametrize(
+    ("asked", "message", "rewrite"),
+    [
+        (
+            "is the kubelet managed by microsoft?",
+            "and containerd?",
+            "Is containerd managed by microsoft?",
+        ),
+        (
+            "is the kubelet fully managed by microsoft?",
+            "and containerd?",
+            "Is containerd fully managed by microsoft?",
+        ),
+        (
+            "can i customize the node image?",
+            "not even a little?",
+            "Can i customize the node image?",
+        ),
+        (
+            "who fixes broken nodes?",
+            "within what time?",
+            "Within what time are broken nodes fixed?",
+        ),
+    ],
+)
+def test_passive_subjects_and_more_doubts(asked: str, message: str, rewrite: str) -> None:
+    assert resolve_followup(message, [asked]).question == rewrite
+
+
 def test_a_word_before_a_definite_determiner_ends_the_subject_as_its_verb() -> None:
     asked = "when the technician replaces the disk, does he test it?"
     assert phrase_subject(asked) == "the technician"

@@ -67,7 +67,8 @@ WH_FRAGMENTS = (
     "within what timeframe", "in what time frame", "in what timeframe", "how much notice",
     "how much warning", "within how many days", "within how many hours", "in how many days",
     "how many days", "how many hours", "within how long", "after how long", "for how many days",
-    "how far back", "up to how far back", "how far back in time",
+    "how far back", "up to how far back", "how far back in time", "within what time",
+    "in what time",
 )  # fmt: skip
 # "I meant kured, not kubelet", "no, linkerd", "not istio, linkerd": a correction asks the
 # previous question again, word for word, about the subject meant.
@@ -85,8 +86,9 @@ DOUBTS = (
     # a party denied ("not microsoft?" after "who is responsible for node pool sizing?")
     "not microsoft", "not ms", "not msft", "not azure", "not aks", "not me", "not us",
     "not you", "not you guys", "not the customer", "not on me", "not on us",
-    # "same?" alone: is the answer the same
-    "same", "the same", "same thing",
+    # "same?" alone: is the answer the same; "not even a little?": is any of it
+    "same", "the same", "same thing", "even a little", "even a bit", "even slightly", "at all",
+    "not at all",
 )  # fmt: skip
 # A doubt may end with when it holds ("is that still true today?").
 DOUBT_TIMES = ("today", "now", "these days", "anymore", "any more")
@@ -179,6 +181,10 @@ WH_FALLBACK = "{wh}, regarding {subject}?"
 SUBJECT_FRAMES = (
     r"(?:is|are) (?:it true (?:that )?)?(?P<subject>.+?) (?:actually |really |even |still |fully )?"
     r"(?:supported|covered|allowed|permitted|ok|okay|fine)",
+    # "is the kubelet (fully) managed by microsoft?" (not "supported by", the first frame's)
+    r"(?:is|are) (?P<subject>[^,]+?) (?:(?:fully|completely|entirely|actually|really) )?"
+    r"(?!supported|covered|allowed|permitted)(?:\w+ed|run|kept|built|done|made|set)(?: up)? "
+    r"by \w.*",
     r"(?:does|do|will|would|can|could) (?:microsoft|ms|msft|azure|aks|the aks team|"
     r"microsoft support|azure support|support)(?: support)? (?:support|cover|help(?: me| us)? "
     r"with|handle|manage|patch|reboot|restart|upgrade|back up|fix|restore|monitor|"
