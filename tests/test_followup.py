@@ -313,6 +313,28 @@ def test_passive_subjects_and_more_doubts(asked: str, message: str, rewrite: str
     assert resolve_followup(message, [asked]).question == rewrite
 
 
+@pytest.mark.parametrize(
+    ("asked", "message", "rewrite"),
+    [
+        (
+            "who manages the control plane?",
+            "and its availability?",
+            "Who is responsible for the control plane's availability?",
+        ),
+        (
+            "who manages the control plane?",
+            "including etcd?",
+            "Who manages the control plane including etcd?",
+        ),
+        ("can support see my secrets?", "what about my logs?", "Can support see my logs?"),
+    ],
+)
+def test_possessives_inclusions_and_what_support_may_see(
+    asked: str, message: str, rewrite: str
+) -> None:
+    assert resolve_followup(message, [asked]).question == rewrite
+
+
 def test_a_word_before_a_definite_determiner_ends_the_subject_as_its_verb() -> None:
     asked = "when the technician replaces the disk, does he test it?"
     assert phrase_subject(asked) == "the technician"

@@ -202,6 +202,10 @@ SUBJECT_FRAMES = (
     r"(?: (?:up|down|out|in|on|over|around|away|back|off))?",
     r"can (?:i|we) (?:get|use|run|install|access|see|restore|open a (?:support )?"
     r"(?:case|ticket|request) (?:for|about)|get help with) (?P<subject>.+)",
+    # "can support see my secrets?"
+    r"(?:can|could|will|does|do) (?:microsoft|ms|msft|support|microsoft support|azure support|"
+    r"the support team|your engineers|engineers) (?:see|access|read|view|look at|get at|touch|"
+    r"change|modify) (?P<subject>.+)",
     r"how (?:many|much) (?P<subject>.+?) (?:do|does|did|can|could|will|would|is|are|was|were|"
     r"should|must|has|have)\b.*",
     r"what does the policy say about (?P<subject>.+)",
@@ -298,12 +302,13 @@ PLACES = ("on", "in", "at", "inside", "within", "under")
 # for the previous question that replaces the one it named after the same preposition.
 SWAP_PREPOSITIONS = (
     "from", "for", "with", "without", "via", "through", "using", "to", "into", "by", "across",
-    "between", "outside", "beyond",
+    "between", "outside", "beyond", "including", "except", "excluding",
 )  # fmt: skip
 # Of those, the ones that add a manner when the previous question named none ("with a custom
 # DNS server?" after "is a private cluster supported?").
 MANNER_PREPOSITIONS = (
     "with", "without", "via", "through", "using", "across", "between", "outside", "beyond",
+    "including", "except", "excluding",
 )  # fmt: skip
 # How a thing is done: "automatically?", "manually?".
 MANNERS = ("automatically", "manually", "immediately", "proactively")
@@ -421,6 +426,10 @@ _APPROVAL_ECHO = re.compile(
 _ALTERNATIVE = re.compile(rf"^(?:{alternation(ALTERNATIVES)})$", re.IGNORECASE)
 _FOCUS_LEAD = re.compile(rf"^(?:{alternation(FOCUS_WORDS)})\s++(?=\S)", re.IGNORECASE)
 _NOT_EVEN = re.compile(r"^not\s++even\s++(?=\S)", re.IGNORECASE)
+_POSSESSIVE = re.compile(
+    r"^(?:(?:and|what about|how about)\s++)?(?:its|their)\s++(?P<part>\w[\w-]*(?:\s\w[\w-]*){0,2})$",
+    re.IGNORECASE,
+)
 _QUALIFICATION = re.compile(
     rf"^(?:are there |is there |there )?any (?P<noun>{alternation(QUALIFICATIONS)})$",
     re.IGNORECASE,
@@ -1185,6 +1194,10 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
     if _ALTERNATIVE.match(core) and context.subject:
         instead = ALTERNATIVE_TEMPLATE.format(subject=context.subject)
         return Resolution(instead, "alternative", context.subject)
+    owned = _POSSESSIVE.match(core)
+    if owned and context.subject:  # "and its availability?": a part of the previous subject
+        part = f"{context.subject}'s {owned.group('part')}"
+        return Resolution(_swap_subject(part, context), "possessive", part)
     qualification = _QUALIFICATION.match(core)
     if qualification and context.subject:
         noun = qualification.group("noun").lower()
