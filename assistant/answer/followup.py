@@ -427,7 +427,8 @@ _ALTERNATIVE = re.compile(rf"^(?:{alternation(ALTERNATIVES)})$", re.IGNORECASE)
 _FOCUS_LEAD = re.compile(rf"^(?:{alternation(FOCUS_WORDS)})\s++(?=\S)", re.IGNORECASE)
 _NOT_EVEN = re.compile(r"^not\s++even\s++(?=\S)", re.IGNORECASE)
 _POSSESSIVE = re.compile(
-    r"^(?:(?:and|what about|how about)\s++)?(?:its|their)\s++(?P<part>\w[\w-]*(?:\s\w[\w-]*){0,2})$",
+    r"^(?:(?:and|what about|how about)\s++)?(?:its|their)\s++"
+    r"(?P<part>\w[\w-]*(?:\s\w[\w-]*){0,2})$",
     re.IGNORECASE,
 )
 _QUALIFICATION = re.compile(
