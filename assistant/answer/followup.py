@@ -1197,8 +1197,8 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
         return Resolution(instead, "alternative", context.subject)
     owned = _POSSESSIVE.match(core)
     if owned and context.subject:  # "and its availability?": a part of the previous subject
-        part = f"{context.subject}'s {owned.group('part')}"
-        return Resolution(_swap_subject(part, context), "possessive", part)
+        whose = f"{context.subject}'s {owned.group('part')}"
+        return Resolution(_swap_subject(whose, context), "possessive", whose)
     qualification = _QUALIFICATION.match(core)
     if qualification and context.subject:
         noun = qualification.group("noun").lower()
