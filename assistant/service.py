@@ -531,12 +531,17 @@ class Assistant:
         return tuple(d.doc_id for d in documents if d.doc_id in named)
 
     def trace(
-        self, question: str, resolved: str | None = None, selection: Selection | None = None
+        self,
+        question: str,
+        resolved: str | None = None,
+        selection: Selection | None = None,
+        rewritten: bool | None = None,
     ) -> Trace:
         """Answer a question and keep the retrieval and decision that produced the answer;
-        `resolved` is the standalone question to answer in its place (a follow-up's rewrite);
-        `selection` limits the documents quoted and picks the date whose versions answer
-        (raises UnknownDocumentError, NotInForceError, InvalidDateError)."""
+        `resolved` is the standalone question to answer in its place (a follow-up's rewrite:
+        `rewritten`, else only a cleaned question; None: whenever it differs); `selection`
+        limits the documents quoted and picks the date whose versions answer (raises
+        UnknownDocumentError, NotInForceError, InvalidDateError)."""
         selection = selection or Selection()
         self.check_selection(selection)
         # the length limit applies to what the user typed, not to a follow-up's rewrite (which
@@ -544,7 +549,9 @@ class Assistant:
         typed = text = self.normalise(question)
         if resolved is not None:
             text = normalise_question(resolved, 2 * self.settings.max_question_chars)
-        own = typed if text != typed else ""
+        # what the user typed weighs in answer selection only beside a follow-up's rewrite
+        follow_up = text != typed if rewritten is None else rewritten and text != typed
+        own = typed if follow_up else ""
         # everything below depends on the normalised texts and selection alone (and on the
         # index): cache it
         key = (text, own, selection)

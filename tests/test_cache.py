@@ -80,6 +80,13 @@ def test_cached_answers_are_identical_to_computed_ones(
     stats = cached.cache_stats()
     assert (stats["answers"].hits, stats["answers"].misses) == (3, 2)
     assert uncached.cache_stats()["answers"].hits == 0
+    # a message only cleaned into the question (no follow-up rewrite) is the same entry; what
+    # a follow-up's user typed weighs in answer selection, so a rewrite is its own entry
+    cleaned = cached.trace("thanks! Is Istio supported?", questions[0], rewritten=False)
+    assert cleaned.decision is first[0].decision
+    rewrite = cached.trace("and istio?", questions[0], rewritten=True)
+    assert cached.cache_stats()["answers"].misses == 3
+    assert rewrite.answer.resolved_question == first[0].answer.resolved_question
 
 
 def test_query_embeddings_are_cached_per_query(

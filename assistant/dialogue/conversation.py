@@ -100,7 +100,9 @@ class Conversations:
         kept_documents = self._documents_kept(resolution, policy_turns)
         if kept_documents:
             selection = (selection or Selection()).narrowed(kept_documents)
-        trace = self.assistant.trace(question, resolution.question, selection)
+        trace = self.assistant.trace(
+            question, resolution.question, selection, rewritten=resolution.rule is not None
+        )
         if trace.answer.verdict is Verdict.UNKNOWN and self.smalltalk.is_off_topic(
             trace.answer.resolved_question
         ):
