@@ -661,5 +661,8 @@ class LearnedDecider:
         else:
             confidence = self.rules.calibration.confidence(signals)
             threshold = self.threshold
+        # the confidence reported is the one compared (a question at 0.22996 is not answered
+        # at 0.23 when it reports 0.23)
+        confidence = round(confidence, 4)
         verdict = raw if confidence >= threshold else Verdict.UNKNOWN
-        return Decision(verdict, round(confidence, 4), frame, tuple(ranked), raw, signals)
+        return Decision(verdict, confidence, frame, tuple(ranked), raw, signals)
