@@ -123,6 +123,7 @@ def test_a_demonstrative_before_another_noun_is_left_when_the_subject_is_determi
     assert kubelet[1][0] == "Does the kubernetes components include the kubelet?"
 
 
+# One question, one follow-up and the question the follow-up asks (None: the question again).
 @pytest.mark.parametrize(
     ("asked", "message", "rewrite"),
     [
@@ -150,37 +151,7 @@ def test_a_demonstrative_before_another_noun_is_left_when_the_subject_is_determi
         ),
         ("is istio supported?", "not even linkerd?", "Is linkerd supported?"),
         ("is istio supported?", "and the ingress, same?", "Is the ingress supported?"),
-    ],
-)
-def test_doubts_qualifications_and_focus_words(
-    asked: str, message: str, rewrite: str | None
-) -> None:
-    expected = rewrite or asked[0].upper() + asked[1:]
-    assert resolve_followup(message, [asked]).question == expected
-
-
-@pytest.mark.parametrize(
-    ("message", "rewrite"),
-    [
-        ("what happens if i don't?", "What happens if i don't reboot nodes after patches?"),
-        ("and if i don't?", "What happens if i don't reboot nodes after patches?"),
-        ("how do i do that?", "How do i reboot nodes after patches?"),
-        ("can kured do it for me?", "Can kured reboot nodes after patches for me?"),
-    ],
-)
-def test_the_duty_a_question_asked_about_stands_for_do_it(message: str, rewrite: str) -> None:
-    assert resolve_followup(message, ["do i have to reboot nodes after patches?"]).question == (
-        rewrite
-    )
-    # the doer is no part of the action
-    assert resolve_followup(
-        "can microsoft do that?", ["should we apply node images ourselves?"]
-    ).question == ("Can microsoft apply node images?")
-
-
-@pytest.mark.parametrize(
-    ("asked", "message", "rewrite"),
-    [
+        # a tail that negates or repeats, and a manner added or swapped
         ("is helm supported?", "my own charts either?", "Are my own charts supported?"),
         ("is helm supported?", "not my own charts either?", "Are my own charts supported?"),
         ("istio isn't supported, right?", "linkerd neither?", "Is linkerd supported?"),
@@ -204,15 +175,7 @@ def test_the_duty_a_question_asked_about_stands_for_do_it(message: str, rewrite:
             "is that done manually?",
             "Are the node images upgraded manually?",
         ),
-    ],
-)
-def test_negative_tails_and_manners(asked: str, message: str, rewrite: str) -> None:
-    assert resolve_followup(message, [asked]).question == rewrite
-
-
-@pytest.mark.parametrize(
-    ("asked", "message", "rewrite"),
-    [
+        # a numbered thing, a quantified range and "ones" for the subject's noun
         (
             "what's the response time for a sev 1 on premium?",
             "and sev 2?",
@@ -238,24 +201,7 @@ def test_negative_tails_and_manners(asked: str, message: str, rewrite: str) -> N
             "within how many days?",
             "Within how many days is data restored if i delete it by mistake?",
         ),
-    ],
-)
-def test_numbers_quantifiers_and_substitutes(asked: str, message: str, rewrite: str) -> None:
-    assert resolve_followup(message, [asked]).question == rewrite
-
-
-def test_the_duty_holds_over_a_question_about_leaving_it_undone() -> None:
-    turns = chain(
-        "do i have to reboot nodes after patches?",
-        "what happens if i don't?",
-        "can kured do it for me?",
-    )
-    assert turns[2] == ("Can kured reboot nodes after patches for me?", "action")
-
-
-@pytest.mark.parametrize(
-    ("asked", "message", "rewrite"),
-    [
+        # a count, a range and a pronoun in a new subject
         (
             "are read replicas supported?",
             "how many can i have?",
@@ -276,17 +222,7 @@ def test_the_duty_holds_over_a_question_about_leaving_it_undone() -> None:
             "and restoring them?",
             "Who is responsible for restoring backups of my data?",
         ),
-    ],
-)
-def test_counts_ranges_and_pronouns_in_a_new_subject(
-    asked: str, message: str, rewrite: str
-) -> None:
-    assert resolve_followup(message, [asked]).question == rewrite
-
-
-@pytest.mark.parametrize(
-    ("asked", "message", "rewrite"),
-    [
+        # a passive subject, a doubt about any of it and a time asked of an action
         (
             "is the kubelet managed by microsoft?",
             "and containerd?",
@@ -307,15 +243,7 @@ def test_counts_ranges_and_pronouns_in_a_new_subject(
             "within what time?",
             "Within what time are broken nodes fixed?",
         ),
-    ],
-)
-def test_passive_subjects_and_more_doubts(asked: str, message: str, rewrite: str) -> None:
-    assert resolve_followup(message, [asked]).question == rewrite
-
-
-@pytest.mark.parametrize(
-    ("asked", "message", "rewrite"),
-    [
+        # a part of the subject, an inclusion and what support may see
         (
             "who manages the control plane?",
             "and its availability?",
@@ -329,10 +257,39 @@ def test_passive_subjects_and_more_doubts(asked: str, message: str, rewrite: str
         ("can support see my secrets?", "what about my logs?", "Can support see my logs?"),
     ],
 )
-def test_possessives_inclusions_and_what_support_may_see(
-    asked: str, message: str, rewrite: str
+def test_a_follow_up_to_one_question_is_rewritten(
+    asked: str, message: str, rewrite: str | None
 ) -> None:
-    assert resolve_followup(message, [asked]).question == rewrite
+    expected = rewrite or asked[0].upper() + asked[1:]
+    assert resolve_followup(message, [asked]).question == expected
+
+
+@pytest.mark.parametrize(
+    ("message", "rewrite"),
+    [
+        ("what happens if i don't?", "What happens if i don't reboot nodes after patches?"),
+        ("and if i don't?", "What happens if i don't reboot nodes after patches?"),
+        ("how do i do that?", "How do i reboot nodes after patches?"),
+        ("can kured do it for me?", "Can kured reboot nodes after patches for me?"),
+    ],
+)
+def test_the_duty_a_question_asked_about_stands_for_do_it(message: str, rewrite: str) -> None:
+    assert resolve_followup(message, ["do i have to reboot nodes after patches?"]).question == (
+        rewrite
+    )
+    # the doer is no part of the action
+    assert resolve_followup(
+        "can microsoft do that?", ["should we apply node images ourselves?"]
+    ).question == ("Can microsoft apply node images?")
+
+
+def test_the_duty_holds_over_a_question_about_leaving_it_undone() -> None:
+    turns = chain(
+        "do i have to reboot nodes after patches?",
+        "what happens if i don't?",
+        "can kured do it for me?",
+    )
+    assert turns[2] == ("Can kured reboot nodes after patches for me?", "action")
 
 
 def test_a_word_before_a_definite_determiner_ends_the_subject_as_its_verb() -> None:
