@@ -52,14 +52,18 @@ def test_ask_prints_the_verdict_and_citations(cli_env: dict[str, str], tmp_path:
     assert "\nSources:\n  [1] " in result.stdout and "https://learn.microsoft.com/" in result.stdout
 
 
+def _one_question_file(tmp_path: Path) -> Path:
+    """A questions file holding the first evaluation question."""
+    questions = tmp_path / "q.jsonl"
+    first = (ROOT / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    questions.write_text(first + "\n", encoding="utf-8")
+    return questions
+
+
 def test_eval_documents_names_only_served_documents(
     cli_env: dict[str, str], tmp_path: Path
 ) -> None:
-    questions = tmp_path / "q.jsonl"
-    questions.write_text(
-        (ROOT / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()[0] + "\n",
-        encoding="utf-8",
-    )
+    questions = _one_question_file(tmp_path)
     args = ("eval", "--questions", str(questions), "--out", str(tmp_path / "reports"))
     refused = run_cli(*args, "--documents", "nope", env=cli_env, cwd=tmp_path)
     assert refused.returncode == 1
@@ -73,11 +77,7 @@ def test_eval_documents_names_only_served_documents(
 def test_eval_compare_reads_reports_or_their_folders(
     cli_env: dict[str, str], tmp_path: Path
 ) -> None:
-    questions = tmp_path / "q.jsonl"
-    questions.write_text(
-        (ROOT / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()[0] + "\n",
-        encoding="utf-8",
-    )
+    questions = _one_question_file(tmp_path)
     out = tmp_path / "reports"
     scored = run_cli(
         "eval", "--questions", str(questions), "--out", str(out), env=cli_env, cwd=tmp_path
