@@ -535,13 +535,13 @@ class Assistant:
         question: str,
         resolved: str | None = None,
         selection: Selection | None = None,
-        rewritten: bool | None = None,
+        rewritten: bool = False,
     ) -> Trace:
         """Answer a question and keep the retrieval and decision that produced the answer;
-        `resolved` is the standalone question to answer in its place (a follow-up's rewrite:
-        `rewritten`, else only a cleaned question; None: whenever it differs); `selection`
-        limits the documents quoted and picks the date whose versions answer (raises
-        UnknownDocumentError, NotInForceError, InvalidDateError)."""
+        `resolved` is the standalone question to answer in its place (a follow-up's rewrite
+        when `rewritten`, else the question only cleaned); `selection` limits the documents
+        quoted and picks the date whose versions answer (raises UnknownDocumentError,
+        NotInForceError, InvalidDateError)."""
         selection = selection or Selection()
         self.check_selection(selection)
         # the length limit applies to what the user typed, not to a follow-up's rewrite (which
@@ -550,8 +550,7 @@ class Assistant:
         if resolved is not None:
             text = normalise_question(resolved, 2 * self.settings.max_question_chars)
         # what the user typed weighs in answer selection only beside a follow-up's rewrite
-        follow_up = text != typed if rewritten is None else rewritten and text != typed
-        own = typed if follow_up else ""
+        own = typed if rewritten and text != typed else ""
         # everything below depends on the normalised texts and selection alone (and on the
         # index): cache it
         key = (text, own, selection)
