@@ -255,6 +255,39 @@ def test_a_demonstrative_before_another_noun_is_left_when_the_subject_is_determi
             "Who manages the control plane including etcd?",
         ),
         ("can support see my secrets?", "what about my logs?", "Can support see my logs?"),
+        # a question word under a preposition asks the question under it
+        ("can i customize nsgs?", "on which subnets?", "On which subnets can i customize nsgs?"),
+        (
+            "who patches the node os?",
+            "on which nodes?",
+            "On which nodes are the node os patched?",
+        ),
+        # a pronoun for doing what a "who ...?" question asked about
+        (
+            "who reboots nodes after patches?",
+            "can that be automated?",
+            "Can rebooting nodes after patches be automated?",
+        ),
+        (
+            "who keeps kubernetes versions up to date?",
+            "is that on me?",
+            "Is keeping kubernetes versions up to date on me?",
+        ),
+        ("who sets up the gateway?", "is it my job?", "Is setting up the gateway my job?"),
+        # "does that happen" after a yes/no question about an action
+        (
+            "does microsoft back up etcd?",
+            "how often does that happen?",
+            "How often does microsoft back up etcd?",
+        ),
+        # another participle of the same subject
+        (
+            "what happens if my subscription is suspended?",
+            "and deleted?",
+            "What happens if my subscription is deleted?",
+        ),
+        ("is data deleted after 90 days?", "and archived?", "Is data archived after 90 days?"),
+        ("are nodes rebooted by kured?", "and restarted?", "Are nodes restarted by kured?"),
     ],
 )
 def test_a_follow_up_to_one_question_is_rewritten(

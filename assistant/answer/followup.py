@@ -312,6 +312,14 @@ MANNER_PREPOSITIONS = (
 )  # fmt: skip
 # How a thing is done: "automatically?", "manually?".
 MANNERS = ("automatically", "manually", "immediately", "proactively")
+# Prepositions before "which"/"what" that ask the previous question under them ("on which
+# subnets?"), beside the swap prepositions and places.
+WH_PREPOSITIONS = ("after", "before", "during", "until", "since", "per")
+# The parties a predicate puts an action on ("is that on me?", "is that up to microsoft?").
+PARTIES = ("me", "us", "you", "microsoft", "ms", "msft", "azure", "aks", "the customer", "support")
+# The fewest letters of a one-word participle that swaps the previous one ("and deleted?"):
+# shorter words in -ed are names as often ("kured").
+MIN_PARTICIPLE_LETTERS = 6
 # "even on the free tier?", "only with my permission?": a word that narrows the phrase after it.
 FOCUS_WORDS = ("even", "only", "just", "also", "still", "back")
 # Words that end the replaced phrase: the question's own predicate follows.
@@ -426,6 +434,31 @@ _APPROVAL_ECHO = re.compile(
 _ALTERNATIVE = re.compile(rf"^(?:{alternation(ALTERNATIVES)})$", re.IGNORECASE)
 _FOCUS_LEAD = re.compile(rf"^(?:{alternation(FOCUS_WORDS)})\s++(?=\S)", re.IGNORECASE)
 _NOT_EVEN = re.compile(r"^not\s++even\s++(?=\S)", re.IGNORECASE)
+# "on which subnets?", "for what versions?": a question word under a preposition
+_PREPOSITION_WH = re.compile(
+    rf"^(?P<wh>(?:{alternation((*SWAP_PREPOSITIONS, *PLACES, *WH_PREPOSITIONS))})\s++"
+    r"(?:which|what)\s++(?P<noun>[a-z][\w-]*(?:\s[a-z][\w-]*)?))$",
+    re.IGNORECASE,
+)
+# "can that be automated?", "is that on me?" after "who reboots nodes after OS patches?": the
+# pronoun stands for doing the action asked about.
+_ACTION_PRONOUN = re.compile(
+    r"^(?P<aux>is|are|was|can|could|should|will|would|must)\s++(?:it|that|this)\s++"
+    rf"(?P<rest>(?:be\s++\w+ed|(?:on|up\s++to)\s++(?:{alternation(PARTIES)})|"
+    r"(?:my|our|your|microsoft's|the customer's)\s++(?:job|responsibility|problem|task|duty)|"
+    r"required|mandatory|optional|necessary|needed)\b.*)$",
+    re.IGNORECASE,
+)
+# "and deleted?" after "what happens if my subscription is suspended?"
+_PARTICIPLE = re.compile(r"^(?:if\s++)?(?P<word>[a-z]+ed)$", re.IGNORECASE)
+# (a question puts its subject between: "is data deleted …?")
+_PASSIVE = re.compile(
+    r"\b(?:is|are|was|were|gets|get|got|getting|been|be)\s++(?:[\w'-]+\s++){0,3}?"
+    r"(?P<word>[a-z]+ed)\b",
+    re.IGNORECASE,
+)
+# The auxiliaries of a yes/no question that asks about an action ("does microsoft back up etcd?")
+_ACTING_AUX = re.compile(r"^(?:does|do|did|will|would|can|could|should|must)\s", re.IGNORECASE)
 _POSSESSIVE = re.compile(
     r"^(?:(?:and|what about|how about)\s++)?(?:its|their)\s++"
     r"(?P<part>\w[\w-]*(?:\s\w[\w-]*){0,2})$",
@@ -663,12 +696,20 @@ def _base_verb(stem: str, suffix: str) -> str:
 def _ask_happening(core: str, context: _Context) -> str | None:
     """The message with "it happens" replaced by the previous "who …" question's object and
     action in the passive ("does it happen automatically" -> "are nodes rebooted after OS
-    patches automatically"); None when it says no "it happens" or that asked no action."""
+    patches automatically"), or a question word's "does it happen" by a yes/no question about
+    an action ("how often does that happen" -> "how often does microsoft back up etcd"); None
+    when it says no "it happens" or that asked no action."""
     happens = _IT_HAPPENS.match(core)
-    if happens is None or context.action is None:
+    if happens is None:
+        return None
+    lead = happens.group("lead").strip()
+    if context.action is None:
+        # "how often does that happen?" after "does microsoft back up etcd?"
+        asked = context.asked.rstrip(" ?!.")
+        if _words(lead)[:1] and _words(lead)[0] in QUESTION_WORDS and _ACTING_AUX.match(asked):
+            return _sentence(f"{lead} {asked[:1].lower()}{asked[1:]}{happens.group('rest')}")
         return None
     subject, rest = _in_the_passive(context.action)
-    lead = happens.group("lead").strip()
     return _sentence(" ".join(w for w in (lead, subject, rest) if w) + happens.group("rest"))
 
 
@@ -722,6 +763,45 @@ def _ask_done_how(core: str, context: _Context) -> str | None:
     subject, rest = _in_the_passive(context.action)
     how = "manually" if done.group("how").lower().startswith("manual") else "automatically"
     return _sentence(f"{subject} {rest} {how}")
+
+
+def _ask_action_pronoun(core: str, context: _Context) -> str | None:
+    """A predicate of doing the previous "who …" question's action ("can that be automated?"
+    -> "can rebooting nodes after OS patches be automated?", "is that on me?"); None when the
+    message says no such thing or that question asked no action."""
+    said = _ACTION_PRONOUN.match(core)
+    who = context.action
+    if said is None or who is None:
+        return None
+    base = _base_verb(who.group("stem").lower(), who.group("suffix").lower())
+    doing = f"{_gerund(base)}{_particle(who)} {who.group('object')}"
+    return _sentence(f"{said.group('aux')} {doing} {said.group('rest')}")
+
+
+def _gerund(base: str) -> str:
+    """A verb's -ing form ("reboot" -> "rebooting", "manage" -> "managing", "run" ->
+    "running")."""
+    if base.endswith("ie"):
+        return base[:-2] + "ying"
+    if base.endswith("e") and not base.endswith(("ee", "ye", "oe")):
+        return base[:-1] + "ing"
+    if re.fullmatch(r"[^aeiou]{0,2}[aeiou][^aeiouwxy]", base):  # one short syllable
+        return base + base[-1] + "ing"
+    return base + "ing"
+
+
+def _participle_swap(core: str, asked: str) -> str | None:
+    """The previous question with its last passive participle replaced by the message's one
+    ("and deleted?" after "what happens if my subscription is suspended?"); None unless the
+    message is one such word and the question has one that is no predicate ("supported")."""
+    new = _PARTICIPLE.match(core.rstrip(" ?!."))
+    if new is None or len(new.group("word")) < MIN_PARTICIPLE_LETTERS:
+        return None
+    named = list(_PASSIVE.finditer(asked))
+    if not named or named[-1].group("word").lower() in PREDICATE_WORDS:
+        return None
+    old = named[-1]
+    return _sentence(asked[: old.start("word")] + new.group("word") + asked[old.end("word") :])
 
 
 def _ask_omission(core: str, context: _Context) -> str | None:
@@ -1213,7 +1293,7 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
     if counted and context.subject:  # "how many can i have?" -> "how many read replicas …"
         asked = f"how many {context.subject} {counted.group('rest')}"
         return Resolution(_sentence(asked), "how_many", context.subject)
-    wh = _WH_FRAGMENT.match(core)
+    wh = _WH_FRAGMENT.match(core) or _preposition_wh(core)
     if wh:
         question = _ask_wh(wh.group("wh"), context)
         if question:
@@ -1262,6 +1342,9 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
     numbered = _numbered_swap(candidate, context.asked)
     if numbered is not None:
         return Resolution(numbered, "numbered_swap", context.subject)
+    participle = _participle_swap(core, context.asked)
+    if participle is not None:
+        return Resolution(participle, "participle_swap", context.subject)
     if bare and (led or len(_words(candidate)) <= 3):
         named = clean_subject(candidate) or candidate
         named = _FOCUS_LEAD.sub("", named) or named  # "even labels?" is about labels
@@ -1301,7 +1384,10 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
             return Resolution(_sentence(rest), "fronted_subject", fronted.group("subject"))
 
     action = (
-        _ask_action(core, context) or _ask_happening(core, context) or _ask_done_how(core, context)
+        _ask_action(core, context)
+        or _ask_happening(core, context)
+        or _ask_done_how(core, context)
+        or _ask_action_pronoun(core, context)
     )
     if action is not None:
         return Resolution(action, "action", context.subject)
@@ -1316,6 +1402,15 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
         # "and who patches the nodes?": a whole question after a marker stands alone
         return Resolution(_sentence(core), "full_question", extract_subject(core))
     return Resolution(text, None, extract_subject(text))
+
+
+def _preposition_wh(core: str) -> re.Match[str] | None:
+    """A question word under a preposition ("on which subnets?"), unless what follows it is a
+    clause ("for what it's worth")."""
+    wh = _PREPOSITION_WH.match(core)
+    if wh is None or set(_words(wh.group("noun"))) & {*AUXILIARIES, *PRONOUNS, *CLAUSE_WORDS}:
+        return None
+    return wh
 
 
 def _numbered_swap(candidate: str, asked: str) -> str | None:
