@@ -274,6 +274,24 @@ def test_a_demonstrative_before_another_noun_is_left_when_the_subject_is_determi
             "Is keeping kubernetes versions up to date on me?",
         ),
         ("who sets up the gateway?", "is it my job?", "Is setting up the gateway my job?"),
+        (
+            "who upgrades kubernetes?",
+            "how long does it take?",
+            "How long does upgrading kubernetes take?",
+        ),
+        # "they" who alert or ask is the support organisation, and the auxiliary agrees
+        ("who monitors the control plane?", "do they alert me?", "Does Microsoft alert me?"),
+        (
+            "can microsoft access my nodes?",
+            "are they going to ask first?",
+            "Is Microsoft going to ask first?",
+        ),
+        # "it's" for a plural subject
+        (
+            "who handles upstream bugs?",
+            "do i get notified when it's fixed?",
+            "Do i get notified when upstream bugs are fixed?",
+        ),
         # "does that happen" after a yes/no question about an action
         (
             "does microsoft back up etcd?",

@@ -263,8 +263,12 @@ AGENT = "Microsoft"
 AGENT_VERBS = (
     "tell", "notify", "let", "warn", "inform", "email", "contact", "patch", "reboot", "restart",
     "fix", "help", "handle", "apply", "restore", "support", "look", "say", "do", "file", "give",
-    "send", "provide", "upgrade", "back", "take", "answer", "troubleshoot",
+    "send", "provide", "upgrade", "back", "take", "answer", "troubleshoot", "alert", "ask",
+    "escalate", "respond", "investigate", "call", "reach",
 )  # fmt: skip
+# An auxiliary before "they" agrees with the support organisation put in its place ("do they
+# alert me?" -> "does Microsoft alert me?").
+SINGULAR_AUXILIARIES = {"do": "does", "are": "is", "were": "was", "have": "has"}
 # Nouns a demonstrative may carry that say nothing about the subject ("that thing").
 BARE_NOUNS = ("one", "ones", "thing", "things", "stuff", "cluster", "clusters", "case", "issue",
               "issues", "question", "questions", "part", "bit")  # fmt: skip
@@ -443,8 +447,9 @@ _PREPOSITION_WH = re.compile(
 # "can that be automated?", "is that on me?" after "who reboots nodes after OS patches?": the
 # pronoun stands for doing the action asked about.
 _ACTION_PRONOUN = re.compile(
-    r"^(?P<aux>is|are|was|can|could|should|will|would|must)\s++(?:it|that|this)\s++"
-    rf"(?P<rest>(?:be\s++\w+ed|(?:on|up\s++to)\s++(?:{alternation(PARTIES)})|"
+    r"^(?P<aux>(?:how\s++(?:long|much\s++time)\s++)?(?:is|are|was|can|could|should|will|would|"
+    r"must|does))\s++(?:it|that|this)\s++"
+    rf"(?P<rest>(?:be\s++\w+ed|takes?|(?:on|up\s++to)\s++(?:{alternation(PARTIES)})|"
     r"(?:my|our|your|microsoft's|the customer's)\s++(?:job|responsibility|problem|task|duty)|"
     r"required|mandatory|optional|necessary|needed)\b.*)$",
     re.IGNORECASE,
@@ -458,6 +463,8 @@ _PASSIVE = re.compile(
     re.IGNORECASE,
 )
 # The auxiliaries of a yes/no question that asks about an action ("does microsoft back up etcd?")
+# The word just before a pronoun, when it is an auxiliary ("do they …")
+_AUX_BEFORE = re.compile(r"\b(?P<aux>do|are|were|have)\s++$", re.IGNORECASE)
 _ACTING_AUX = re.compile(r"^(?:does|do|did|will|would|can|could|should|must)\s", re.IGNORECASE)
 _POSSESSIVE = re.compile(
     r"^(?:(?:and|what about|how about)\s++)?(?:its|their)\s++"
@@ -767,8 +774,8 @@ def _ask_done_how(core: str, context: _Context) -> str | None:
 
 def _ask_action_pronoun(core: str, context: _Context) -> str | None:
     """A predicate of doing the previous "who …" question's action ("can that be automated?"
-    -> "can rebooting nodes after OS patches be automated?", "is that on me?"); None when the
-    message says no such thing or that question asked no action."""
+    -> "can rebooting nodes after OS patches be automated?", "is that on me?", "how long does
+    it take?"); None when the message says no such thing or that question asked no action."""
     said = _ACTION_PRONOUN.match(core)
     who = context.action
     if said is None or who is None:
@@ -1058,6 +1065,13 @@ def _replace_anaphors(text: str, antecedent: str | None) -> tuple[str, bool]:
             continue
         if pronoun == "they" and set(_words(text[end:])[:3]) & set(AGENT_VERBS):
             replacement = AGENT
+            aux = _AUX_BEFORE.search(text, pos, start)
+            if aux and aux.group("aux").lower() in SINGULAR_AUXILIARIES:
+                agreeing = SINGULAR_AUXILIARIES[aux.group("aux").lower()]
+                if aux.group("aux")[0].isupper():
+                    agreeing = agreeing.capitalize()
+                pieces += [text[pos : aux.start("aux")], agreeing]
+                pos = aux.end("aux")
         elif antecedent is None or (named and pronoun in PERSONAL_ANAPHORS):
             continue
         else:
@@ -1067,7 +1081,8 @@ def _replace_anaphors(text: str, antecedent: str | None) -> tuple[str, bool]:
                 continue
             replacement, end = phrase
             if pronoun == "it" and text[end : end + 2].lower() == "'s":  # "it's" -> "X is"
-                replacement, end = f"{replacement} is", end + 2
+                verb = "are" if _plural(replacement) else "is"
+                replacement, end = f"{replacement} {verb}", end + 2
             named = True
         pieces += [text[pos:start], replacement]
         pos, replaced = end, True
