@@ -279,6 +279,15 @@ def test_a_demonstrative_before_another_noun_is_left_when_the_subject_is_determi
             "how long does it take?",
             "How long does upgrading kubernetes take?",
         ),
+        # one word after a modifier and a kind of offering swaps the modifier
+        ("are alpha features supported?", "and beta?", "Are beta features supported?"),
+        ("is the free tier supported?", "and standard?", "Is the standard tier supported?"),
+        ("does support cover windows nodes?", "linux too?", "Are linux nodes supported?"),
+        (
+            "who is responsible for the container runtime on the nodes",
+            "kubelet too?",
+            "Who is responsible for kubelet?",
+        ),
         # "they" who alert or ask is the support organisation, and the auxiliary agrees
         ("who monitors the control plane?", "do they alert me?", "Does Microsoft alert me?"),
         (

@@ -45,6 +45,15 @@ SUBJECT_MARKERS = ("and", "also", "plus")
 QUANTIFIERS = ("all", "every", "each", "any", "both")
 # "the microsoft managed one" after "kong ingress": the word stands for the subject's noun.
 SUBSTITUTE_NOUNS = ("one", "ones")
+# Nouns of the kinds of offering a policy tells apart by a modifier ("alpha features", "the
+# consumption plan"; not components such as "the container runtime"): one word after such a
+# subject swaps its modifier ("and beta?" -> "beta features").
+KIND_NOUNS = (
+    "feature", "features", "node", "nodes", "plan", "plans", "tier", "tiers", "version",
+    "versions", "edition", "editions", "browser", "browsers", "app", "apps", "integration",
+    "integrations", "sku", "skus", "license", "licenses", "channel", "channels", "release",
+    "releases", "region", "regions", "os", "pool", "pools", "subscription", "subscriptions",
+)  # fmt: skip
 
 # "X too?" / "X as well?" / "and the scheduler, same?" / "(not) my own charts either?"
 SUBJECT_TAILS = ("too", "as well", "also", "same", "the same", "same thing", "either", "neither")
@@ -922,6 +931,22 @@ def _swap_subject(new_subject: str, context: _Context, same_question: bool = Fal
     return _agreeing(SUBJECT_TEMPLATES[context.frame].format(subject=new_subject), new_subject)
 
 
+def _swapped_modifier(word: str, previous: str | None) -> str | None:
+    """The previous subject with its one modifier replaced by `word` ("beta features" after
+    "alpha features", "the premium plan" after "the consumption plan"); None unless that
+    subject is a modifier and a kind noun, and `word` one other word."""
+    if previous is None or not re.fullmatch(r"[a-z][\w.-]*", word, re.IGNORECASE):
+        return None
+    words = previous.split()
+    if words[:1] and words[0].lower() in DETERMINERS:
+        words = words[1:]
+    if len(words) != 2 or words[1].lower() not in KIND_NOUNS or word.lower() in KIND_NOUNS:
+        return None
+    if word.lower() == words[0].lower():
+        return None
+    return previous[: previous.lower().rindex(words[0].lower())] + f"{word} {words[1]}"
+
+
 def _substitute_noun(subject: str, previous: str | None) -> str:
     """A subject ending in "one(s)" with the previous subject's noun in its place: "the
     microsoft managed one" after "kong ingress" is "the microsoft managed ingress"."""
@@ -1366,7 +1391,9 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
         words = _words(named)
         if len(words) > 1 and words[-1] in PERSONAL_ANAPHORS:  # "and restoring them?"
             named, _ = _replace_anaphors(named, context.subject)
-        subject = _substitute_noun(named, context.subject)
+        subject = _swapped_modifier(named, context.subject) or _substitute_noun(
+            named, context.subject
+        )
         lead_words = (lead.groupdict().get("lead") or "").lower() if lead else ""
         same = " ".join(lead_words.split()) in SAME_QUESTION_LEADS
         in_place = context.subject and context.subject.lower() in context.asked.lower()
