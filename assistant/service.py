@@ -863,7 +863,7 @@ def training_examples(assistant: Assistant) -> list[Example]:
         raise IndexNotFoundError(
             f"no training questions at {str(path)!r} (ASSISTANT_TRAINING_FILE)"
         )
-    items = load_training_items(path)
+    items = load_training_items(path, assistant.provider)
     if not any(
         assistant.view_of_version(item.version).corpus.find_quote(quote) is not None
         for item in items

@@ -1146,3 +1146,45 @@ def test_acknowledgements_are_markers_and_a_bare_reply_stands_alone() -> None:
     # "no" without a pause is part of the question, not a correction
     previous = ["is standby support included?"]
     assert resolve_followup("so no standby support then?", previous).rule != "correction"
+
+
+@pytest.mark.parametrize(
+    ("provider", "asked", "message", "rewrite"),
+    [
+        (
+            "Northwind",
+            "who patches the firmware?",
+            "will they tell me first?",
+            "Will Northwind tell me first?",
+        ),
+        (
+            "Northwind",
+            "can northwind see my config?",
+            "what about my logs?",
+            "Can northwind see my logs?",
+        ),
+        (
+            "Contoso",
+            "does contoso patch the host os?",
+            "and the runtime?",
+            "Who is responsible for the runtime?",
+        ),
+        # a conversation that names Microsoft keeps it; so does a provider of two names
+        (
+            "Northwind",
+            "who patches the firmware?",
+            "will microsoft tell me?",
+            "will microsoft tell me?",
+        ),
+        (
+            "Microsoft and Red Hat",
+            "who patches the os?",
+            "will they tell me first?",
+            "Will Microsoft tell me first?",
+        ),
+    ],
+)
+def test_the_providers_name_is_read_as_the_support_organisation(
+    provider: str, asked: str, message: str, rewrite: str
+) -> None:
+    assert resolve_followup(message, [asked], provider=provider).question == rewrite

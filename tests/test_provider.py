@@ -9,10 +9,14 @@ import pytest
 
 from assistant.answer.render import fixed_phrases, headline, verdict_label
 from assistant.config import Settings
+from assistant.dialogue.conversation import Conversations
 from assistant.models import Selection, Verdict
 from assistant.policy.corpus import Corpus, load_corpus
 from assistant.policy.provider import UNNAMED, provider_name
+from assistant.search.embedding import SentenceTransformerEmbedder
+from assistant.search.index import SearchIndex
 from assistant.service import Assistant
+from assistant.storage.sqlite_store import SQLiteConversationStore
 
 from .conftest import CORPUS_DIR, ROOT
 
@@ -66,3 +70,26 @@ def test_the_setting_overrides_the_name_found(settings: Settings) -> None:
         "Contoso Ltd"
     )
     assert Settings(_env_file=None, provider_name="").provider_name is None
+
+
+def test_follow_ups_read_the_providers_name_as_the_support_organisation(
+    settings: Settings,
+    search_index: SearchIndex,
+    embedder: SentenceTransformerEmbedder,
+    tmp_path: Path,
+) -> None:
+    # (a name the served policy uses: a message naming only words it never uses is off topic)
+    named = Assistant.from_settings(
+        settings.model_copy(update={"provider_name": "AKS"}), embedder=embedder
+    )
+    store = SQLiteConversationStore(tmp_path / "conversations.sqlite3", 3600)
+    conversations = Conversations(named, store)
+    try:
+        first = conversations.ask("who patches the clusters?", None)
+        told = conversations.ask("will they tell me first?", first.conversation_id)
+        assert told.answer.resolved_question == "Will AKS tell me first?"
+        asked = conversations.ask("can aks see my secrets?", None)
+        logs = conversations.ask("what about my logs?", asked.conversation_id)
+        assert logs.answer.resolved_question == "Can aks see my logs?"
+    finally:
+        store.close()

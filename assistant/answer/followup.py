@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.answer.query import frame_question, singular_word
 from assistant.models import Frame
 from assistant.policy.patterns import alternation
+from assistant.policy.provider import UNNAMED
 
 # --- rule data ------------------------------------------------------------------------------
 
@@ -269,6 +270,9 @@ QUESTION_WORDS = (
 )  # fmt: skip
 # "they" doing one of these is the support organisation, not the thing asked about.
 AGENT = "Microsoft"
+# A provider name longer than this many words (or one that joins two names) is not read as the
+# support organisation's: its rules keep "Microsoft".
+MAX_PROVIDER_WORDS = 3
 AGENT_VERBS = (
     "tell", "notify", "let", "warn", "inform", "email", "contact", "patch", "reboot", "restart",
     "fix", "help", "handle", "apply", "restore", "support", "look", "say", "do", "file", "give",
@@ -474,6 +478,7 @@ _PASSIVE = re.compile(
 # The auxiliaries of a yes/no question that asks about an action ("does microsoft back up etcd?")
 # The word just before a pronoun, when it is an auxiliary ("do they …")
 _AUX_BEFORE = re.compile(r"\b(?P<aux>do|are|were|have)\s++$", re.IGNORECASE)
+_AGENT_WORD = re.compile(rf"\b{AGENT}\b", re.IGNORECASE)
 _ACTING_AUX = re.compile(r"^(?:does|do|did|will|would|can|could|should|must)\s", re.IGNORECASE)
 _POSSESSIVE = re.compile(
     r"^(?:(?:and|what about|how about)\s++)?(?:its|their)\s++"
@@ -1285,19 +1290,66 @@ def resolve_followup(
     previous: Sequence[str],
     max_chars: int = MAX_REWRITE_CHARS,
     frames: Sequence[Frame | None] = (),
+    provider: str = AGENT,
 ) -> Resolution:
     """The standalone question a message stands for, given the earlier turns' questions.
 
     `previous` holds the resolved questions of the conversation's earlier policy turns,
     oldest first; `frames`, when given, the frame each was answered in (None: not known). A
     message that needs no context, or whose rewrite would be longer than `max_chars`, comes
-    back unchanged with `rule=None`.
+    back unchanged with `rule=None`. `provider` is who provides the support the policy
+    describes: the rules read its name as they read Microsoft's ("does northwind cover X?",
+    "will they tell me?" -> "Will Northwind tell me?").
     """
-    resolution = _resolve(message, previous, frames)
+    name = _provider_pattern(provider, message, previous)
+    if name is None:
+        resolution = _resolve(message, previous, frames)
+    else:
+        agent = [_as_agent(name, text) for text in (message, *previous)]
+        resolution = _from_agent(_resolve(agent[0], agent[1:], frames), provider)
     if resolution.rule is not None and len(resolution.question) > max_chars:
         text = " ".join(message.split())
         return Resolution(text, None, extract_subject(text))
     return resolution
+
+
+def _provider_pattern(
+    provider: str, message: str, previous: Sequence[str]
+) -> re.Pattern[str] | None:
+    """The provider's name as a pattern, when the rules should read it as Microsoft's: a name
+    other than Microsoft's of a few words, and no "microsoft" in the conversation to mistake
+    for it; None otherwise."""
+    words = provider.split()
+    if (
+        provider.lower() in (AGENT.lower(), UNNAMED)
+        or not words
+        or len(words) > MAX_PROVIDER_WORDS
+        or "and" in (w.lower() for w in words)
+        or any(_AGENT_WORD.search(text) for text in (message, *previous))
+    ):
+        return None
+    return re.compile(rf"\b{re.escape(provider)}\b", re.IGNORECASE)
+
+
+def _as_agent(name: re.Pattern[str], text: str) -> str:
+    """The text with the provider's name as Microsoft's, in the case it was typed in."""
+    return name.sub(lambda m: AGENT if m.group()[:1].isupper() else AGENT.lower(), text)
+
+
+def _from_agent(resolution: Resolution, provider: str) -> Resolution:
+    """A resolution read with the provider as Microsoft, with the provider's name back."""
+
+    def named(text: str) -> str:
+        return _AGENT_WORD.sub(
+            lambda m: provider if m.group()[:1].isupper() else provider.lower(), text
+        )
+
+    subject = resolution.subject
+    return replace(
+        resolution,
+        question=named(resolution.question),
+        subject=None if subject is None else named(subject),
+    )
 
 
 def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | None]) -> Resolution:

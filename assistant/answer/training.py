@@ -20,7 +20,7 @@ from sklearn.model_selection import GroupKFold, StratifiedGroupKFold, Stratified
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from assistant.answer.followup import resolve_followup
+from assistant.answer.followup import AGENT, resolve_followup
 from assistant.answer.learned import (
     FRAMES,
     NGRAM_COLUMNS,
@@ -71,6 +71,7 @@ class TrainingItem:
     gold_quotes: tuple[str, ...]
     version: str
     previous: tuple[str, ...] = ()  # a follow-up's earlier messages, oldest first
+    provider: str = AGENT  # who provides the support of the policy it is asked of
 
     @property
     def standalone(self) -> str:
@@ -80,7 +81,7 @@ class TrainingItem:
             return self.question
         earlier: list[str] = []
         for message in (*self.previous, self.question):
-            earlier.append(resolve_followup(message, earlier).question)
+            earlier.append(resolve_followup(message, earlier, provider=self.provider).question)
         return earlier[-1]
 
 
@@ -103,8 +104,9 @@ class Example:
         return self.item.question if standalone != self.item.question else ""
 
 
-def load_training_items(path: Path) -> list[TrainingItem]:
-    """The labelled questions of a training file (JSONL)."""
+def load_training_items(path: Path, provider: str = AGENT) -> list[TrainingItem]:
+    """The labelled questions of a training file (JSONL), asked of a policy whose support
+    `provider` provides."""
     try:
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
         return [
@@ -116,6 +118,7 @@ def load_training_items(path: Path) -> list[TrainingItem]:
                 tuple(r.get("gold_quotes", ())),
                 str(r.get("version", "")),
                 tuple(str(m) for m in r.get("previous", ())),
+                provider,
             )
             for r in rows
         ]

@@ -95,7 +95,11 @@ class Conversations:
             # a conversation keeps the date it was asked about
             selection = replace(selection or Selection(), as_of=kept)
         resolution = resolve_followup(
-            strip_pleasantries(text), previous, self.settings.max_question_chars, frames
+            strip_pleasantries(text),
+            previous,
+            self.settings.max_question_chars,
+            frames,
+            self.assistant.provider,
         )
         kept_documents = self._documents_kept(resolution, policy_turns)
         if kept_documents:
