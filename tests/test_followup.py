@@ -288,6 +288,31 @@ def test_a_demonstrative_before_another_noun_is_left_when_the_subject_is_determi
             "kubelet too?",
             "Who is responsible for kubelet?",
         ),
+        # "does that apply to X too?" asks the question again about X; "instead" is a remark
+        ("is istio supported?", "does that apply to linkerd too?", "Is linkerd supported?"),
+        (
+            "who reboots nodes after patches?",
+            "does that apply to windows nodes?",
+            "Who reboots windows nodes after patches?",
+        ),
+        ("is istio supported?", "how about linkerd instead?", "Is linkerd supported?"),
+        # "why is that?" is "why?"; "source?" asks again (the answer cites its clauses)
+        ("is helm supported?", "why is that?", "Why is helm supported?"),
+        ("is helm supported?", "where does it say that?", None),
+        ("is helm supported?", "source?", None),
+        # "one" after a verb stands for one of the previous subject
+        (
+            "who is responsible for etcd backups?",
+            "how do i get one?",
+            "How do i get an etcd backup?",
+        ),
+        ("are spot node pools supported?", "can i add one?", "Can i add a spot node pool?"),
+        ("is calico supported?", "which one?", "which one?"),
+        (
+            "is the ingress supported?",
+            "what about the microsoft managed one?",
+            "Is the microsoft managed ingress supported?",
+        ),
         # "they" who alert or ask is the support organisation, and the auxiliary agrees
         ("who monitors the control plane?", "do they alert me?", "Does Microsoft alert me?"),
         (

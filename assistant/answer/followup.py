@@ -32,7 +32,10 @@ SAME_QUESTION_LEADS = (
     "for", "and for", "same for", "same question for", "same goes for", "same with",
     "what about for", "how about for", "same answer for", "same thing for", "the same for",
     "is it the same for", "is that the same for", "same q for", "same question about",
-    "same q about",
+    "same q about", "does that apply to", "does this apply to", "does it apply to",
+    "does that also apply to", "does the same apply to", "does the same go for",
+    "does that go for", "would that apply to", "does that hold for", "is that true for",
+    "is that also true for", "is that the case for", "is it true for", "is it the case for",
 )  # fmt: skip
 # "<lead> X?" introduces a new subject for the previous question.
 SUBJECT_LEADS = (
@@ -46,6 +49,11 @@ SUBJECT_MARKERS = ("and", "also", "plus")
 QUANTIFIERS = ("all", "every", "each", "any", "both")
 # "the microsoft managed one" after "kong ingress": the word stands for the subject's noun.
 SUBSTITUTE_NOUNS = ("one", "ones")
+# Words before "one" that make it no stand-in for the previous subject ("which one", "no one").
+NOT_BEFORE_ONE = (
+    "which", "that", "this", "each", "every", "any", "no", "some", "the", "last", "first", "next",
+    "other", "another", "only", "same", "new", "old", "right", "wrong",
+)  # fmt: skip
 # Nouns of the kinds of offering a policy tells apart by a modifier ("alpha features", "the
 # consumption plan"; not components such as "the container runtime"): one word after such a
 # subject swaps its modifier ("and beta?" -> "beta features").
@@ -96,6 +104,10 @@ DOUBTS = (
     # a party denied ("not microsoft?" after "who is responsible for node pool sizing?")
     "not microsoft", "not ms", "not msft", "not azure", "not aks", "not me", "not us",
     "not you", "not you guys", "not the customer", "not on me", "not on us",
+    # where the answer says so ("source?"): the answer cites it
+    "where does it say that", "where does it say so", "where is that written",
+    "where is that stated", "where does the policy say that", "source", "sources", "says who",
+    "citation", "proof", "any source", "do you have a source",
     # "same?" alone: is the answer the same; "not even a little?": is any of it
     "same", "the same", "same thing", "even a little", "even a bit", "even slightly", "at all",
     "not at all",
@@ -149,7 +161,7 @@ CIRCUMSTANCE_SWAPS = ("after", "before", "during", "once", "while", "whenever")
 # Remarks a message may end with that change nothing it asks ("on the node subnet specifically").
 TRAILING_REMARKS = (
     "specifically", "exactly", "in particular", "precisely", "i mean", "i guess", "btw",
-    "by the way", "fyi",
+    "by the way", "fyi", "instead", "too", "as well",
 )  # fmt: skip
 # Words a question opens with: a message that opens with one is not a bare subject ("what's
 # kured" asks what Kured is).
@@ -478,6 +490,12 @@ _PASSIVE = re.compile(
 # The auxiliaries of a yes/no question that asks about an action ("does microsoft back up etcd?")
 # The word just before a pronoun, when it is an auxiliary ("do they …")
 _AUX_BEFORE = re.compile(r"\b(?P<aux>do|are|were|have)\s++$", re.IGNORECASE)
+# "one" after a verb, ending the message or before a word that is no noun ("get one myself")
+_ONE = re.compile(
+    r"(?<!\S)one(?=\s*+(?:$|[?!.,]|(?:myself|ourselves|yourself|for|from|of|with|too|then|now|back|"
+    r"please|again)\b))",
+    re.IGNORECASE,
+)
 _AGENT_WORD = re.compile(rf"\b{AGENT}\b", re.IGNORECASE)
 _ACTING_AUX = re.compile(r"^(?:does|do|did|will|would|can|could|should|must)\s", re.IGNORECASE)
 _POSSESSIVE = re.compile(
@@ -516,7 +534,8 @@ _HOW_MANY_AUX = re.compile(
     re.IGNORECASE,
 )
 _WH_FRAGMENT = re.compile(
-    rf"^(?P<wh>{alternation(WH_FRAGMENTS)})(?:\s+(?:exactly|then|though|tho|again|now))?$",
+    rf"^(?P<wh>{alternation(WH_FRAGMENTS)})"
+    r"(?:\s+(?:exactly|then|though|tho|again|now|so|is\s+that|is\s+this|is\s+it))?$",
     re.IGNORECASE,
 )
 _WH_LEAD = re.compile(
@@ -1120,6 +1139,22 @@ def _replace_anaphors(text: str, antecedent: str | None) -> tuple[str, bool]:
     return "".join(pieces), replaced
 
 
+def _replace_one(text: str, antecedent: str | None) -> tuple[str, bool]:
+    """The text with "one" that stands for one of the previous subject ("how do i get one?"
+    after "who is responsible for etcd backups?") as "an etcd backup"; whether it was."""
+    one = _ONE.search(text)
+    if one is None or antecedent is None or _words(antecedent)[:1] == ["one"]:
+        return text, False
+    before = _words(text[: one.start()])
+    if set(before[-1:]) & set(NOT_BEFORE_ONE) or set(before[-3:]) & set(DETERMINERS):
+        return text, False  # "which one", "no one", "the microsoft managed one"
+    thing = _singular(antecedent)
+    if _words(thing)[:1] and _words(thing)[0] in DETERMINERS:
+        return text, False  # "the control plane" is one already
+    article = "an" if thing[:1].lower() in "aeiou" else "a"
+    return f"{text[: one.start()]}{article} {thing}{text[one.end() :]}", True
+
+
 def _antecedent_phrase(
     pronoun: str, following: str, antecedent: str, match: re.Match[str], after: str = ""
 ) -> tuple[str, int] | None:
@@ -1490,7 +1525,8 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
     if antecedent and antecedent.lower() in core.lower():
         antecedent = None
     question, replaced = _replace_anaphors(core, antecedent)
-    if replaced and len(_words(question)) >= 3:
+    question, one = _replace_one(question, antecedent)
+    if (replaced or one) and len(_words(question)) >= 3:
         return Resolution(_sentence(question), "anaphora", extract_subject(question) or antecedent)
     if core != text.rstrip(" ?!.") and _QUESTION_START.match(core):
         # "and who patches the nodes?": a whole question after a marker stands alone
