@@ -20,7 +20,8 @@ from sklearn.model_selection import GroupKFold, StratifiedGroupKFold, Stratified
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from assistant.answer.followup import AGENT, resolve_followup
+from assistant.answer.followup import resolve_followup
+from assistant.answer.followup_words import AGENT
 from assistant.answer.learned import (
     FRAMES,
     NGRAM_COLUMNS,
