@@ -313,6 +313,10 @@ def test_a_demonstrative_before_another_noun_is_left_when_the_subject_is_determi
             "what about the microsoft managed one?",
             "Is the microsoft managed ingress supported?",
         ),
+        # a correction opened without punctuation, or by "wait"
+        ("is istio supported?", "sorry i meant linkerd", "Is linkerd supported?"),
+        ("is istio supported?", "no wait, linkerd", "Is linkerd supported?"),
+        ("is istio supported?", "wait what about linkerd?", "Is linkerd supported?"),
         # "they" who alert or ask is the support organisation, and the auxiliary agrees
         ("who monitors the control plane?", "do they alert me?", "Does Microsoft alert me?"),
         (

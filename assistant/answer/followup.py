@@ -168,9 +168,10 @@ _SWAP_LEAD = re.compile(
     re.IGNORECASE,
 )
 _OPENERS = rf"(?:(?:{alternation(CORRECTION_OPENERS)})\s*+[,.!:;-]+\s*+)"
+_SPACED_OPENERS = rf"(?:(?:{alternation(CORRECTION_OPENERS)})(?:\s*+[,.!:;-]+\s*+|\s++))"
 _CORRECTION = (
     re.compile(
-        rf"^{_OPENERS}*(?:{alternation(CORRECTION_LEADS)})\s++(?P<subject>\S.*)$",
+        rf"^{_SPACED_OPENERS}*(?:{alternation(CORRECTION_LEADS)})\s++(?P<subject>\S.*)$",
         re.IGNORECASE,
     ),
     re.compile(rf"^{_OPENERS}(?P<subject>[^\s,.!:;-].*)$", re.IGNORECASE),

@@ -9,7 +9,7 @@ from assistant.models import Frame
 DISCOURSE_MARKERS = (
     "ok", "okay", "k", "so", "and", "also", "then", "hmm", "right", "cool", "great", "alright",
     "well", "but", "thanks", "thank you", "got it", "i see", "nice", "perfect", "thx", "ty",
-    "cheers", "yes", "yeah", "yep", "yup",
+    "cheers", "yes", "yeah", "yep", "yup", "wait", "hold on", "oh",
 )  # fmt: skip
 
 # Leads that ask the previous question again, word for word, about a new subject ("and for
@@ -77,7 +77,8 @@ WH_FRAGMENTS = (
 # "I meant kured, not kubelet", "no, linkerd", "not istio, linkerd": a correction asks the
 # previous question again, word for word, about the subject meant.
 NEGATIVE_REPLIES = ("no", "nope", "nah")
-CORRECTION_OPENERS = ("sorry", "oops", *NEGATIVE_REPLIES)  # followed by punctuation
+# followed by punctuation, or before a lead by a space alone ("sorry i meant linkerd")
+CORRECTION_OPENERS = ("sorry", "oops", "whoops", "my bad", "wait", "no wait", *NEGATIVE_REPLIES)
 CORRECTION_LEADS = ("i meant", "i mean", "meant")
 # A bare reply ("no", "yep") is no subject: it stands alone (the dialogue reads it).
 REPLY_WORDS = ("yes", "yeah", "yep", "yup", *NEGATIVE_REPLIES)
