@@ -313,6 +313,13 @@ def test_a_demonstrative_before_another_noun_is_left_when_the_subject_is_determi
             "what about the microsoft managed one?",
             "Is the microsoft managed ingress supported?",
         ),
+        # "which windows versions?" of windows nodes names the nodes once
+        (
+            "are windows nodes supported?",
+            "which windows versions?",
+            "Which versions of windows nodes are supported?",
+        ),
+        ("can i use my own cni?", "what's not covered?", "What is not covered for my own cni?"),
         # a correction opened without punctuation, or by "wait"
         ("is istio supported?", "sorry i meant linkerd", "Is linkerd supported?"),
         ("is istio supported?", "no wait, linkerd", "Is linkerd supported?"),
@@ -370,6 +377,11 @@ def test_the_duty_a_question_asked_about_stands_for_do_it(message: str, rewrite:
     assert resolve_followup(
         "can microsoft do that?", ["should we apply node images ourselves?"]
     ).question == ("Can microsoft apply node images?")
+
+
+def test_the_action_of_a_who_question_holds_over_a_question_word() -> None:
+    turns = chain("who reboots nodes after patches?", "how often?", "can that be automated?")
+    assert turns[2] == ("Can rebooting nodes after patches be automated?", "action")
 
 
 def test_the_duty_holds_over_a_question_about_leaving_it_undone() -> None:

@@ -222,6 +222,8 @@ _ONE = re.compile(
     re.IGNORECASE,
 )
 _AGENT_WORD = re.compile(rf"\b{AGENT}\b", re.IGNORECASE)
+# "what's not covered?" is "what is not covered?"
+_WHAT_IS = re.compile(r"^(?P<wh>what|which)(?:'s|s)(?=\s)", re.IGNORECASE)
 _ACTING_AUX = re.compile(r"^(?:does|do|did|will|would|can|could|should|must)\s", re.IGNORECASE)
 _POSSESSIVE = re.compile(
     r"^(?:(?:and|what about|how about)\s++)?(?:its|their)\s++"
@@ -535,7 +537,7 @@ def _ask_action_pronoun(core: str, context: _Context) -> str | None:
     -> "can rebooting nodes after OS patches be automated?", "is that on me?", "how long does
     it take?"); None when the message says no such thing or that question asked no action."""
     said = _ACTION_PRONOUN.match(core)
-    who = context.action
+    who = context.action or context.recent_action
     if said is None or who is None:
         return None
     base = _base_verb(who.group("stem").lower(), who.group("suffix").lower())
@@ -646,6 +648,16 @@ class _Context:
         # the action it asked about, when it asked "who VERBs X …?"
         self.action = _WHO_VERB.match(self.asked.rstrip(" ?!."))
         self.duty = _latest_duty(previous)
+        # the action of the latest of the last few questions that asked "who VERBs X …?" (a
+        # pronoun for doing it still points there after "how often?")
+        self.recent_action = next(
+            (
+                who
+                for question in previous[-MAX_DUTY_TURNS:][::-1]
+                if (who := _WHO_VERB.match(_asked_sentence(question).rstrip(" ?!.")))
+            ),
+            None,
+        )
 
 
 def _latest_duty(previous: Sequence[str]) -> str | None:
@@ -774,6 +786,10 @@ def _ask_which(core: str, context: _Context) -> str | None:
         return None
     if words[-1] in SUBSTITUTE_NOUNS and not _plural(subject):
         return None  # "which one?" of one thing
+    named = set(_words(subject))
+    if any(w in named for w in words) and not all(w in named for w in words):
+        # "which windows versions?" of windows nodes: "Which versions of windows nodes …"
+        noun = " ".join(w for w in noun.split() if w.lower() not in named)
     some = (
         subject
         if words[-1] in SUBSTITUTE_NOUNS
@@ -790,7 +806,7 @@ def _ask_which(core: str, context: _Context) -> str | None:
 def _ask_what_part(core: str, context: _Context) -> str | None:
     """A message such as "what exactly is covered?" asked of the previous question's subject,
     with that question's predicate when it names none ("What isn't supported for BYOCNI?")."""
-    part = _WHAT_PART.match(core)
+    part = _WHAT_PART.match(_WHAT_IS.sub(r"\g<wh> is", core))
     if part is None or context.subject is None:
         return None
     predicate = part.group("predicate") or next(
