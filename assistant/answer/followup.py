@@ -286,8 +286,8 @@ _IT_HAPPENS = re.compile(
     r"\b(?:it|that|this)\s+happen(?:s|ed)?\b(?P<rest>.*)$",
     re.IGNORECASE,
 )
-# How many of the latest questions are searched for one that asked about a duty.
-MAX_DUTY_TURNS = 3
+# How many of the latest questions are searched for one that asked about a duty or an action.
+MAX_RECENT_TURNS = 3
 # "do i have to reboot nodes after patches?": the action a question asks whether the asker must do.
 _DUTY = re.compile(
     r"^(?:(?:do|does|did) (?:i|we) (?:have|need|got) to|(?:should|must) (?:i|we)|"
@@ -647,27 +647,22 @@ class _Context:
         self.asked = _asked_sentence(anchor)
         # the action it asked about, when it asked "who VERBs X …?"
         self.action = _WHO_VERB.match(self.asked.rstrip(" ?!."))
-        self.duty = _latest_duty(previous)
-        # the action of the latest of the last few questions that asked "who VERBs X …?" (a
-        # pronoun for doing it still points there after "how often?")
-        self.recent_action = next(
-            (
-                who
-                for question in previous[-MAX_DUTY_TURNS:][::-1]
-                if (who := _WHO_VERB.match(_asked_sentence(question).rstrip(" ?!.")))
-            ),
-            None,
-        )
+        # the action a recent question asked whether the asker must do ("reboot nodes after
+        # patches" of "do i have to reboot nodes after patches?", still after "what happens if
+        # i don't …?"), without the doer ("myself")
+        duty = _latest_match(previous, _DUTY)
+        self.duty = _REFLEXIVE.sub("", duty.group("action")) if duty else None
+        # and the latest "who VERBs X …?" (a pronoun for doing it still points there after
+        # "how often?")
+        self.recent_action = _latest_match(previous, _WHO_VERB)
 
 
-def _latest_duty(previous: Sequence[str]) -> str | None:
-    """The action the latest of the last few questions that asked one asked whether the asker
-    must do ("reboot nodes after patches" of "do i have to reboot nodes after patches?", still
-    after "what happens if i don't …?"), without the doer ("myself")."""
-    for question in previous[-MAX_DUTY_TURNS:][::-1]:
-        duty = _DUTY.match(_asked_sentence(question).rstrip(" ?!."))
-        if duty:
-            return _REFLEXIVE.sub("", duty.group("action"))
+def _latest_match(previous: Sequence[str], pattern: re.Pattern[str]) -> re.Match[str] | None:
+    """The pattern matched on the latest of the last few questions it matches."""
+    for question in previous[-MAX_RECENT_TURNS:][::-1]:
+        found = pattern.match(_asked_sentence(question).rstrip(" ?!."))
+        if found:
+            return found
     return None
 
 
