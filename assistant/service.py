@@ -117,26 +117,53 @@ def load_policy_synonyms(settings: Settings, corpus: Corpus) -> tuple[Synonym, .
 
 
 def load_policy_topics(settings: Settings, corpus: Corpus) -> tuple[Topic, ...]:
-    """Every applicable out-of-scope topic (see `data_files`), as written."""
-    return tuple(t for p in data_files(settings, corpus, "out-of-scope") for t in load_topics(p))
+    """Every applicable out-of-scope topic, as written: each document version's own (see
+    `data_files`; it holds for that document's clauses alone: a topic one policy leaves out
+    another may cover), then those of the file the settings name (for every document)."""
+    own = tuple(
+        replace(topic, document=d.doc_id)
+        for d in corpus.documents
+        for topic in load_topics(data_file(settings.corpus_dir, d, "out-of-scope"))
+    )
+    return own + load_topics(settings.topics_file)
+
+
+def covered_topic_terms(topics: Sequence[Topic], corpus: Corpus) -> list[tuple[Topic, str]]:
+    """(topic, term) for each out-of-scope term that the text of the topic's document (of every
+    document, for a topic of all) uses."""
+    covered = []
+    for document in dict.fromkeys(t.document for t in topics):
+        group = tuple(t for t in topics if t.document == document)
+        found = set(covered_terms(group, policy_texts(corpus, document)))
+        covered += [(t, term) for t in group for term in t.terms if (t.name, term) in found]
+    return covered
 
 
 def stale_topics(settings: Settings, corpus: Corpus) -> list[str]:
     """One problem line for each out-of-scope term the policy text itself uses (such terms are
     reported here and by a warning at start-up, and never applied)."""
-    problems = []
-    for path in data_files(settings, corpus, "out-of-scope"):
-        for topic, term in covered_terms(load_topics(path), policy_texts(corpus)):
-            problems.append(
-                f"{path}: out-of-scope topic {topic!r} names {term!r}, which the policy covers"
-            )
-    return problems
+    return [
+        f"{_topics_file(settings, corpus, topic)}: out-of-scope topic {topic.name!r} names "
+        f"{term!r}, which the policy covers"
+        for topic, term in covered_topic_terms(load_policy_topics(settings, corpus), corpus)
+    ]
 
 
-def policy_texts(corpus: Corpus) -> list[str]:
-    """The words of the policy as they read: clauses, their lead-ins and headings."""
-    texts = [c.text for c in corpus.clauses] + [c.context for c in corpus.clauses if c.context]
-    return texts + [" ".join(s.path) for s in corpus.sections]
+def _topics_file(settings: Settings, corpus: Corpus, topic: Topic) -> Path | None:
+    """The out-of-scope file a topic was read from."""
+    document = next((d for d in corpus.documents if d.doc_id == topic.document), None)
+    if document is None:
+        return settings.topics_file
+    return data_file(settings.corpus_dir, document, "out-of-scope")
+
+
+def policy_texts(corpus: Corpus, document: str = "") -> list[str]:
+    """The words of the policy (of one document, when named) as they read: clauses, their
+    lead-ins and headings."""
+    clauses = [c for c in corpus.clauses if not document or c.doc_id == document]
+    texts = [c.text for c in clauses] + [c.context for c in clauses if c.context]
+    sections = [s for s in corpus.sections if not document or s.doc_id == document]
+    return texts + [" ".join(s.path) for s in sections]
 
 
 def history_index_dir(settings: Settings, era: Era) -> Path:
@@ -399,14 +426,20 @@ class Assistant:
         self, corpus: Corpus, warn: bool, synonyms: tuple[Synonym, ...] | None = None
     ) -> VerdictDecider:
         topics = load_policy_topics(self.settings, corpus)
-        covered = covered_terms(topics, policy_texts(corpus))
+        covered = covered_topic_terms(topics, corpus)
         for topic, term in covered if warn else ():  # `assistant policy check` reports these too
-            log.warning("out-of-scope topic %r: the policy covers %r; not applied", topic, term)
+            log.warning(
+                "out-of-scope topic %r: the policy covers %r; not applied", topic.name, term
+            )
         return VerdictDecider(
             corpus,
             self.calibration,
             self.settings.abstain_threshold,
-            without_terms(topics, {term for _, term in covered}),
+            tuple(
+                kept
+                for t in topics
+                for kept in without_terms((t,), {term for c, term in covered if c is t})
+            ),
             known_terms=tuple(
                 term
                 for syn in (self.synonyms if synonyms is None else synonyms)

@@ -12,7 +12,7 @@ from assistant.config import Settings
 from assistant.dialogue.conversation import Conversations
 from assistant.errors import UnknownDocumentError
 from assistant.evaluation.grounding import GroundingChecker
-from assistant.models import Selection, Stance, Verdict
+from assistant.models import Hit, Selection, Stance, Verdict
 from assistant.search.embedding import SentenceTransformerEmbedder
 from assistant.search.index import build_index, save_index
 from assistant.service import Assistant, data_files, load_policy, stale_topics
@@ -147,3 +147,28 @@ def test_a_conversation_stays_with_the_document_it_named(
     assert {c.clause_id.split(":", 1)[0] for c in switched.answer.citations} == {
         "aks-support-policies"
     }
+
+
+def test_a_documents_out_of_scope_topic_holds_for_its_own_clauses_only(
+    two_documents: Settings, two_assistant: Assistant
+) -> None:
+    path = two_documents.corpus_dir / "widgets.out-of-scope.toml"
+    path.write_text('[[topic]]\nname = "billing"\nterms = ["invoices"]\n', "utf-8")
+    try:
+        fresh = Assistant(
+            two_documents,
+            two_assistant.corpus,
+            two_assistant.index,
+            two_assistant.embedder,
+            two_assistant.synonyms,
+        )
+        [billing] = [t for t in fresh.decider.topics if t.name == "billing"]
+        assert billing.document == "widgets"
+        widget = next(c for c in fresh.corpus.clauses if c.doc_id == "widgets")
+        aks = next(c for c in fresh.corpus.clauses if c.doc_id == "aks-support-policies")
+        # the widgets policy leaves invoices out; an answer from the AKS policy is not withheld
+        question = "who sends the invoices?"
+        assert fresh.decider.uncovered_topic(question, [Hit(widget, 1.0)]) == billing
+        assert fresh.decider.uncovered_topic(question, [Hit(aks, 1.0)]) is None
+    finally:
+        path.unlink()

@@ -8,7 +8,7 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rapidfuzz import process
@@ -93,6 +93,8 @@ class Topic:
 
     name: str
     terms: tuple[str, ...]
+    # the document whose out-of-scope file names it ("": every document's, the settings' file)
+    document: str = ""
 
     def named_in(self, lowered_text: str) -> str | None:
         """The first of the topic's terms that appears as whole words, if any."""
@@ -129,7 +131,7 @@ def covered_terms(topics: tuple[Topic, ...], texts: Iterable[str]) -> list[tuple
 
 def without_terms(topics: tuple[Topic, ...], terms: set[str]) -> tuple[Topic, ...]:
     """The topics without the given terms (topics left with none are dropped)."""
-    kept = (Topic(t.name, tuple(x for x in t.terms if x not in terms)) for t in topics)
+    kept = (replace(t, terms=tuple(x for x in t.terms if x not in terms)) for t in topics)
     return tuple(t for t in kept if t.terms)
 
 

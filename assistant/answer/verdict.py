@@ -411,10 +411,14 @@ class VerdictDecider:
         return frozenset(self._idf)
 
     def uncovered_topic(self, question: str, ranked: Sequence[Hit]) -> Topic | None:
-        """A subject the question names that the policy doesn't cover and no top clause names."""
+        """A subject the question names that the policy doesn't cover and no top clause names
+        (a topic of one document's, only when the first clause is that document's)."""
         lowered = question.lower()
         evidence = " ".join(h.clause.text for h in ranked[:_FRAME_DEPTH]).lower()
+        first = ranked[0].clause.doc_id if ranked else ""
         for topic in self.topics:
+            if topic.document and topic.document != first:
+                continue
             term = topic.named_in(lowered)
             if term is not None and term not in evidence:
                 return topic
