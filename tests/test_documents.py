@@ -4,6 +4,8 @@ document, and out-of-scope topics that the policy covers."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -87,26 +89,39 @@ def test_the_shipped_out_of_scope_topics_name_nothing_the_policy_covers(
     assert stale_topics(settings, load_policy(settings)) == []
 
 
+@contextmanager
+def widgets_topics(
+    two_documents: Settings, two_assistant: Assistant, topics: str
+) -> Iterator[tuple[Path, Assistant]]:
+    """The widgets document's out-of-scope file with these topics, and an assistant that read
+    it (the file is removed after)."""
+    path = two_documents.corpus_dir / "widgets.out-of-scope.toml"
+    path.write_text(topics, "utf-8")
+    try:
+        yield (
+            path,
+            Assistant(
+                two_documents,
+                two_assistant.corpus,
+                two_assistant.index,
+                two_assistant.embedder,
+                two_assistant.synonyms,
+            ),
+        )
+    finally:
+        path.unlink()
+
+
 def test_an_out_of_scope_term_the_policy_uses_is_reported_not_applied(
     two_documents: Settings, two_assistant: Assistant
 ) -> None:
-    path = two_documents.corpus_dir / "widgets.out-of-scope.toml"
-    path.write_text('[[topic]]\nname = "gear"\nterms = ["sprockets", "flywheels"]\n', "utf-8")
-    try:
+    gear = '[[topic]]\nname = "gear"\nterms = ["sprockets", "flywheels"]\n'
+    with widgets_topics(two_documents, two_assistant, gear) as (path, fresh):
         problems = stale_topics(two_documents, load_policy(two_documents))
         assert problems == [
             f"{path}: out-of-scope topic 'gear' names 'sprockets', which the policy covers"
         ]
-        fresh = Assistant(
-            two_documents,
-            two_assistant.corpus,
-            two_assistant.index,
-            two_assistant.embedder,
-            two_assistant.synonyms,
-        )
         assert [t.terms for t in fresh.decider.topics if t.name == "gear"] == [("flywheels",)]
-    finally:
-        path.unlink()
 
 
 def test_a_question_that_names_a_document_is_answered_from_it_alone(
@@ -152,23 +167,13 @@ def test_a_conversation_stays_with_the_document_it_named(
 def test_a_documents_out_of_scope_topic_holds_for_its_own_clauses_only(
     two_documents: Settings, two_assistant: Assistant
 ) -> None:
-    path = two_documents.corpus_dir / "widgets.out-of-scope.toml"
-    path.write_text('[[topic]]\nname = "billing"\nterms = ["invoices"]\n', "utf-8")
-    try:
-        fresh = Assistant(
-            two_documents,
-            two_assistant.corpus,
-            two_assistant.index,
-            two_assistant.embedder,
-            two_assistant.synonyms,
-        )
-        [billing] = [t for t in fresh.decider.topics if t.name == "billing"]
-        assert billing.document == "widgets"
+    billing = '[[topic]]\nname = "billing"\nterms = ["invoices"]\n'
+    with widgets_topics(two_documents, two_assistant, billing) as (_, fresh):
+        [topic] = [t for t in fresh.decider.topics if t.name == "billing"]
+        assert topic.document == "widgets"
         widget = next(c for c in fresh.corpus.clauses if c.doc_id == "widgets")
         aks = next(c for c in fresh.corpus.clauses if c.doc_id == "aks-support-policies")
         # the widgets policy leaves invoices out; an answer from the AKS policy is not withheld
         question = "who sends the invoices?"
-        assert fresh.decider.uncovered_topic(question, [Hit(widget, 1.0)]) == billing
+        assert fresh.decider.uncovered_topic(question, [Hit(widget, 1.0)]) == topic
         assert fresh.decider.uncovered_topic(question, [Hit(aks, 1.0)]) is None
-    finally:
-        path.unlink()
