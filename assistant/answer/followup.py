@@ -212,7 +212,6 @@ _PASSIVE = re.compile(
     r"(?P<word>[a-z]+ed)\b",
     re.IGNORECASE,
 )
-# The auxiliaries of a yes/no question that asks about an action ("does microsoft back up etcd?")
 # The word just before a pronoun, when it is an auxiliary ("do they …")
 _AUX_BEFORE = re.compile(r"\b(?P<aux>do|are|were|have)\s++$", re.IGNORECASE)
 # "one" after a verb, ending the message or before a word that is no noun ("get one myself")
@@ -224,6 +223,7 @@ _ONE = re.compile(
 _AGENT_WORD = re.compile(rf"\b{AGENT}\b", re.IGNORECASE)
 # "what's not covered?" is "what is not covered?"
 _WHAT_IS = re.compile(r"^(?P<wh>what|which)(?:'s|s)(?=\s)", re.IGNORECASE)
+# The auxiliaries of a yes/no question that asks about an action ("does microsoft back up etcd?")
 _ACTING_AUX = re.compile(r"^(?:does|do|did|will|would|can|could|should|must)\s", re.IGNORECASE)
 _POSSESSIVE = re.compile(
     r"^(?:(?:and|what about|how about)\s++)?(?:its|their)\s++"
