@@ -46,7 +46,7 @@ from assistant.errors import (
 )
 from assistant.models import Answer, Change, Decision, Frame, Hit, Selection, Verdict
 from assistant.policy.corpus import Corpus
-from assistant.policy.provider import provider_name
+from assistant.policy.provider import provider_name, provider_of
 from assistant.policy.stance import assign_stances, load_overrides
 from assistant.policy.versions import (
     ClauseChange,
@@ -355,8 +355,14 @@ class Assistant:
                 abstention=settings.abstention == "learned",
             )
         )
-        # who the provider's responsibility is said to be ("This is Microsoft's responsibility.")
+        # who the provider's responsibility is said to be ("This is Microsoft's responsibility."):
+        # the setting, else the name each document gives (the most common one for no document)
         self.provider = settings.provider_name or provider_name(corpus)
+        self.providers = {
+            d.doc_id: settings.provider_name
+            or provider_of(c for c in corpus.clauses if c.doc_id == d.doc_id)
+            for d in corpus.documents
+        }
         self.renderer = Renderer(self.provider)
         self.views: list[View] = []
         previous: Era | None = None
@@ -608,7 +614,9 @@ class Assistant:
             composition = compose_answer(decision, view.corpus, self.settings.citations_max)
             changes = self._changes_for(view, decision, asked, selection, composition)
             composition = with_changes(composition, changes, view.corpus)
-        rendered = self.renderer.render(composition)
+        quoted = decision.evidence[0].clause.doc_id if decision.evidence else ""
+        provider = self.providers.get(quoted, self.provider)
+        rendered = self.renderer.render(composition, provider)
         answer = Answer(
             question=question,
             resolved_question=resolved,
@@ -620,7 +628,7 @@ class Assistant:
             citations=composition.citations,
             suggestions=composition.suggestions,
             as_of=selection.as_of,
-            provider=self.provider,
+            provider=provider,
             changes=tuple(
                 Change(c.change, c.clause_id, c.version, c.previous_version, c.previous_text)
                 for c in composition.changed

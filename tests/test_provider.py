@@ -3,6 +3,7 @@ labels and headlines, so a policy dropped in is not answered in Microsoft's name
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,12 +11,13 @@ import pytest
 from assistant.answer.render import fixed_phrases, headline, verdict_label
 from assistant.config import Settings
 from assistant.dialogue.conversation import Conversations
+from assistant.evaluation.runner import grounding_checker
 from assistant.models import Selection, Verdict
 from assistant.policy.corpus import Corpus, load_corpus
 from assistant.policy.provider import UNNAMED, provider_name
 from assistant.search.embedding import SentenceTransformerEmbedder
-from assistant.search.index import SearchIndex
-from assistant.service import Assistant
+from assistant.search.index import SearchIndex, build_index, save_index
+from assistant.service import Assistant, load_policy
 from assistant.storage.sqlite_store import SQLiteConversationStore
 
 from .conftest import CORPUS_DIR, ROOT
@@ -91,5 +93,59 @@ def test_follow_ups_read_the_providers_name_as_the_support_organisation(
         asked = conversations.ask("can aks see my secrets?", None)
         logs = conversations.ask("what about my logs?", asked.conversation_id)
         assert logs.answer.resolved_question == "Can aks see my logs?"
+    finally:
+        store.close()
+
+
+FABRIKAM = """---
+title: Fabrikam Vault support policy
+version: 2026-01-01
+---
+
+# Fabrikam Vault support policy
+
+## What Fabrikam manages
+
+Fabrikam patches the vault servers every month. Fabrikam monitors every vault.
+
+## What you manage
+
+You rotate the vault keys.
+"""
+
+
+def test_each_document_names_its_own_provider(
+    settings: Settings, embedder: SentenceTransformerEmbedder, tmp_path: Path
+) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for path in CORPUS_DIR.glob("aks-support-policies*"):
+        shutil.copy(path, folder / path.name)
+    (folder / "fabrikam-vault.md").write_text(FABRIKAM, encoding="utf-8")
+    both = settings.model_copy(
+        update={"corpus_dir": folder, "index_dir": tmp_path / "index", "training_file": None}
+    )
+    save_index(build_index(load_policy(both), embedder), both.index_dir)
+    assistant = Assistant.from_settings(both, embedder=embedder)
+    assert assistant.providers == {
+        "aks-support-policies": "Microsoft",
+        "fabrikam-vault": "Fabrikam",
+    }
+    vault = assistant.answer("who patches the vault servers?")
+    assert vault.citations[0].clause_id.startswith("fabrikam-vault:")
+    assert vault.provider == "Fabrikam"
+    assert vault.answer.startswith("This is Fabrikam's responsibility.")
+    etcd = assistant.answer("who backs up etcd?")
+    assert etcd.citations[0].clause_id.startswith("aks-support-policies:")
+    assert etcd.provider == "Microsoft"
+    grounding = grounding_checker(assistant)
+    assert grounding.check(vault.answer, [c.text for c in vault.citations]).rate == 1.0
+    # a follow-up's "they" is the provider of the document the previous answer quoted
+    store = SQLiteConversationStore(tmp_path / "conversations.sqlite3", 3600)
+    try:
+        conversations = Conversations(assistant, store)
+        first = conversations.ask("who patches the vault servers?", None)
+        told = conversations.ask("will they tell me first?", first.conversation_id)
+        assert told.answer.resolved_question == "Will Fabrikam tell me first?"
     finally:
         store.close()

@@ -117,8 +117,10 @@ class Renderer:
             lstrip_blocks=True,
         )
 
-    def render(self, composition: Composition) -> Rendered:
-        """Plain text with [n] markers, Markdown, and an escaped HTML fragment."""
+    def render(self, composition: Composition, provider: str | None = None) -> Rendered:
+        """Plain text with [n] markers, Markdown, and an escaped HTML fragment; `provider`
+        names the provider of the document quoted (default: the renderer's)."""
+        provider = self.provider if provider is None else provider
         family = "changes" if composition.listing else _FAMILIES[composition.verdict]
         template = self._env.get_template(f"{family}.j2")
         phrases = {**PHRASES, **CHANGE_PHRASES}
@@ -128,8 +130,8 @@ class Renderer:
             )
         context = {
             "c": composition,
-            "headline": headline(composition.verdict, self.provider),
-            "label": verdict_label(composition.verdict, self.provider),
+            "headline": headline(composition.verdict, provider),
+            "label": verdict_label(composition.verdict, provider),
             "phrases": phrases,
         }
         module: Any = template.make_module(context)  # macros are attributes of the module

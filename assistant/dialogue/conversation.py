@@ -94,12 +94,14 @@ class Conversations:
         if kept is not None and (selection is None or selection.as_of is None):
             # a conversation keeps the date it was asked about
             selection = replace(selection or Selection(), as_of=kept)
+        # "they" is the provider of the document the previous answer quoted
+        provider = next((t.answer.provider for t in policy_turns[::-1] if t.answer.provider), "")
         resolution = resolve_followup(
             strip_pleasantries(text),
             previous,
             self.settings.max_question_chars,
             frames,
-            self.assistant.provider,
+            provider or self.assistant.provider,
         )
         kept_documents = self._documents_kept(resolution, policy_turns)
         if kept_documents:

@@ -55,7 +55,7 @@ def grounding_checker(assistant: Assistant) -> GroundingChecker:
     """A checker that knows the policy text, the answer templates and the small-talk replies."""
     replies = SmallTalk.for_corpus(assistant.corpus).fixed_phrases()
     history = [v.corpus for v in assistant.views[:-1]]
-    return GroundingChecker(assistant.corpus, replies, history, assistant.provider)
+    return GroundingChecker(assistant.corpus, replies, history, assistant.settings.provider_name)
 
 
 @contextmanager
