@@ -46,7 +46,7 @@ from assistant.errors import (
 )
 from assistant.models import Answer, Change, Decision, Frame, Hit, Selection, Verdict
 from assistant.policy.corpus import Corpus
-from assistant.policy.provider import provider_name, provider_of
+from assistant.policy.provider import document_providers, provider_name
 from assistant.policy.stance import assign_stances, load_overrides
 from assistant.policy.versions import (
     ClauseChange,
@@ -117,8 +117,8 @@ def load_policy_synonyms(settings: Settings, corpus: Corpus) -> tuple[Synonym, .
 
 
 def load_policy_topics(settings: Settings, corpus: Corpus) -> tuple[Topic, ...]:
-    """Every applicable out-of-scope topic, as written: each document version's own (see
-    `data_files`; it holds for that document's clauses alone: a topic one policy leaves out
+    """Every applicable out-of-scope topic, as written: each document version's own
+    (`data_file`; it holds for that document's clauses alone: a topic one policy leaves out
     another may cover), then those of the file the settings name (for every document)."""
     own = tuple(
         replace(topic, document=d.doc_id)
@@ -359,9 +359,8 @@ class Assistant:
         # the setting, else the name each document gives (the most common one for no document)
         self.provider = settings.provider_name or provider_name(corpus)
         self.providers = {
-            d.doc_id: settings.provider_name
-            or provider_of(c for c in corpus.clauses if c.doc_id == d.doc_id)
-            for d in corpus.documents
+            doc_id: settings.provider_name or name
+            for doc_id, name in document_providers(corpus).items()
         }
         self.renderer = Renderer(self.provider)
         self.views: list[View] = []
@@ -441,11 +440,7 @@ class Assistant:
             corpus,
             self.calibration,
             self.settings.abstain_threshold,
-            tuple(
-                kept
-                for t in topics
-                for kept in without_terms((t,), {term for c, term in covered if c is t})
-            ),
+            without_terms(topics, covered),
             known_terms=tuple(
                 term
                 for syn in (self.synonyms if synonyms is None else synonyms)

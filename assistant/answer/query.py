@@ -129,9 +129,13 @@ def covered_terms(topics: tuple[Topic, ...], texts: Iterable[str]) -> list[tuple
     return [(t.name, term) for t in topics for term in t.terms if term in found]
 
 
-def without_terms(topics: tuple[Topic, ...], terms: set[str]) -> tuple[Topic, ...]:
-    """The topics without the given terms (topics left with none are dropped)."""
-    kept = (replace(t, terms=tuple(x for x in t.terms if x not in terms)) for t in topics)
+def without_terms(
+    topics: tuple[Topic, ...], covered: Iterable[tuple[Topic, str]]
+) -> tuple[Topic, ...]:
+    """The topics without the terms `covered` pairs with them (topics left with none are
+    dropped)."""
+    dropped = set(covered)
+    kept = (replace(t, terms=tuple(x for x in t.terms if (t, x) not in dropped)) for t in topics)
     return tuple(t for t in kept if t.terms)
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from assistant.answer.render import fixed_phrases
 from assistant.policy.corpus import Corpus
-from assistant.policy.provider import provider_name, provider_of
+from assistant.policy.provider import document_providers, provider_name
 
 _MARKERS = re.compile(r"\s*\[\d+\](?:\s*,\s*\[\d+\])*")
 _FRAGMENT_END = re.compile(r"(?<=[.!?:;])\s+|\n")
@@ -49,12 +49,11 @@ class GroundingChecker:
         self._policy = " ".join(" \n ".join(visible).split())  # the policy as it reads
         titles = {d.title for k in corpora for d in k.documents}
         versions = {d.version for k in corpora for d in k.documents}
-        named = {provider} if provider is not None else {provider_name(corpus)}
-        if provider is None:
-            named |= {
-                provider_of(c for c in corpus.clauses if c.doc_id == d.doc_id)
-                for d in corpus.documents
-            }
+        named = (
+            {provider}
+            if provider is not None
+            else {provider_name(corpus), *document_providers(corpus).values()}
+        )
         phrases = [p for name in sorted(named) for p in fixed_phrases(titles, versions, name)]
         phrases += [f for r in replies for f in self.fragments(r)]
         self._phrases = {p.rstrip(".:") for p in phrases}

@@ -34,6 +34,14 @@ def provider_name(corpus: Corpus) -> str:
     return provider_of(corpus.clauses)
 
 
+def document_providers(corpus: Corpus) -> dict[str, str]:
+    """Each document's provider (`provider_of` its own clauses), by document id."""
+    return {
+        d.doc_id: provider_of(c for c in corpus.clauses if c.doc_id == d.doc_id)
+        for d in corpus.documents
+    }
+
+
 def provider_of(clauses: Iterable[Clause]) -> str:
     """`provider_name` read from some clauses (one document's)."""
     counts = Counter(
