@@ -180,6 +180,8 @@ def test_duties_the_provider_states_of_itself_are_its_responsibility() -> None:
     title = "Northwind Edge Gateway Support and Maintenance Policy"
     assert provider_says(title, "northwind will repair the gateway") is duty
     assert provider_says(title, "northwind publishes firmware fixes") is duty
+    assert provider_says(title, "a northwind engineer must approve the return") is duty
+    assert provider_says(title, "northwind must not be asked to configure vlans") is not duty
     assert (
         provider_says(title, "the customer installs the firmware and will keep it current") is None
     )
@@ -223,6 +225,12 @@ def test_what_the_provider_declines_is_not_supported() -> None:
         ("Every subscription includes support.", Stance.SUPPORTED),
         ("This policy covers the EG-200 and EG-400 gateways.", Stance.SUPPORTED),
         ("Older releases aren't covered.", Stance.NOT_SUPPORTED),
+        # a duty stated to the customer, whatever its verb; opting in is a condition
+        ("You must revoke the keys of staff who leave.", Stance.CUSTOMER_RESPONSIBILITY),
+        ("Customers must renew their licence each year.", Stance.CUSTOMER_RESPONSIBILITY),
+        ("Customers must explicitly opt in to use preview builds.", None),
+        ("Backup checks are shared: we run them, you read them.", Stance.SHARED_RESPONSIBILITY),
+        ("Usage data is shared with our payment processor.", None),
         # a "shouldn't" after the opening is no prohibition (the condition decides)
         ("As long as you run the updated VHD, you shouldn't have CVEs.", Stance.CONDITIONAL),
         ("The only supported browsers are listed below.", None),

@@ -20,7 +20,12 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
     (Stance.BEST_EFFORT, (r"best[- ]effort", r"\bprovided as[- ]is\b")),
     (
         Stance.SHARED_RESPONSIBILITY,
-        (r"shared? responsibility", r"\bisn't a (?:completely|fully) managed\b"),
+        (
+            r"shared? responsibility",
+            r"\bisn't a (?:completely|fully) managed\b",
+            # "Gateway health monitoring is also shared:" (not data "shared with" someone)
+            r"\b(?:is|are) (?:also )?shared(?::| between\b|\.?$)",
+        ),
     ),
     (
         Stance.CUSTOMER_RESPONSIBILITY,
@@ -34,8 +39,8 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"users must help",
             r"\b(?:the )?customers? (?:owns?|defines?|chooses?|configures?|manages?)\b",
             r"\b(?:the )?customers? (?:shall|assigns?|(?:is|are) required to)\b",
-            r"\b(?:(?:the )?customers?|you) must (?:provide|keep|maintain|apply|update|ensure|"
-            r"install|configure|manage|monitor|back up|rotate|renew|upgrade|migrate|secure)\b",
+            # "You must remove access …"; opting in is what a feature is available on
+            r"\b(?:(?:the )?customers?|you) must (?!not\b)(?!(?:\w+ )?opt[- ]in\b)",
             r"\b(?:is|are) (?:your|the customer's) (?:responsibility|job)\b",
             r"\bis up to you\b",
             r"\b(?:is|are) yours to\b",
@@ -178,10 +183,11 @@ _ANAPHORA = re.compile(
     r"^(?:they|it)\b|^(?:this|that) (?:applies|means|covers|includes)\b", re.IGNORECASE
 )
 # A duty the provider states of itself: first person, or a name from the document's title
-# ("Fabrikam will:", "Microsoft and Red Hat manage ...").
+# ("Fabrikam will:", "Microsoft and Red Hat manage ...", "A Northwind engineer must confirm").
 _PROVIDER_DUTY = (
-    r"\b(?:we|{names}) (?:will(?! not\b)|shall(?! not\b)|manages?|maintains?|monitors?|"
-    r"operates?|patch(?:es)?|updates?|backs? up|appl(?:y|ies)|secures?|renews?|"
+    r"\b(?:we|{names})(?: (?:engineers?|team|staff))? (?:will(?! not\b)|shall(?! not\b)|"
+    r"must(?! not\b)|manages?|maintains?|monitors?|operates?|patch(?:es)?|updates?|backs? up|"
+    r"appl(?:y|ies)|secures?|renews?|"
     r"publish(?:es)?|ships?|builds?|"
     r"(?:is|are) responsible for)\b"
 )
