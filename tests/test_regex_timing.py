@@ -16,7 +16,7 @@ from types import ModuleType
 
 import pytest
 
-from assistant.answer import followup, learned, query
+from assistant.answer import followup, learned, limits, query
 from assistant.config import Settings
 from assistant.dialogue import smalltalk
 from assistant.slack import bot
@@ -37,6 +37,7 @@ MODULES: tuple[ModuleType, ...] = (
     query,
     followup,
     learned,
+    limits,
     smalltalk,
     bot,
     security,

@@ -13,6 +13,7 @@ from pathlib import Path
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN_PLUS
 
+from assistant.answer.limits import breaks_limit
 from assistant.answer.query import Topic
 from assistant.errors import CorpusError
 from assistant.models import Clause, Decision, Frame, Hit, Selection, Signals, Stance, Verdict
@@ -119,6 +120,7 @@ FRAME_STANCES: dict[Frame, frozenset[Stance]] = {
     ),
     Frame.FACT: frozenset(Stance),
 }
+_DUTIES = FRAME_STANCES[Frame.RESPONSIBILITY] - {Stance.SUPPORTED}
 
 
 @dataclass(frozen=True)
@@ -207,7 +209,11 @@ class VerdictDecider:
         sentence whose parts do), the stance of the one cell (part) the question singles out:
         the one with the most question words that no other uses ("pod-to-pod traffic" in the
         "Microsoft doesn't support" column; "trigger" in the "Customer provides" one; "review
-        schemas" after "…, but does not")."""
+        schemas" after "…, but does not"). A question that states a quantity beyond a limit
+        the clause sets ("a driver about 2 years old" and "supported for 18 months") is not
+        supported, unless the clause states a responsibility."""
+        if clause.stance not in _DUTIES and breaks_limit(question, clause.text):
+            return Stance.NOT_SUPPORTED
         if not clause.cell_stances:
             return clause.stance
         terms = self.salient_terms(question) - self._function  # "from" singles out nothing

@@ -1,0 +1,101 @@
+"""Numeric limits a clause sets and the quantities a question states: "Client drivers are
+supported for 18 months" does not cover a driver "about 2 years old", and "Keep at least three
+worker nodes" rules out scaling "down to 2 nodes". Document-agnostic: numbers, units and a few
+limit words, nothing of one policy."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+_DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
+# A number (not part of a version such as 4.14, nor a time of day) and up to three words after
+# it, the unit among them ("three worker nodes").
+_NUMBER = r"(?<![\d.])(\d{1,6}|" + "|".join(w for w in _NUMBER_WORDS if len(w) > 2) + r")(?![\d.:])"
+_QUANTITY = re.compile(
+    rf"\b(?:{_NUMBER}|(an?))[ -]((?:[a-z][a-z-]{{0,30}} ){{0,2}}[a-z][a-z-]{{0,30}})",
+    re.IGNORECASE,
+)
+# The words before a number that make it a limit: a period something is supported for, the
+# least the customer must keep, the most that is supported.
+_SUPPORT_PERIOD = re.compile(r"\bsupported for $")
+_AT_LEAST = re.compile(
+    r"\b(?:keep|must (?:keep|have|run|use)|requires?) (?:at least|a minimum of|no fewer than) $"
+)
+_AT_MOST = re.compile(r"\bsupports? (?:up to|at most|no more than|a maximum of) $")
+_WINDOW = 40  # characters before a number read for its limit words
+
+
+# Words that end the noun a number counts ("three worker nodes in each cluster").
+_NOT_NOUN = {
+    "in", "on", "at", "per", "of", "for", "to", "and", "or", "with", "from", "by", "that",
+    "which", "who", "is", "are", "was", "were", "be", "will", "can", "must", "the", "each",
+    "every", "all", "after", "before", "ago", "old", "long", "still",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number and what it counts: a period of time in days, or the noun it counts."""
+
+    value: float
+    unit: str  # singular: "year", "node"
+    days: float | None  # for a period of time
+
+    def counts(self, other: Quantity) -> bool:
+        """Whether the two count the same thing: both are periods, or the same noun."""
+        if self.days is not None or other.days is not None:
+            return self.days is not None and other.days is not None
+        return self.unit == other.unit
+
+    def amount(self) -> float:
+        """The value to compare: days for a period, else the number."""
+        return self.value if self.days is None else self.days
+
+
+def quantities(text: str) -> list[tuple[int, Quantity]]:
+    """Each number in a text that counts something, by where it starts."""
+    found = []
+    for match in _QUANTITY.finditer(text):
+        number, article, after = match.group(1), match.group(2), match.group(3)
+        word = (number or article).lower()
+        value = float(_NUMBER_WORDS[word]) if word in _NUMBER_WORDS else float(word)
+        words = [_singular(w) for w in after.lower().split()]
+        if words[0] in _DAYS:
+            found.append((match.start(), Quantity(value, words[0], value * _DAYS[words[0]])))
+            continue
+        noun = words[: next((i for i, w in enumerate(words) if w in _NOT_NOUN), len(words))]
+        if noun and not article:  # "a gateway" counts nothing; "a year" does
+            found.append((match.start(), Quantity(value, noun[-1], None)))
+    return found
+
+
+def breaks_limit(question: str, clause_text: str) -> bool:
+    """Whether the question states a quantity beyond a limit the clause sets: an age or period
+    longer than the period something is supported for, fewer of a thing than the least the
+    customer must keep, more than the most that is supported."""
+    asked = [q for _, q in quantities(question)]
+    if not asked:
+        return False
+    lowered = clause_text.lower()
+    for start, limit in quantities(clause_text):
+        before = lowered[max(0, start - _WINDOW) : start]
+        if _SUPPORT_PERIOD.search(before) and limit.days is not None:
+            beyond = any(q.days is not None and q.amount() > limit.amount() for q in asked)
+        elif _AT_LEAST.search(before):
+            beyond = any(q.counts(limit) and q.amount() < limit.amount() for q in asked)
+        elif _AT_MOST.search(before):
+            beyond = any(q.counts(limit) and q.amount() > limit.amount() for q in asked)
+        else:
+            continue
+        if beyond:
+            return True
+    return False
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word

@@ -1,0 +1,86 @@
+"""Numeric limits: a question whose quantity is beyond a limit a clause sets is not supported
+by that clause, on any document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.answer.limits import breaks_limit, quantities
+from assistant.config import Settings
+from assistant.models import Verdict
+from assistant.search.embedding import SentenceTransformerEmbedder
+from assistant.search.index import build_index, save_index
+from assistant.service import Assistant, load_policy
+
+AGENTS = "Vault agents are supported for 12 months after their release date."
+NODES = "Keep at least three vault nodes in each cluster at all times."
+SIZE = "Fabrikam supports up to 40 vaults per account."
+
+
+@pytest.mark.parametrize(
+    ("question", "clause", "broken"),
+    [
+        ("our agent is about 2 years old, still supported?", AGENTS, True),
+        ("is an agent from 18 months ago supported", AGENTS, True),
+        ("is a year-old agent supported?", AGENTS, False),
+        ("our agent is 6 weeks old, is that ok?", AGENTS, False),
+        ("can we run the agent 4.14 for now?", AGENTS, False),  # a version, not a period
+        ("can we run two vault nodes to save money?", NODES, True),
+        ("can we run 5 nodes?", NODES, False),
+        ("can we run 2 vaults?", NODES, False),  # counts another thing
+        ("we need 50 vaults, is that possible?", SIZE, True),
+        ("we need 12 vaults, is that possible?", SIZE, False),
+        ("is a 3 year old agent supported?", NODES, False),  # the clause sets no period
+        ("is my agent supported?", AGENTS, False),
+    ],
+)
+def test_a_quantity_beyond_the_clauses_limit(question: str, clause: str, broken: bool) -> None:
+    assert breaks_limit(question, clause) is broken
+
+
+def test_quantities_read_digits_number_words_and_periods() -> None:
+    found = [(q.value, q.unit, q.days) for _, q in quantities("two years and 3 worker nodes in")]
+    assert found == [(2.0, "year", 730.0), (3.0, "node", None)]
+    assert [q.days for _, q in quantities("an hour, a gateway")] == [1 / 24]
+
+
+POLICY = f"""---
+title: Fabrikam Vault support policy
+version: 2026-01-01
+---
+
+# Fabrikam Vault support policy
+
+## Agents
+
+{AGENTS}
+
+## Clusters
+
+{NODES}
+
+## Networking
+
+Fabrikam supports private endpoints for every vault.
+"""
+
+
+def test_an_answer_says_no_to_a_quantity_beyond_the_limit(
+    settings: Settings, embedder: SentenceTransformerEmbedder, tmp_path: Path
+) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "fabrikam-vault.md").write_text(POLICY, encoding="utf-8")
+    served = settings.model_copy(
+        update={"corpus_dir": folder, "index_dir": tmp_path / "index", "training_file": None}
+    )
+    save_index(build_index(load_policy(served), embedder), served.index_dir)
+    assistant = Assistant.from_settings(served, embedder=embedder)
+    old = assistant.answer("Our vault agent is about 2 years old. Are vault agents supported?")
+    assert (old.verdict, old.citations[0].text) == (Verdict.NOT_SUPPORTED, AGENTS)
+    new = assistant.answer("Our vault agent is 2 months old. Are vault agents supported?")
+    assert (new.verdict, new.citations[0].text) == (Verdict.SUPPORTED, AGENTS)
+    few = assistant.answer("Can we keep two vault nodes in a cluster?")
+    assert (few.verdict, few.citations[0].text) == (Verdict.NOT_SUPPORTED, NODES)
