@@ -17,6 +17,8 @@ from assistant.service import Assistant, load_policy
 AGENTS = "Vault agents are supported for 12 months after their release date."
 NODES = "Keep at least three vault nodes in each cluster at all times."
 SIZE = "Fabrikam supports up to 40 vaults per account."
+ROLLBACK = "Rolling back an upgrade is supported only within 7 days of the upgrade."
+REVIEW = "A duty manager reviews every escalated case within 4 hours."
 
 
 @pytest.mark.parametrize(
@@ -34,6 +36,9 @@ SIZE = "Fabrikam supports up to 40 vaults per account."
         ("we need 12 vaults, is that possible?", SIZE, False),
         ("is a 3 year old agent supported?", NODES, False),  # the clause sets no period
         ("is my agent supported?", AGENTS, False),
+        ("the upgrade failed 10 days ago, can we roll back?", ROLLBACK, True),
+        ("the upgrade failed 3 days ago, can we roll back?", ROLLBACK, False),
+        ("will my case be reviewed within 8 hours?", REVIEW, False),  # a promise, no limit
     ],
 )
 def test_a_quantity_beyond_the_clauses_limit(question: str, clause: str, broken: bool) -> None:

@@ -22,7 +22,8 @@ _QUANTITY = re.compile(
 )
 # The words before a number that make it a limit: a period something is supported for, the
 # least the customer must keep, the most that is supported.
-_SUPPORT_PERIOD = re.compile(r"\bsupported for $")
+# "is supported for 18 months", "is supported only within 7 days", "only for the first year"
+_SUPPORT_PERIOD = re.compile(r"\b(?:supported for|only (?:within|for)(?: the first)?) $")
 _AT_LEAST = re.compile(
     r"\b(?:keep|must (?:keep|have|run|use)|requires?) (?:at least|a minimum of|no fewer than) $"
 )
