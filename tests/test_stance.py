@@ -181,6 +181,9 @@ def test_duties_the_provider_states_of_itself_are_its_responsibility() -> None:
     assert provider_says(title, "northwind will repair the gateway") is duty
     assert provider_says(title, "northwind publishes firmware fixes") is duty
     assert provider_says(title, "a northwind engineer must approve the return") is duty
+    assert provider_says(title, "northwind handles firmware signing") is duty
+    assert provider_says(title, "firmware is updated automatically by northwind") is duty
+    assert provider_says(title, "firmware is updated by the customer") is None
     assert provider_says(title, "northwind must not be asked to configure vlans") is not duty
     assert (
         provider_says(title, "the customer installs the firmware and will keep it current") is None
@@ -231,6 +234,19 @@ def test_what_the_provider_declines_is_not_supported() -> None:
         ("Customers must explicitly opt in to use preview builds.", None),
         ("Backup checks are shared: we run them, you read them.", Stance.SHARED_RESPONSIBILITY),
         ("Usage data is shared with our payment processor.", None),
+        # the wordings of contracts and service descriptions
+        ("Support does not include help with custom reports.", Stance.NOT_SUPPORTED),
+        ("Modified agents are excluded from support.", Stance.NOT_SUPPORTED),
+        ("Weekends are excluded from support hours.", None),  # hours, not coverage
+        ("The following are excluded:", Stance.NOT_SUPPORTED),
+        ("On-site visits are not included in the Basic plan.", Stance.NOT_SUPPORTED),
+        ("Trial accounts aren't eligible for phone support.", Stance.NOT_SUPPORTED),
+        ("The vendor has no obligation to fix forked agents.", Stance.NOT_SUPPORTED),
+        ("Data migration is outside the scope of this agreement.", Stance.NOT_SUPPORTED),
+        ("Customer is solely responsible for its firewall.", Stance.CUSTOMER_RESPONSIBILITY),
+        ("Help with integrations is limited to the public API.", Stance.CONDITIONAL),
+        ("The parties are jointly responsible for key escrow.", Stance.SHARED_RESPONSIBILITY),
+        ("The platform is jointly engineered by two vendors.", None),
         # a "shouldn't" after the opening is no prohibition (the condition decides)
         ("As long as you run the updated VHD, you shouldn't have CVEs.", Stance.CONDITIONAL),
         ("The only supported browsers are listed below.", None),

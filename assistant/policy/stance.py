@@ -25,13 +25,14 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"\bisn't a (?:completely|fully) managed\b",
             # "Gateway health monitoring is also shared:" (not data "shared with" someone)
             r"\b(?:is|are) (?:also )?shared(?::| between\b|\.?$)",
+            r"\bjointly (?:responsible|manage[sd]?|maintain(?:s|ed)?)\b",
         ),
     ),
     (
         Stance.CUSTOMER_RESPONSIBILITY,
         (
-            r"customers? (?:is|are) responsible",
-            r"\byou(?:'re| are) responsible\b",
+            r"customers? (?:is|are) (?:solely |fully |entirely )?responsible",
+            r"\byou(?:'re| are) (?:solely |fully |entirely )?responsible\b",
             r"\b(?:it's|it is) your responsibility\b",
             r"^you (?:own|manage)\b",
             r"\byou should (?:apply|seek|update|keep)\b",
@@ -62,6 +63,16 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"\bout of support\b(?! guidelines)",
             r"\boutside the scope of support\b",
             r"\b(?:is|are)n't covered\b",
+            # the wordings of contracts: "are excluded from support", "do not include
+            # assistance with", "is not included in", "not eligible for", "no obligation to"
+            r"\b(?:is|are) excluded from (?:technical )?(?:support|coverage|(?:this|the) "
+            r"(?:policy|agreement|contract))\b(?! hours| window)",
+            r"^the following (?:is|are) excluded\b",
+            r"\b(?:do not|does not|don't|doesn't) include (?:[\w-]+ ){0,2}"
+            r"(?:support|assistance|help)\b",
+            r"\b(?:is|are)(?: not|n't) (?:included|eligible for)\b",
+            r"\bno obligation to\b",
+            r"\boutside (?:the )?scope of (?:this |the )?(?:policy|agreement|contract|coverage)\b",
             r"\bout of scope\b",
             r"\bno longer (?:receives?|gets?|(?:is|are) (?:supported|covered))\b",
             r"\b(?:is|are)n't available\b",
@@ -102,6 +113,7 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"\bprovided that\b",
             r"\b(?:approved|agreed|authorized) in advance\b",
             r"\b(?:is|are) (?:available|offered|allowed|permitted)\b[^.]*\bonly\b",
+            r"\b(?:is|are) limited to\b",  # "Support for integrations is limited to …"
             r"^only\b",  # "Only account owners and administrators can open tickets."
             r"\bsupports? [^.]*\bonly (?:for|on|in|with)\b",
         ),
@@ -188,7 +200,7 @@ _PROVIDER_DUTY = (
     r"\b(?:we|{names})(?: (?:engineers?|team|staff))? (?:will(?! not\b)|shall(?! not\b)|"
     r"must(?! not\b)|manages?|maintains?|monitors?|operates?|patch(?:es)?|updates?|backs? up|"
     r"appl(?:y|ies)|secures?|renews?|"
-    r"publish(?:es)?|ships?|builds?|"
+    r"publish(?:es)?|ships?|builds?|handles?|"
     r"(?:is|are) responsible for)\b"
 )
 # The provider naming itself: first person, or its name (`provider_of`).
@@ -208,6 +220,12 @@ _PROVIDER_STATEMENTS = (
         r"no longer) (?!(?:[\w-]+ )?(?:responsib|recommend))",
     ),
     (Stance.MICROSOFT_RESPONSIBILITY, _PROVIDER_DUTY),
+    # the passive: "Security patches are applied automatically by Litware."
+    (
+        Stance.MICROSOFT_RESPONSIBILITY,
+        r"\b(?:applied|performed|managed|handled|maintained|monitored|operated|patched|"
+        r"installed|updated|rotated|renewed|backed up) (?:automatically )?by (?:us|{names})\b",
+    ),
 )
 # Title words that name no one (so "… Support and Maintenance Policy" makes no provider of
 # "and").
