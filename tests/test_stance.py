@@ -9,7 +9,7 @@ import pytest
 from assistant.answer.verdict import Calibration, VerdictDecider
 from assistant.errors import CorpusError
 from assistant.models import Clause, Stance
-from assistant.policy.corpus import Corpus
+from assistant.policy.corpus import Corpus, parse_document
 from assistant.policy.stance import (
     assign_stances,
     cell_stance,
@@ -348,3 +348,37 @@ def test_a_sentence_whose_parts_differ_keeps_each_parts_stance(corpus: Corpus) -
 )
 def test_a_cell_that_answers_by_itself(cell: str, stance: Stance | None) -> None:
     assert cell_stance(cell, {}) is stance
+
+
+PARTY_TABLE = """---
+title: Litware Backup Support Policy
+version: 2026-01-01
+---
+
+# Litware Backup Support Policy
+
+Litware supports the backup agent.
+
+| Task | Litware | Customer |
+|---|---|---|
+| Operating the storage | ✅ | |
+| Testing restores | | ✅ |
+| Monitoring failed jobs | ✅ | ✅ |
+| Choosing what to back up | ❌ | ✅ |
+"""
+
+
+def test_check_marks_under_party_columns_name_whose_duty_it_is(tmp_path: Path) -> None:
+    """ "| Task | Litware | Customer |": a check mark says which party does it, both say it is
+    shared (a ✅ alone, in a table of plans or features, still says supported)."""
+    path = tmp_path / "litware-backup.md"
+    path.write_text(PARTY_TABLE, encoding="utf-8")
+    _, _, clauses = parse_document(path)
+    stances = rule_stances(tuple(clauses))
+    rows = {c.cells[0]: r.stance for c, r in zip(clauses, stances, strict=True) if c.cells}
+    assert rows == {
+        "Operating the storage": Stance.MICROSOFT_RESPONSIBILITY,
+        "Testing restores": Stance.CUSTOMER_RESPONSIBILITY,
+        "Monitoring failed jobs": Stance.SHARED_RESPONSIBILITY,
+        "Choosing what to back up": Stance.CUSTOMER_RESPONSIBILITY,
+    }

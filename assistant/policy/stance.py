@@ -233,6 +233,7 @@ _TITLE_WORDS = {
     "support", "policy", "policies", "technical", "service", "services",
     "the", "a", "an", "and", "or", "of", "for", "to", "in", "on", "with", "by", "at",
 }  # fmt: skip
+_PARTIES = {Stance.CUSTOMER_RESPONSIBILITY, Stance.MICROSOFT_RESPONSIBILITY}
 _RESPONSIBILITIES = {
     Stance.CUSTOMER_RESPONSIBILITY,
     Stance.MICROSOFT_RESPONSIBILITY,
@@ -304,12 +305,16 @@ class RuleStance:
     parts: tuple[str, ...] = ()  # a clause's sentences or their contrasted parts (`parts`)
 
 
-def _row_stance(clause: Clause, legend: dict[str, Stance]) -> Stance | None:
-    """A table row's stance from its cells: answers and icons first (the rightmost one),
-    then what each column's header says about the cells under it."""
+def _row_stance(
+    clause: Clause, legend: dict[str, Stance], provider: re.Pattern[str] | None = None
+) -> Stance | None:
+    """A table row's stance from its cells: answers and icons first (the rightmost one; the
+    parties whose columns they check, when the columns are parties), then what each column's
+    header says about the cells under it."""
     answers = _cell_answers(clause, legend)
     if answers:
-        return answers[-1]
+        duties = _checked_parties(clause, legend, provider)
+        return _combined(duties) if duties else answers[-1]
     stances = [s for s in _column_stances(clause) if s is not None]
     return _combined(stances) if stances else None
 
@@ -323,6 +328,27 @@ def _cell_answers(clause: Clause, legend: dict[str, Stance]) -> list[Stance]:
         if cell.strip() and (i or any(icon in cell for icon in legend))
     ]
     return [s for s in by_cell if s is not None]
+
+
+def _checked_parties(
+    clause: Clause, legend: dict[str, Stance], provider: re.Pattern[str] | None
+) -> list[Stance]:
+    """Whose duty a row is in a table whose columns are the parties ("| Task | Litware |
+    Customer |" with a check mark under one or both): each party whose column says yes."""
+    parties = []
+    for head, cell in zip((clause.header or ())[1:], clause.cells[1:], strict=False):
+        party = _party(head, provider)
+        if party is not None and cell_stance(cell, legend) is Stance.SUPPORTED:
+            parties.append(party)
+    return parties
+
+
+def _party(head: str, provider: re.Pattern[str] | None) -> Stance | None:
+    """The responsibility of the party a column header names: the provider, or the customer."""
+    if provider is not None and provider.fullmatch(_plain(head.strip())):
+        return Stance.MICROSOFT_RESPONSIBILITY
+    stance = cell_stance(head, {})
+    return stance if stance in _PARTIES else None
 
 
 def _column_stances(clause: Clause) -> list[Stance | None]:
@@ -411,8 +437,7 @@ def _part_stance(part: str) -> Stance | None:
 def provider_statements(title: str, provider: str) -> tuple[tuple[Stance, re.Pattern[str]], ...]:
     """The patterns of what a document's provider states of itself (`_PROVIDER_STATEMENTS`):
     duties named after its title, the rest after its provider ("Microsoft and Red Hat")."""
-    names = [w for w in re.findall(r"[a-z][\w-]*", _plain(title)) if w not in _TITLE_WORDS]
-    providers = [] if provider == UNNAMED else [provider, *provider.split(" and ")]
+    names, providers = _provider_words(title, provider)
     return tuple(
         (
             stance,
@@ -424,6 +449,19 @@ def provider_statements(title: str, provider: str) -> tuple[tuple[Stance, re.Pat
         )
         for stance, pattern in _PROVIDER_STATEMENTS
     )
+
+
+def _provider_words(title: str, provider: str) -> tuple[list[str], list[str]]:
+    """The words of a document's title that may name its provider, and the provider's names."""
+    names = [w for w in re.findall(r"[a-z][\w-]*", _plain(title)) if w not in _TITLE_WORDS]
+    return names, [] if provider == UNNAMED else [provider, *provider.split(" and ")]
+
+
+def provider_column(title: str, provider: str) -> re.Pattern[str] | None:
+    """A column header that names the provider: a word of its title or its name."""
+    names, providers = _provider_words(title, provider)
+    words = alternation([*names, *(_plain(p) for p in providers)])
+    return re.compile(rf"(?:{words})") if words else None
 
 
 def _own_stance(text: str, statements: tuple[tuple[Stance, re.Pattern[str]], ...]) -> Stance | None:
@@ -444,10 +482,9 @@ def rule_stances(clauses: tuple[Clause, ...]) -> list[RuleStance]:
     titles: dict[str, str] = {}  # the heading over a document's first clause: its title
     for c in clauses:
         titles.setdefault(c.doc_id, c.section_path[0] if c.section_path else "")
-    duties = {
-        doc: provider_statements(title, provider_of(c for c in clauses if c.doc_id == doc))
-        for doc, title in titles.items()
-    }
+    providers = {doc: provider_of(c for c in clauses if c.doc_id == doc) for doc in titles}
+    duties = {doc: provider_statements(title, providers[doc]) for doc, title in titles.items()}
+    columns = {doc: provider_column(title, providers[doc]) for doc, title in titles.items()}
     legend: dict[str, dict[str, Stance]] = {}
     decided: dict[str, Stance] = {}
     parents = {c.clause_id: c for c in clauses}
@@ -463,7 +500,9 @@ def rule_stances(clauses: tuple[Clause, ...]) -> list[RuleStance]:
             "legend": Stance.INFORMATIONAL
             if _defines_icon(clause, legend[clause.doc_id])
             else None,
-            "cells": _row_stance(clause, legend[clause.doc_id]) if clause.kind == "row" else None,
+            "cells": _row_stance(clause, legend[clause.doc_id], columns[clause.doc_id])
+            if clause.kind == "row"
+            else None,
             "contents": Stance.INFORMATIONAL if _lists_contents(clause, parents) else None,
             "parent": decided.get(clause.parent_id or ""),
             "lead_in": _own_stance(clause.context, duties[clause.doc_id])
