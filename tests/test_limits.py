@@ -1,5 +1,5 @@
-"""Numeric limits: a question whose quantity is beyond a limit a clause sets is not supported
-by that clause, on any document."""
+"""Numeric limits: a question whose quantity is beyond a limit a clause sets, or whose version
+a clause's list leaves out, is not supported by that clause, on any document."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer.limits import breaks_limit, quantities
+from assistant.answer.limits import breaks_limit, names_other_version, quantities
 from assistant.config import Settings
 from assistant.models import Verdict
 from assistant.search.embedding import SentenceTransformerEmbedder
@@ -51,6 +51,26 @@ def test_quantities_read_digits_number_words_and_periods() -> None:
     assert [q.days for _, q in quantities("an hour, a gateway")] == [1 / 24]
 
 
+SYSTEMS = "Windows Server 2019 and 2022"
+
+
+@pytest.mark.parametrize(
+    ("question", "clause", "other"),
+    [
+        ("Is Windows Server 2012 supported?", SYSTEMS, True),
+        ("Is Windows Server 2022 supported?", SYSTEMS, False),
+        ("is ubuntu 20.04 ok?", "Ubuntu 22.04 and 24.04 LTS", True),
+        ("is python 3.8 ok?", "Python 3.9, 3.10 or 3.11", True),
+        ("is python 3.10 ok?", "Python 3.9, 3.10 or 3.11", False),
+        ("is python 3.8 ok?", "Python 3.9 or later", False),  # open upwards
+        ("supported for 5 years?", "Agents are supported for 14 months.", False),  # a period
+        ("is rhel 7 ok?", "Red Hat Enterprise Linux 8 and 9", False),  # another name
+    ],
+)
+def test_a_version_the_clauses_list_leaves_out(question: str, clause: str, other: bool) -> None:
+    assert names_other_version(question, clause) is other
+
+
 POLICY = f"""---
 title: Fabrikam Vault support policy
 version: 2026-01-01
@@ -66,13 +86,20 @@ version: 2026-01-01
 
 {NODES}
 
+## Operating systems
+
+Fabrikam supports vault agents on the following operating systems:
+
+- {SYSTEMS}
+- Ubuntu 22.04 and 24.04
+
 ## Networking
 
 Fabrikam supports private endpoints for every vault.
 """
 
 
-def test_an_answer_says_no_to_a_quantity_beyond_the_limit(
+def test_answers_say_no_beyond_a_limit_or_a_list(
     settings: Settings, embedder: SentenceTransformerEmbedder, tmp_path: Path
 ) -> None:
     folder = tmp_path / "corpus"
@@ -89,3 +116,7 @@ def test_an_answer_says_no_to_a_quantity_beyond_the_limit(
     assert (new.verdict, new.citations[0].text) == (Verdict.SUPPORTED, AGENTS)
     few = assistant.answer("Can we keep two vault nodes in a cluster?")
     assert (few.verdict, few.citations[0].text) == (Verdict.NOT_SUPPORTED, NODES)
+    listed = assistant.answer("Are vault agents supported on Windows Server 2022?")
+    assert (listed.verdict, listed.citations[0].text) == (Verdict.SUPPORTED, SYSTEMS)
+    left_out = assistant.answer("Are vault agents supported on Windows Server 2012?")
+    assert (left_out.verdict, left_out.citations[0].text) == (Verdict.NOT_SUPPORTED, SYSTEMS)

@@ -1,7 +1,8 @@
 """Numeric limits a clause sets and the quantities a question states: "Client drivers are
-supported for 18 months" does not cover a driver "about 2 years old", and "Keep at least three
-worker nodes" rules out scaling "down to 2 nodes". Document-agnostic: numbers, units and a few
-limit words, nothing of one policy."""
+supported for 18 months" does not cover a driver "about 2 years old", "Keep at least three
+worker nodes" rules out scaling "down to 2 nodes", and "Windows Server 2019 and 2022" leaves
+out Windows Server 2012. Document-agnostic: numbers, units and a few limit words, nothing of
+one policy."""
 
 from __future__ import annotations
 
@@ -100,3 +101,31 @@ def breaks_limit(question: str, clause_text: str) -> bool:
 
 def _singular(word: str) -> str:
     return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+# A version named after a word ("Windows Server 2012", "ubuntu 20.04", "python 3.9"), and a
+# version in a clause's list of them ("2019 and 2022", "8, 9 or 10"; not "3.9 or later").
+_NAMED_VERSION = re.compile(
+    r"\b([a-z][a-z-]{1,30}) v?(\d{1,4}(?:\.\d{1,4}){0,3})(?![\w.])"
+    r"(?! ?(?:hours?|days?|weeks?|months?|years?|%))",
+    re.IGNORECASE,
+)
+_VERSION = r"v?\d{1,4}(?:\.\d{1,4}){0,3}(?![\w.])"
+_LISTED = (
+    rf"\s+{_VERSION}(?:(?:,|,? and|,? or)\s+{_VERSION})*(?!\+| (?:or|and) (?:later|newer|above))"
+)
+_DIGITS = re.compile(r"\d{1,4}(?:\.\d{1,4}){0,3}")
+
+
+def names_other_version(question: str, clause_text: str) -> bool:
+    """Whether the question names a version of something whose versions the clause lists, and
+    not one of those ("Is Windows Server 2012 supported?" against "Windows Server 2019 and
+    2022"); a list open upwards names no limit."""
+    for word, version in _NAMED_VERSION.findall(question):
+        if word.lower() in _NOT_NOUN:
+            continue  # "for 5 years" is no version of "for"
+        listed = re.compile(rf"\b{re.escape(word)}{_LISTED}", re.IGNORECASE)
+        for match in listed.finditer(clause_text):
+            if version not in _DIGITS.findall(match.group(0)):
+                return True
+    return False

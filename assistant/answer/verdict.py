@@ -13,7 +13,7 @@ from pathlib import Path
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN_PLUS
 
-from assistant.answer.limits import breaks_limit
+from assistant.answer.limits import breaks_limit, names_other_version
 from assistant.answer.query import Topic
 from assistant.errors import CorpusError
 from assistant.models import Clause, Decision, Frame, Hit, Selection, Signals, Stance, Verdict
@@ -211,8 +211,12 @@ class VerdictDecider:
         "Microsoft doesn't support" column; "trigger" in the "Customer provides" one; "review
         schemas" after "…, but does not"). A question that states a quantity beyond a limit
         the clause sets ("a driver about 2 years old" and "supported for 18 months") is not
-        supported, unless the clause states a responsibility."""
+        supported, unless the clause states a responsibility; so is a version a supported
+        clause's list leaves out ("Windows Server 2012" against "Windows Server 2019 and
+        2022")."""
         if clause.stance not in _DUTIES and breaks_limit(question, clause.text):
+            return Stance.NOT_SUPPORTED
+        if clause.stance is Stance.SUPPORTED and names_other_version(question, clause.text):
             return Stance.NOT_SUPPORTED
         if not clause.cell_stances:
             return clause.stance
