@@ -131,6 +131,8 @@ def test_each_document_names_its_own_provider(
         "aks-support-policies": "Microsoft",
         "fabrikam-vault": "Fabrikam",
     }
+    # a provider's name says no more of what is asked than "Microsoft" does
+    assert assistant.decider.salient_terms("does fabrikam patch vaults?") == {"patch", "vault"}
     vault = assistant.answer("who patches the vault servers?")
     assert vault.citations[0].clause_id.startswith("fabrikam-vault:")
     assert vault.provider == "Fabrikam"

@@ -18,6 +18,7 @@ from assistant.answer.query import Topic
 from assistant.errors import CorpusError
 from assistant.models import Clause, Decision, Frame, Hit, Selection, Signals, Stance, Verdict
 from assistant.policy.corpus import Corpus
+from assistant.policy.provider import UNNAMED, document_providers
 from assistant.search.index import tokenize
 
 # Words that say nothing about *what* is asked: every clause of a support policy shares them.
@@ -177,7 +178,10 @@ class VerdictDecider:
         self.calibration = calibration
         self.threshold = calibration.threshold if threshold is None else threshold
         self._stemmer = Stemmer.Stemmer("english")
-        self._generic = set(self._stem(" ".join(_GENERIC))) | set(_GENERIC)
+        # the provider's own name says no more of what is asked than "Microsoft" does
+        names = [n for n in document_providers(corpus).values() if n != UNNAMED]
+        generic = [*_GENERIC, *(w.lower() for n in names for w in n.split() if w != "and")]
+        self._generic = set(self._stem(" ".join(generic))) | set(generic)
         self._function = set(self._stem(" ".join(_FUNCTION_WORDS))) | _FUNCTION_WORDS
         self._tokens = {c.clause_id: set(self._stem(c.text)) for c in corpus.clauses}
         self._known = set(self._stem(" ".join(known_terms)))  # words the synonym file maps
