@@ -17,7 +17,16 @@ from assistant.policy.provider import UNNAMED, provider_of
 # Ordered: the first stance whose cue matches wins, so specific cues come before general ones.
 # Written from the wordings policies use for each stance (not from labelled clauses).
 _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
-    (Stance.BEST_EFFORT, (r"best[- ]effort", r"\bprovided as[- ]is\b")),
+    (
+        Stance.BEST_EFFORT,
+        (
+            r"best[- ]effort",
+            r"\bprovided as[- ]is\b",
+            # the wordings of contracts for help given without a commitment
+            r"\b(?:commercially )?reasonable efforts\b",
+            r"\bat (?:its|our) (?:sole )?discretion\b",
+        ),
+    ),
     (
         Stance.SHARED_RESPONSIBILITY,
         (
@@ -72,7 +81,8 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"(?:support|assistance|help)\b",
             r"\b(?:is|are)(?: not|n't) (?:included|eligible for)\b",
             r"\bno obligation to\b",
-            r"\boutside (?:the )?scope of (?:this |the )?(?:policy|agreement|contract|coverage)\b",
+            r"\boutside (?:the )?scope of (?:this |these |the )?(?:support )?"
+            r"(?:policy|agreement|contract|coverage|terms)\b",
             r"\bout of scope\b",
             r"\bno longer (?:receives?|gets?|(?:is|are) (?:supported|covered))\b",
             r"\b(?:is|are)n't available\b",
