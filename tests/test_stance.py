@@ -182,6 +182,8 @@ def test_duties_the_provider_states_of_itself_are_its_responsibility() -> None:
     assert provider_says(title, "northwind publishes firmware fixes") is duty
     assert provider_says(title, "a northwind engineer must approve the return") is duty
     assert provider_says(title, "northwind handles firmware signing") is duty
+    assert provider_says(title, "we run, monitor and scale the fleet") is duty
+    assert provider_says(title, "northwind filters inbound traffic") is duty
     assert provider_says(title, "firmware is updated automatically by northwind") is duty
     assert provider_says(title, "firmware is updated by the customer") is None
     assert provider_says(title, "northwind must not be asked to configure vlans") is not duty

@@ -210,7 +210,7 @@ _PROVIDER_DUTY = (
     r"\b(?:we|{names})(?: (?:engineers?|team|staff))? (?:will(?! not\b)|shall(?! not\b)|"
     r"must(?! not\b)|manages?|maintains?|monitors?|operates?|patch(?:es)?|updates?|backs? up|"
     r"appl(?:y|ies)|secures?|renews?|"
-    r"publish(?:es)?|ships?|builds?|handles?|"
+    r"publish(?:es)?|ships?|builds?|handles?|runs?|scales?|encrypts?|scans?|filters?|"
     r"(?:is|are) responsible for)\b"
 )
 # The provider naming itself: first person, or its name (`provider_of`).
