@@ -165,32 +165,40 @@ def provider_says(title: str, text: str, provider: str = "the provider") -> Stan
     return next((stance for stance, pattern in patterns if pattern.search(text)), None)
 
 
-def test_duties_the_provider_states_of_itself_are_its_responsibility() -> None:
-    title = "Fabrikam CloudDB Technical Support Policy"
-    duty = Stance.MICROSOFT_RESPONSIBILITY
-    assert provider_says(title, "fabrikam will:") is duty
-    assert provider_says(title, "we will respond within one hour") is duty
-    assert provider_says(title, "clouddb maintains daily backups") is duty
-    assert provider_says(title, "fabrikam renews the certificates") is duty
-    assert provider_says(title, "fabrikam applies updates") is duty
-    assert provider_says(title, "fabrikam will not restore deleted data") is not duty
-    assert provider_says(title, "the customer will rotate credentials") is None
-    assert provider_says("Support policy", "support will help") is None  # names no one
-    # a title's function words name no one either
-    title = "Northwind Edge Gateway Support and Maintenance Policy"
-    assert provider_says(title, "northwind will repair the gateway") is duty
-    assert provider_says(title, "northwind publishes firmware fixes") is duty
-    assert provider_says(title, "a northwind engineer must approve the return") is duty
-    assert provider_says(title, "northwind handles firmware signing") is duty
-    assert provider_says(title, "we run, monitor and scale the fleet") is duty
-    assert provider_says(title, "northwind filters inbound traffic") is duty
-    assert provider_says(title, "firmware is updated automatically by northwind") is duty
-    assert provider_says(title, "firmware is updated by the customer") is None
-    assert provider_says(title, "northwind must not be asked to configure vlans") is not duty
-    assert (
-        provider_says(title, "the customer installs the firmware and will keep it current") is None
-    )
-    assert provider_says(title, "a fix for the api of the gateway") is None
+CLOUDDB = "Fabrikam CloudDB Technical Support Policy"
+# a title's function words name no one either
+NORTHWIND = "Northwind Edge Gateway Support and Maintenance Policy"
+DUTY = Stance.MICROSOFT_RESPONSIBILITY
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "stance"),
+    [
+        (CLOUDDB, "fabrikam will:", DUTY),
+        (CLOUDDB, "we will respond within one hour", DUTY),
+        (CLOUDDB, "clouddb maintains daily backups", DUTY),
+        (CLOUDDB, "fabrikam renews the certificates", DUTY),
+        (CLOUDDB, "fabrikam applies updates", DUTY),
+        (CLOUDDB, "fabrikam will not restore deleted data", None),
+        (CLOUDDB, "the customer will rotate credentials", None),
+        ("Support policy", "support will help", None),  # names no one
+        (NORTHWIND, "northwind will repair the gateway", DUTY),
+        (NORTHWIND, "northwind publishes firmware fixes", DUTY),
+        (NORTHWIND, "a northwind engineer must approve the return", DUTY),
+        (NORTHWIND, "northwind handles firmware signing", DUTY),
+        (NORTHWIND, "we run, monitor and scale the fleet", DUTY),
+        (NORTHWIND, "northwind filters inbound traffic", DUTY),
+        (NORTHWIND, "firmware is updated automatically by northwind", DUTY),
+        (NORTHWIND, "firmware is updated by the customer", None),
+        (NORTHWIND, "northwind must not be asked to configure vlans", None),
+        (NORTHWIND, "the customer installs the firmware and will keep it current", None),
+        (NORTHWIND, "a fix for the api of the gateway", None),
+    ],
+)
+def test_duties_the_provider_states_of_itself_are_its_responsibility(
+    title: str, text: str, stance: Stance | None
+) -> None:
+    assert provider_says(title, text) is stance
 
 
 def test_what_the_provider_declines_is_not_supported() -> None:
