@@ -462,9 +462,12 @@ def test_they_who_tell_or_patch_is_microsoft() -> None:
     assert resolution.question == "Will Microsoft at least tell me?"
 
 
-def test_expletive_it_is_left_alone() -> None:
-    resolution = resolve_followup("is it ok to block port 443?", ["Is Istio supported?"])
-    assert resolution.rule is None
+@pytest.mark.parametrize(
+    "message",
+    ["is it ok to block port 443?", "is it safe if we restart?", "is it fine for us to scale?"],
+)
+def test_expletive_it_is_left_alone(message: str) -> None:
+    assert resolve_followup(message, ["Is Istio supported?"]).rule is None
 
 
 def test_bare_question_words_reuse_the_previous_question() -> None:
@@ -1064,6 +1067,8 @@ def test_a_message_that_opens_a_question_is_not_a_subject() -> None:
         ("can i deallocate my nodes?", "is that ok?", "Can i deallocate my nodes?", "again"),
         ("is kured supported?", "would that be allowed?", "Is kured supported?", "again"),
         ("is kured supported?", "is it recommended?", "Is kured recommended?", "anaphora"),
+        # "it" before "ok"/"safe" points back unless a clause follows ("is it ok to …")
+        ("is kured supported?", "is it ok for prod?", "Is kured ok for prod?", "anaphora"),
         # what may replace the subject
         (
             "is calico supported?",

@@ -247,7 +247,10 @@ PERSONAL_ANAPHORS = ("them", "they", "it")
 EXPLETIVE_IT = (
     r"\bit(?:'s| is) (?:ok|okay|possible|fine|true|safe|allowed|necessary|required|worth|"
     r"a good idea|recommended|bad|better)\b|\b(?:is )?it (?:ok|okay|possible|fine|true|safe|"
-    r"allowed|necessary|required|worth|a good idea|recommended|bad|better)\b(?=\s*+\w)|"
+    r"allowed|necessary|required|worth|a good idea|recommended|bad|better)\b"
+    # "is it ok to …", "is it safe if …", "is it fine for us to …" ("is it ok for prod?" asks
+    # about the thing before)
+    r"(?=\s*+(?:to|if|that|when|whether|for(?: [\w'-]+){1,3} to)\b)|"
     r"\bmake it\b|\bit depends\b"
 )
 # Words after which "that"/"this" is a pronoun rather than a conjunction.
