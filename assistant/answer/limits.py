@@ -21,17 +21,15 @@ _QUANTITY = re.compile(
     rf"\b(?:{_NUMBER}|(an?))[ -]((?:[a-z][a-z-]{{0,30}} ){{0,2}}[a-z][a-z-]{{0,30}})",
     re.IGNORECASE,
 )
-# The words before a number that make it a limit: a period something is supported for, the
-# least the customer must keep, the most that is supported.
-# "is supported for 18 months", "is supported only within 7 days", "only for the first year"
+# The words before a number that make it a limit: a period something is supported for ("is
+# supported for 18 months", "only within 7 days", "only for the first year"), the least the
+# customer must keep, the most that is supported.
 _SUPPORT_PERIOD = re.compile(r"\b(?:supported for|only (?:within|for)(?: the first)?) $")
 _AT_LEAST = re.compile(
     r"\b(?:keep|must (?:keep|have|run|use)|requires?) (?:at least|a minimum of|no fewer than) $"
 )
 _AT_MOST = re.compile(r"\bsupports? (?:up to|at most|no more than|a maximum of) $")
 _WINDOW = 40  # characters before a number read for its limit words
-
-
 # Words that end the noun a number counts ("three worker nodes in each cluster").
 _NOT_NOUN = {
     "in", "on", "at", "per", "of", "for", "to", "and", "or", "with", "from", "by", "that",

@@ -316,7 +316,7 @@ class RuleStance:
 
 
 def _row_stance(
-    clause: Clause, legend: dict[str, Stance], provider: re.Pattern[str] | None = None
+    clause: Clause, legend: dict[str, Stance], provider: re.Pattern[str] | None
 ) -> Stance | None:
     """A table row's stance from its cells: answers and icons first (the rightmost one; the
     parties whose columns they check, when the columns are parties), then what each column's
@@ -467,7 +467,7 @@ def _provider_words(title: str, provider: str) -> tuple[list[str], list[str]]:
     return names, [] if provider == UNNAMED else [provider, *provider.split(" and ")]
 
 
-def provider_column(title: str, provider: str) -> re.Pattern[str] | None:
+def _provider_column(title: str, provider: str) -> re.Pattern[str] | None:
     """A column header that names the provider: a word of its title or its name."""
     names, providers = _provider_words(title, provider)
     words = alternation([*names, *(_plain(p) for p in providers)])
@@ -494,7 +494,7 @@ def rule_stances(clauses: tuple[Clause, ...]) -> list[RuleStance]:
         titles.setdefault(c.doc_id, c.section_path[0] if c.section_path else "")
     providers = {doc: provider_of(c for c in clauses if c.doc_id == doc) for doc in titles}
     duties = {doc: provider_statements(title, providers[doc]) for doc, title in titles.items()}
-    columns = {doc: provider_column(title, providers[doc]) for doc, title in titles.items()}
+    columns = {doc: _provider_column(title, providers[doc]) for doc, title in titles.items()}
     legend: dict[str, dict[str, Stance]] = {}
     decided: dict[str, Stance] = {}
     parents = {c.clause_id: c for c in clauses}
