@@ -78,6 +78,18 @@ INTENTS: tuple[Intent, ...] = (
         SMALLTALK,
         _whole(rf"(?:(?:ok(?:ay)?|thanks?|thank you){_SEP})?{_BYE}(?:{_SEP}{_BYE})*{_POLITE}"),
     ),
+    # questions about the provider as a company, which no support policy answers ("is
+    # microsoft hiring?", "contoso stock price"): out of the assistant's domain
+    Intent(
+        "out_of_domain",
+        SMALLTALK,
+        re.compile(
+            r"^(?:is|are) [\w-]+(?: [\w-]+)? (?:still |currently )?hiring(?: now)?$|"
+            r"\bjob (?:openings?|vacanc(?:y|ies))\b|"
+            r"\bcareers? (?:at|with)\b|\b(?:stock|share) price\b|\bwho is the ceo\b",
+            re.IGNORECASE,
+        ),
+    ),
     Intent(
         "capabilities",
         SMALLTALK,
