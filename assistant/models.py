@@ -19,6 +19,16 @@ class Stance(StrEnum):
     INFORMATIONAL = "informational"
 
 
+# The stances that say whose job something is.
+RESPONSIBILITY_STANCES = frozenset(
+    {
+        Stance.CUSTOMER_RESPONSIBILITY,
+        Stance.MICROSOFT_RESPONSIBILITY,
+        Stance.SHARED_RESPONSIBILITY,
+    }
+)
+
+
 class Verdict(StrEnum):
     """The answer's headline: a clause stance, or `unknown` when the policy doesn't say."""
 

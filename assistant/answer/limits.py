@@ -85,7 +85,7 @@ def breaks_limit(question: str, clause_text: str) -> bool:
     for start, limit in quantities(clause_text):
         before = lowered[max(0, start - _WINDOW) : start]
         if _SUPPORT_PERIOD.search(before) and limit.days is not None:
-            beyond = any(q.days is not None and q.amount() > limit.amount() for q in asked)
+            beyond = any(q.counts(limit) and q.amount() > limit.amount() for q in asked)
         elif _AT_LEAST.search(before):
             beyond = any(q.counts(limit) and q.amount() < limit.amount() for q in asked)
         elif _AT_MOST.search(before):

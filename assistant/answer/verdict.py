@@ -16,7 +16,17 @@ from bm25s.stopwords import STOPWORDS_EN_PLUS
 from assistant.answer.limits import breaks_limit, names_other_version
 from assistant.answer.query import Topic
 from assistant.errors import CorpusError
-from assistant.models import Clause, Decision, Frame, Hit, Selection, Signals, Stance, Verdict
+from assistant.models import (
+    RESPONSIBILITY_STANCES,
+    Clause,
+    Decision,
+    Frame,
+    Hit,
+    Selection,
+    Signals,
+    Stance,
+    Verdict,
+)
 from assistant.policy.corpus import Corpus
 from assistant.policy.provider import UNNAMED, document_providers
 from assistant.search.index import tokenize
@@ -111,17 +121,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _RULE_STANCES = frozenset({Stance.SUPPORTED, Stance.NOT_SUPPORTED, Stance.BEST_EFFORT})
 FRAME_STANCES: dict[Frame, frozenset[Stance]] = {
     Frame.SCOPE: frozenset(Stance) - {Stance.INFORMATIONAL},
-    Frame.RESPONSIBILITY: frozenset(
-        {
-            Stance.CUSTOMER_RESPONSIBILITY,
-            Stance.MICROSOFT_RESPONSIBILITY,
-            Stance.SHARED_RESPONSIBILITY,
-            Stance.SUPPORTED,
-        }
-    ),
+    Frame.RESPONSIBILITY: RESPONSIBILITY_STANCES | {Stance.SUPPORTED},
     Frame.FACT: frozenset(Stance),
 }
-_DUTIES = FRAME_STANCES[Frame.RESPONSIBILITY] - {Stance.SUPPORTED}
 
 
 @dataclass(frozen=True)
@@ -218,7 +220,7 @@ class VerdictDecider:
         supported, unless the clause states a responsibility; so is a version a supported
         clause's list leaves out ("Windows Server 2012" against "Windows Server 2019 and
         2022")."""
-        if clause.stance not in _DUTIES and breaks_limit(question, clause.text):
+        if clause.stance not in RESPONSIBILITY_STANCES and breaks_limit(question, clause.text):
             return Stance.NOT_SUPPORTED
         if clause.stance is Stance.SUPPORTED and names_other_version(question, clause.text):
             return Stance.NOT_SUPPORTED

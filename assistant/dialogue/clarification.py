@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.answer.suggestions import heading_question, topic_question
-from assistant.models import Clause, Decision, Frame, Hit, Stance, Verdict
+from assistant.models import RESPONSIBILITY_STANCES, Clause, Decision, Frame, Hit, Stance, Verdict
 from assistant.search.terms import COMMON_WORDS, POLICY_WORDS, TermCounter
 
 CLARIFICATION = "clarification"
@@ -18,13 +18,7 @@ CONFLICTING: dict[Frame, frozenset[Stance]] = {
     Frame.SCOPE: frozenset(
         {Stance.SUPPORTED, Stance.NOT_SUPPORTED, Stance.BEST_EFFORT, Stance.CONDITIONAL}
     ),
-    Frame.RESPONSIBILITY: frozenset(
-        {
-            Stance.CUSTOMER_RESPONSIBILITY,
-            Stance.MICROSOFT_RESPONSIBILITY,
-            Stance.SHARED_RESPONSIBILITY,
-        }
-    ),
+    Frame.RESPONSIBILITY: RESPONSIBILITY_STANCES,
     Frame.FACT: frozenset(),
 }
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.errors import CorpusError
-from assistant.models import Clause, Stance
+from assistant.models import RESPONSIBILITY_STANCES, Clause, Stance
 from assistant.policy.corpus import split_sentences
 from assistant.policy.patterns import alternation
 from assistant.policy.provider import UNNAMED, provider_of
@@ -243,12 +243,7 @@ _TITLE_WORDS = {
     "support", "policy", "policies", "technical", "service", "services",
     "the", "a", "an", "and", "or", "of", "for", "to", "in", "on", "with", "by", "at",
 }  # fmt: skip
-_PARTIES = {Stance.CUSTOMER_RESPONSIBILITY, Stance.MICROSOFT_RESPONSIBILITY}
-_RESPONSIBILITIES = {
-    Stance.CUSTOMER_RESPONSIBILITY,
-    Stance.MICROSOFT_RESPONSIBILITY,
-    Stance.SHARED_RESPONSIBILITY,
-}
+_PARTIES = RESPONSIBILITY_STANCES - {Stance.SHARED_RESPONSIBILITY}
 
 
 def stance_from_cues(text: str) -> Stance | None:
@@ -380,7 +375,7 @@ def _combined(stances: list[Stance]) -> Stance:
     """The stance of a row whose columns say these: shared when two parties own parts of
     it, conditional when part is supported and part isn't, else the last column's."""
     kinds = set(stances)
-    if len(kinds & _RESPONSIBILITIES) > 1:
+    if len(kinds & RESPONSIBILITY_STANCES) > 1:
         return Stance.SHARED_RESPONSIBILITY
     if {Stance.SUPPORTED, Stance.NOT_SUPPORTED} <= kinds:
         return Stance.CONDITIONAL
