@@ -395,3 +395,48 @@ def test_check_marks_under_party_columns_name_whose_duty_it_is(tmp_path: Path) -
         "Monitoring failed jobs": Stance.SHARED_RESPONSIBILITY,
         "Choosing what to back up": Stance.CUSTOMER_RESPONSIBILITY,
     }
+
+
+PLANS = """---
+title: Wingtip Print Support Policy
+version: 2026-01-01
+---
+
+# Wingtip Print Support Policy
+
+## Plans
+
+Wingtip offers the Basic, Plus and Pro plans. Pro Customers get a dedicated engineer.
+
+Plus and Pro plans also include weekend coverage.
+
+You can request an on-site visit on the Pro plan.
+
+All customers have access to the knowledge base.
+
+Public holidays aren't support days on the Basic and Plus plans.
+
+Wingtip has no access to your printers unless you grant it for a case.
+
+Wingtip customers can open tickets in the portal.
+"""
+
+
+def test_a_benefit_only_some_named_plans_get_is_conditional(tmp_path: Path) -> None:
+    """A plan or tier is known by the name the document gives it within a sentence ("the
+    Basic, Plus and Pro plans"); what only those get is conditional, what every customer
+    (or the provider's customers) gets is not, and a plan named as a place is no benefit."""
+    path = tmp_path / "wingtip-print.md"
+    path.write_text(PLANS, encoding="utf-8")
+    _, _, clauses = parse_document(path)
+    stances = {c.text: r.stance for c, r in zip(clauses, rule_stances(tuple(clauses)), strict=True)}
+    conditional = Stance.CONDITIONAL
+    assert stances["Pro Customers get a dedicated engineer."] is conditional
+    assert stances["Plus and Pro plans also include weekend coverage."] is conditional
+    assert stances["You can request an on-site visit on the Pro plan."] is conditional
+    assert stances["All customers have access to the knowledge base."] is Stance.INFORMATIONAL
+    holidays = "Public holidays aren't support days on the Basic and Plus plans."
+    assert stances[holidays] is Stance.INFORMATIONAL
+    unless = "Wingtip has no access to your printers unless you grant it for a case."
+    assert stances[unless] is conditional
+    assert stances["Wingtip customers can open tickets in the portal."] is Stance.INFORMATIONAL

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -120,6 +121,7 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"\bonly (?:when|if|under|until|between|within)\b",
             r"\bcan (?:customize|use|modify|change)\b[^.]*\bonly\b",
             r"\bas long as\b",
+            r"\bunless (?:the customer|you|customers?)\b",  # "no remote access unless you grant it"
             r"\bprovided that\b",
             r"\b(?:approved|agreed|authorized) in advance\b",
             r"\b(?:is|are) (?:available|offered|allowed|permitted)\b[^.]*\bonly\b",
@@ -236,6 +238,20 @@ _PROVIDER_STATEMENTS = (
         r"\b(?:applied|performed|managed|handled|maintained|monitored|operated|patched|"
         r"installed|updated|rotated|renewed|backed up) (?:automatically )?by (?:us|{names})\b",
     ),
+)
+# A benefit only some plans or tiers get, by the names the document gives them (`tier_names`):
+# "Premier Customers have a named Technical Account Manager", "Enterprise plans also include
+# …", "You can deploy … on the Premium and Dedicated plans".
+_TIER_STATEMENTS = (
+    r"(?:^|, )(?:{tiers})(?:,? (?:and|or) (?:{tiers}))? (?:customers|plans|tiers|subscribers) "
+    r"(?:also )?(?:have|get|receive|include|can)\b",
+    r"\b(?:you|customers?) can\b[^.]*\bon (?:the )?(?:{tiers})(?:,? (?:and|or) (?:{tiers}))? "
+    r"(?:plans?|tiers?)\b",
+)
+# Capitalised names before "plan", "tier" or "Customers" within a sentence ("on the Enterprise
+# plan", "the Starter and Team plans", "to Premier Customers").
+_TIER_NAMES = re.compile(
+    r"(?<=[a-z,] )((?:[A-Z][a-z]+,? (?:(?:and|or) )?)+)(?:[Cc]ustomers|plans?|tiers?)\b"
 )
 # Title words that name no one (so "… Support and Maintenance Policy" makes no provider of
 # "and").
@@ -456,6 +472,29 @@ def provider_statements(title: str, provider: str) -> tuple[tuple[Stance, re.Pat
     )
 
 
+def tier_names(texts: Iterable[str], title: str, provider: str) -> set[str]:
+    """The names a document gives its plans or tiers (lower-cased), not its provider's."""
+    names, providers = _provider_words(title, provider)
+    taken = {*names, *(_plain(p) for p in providers), "and", "or"}
+    found = {
+        word
+        for text in texts
+        for run in _TIER_NAMES.findall(text)
+        for word in re.findall(r"[a-z]+", run.lower())
+    }
+    return found - taken
+
+
+def tier_statements(tiers: set[str]) -> tuple[tuple[Stance, re.Pattern[str]], ...]:
+    """The patterns of a benefit only the named plans or tiers get (`_TIER_STATEMENTS`)."""
+    if not tiers:
+        return ()
+    words = alternation(tiers)
+    return tuple(
+        (Stance.CONDITIONAL, re.compile(p.replace("{tiers}", words))) for p in _TIER_STATEMENTS
+    )
+
+
 def _provider_words(title: str, provider: str) -> tuple[list[str], list[str]]:
     """The words of a document's title that may name its provider, and the provider's names."""
     names = [w for w in re.findall(r"[a-z][\w-]*", _plain(title)) if w not in _TITLE_WORDS]
@@ -488,7 +527,13 @@ def rule_stances(clauses: tuple[Clause, ...]) -> list[RuleStance]:
     for c in clauses:
         titles.setdefault(c.doc_id, c.section_path[0] if c.section_path else "")
     providers = {doc: provider_of(c for c in clauses if c.doc_id == doc) for doc in titles}
-    duties = {doc: provider_statements(title, providers[doc]) for doc, title in titles.items()}
+    duties = {
+        doc: provider_statements(title, providers[doc])
+        + tier_statements(
+            tier_names((c.text for c in clauses if c.doc_id == doc), title, providers[doc])
+        )
+        for doc, title in titles.items()
+    }
     columns = {doc: _provider_column(title, providers[doc]) for doc, title in titles.items()}
     legend: dict[str, dict[str, Stance]] = {}
     decided: dict[str, Stance] = {}
