@@ -39,6 +39,9 @@ REVIEW = "A duty manager reviews every escalated case within 4 hours."
         ("the upgrade failed 10 days ago, can we roll back?", ROLLBACK, True),
         ("the upgrade failed 3 days ago, can we roll back?", ROLLBACK, False),
         ("will my case be reviewed within 8 hours?", REVIEW, False),  # a promise, no limit
+        # the period itself asked about: no age beyond it
+        ("agents are supported for 3 years, right?", AGENTS, False),
+        ("is a 3 year old agent supported for 2 more months?", AGENTS, True),
     ],
 )
 def test_a_quantity_beyond_the_clauses_limit(question: str, clause: str, broken: bool) -> None:

@@ -78,23 +78,30 @@ def breaks_limit(question: str, clause_text: str) -> bool:
     """Whether the question states a quantity beyond a limit the clause sets: an age or period
     longer than the period something is supported for, fewer of a thing than the least the
     customer must keep, more than the most that is supported."""
-    asked = [q for _, q in quantities(question)]
+    asked = quantities(question)
     if not asked:
         return False
-    lowered = clause_text.lower()
+    # a period the question says something is supported for asks what the period is ("each
+    # version is supported for 5 years, right?"); no age to hold against the clause's
+    ages = [q for at, q in asked if not _SUPPORT_PERIOD.search(_before(question, at))]
     for start, limit in quantities(clause_text):
-        before = lowered[max(0, start - _WINDOW) : start]
+        before = _before(clause_text, start)
         if _SUPPORT_PERIOD.search(before) and limit.days is not None:
-            beyond = any(q.counts(limit) and q.amount() > limit.amount() for q in asked)
+            beyond = any(q.counts(limit) and q.amount() > limit.amount() for q in ages)
         elif _AT_LEAST.search(before):
-            beyond = any(q.counts(limit) and q.amount() < limit.amount() for q in asked)
+            beyond = any(q.counts(limit) and q.amount() < limit.amount() for _, q in asked)
         elif _AT_MOST.search(before):
-            beyond = any(q.counts(limit) and q.amount() > limit.amount() for q in asked)
+            beyond = any(q.counts(limit) and q.amount() > limit.amount() for _, q in asked)
         else:
             continue
         if beyond:
             return True
     return False
+
+
+def _before(text: str, start: int) -> str:
+    """The lower-cased words before a number that say what kind of limit it is."""
+    return text[max(0, start - _WINDOW) : start].lower()
 
 
 def _singular(word: str) -> str:
