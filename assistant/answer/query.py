@@ -42,7 +42,12 @@ _FACT_CUES = re.compile(
     r"^\s*(?:how (?:often|long|many|much|frequently|soon|fast)|how (?:do|can|should) (?:i|we)\b|"
     r"what (?:hours|time|happens|is the risk|are the risks|'s the risk|s the risk|is in|'s in|"
     r"s in|does .* explain|does .* include)|"
-    r"when\b|where\b|why\b|which\b)"
+    r"when\b|where\b|why\b|which\b)|"
+    # a date or a list asked for by name ("node 20 end of support date pls", "until when is
+    # … supported", "list of unsupported configurations?"), not one a condition names
+    r"^(?![^?]*\b(?:is|are|does|do|did|can|could|will|would|should|has|have|was|were|we're|"
+    r"i'm)\b)[^?]*\b(?:eol|eos|end[- ]of[- ](?:support|life|sale|maintenance)|retirement|"
+    r"expiry|expiration) dates?\b|\buntil when\b|\blist of\b"
 )
 _SCOPE_CUES = re.compile(
     r"\b(support(?:ed|s)?|unsupport\w*|covered|cover|help(?:s|ing)?|assist\w*|allowed|"
