@@ -18,6 +18,8 @@ from assistant.models import Clause, Document, Section
 from assistant.policy.markdown import HtmlPart, Visible, html_parts, parse_blocks, visible
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
+# An answer's bare "Yes." or "No." (an FAQ's "A: No."): it opens the sentence after it.
+_BARE_ANSWER = re.compile(r"(?:A:\s*)?(?:yes|no)[.!]", re.IGNORECASE)
 # Learn directives that are paragraphs but not policy text: includes, zones, monikers, videos.
 _DIRECTIVE = re.compile(r"\[!(?:INCLUDE|VIDEO|div)\b|:::", re.IGNORECASE)
 
@@ -88,6 +90,8 @@ def split_sentences(text: str, offset: int) -> Iterator[tuple[str, int, int]]:
     """Yield (sentence, start, end) for each sentence of a paragraph starting at `offset`."""
     pos = 0
     for match in _SENTENCE_END.finditer(text):
+        if _BARE_ANSWER.fullmatch(text, pos, match.start()):
+            continue
         yield text[pos : match.start()], offset + pos, offset + match.start()
         pos = match.end()
     if text[pos:].strip():
@@ -108,6 +112,7 @@ class _DocumentParser:
         self.anchor = ""
         self.ordinal = 0
         self.lead_in = ""
+        self.question = ""  # the last question a paragraph of this section asked (an FAQ's)
         self.items: list[Clause | None] = []  # open list items, outermost first (None: no text)
         self.quotes: list[bool] = []  # open block quotes: whether each is a note
 
@@ -155,6 +160,7 @@ class _DocumentParser:
         self.anchor = anchor
         self.ordinal = 0
         self.lead_in = ""
+        self.question = ""
         start = self._line_start(opening)
         self.sections.append(Section(self.doc.doc_id, anchor, self.section_path, level, start))
 
@@ -206,8 +212,14 @@ class _DocumentParser:
         kind = "note" if any(self.quotes) else "sentence"
         context = _last_sentence(parent.text) if parent else ""
         sentences = list(split_sentences(text.text, 0))
-        for _, first, stop in sentences:
-            self._new_clause(text.cut(first, stop), kind, context)
+        for sentence, first, stop in sentences:
+            if parent is None and sentence.rstrip().endswith("?"):
+                # a question (an FAQ's) is no clause: the sentences after it, up to the next
+                # question or heading, read under it ("**Can you configure my WAF rules?**
+                # No. WAF rules are yours.")
+                self.question = sentence
+                continue
+            self._new_clause(text.cut(first, stop), kind, context or self.question)
         if parent is None and kind == "sentence" and sentences:
             self.lead_in = sentences[-1][0]
 

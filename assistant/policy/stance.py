@@ -78,6 +78,7 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"\b(?:is|are) excluded from (?:technical )?(?:support|coverage|(?:this|the) "
             r"(?:policy|agreement|contract))\b(?! hours| window)",
             r"^the following (?:is|are) excluded\b",
+            r"\b(?:is|are) excluded[.:]?$",  # "Websocket traffic is excluded."
             r"\b(?:do not|does not|don't|doesn't) include (?:[\w-]+ ){0,2}"
             r"(?:support|assistance|help)\b",
             r"\b(?:is|are)(?: not|n't) (?:included|eligible for)\b",
@@ -99,6 +100,7 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"\b(?:don't|do not|doesn't|does not|won't|will not) cover\b",
             r"\bnot covered\b",
             r"^(?:don't|do not|never)\b",  # a requirement: "Don't scale the cluster to zero."
+            r"^(?:a: ?)?no[.,!]",  # an answer: "No. Fabrikam can't …"
             r"doesn't provide (?:advice|technical support)\b",
             r"don't support",
             r"doesn't allow",
@@ -128,6 +130,7 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"\b(?:is|are) limited to\b",  # "Support for integrations is limited to …"
             r"^only\b",  # "Only account owners and administrators can open tickets."
             r"\bsupports? [^.]*\bonly (?:for|on|in|with)\b",
+            r"\b(?:is|are) (?:fully )?supported\b[^.]*\bonly\b",  # "… on the Premium plan only"
         ),
     ),
     (
@@ -166,6 +169,7 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"^we support\b",
             r"\bincludes? (?:[\w-]+ ){0,2}support\b",
             r"^(?:this|the) (?:policy|plan|contract|agreement) covers\b",
+            r"^(?:a: ?)?yes[.,!]",
         ),
     ),
 )
