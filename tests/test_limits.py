@@ -68,6 +68,12 @@ SYSTEMS = "Windows Server 2019 and 2022"
         ("is python 3.8 ok?", "Python 3.9 or later", False),  # open upwards
         ("supported for 5 years?", "Agents are supported for 14 months.", False),  # a period
         ("is rhel 7 ok?", "Red Hat Enterprise Linux 8 and 9", False),  # another name
+        # each version named with the word belongs to the list
+        ("is windows 11 supported?", "Supported on Windows 10 and Windows 11.", False),
+        ("is windows 8 supported?", "Supported on Windows 10 and Windows 11.", True),
+        ("is ubuntu 24.04 ok?", "Agents run on Ubuntu 22.04 and 24.04.", False),  # a full stop
+        ("is python 3.9.1 ok?", "Python 3.9 and 3.10 are supported.", False),  # 3.9's patch
+        ("is python 3.11 ok?", "Python 3.9 and 3.10 are supported.", True),
     ],
 )
 def test_a_version_the_clauses_list_leaves_out(question: str, clause: str, other: bool) -> None:

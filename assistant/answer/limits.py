@@ -111,11 +111,11 @@ def _singular(word: str) -> str:
 # A version named after a word ("Windows Server 2012", "ubuntu 20.04", "python 3.9"), and a
 # version in a clause's list of them ("2019 and 2022", "8, 9 or 10"; not "3.9 or later").
 _NAMED_VERSION = re.compile(
-    r"\b([a-z][a-z-]{1,30}) v?(\d{1,4}(?:\.\d{1,4}){0,3})(?![\w.])"
+    r"\b([a-z][a-z-]{1,30}) v?(\d{1,4}(?:\.\d{1,4}){0,3})(?!\w|\.\d)"
     r"(?! ?(?:hours?|days?|weeks?|months?|years?|%))",
     re.IGNORECASE,
 )
-_VERSION = r"v?\d{1,4}(?:\.\d{1,4}){0,3}(?![\w.])"
+_VERSION = r"v?\d{1,4}(?:\.\d{1,4}){0,3}(?!\w|\.\d)"
 _LISTED = (
     rf"\s+{_VERSION}(?:(?:,|,? and|,? or)\s+{_VERSION})*(?!\+| (?:or|and) (?:later|newer|above))"
 )
@@ -130,7 +130,9 @@ def names_other_version(question: str, clause_text: str) -> bool:
         if word.lower() in _NOT_NOUN:
             continue  # "for 5 years" is no version of "for"
         listed = re.compile(rf"\b{re.escape(word)}{_LISTED}", re.IGNORECASE)
-        for match in listed.finditer(clause_text):
-            if version not in _DIGITS.findall(match.group(0)):
-                return True
+        # every list naming the word counts ("Windows 10 and Windows 11" lists 10 and 11)
+        versions = {v for m in listed.finditer(clause_text) for v in _DIGITS.findall(m.group(0))}
+        # a patch release belongs to its listed release ("3.9.1" to "3.9")
+        if versions and not any(version == v or version.startswith(f"{v}.") for v in versions):
+            return True
     return False
