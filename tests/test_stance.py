@@ -419,6 +419,13 @@ Public holidays aren't support days on the Basic and Plus plans.
 Wingtip has no access to your printers unless you grant it for a case.
 
 Wingtip customers can open tickets in the portal.
+
+Audit logs are available for 1 year on the Pro plan.
+
+| Capability | Basic | Plus | Pro |
+|---|---|---|---|
+| Phone support | ❌ | ✅ | ✅ |
+| Email support | ✅ | ✅ | ✅ |
 """
 
 
@@ -440,3 +447,22 @@ def test_a_benefit_only_some_named_plans_get_is_conditional(tmp_path: Path) -> N
     unless = "Wingtip has no access to your printers unless you grant it for a case."
     assert stances[unless] is conditional
     assert stances["Wingtip customers can open tickets in the portal."] is Stance.INFORMATIONAL
+    assert stances["Audit logs are available for 1 year on the Pro plan."] is conditional
+
+
+def test_a_row_answered_yes_under_some_plans_and_no_under_others(tmp_path: Path) -> None:
+    """A table whose columns are plans: a row that says yes under some and no under others is
+    conditional, and a question naming a plan gets that column's answer."""
+    path = tmp_path / "wingtip-print.md"
+    path.write_text(PLANS, encoding="utf-8")
+    doc, sections, clauses = parse_document(path)
+    stanced = assign_stances(tuple(clauses), [])
+    phone = next(c for c in stanced if c.text.startswith("Phone support"))
+    assert phone.stance is Stance.CONDITIONAL
+    assert phone.cell_stances == (None, Stance.NOT_SUPPORTED, Stance.SUPPORTED, Stance.SUPPORTED)
+    email = next(c for c in stanced if c.text.startswith("Email support"))
+    assert (email.stance, email.cell_stances) == (Stance.SUPPORTED, ())
+    decider = VerdictDecider(Corpus((doc,), tuple(sections), stanced, "h"), Calibration())
+    assert decider.stance_asked("do we get phone support on basic?", phone) is Stance.NOT_SUPPORTED
+    assert decider.stance_asked("phone support with the pro plan?", phone) is Stance.SUPPORTED
+    assert decider.stance_asked("is there phone support?", phone) is Stance.CONDITIONAL

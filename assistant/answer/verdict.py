@@ -227,7 +227,12 @@ class VerdictDecider:
         if not clause.cell_stances:
             return clause.stance
         terms = self.salient_terms(question) - self._function  # "from" singles out nothing
-        words = [set(self._stem(piece)) for piece in clause.pieces]
+        # a row's cell is named by its column's header too ("Basic" over a ❌)
+        heads = clause.header if clause.kind == "row" else ()
+        words = [
+            set(self._stem(f"{heads[i] if i < len(heads) else ''} {piece}"))
+            for i, piece in enumerate(clause.pieces)
+        ]
         scores = [
             len(terms & own.difference(*(w for j, w in enumerate(words) if j != i)))
             if stance is not None

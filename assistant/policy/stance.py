@@ -245,12 +245,16 @@ _PROVIDER_STATEMENTS = (
 )
 # A benefit only some plans or tiers get, by the names the document gives them (`tier_names`):
 # "Premier Customers have a named Technical Account Manager", "Enterprise plans also include
-# …", "You can deploy … on the Premium and Dedicated plans".
+# …", "You can deploy … on the Premium and Dedicated plans", "… are available on the
+# Enterprise plan".
 _TIER_STATEMENTS = (
     r"(?:^|, )(?:{tiers})(?:,? (?:and|or) (?:{tiers}))? (?:customers|plans|tiers|subscribers) "
     r"(?:also )?(?:have|get|receive|include|can)\b",
     r"\b(?:you|customers?) can\b[^.]*\bon (?:the )?(?:{tiers})(?:,? (?:and|or) (?:{tiers}))? "
     r"(?:plans?|tiers?)\b",
+    # "Audit logs are available for 1 year on the Enterprise plan."
+    r"\b(?:is|are) (?:only )?(?:available|included|offered|provided)\b[^.]*\b(?:on|with|in) "
+    r"(?:the )?(?:{tiers})(?:,? (?:and|or) (?:{tiers}))? (?:plans?|tiers?)\b",
 )
 # Capitalised names before "plan", "tier" or "Customers" within a sentence ("on the Enterprise
 # plan", "the Starter and Team plans", "to Premier Customers").
@@ -339,7 +343,10 @@ def _row_stance(
     answers = _cell_answers(clause, legend)
     if answers:
         duties = _checked_parties(clause, legend, provider)
-        return _combined(duties) if duties else answers[-1]
+        if duties:
+            return _combined(duties)
+        # yes under some columns (plans, tiers), no under others: it depends on which
+        return Stance.CONDITIONAL if _answers_differ(clause, legend) else answers[-1]
     stances = [s for s in _column_stances(clause) if s is not None]
     return _combined(stances) if stances else None
 
@@ -353,6 +360,19 @@ def _cell_answers(clause: Clause, legend: dict[str, Stance]) -> list[Stance]:
         if cell.strip() and (i or any(icon in cell for icon in legend))
     ]
     return [s for s in by_cell if s is not None]
+
+
+def _answer_columns(clause: Clause, legend: dict[str, Stance]) -> tuple[Stance | None, ...]:
+    """A row's yes/no answer per column (None for its first column and for a cell that
+    answers nothing), when its columns are not parties."""
+    return (None,) + tuple(cell_stance(cell, legend) for cell in clause.cells[1:])
+
+
+def _answers_differ(clause: Clause, legend: dict[str, Stance]) -> bool:
+    """Whether a row says yes under some columns and no under others ("Phone support | ❌ |
+    ✅ | ✅" under "Basic | Business | Enterprise")."""
+    said = set(_answer_columns(clause, legend))
+    return {Stance.SUPPORTED, Stance.NOT_SUPPORTED} <= said
 
 
 def _checked_parties(
@@ -402,15 +422,22 @@ def _combined(stances: list[Stance]) -> Stance:
     return stances[-1]
 
 
-def cell_stances(clause: Clause, legend: dict[str, Stance]) -> tuple[Stance | None, ...]:
+def cell_stances(
+    clause: Clause, legend: dict[str, Stance], provider: re.Pattern[str] | None = None
+) -> tuple[Stance | None, ...]:
     """A row's stance per cell when its columns' headers say different things about their
     cells (`Microsoft supports | Microsoft doesn't support`; `Microsoft provides | Customer
-    provides`), so that a question about one cell gets that cell's; empty otherwise (a row
-    answered by icons or Yes/No cells, or one stance for the whole row). A first column whose
-    stance the others' combine to (a `Shared responsibility` column naming the areas) names
-    the row's subject: it gets None."""
-    if clause.kind != "row" or _cell_answers(clause, legend):
+    provides`), or its answers do (yes under some plans' columns, no under others'), so that a
+    question about one cell (one plan) gets that cell's; empty otherwise (a row answered by
+    the same icons or Yes/No throughout, one whose columns are parties, or one stance for the
+    whole row). A first column whose stance the others' combine to (a `Shared
+    responsibility` column naming the areas) names the row's subject: it gets None."""
+    if clause.kind != "row":
         return ()
+    if _cell_answers(clause, legend):
+        parties = _checked_parties(clause, legend, provider)
+        differ = _answers_differ(clause, legend) and not parties
+        return _answer_columns(clause, legend) if differ else ()
     stances = _column_stances(clause)
     rest = [s for s in stances[1:] if s is not None]
     if stances and stances[0] is not None and rest and _combined(rest) is stances[0]:
@@ -576,7 +603,12 @@ def rule_stances(clauses: tuple[Clause, ...]) -> list[RuleStance]:
         features.update({f"{name}={vote.value}": 1.0 for name, vote in votes.items() if vote})
         if clause.kind == "row":
             out.append(
-                RuleStance(stance, rule, features, cell_stances(clause, legend[clause.doc_id]))
+                RuleStance(
+                    stance,
+                    rule,
+                    features,
+                    cell_stances(clause, legend[clause.doc_id], columns[clause.doc_id]),
+                )
             )
         else:
             parts, by_part = part_stances(clause)
