@@ -153,6 +153,13 @@ def test_an_override_with_an_unknown_stance_is_refused(tmp_path: Path) -> None:
         ("You must upgrade the agent before its end of support.", Stance.CUSTOMER_RESPONSIBILITY),
         ("Rollback is supported only within 7 days of an upgrade.", Stance.CONDITIONAL),
         ("Beta connectors are provided as-is.", Stance.BEST_EFFORT),
+        # answers (an FAQ's) and efforts
+        ("Yes, if it was deleted within the last 35 days.", Stance.CONDITIONAL),
+        ("No, unless you grant access for the case.", Stance.CONDITIONAL),
+        ("No. Proseware is available only as a hosted service.", Stance.NOT_SUPPORTED),
+        ("Yes. Exports are kept for a year.", Stance.SUPPORTED),
+        ("Proseware will use reasonable efforts to restore access.", Stance.BEST_EFFORT),
+        ("An incident is one issue and the reasonable efforts to resolve it.", None),
     ],
 )  # fmt: skip
 def test_cue_phrases_any_policy_uses(text: str, stance: Stance | None) -> None:
@@ -466,3 +473,35 @@ def test_a_row_answered_yes_under_some_plans_and_no_under_others(tmp_path: Path)
     assert decider.stance_asked("do we get phone support on basic?", phone) is Stance.NOT_SUPPORTED
     assert decider.stance_asked("phone support with the pro plan?", phone) is Stance.SUPPORTED
     assert decider.stance_asked("is there phone support?", phone) is Stance.CONDITIONAL
+
+
+DEFINED = """---
+title: Proseware Support Terms
+version: 2026-01-01
+---
+
+# Proseware Support Terms
+
+## 1. Definitions
+
+- Incident: a single issue and the reasonable efforts needed to resolve it.
+- Unsupported Release: a release older than the previous major release.
+
+## 2. Coverage
+
+Proseware will use reasonable efforts to resolve each Incident.
+"""
+
+
+def test_what_a_definitions_section_says_is_informational(tmp_path: Path) -> None:
+    """A "Definitions" or "Glossary" section says what words mean, whatever cue it uses."""
+    path = tmp_path / "proseware.md"
+    path.write_text(DEFINED, encoding="utf-8")
+    _, _, clauses = parse_document(path)
+    rules = rule_stances(tuple(clauses))
+    stances = {c.text.split(":")[0]: r.stance for c, r in zip(clauses, rules, strict=True)}
+    assert stances["Incident"] is Stance.INFORMATIONAL
+    assert stances["Unsupported Release"] is Stance.INFORMATIONAL
+    assert stances["Proseware will use reasonable efforts to resolve each Incident."] is (
+        Stance.BEST_EFFORT
+    )

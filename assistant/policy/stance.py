@@ -24,7 +24,8 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"best[- ]effort",
             r"\bprovided as[- ]is\b",
             # the wordings of contracts for help given without a commitment
-            r"\b(?:commercially )?reasonable efforts\b",
+            r"\bcommercially reasonable efforts\b",
+            r"\b(?:use|uses|using|make|makes|with) (?:all )?reasonable efforts\b",
             r"\bat (?:its|our) (?:sole )?discretion\b",
         ),
     ),
@@ -100,7 +101,8 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"\b(?:don't|do not|doesn't|does not|won't|will not) cover\b",
             r"\bnot covered\b",
             r"^(?:don't|do not|never)\b",  # a requirement: "Don't scale the cluster to zero."
-            r"^(?:a: ?)?no[.,!]",  # an answer: "No. Fabrikam can't …"
+            # an answer: "No. Fabrikam can't …" (not "No, unless …": a condition)
+            r"^(?:a: ?)?no(?:[.!]|,(?! (?:only )?(?:if|when|unless|as long as|provided)\b))",
             r"doesn't provide (?:advice|technical support)\b",
             r"don't support",
             r"doesn't allow",
@@ -123,6 +125,8 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"\bonly (?:when|if|under|until|between|within)\b",
             r"\bcan (?:customize|use|modify|change)\b[^.]*\bonly\b",
             r"\bas long as\b",
+            # an answer with a condition: "Yes, if it was deleted within the last 35 days."
+            r"^(?:a: ?)?(?:yes|no),? (?:only )?(?:if|when|unless|as long as|provided|but only)\b",
             r"\bunless (?:the customer|you|customers?)\b",  # "no remote access unless you grant it"
             r"\bprovided that\b",
             r"\b(?:approved|agreed|authorized) in advance\b",
@@ -206,6 +210,13 @@ _ICON = re.compile(r"^([^\w\s(\[]+)\s*(\w.*)$")
 _CONTENTS_LEAD_IN = re.compile(r"\b(?:explains|includes|contains|describes|lists|covers):\s*$")
 # A sentence that says what a table or matrix shows (it introduces the rows that state stances).
 _TABLE_INTRO = re.compile(r"\b(?:the|this|following) (?:table|matrix)\b[^.]*:\s*$")
+# A section that defines the document's terms ("1. Definitions", "Glossary"): what its clauses
+# say is what a word means, not who supports what ("Incident: … the reasonable efforts …").
+_DEFINITIONS = re.compile(
+    r"^(?:\d+(?:\.\d+)*\.?\s+)?(?:definitions?|glossary|(?:key )?terms(?: and definitions)?|"
+    r"terminology)$",
+    re.IGNORECASE,
+)
 # A sentence that opens with one of these continues the sentence before it.
 _ANAPHORA = re.compile(
     r"^(?:they|it)\b|^(?:this|that) (?:applies|means|covers|includes)\b", re.IGNORECASE
@@ -584,6 +595,9 @@ def rule_stances(clauses: tuple[Clause, ...]) -> list[RuleStance]:
             "cells": _row_stance(clause, legend[clause.doc_id], columns[clause.doc_id])
             if clause.kind == "row"
             else None,
+            "definition": Stance.INFORMATIONAL
+            if _DEFINITIONS.match(clause.section_path[-1] if clause.section_path else "")
+            else None,
             "contents": Stance.INFORMATIONAL if _lists_contents(clause, parents) else None,
             "parent": decided.get(clause.parent_id or ""),
             "lead_in": _own_stance(clause.context, duties[clause.doc_id])
@@ -645,13 +659,13 @@ def _continues(previous: Clause, clause: Clause) -> bool:
 
 
 _ORDER: dict[str, tuple[str, ...]] = {
-    "row": ("legend", "cells", "own", "heading"),
-    "item": ("own", "contents", "parent", "lead_in", "heading"),
+    "row": ("definition", "legend", "cells", "own", "heading"),
+    "item": ("definition", "own", "contents", "parent", "lead_in", "heading"),
 }
 
 
 def _decide(clause: Clause, votes: dict[str, Stance | None]) -> tuple[str, Stance]:
-    for name in _ORDER.get(clause.kind, ("table_intro", "own", "parent", "previous")):
+    for name in _ORDER.get(clause.kind, ("definition", "table_intro", "own", "parent", "previous")):
         vote = votes[name]
         if vote is not None:
             return name, vote
