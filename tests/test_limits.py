@@ -19,6 +19,7 @@ NODES = "Keep at least three vault nodes in each cluster at all times."
 SIZE = "Fabrikam supports up to 40 vaults per account."
 ROLLBACK = "Rolling back an upgrade is supported only within 7 days of the upgrade."
 REVIEW = "A duty manager reviews every escalated case within 4 hours."
+RESTORE = "Yes, if it was deleted within the last 35 days."
 
 
 @pytest.mark.parametrize(
@@ -39,6 +40,8 @@ REVIEW = "A duty manager reviews every escalated case within 4 hours."
         ("the upgrade failed 10 days ago, can we roll back?", ROLLBACK, True),
         ("the upgrade failed 3 days ago, can we roll back?", ROLLBACK, False),
         ("will my case be reviewed within 8 hours?", REVIEW, False),  # a promise, no limit
+        ("can you restore a file deleted 2 months ago?", RESTORE, True),
+        ("can you restore a file deleted 2 weeks ago?", RESTORE, False),
         # the period itself asked about: no age beyond it
         ("agents are supported for 3 years, right?", AGENTS, False),
         ("is a 3 year old agent supported for 2 more months?", AGENTS, True),

@@ -22,9 +22,14 @@ _QUANTITY = re.compile(
     re.IGNORECASE,
 )
 # The words before a number that make it a limit: a period something is supported for ("is
-# supported for 18 months", "only within 7 days", "only for the first year"), the least the
-# customer must keep, the most that is supported.
-_SUPPORT_PERIOD = re.compile(r"\b(?:supported for|only (?:within|for)(?: the first)?) $")
+# supported for 18 months", "only within 7 days", "only for the first year", "if it was
+# deleted within the last 35 days"), the least the customer must keep, the most that is
+# supported.
+_SUPPORT_PERIOD = re.compile(
+    r"\b(?:supported for|only (?:within|for)(?: the first)?) $|"
+    # a condition's period: "Yes, if it was deleted within the last 35 days"
+    r"\b(?:if|when|as long as|provided)\b[^.]{0,30}\bwithin (?:the )?(?:last |past |first )?$"
+)
 _AT_LEAST = re.compile(
     r"\b(?:keep|must (?:keep|have|run|use)|requires?) (?:at least|a minimum of|no fewer than) $"
 )
