@@ -49,6 +49,18 @@ def test_a_policy_that_names_no_one_has_an_unnamed_provider(tmp_path: Path) -> N
     assert provider_name(load_corpus(tmp_path)) == UNNAMED == "the provider"
 
 
+def test_a_company_suffix_and_more_duties_name_the_provider(tmp_path: Path) -> None:
+    """ "Proseware, Inc. provides …" names Proseware; so do the duties it applies and backs up."""
+    (tmp_path / "terms.md").write_text(
+        "---\ntitle: Analytics support terms\nversion: 2026-01-01\n---\n\n"
+        "# Analytics support terms\n\n## Scope\n\nThese terms describe the support that "
+        "Proseware, Inc. provides for the service. Proseware backs up tenant data every day. "
+        "Proseware applies platform updates monthly.\n",
+        encoding="utf-8",
+    )
+    assert provider_name(load_corpus(tmp_path)) == "Proseware"
+
+
 def test_headlines_and_labels_name_the_provider() -> None:
     provider = Verdict.MICROSOFT_RESPONSIBILITY
     assert headline(provider, "Fabrikam") == "This is Fabrikam's responsibility."

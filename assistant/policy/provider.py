@@ -15,10 +15,12 @@ from assistant.policy.corpus import Corpus
 # one or two capitalised words (or two such names joined by "and") before a provider's verb;
 # every part is bounded, so a clause is read in linear time
 _SUBJECT = re.compile(
-    r"\b([A-Z][\w-]*(?: [A-Z][\w-]*)?(?: and [A-Z][\w-]*(?: [A-Z][\w-]*)?)?) "
+    r"\b([A-Z][\w-]*(?: [A-Z][\w-]*)?(?: and [A-Z][\w-]*(?: [A-Z][\w-]*)?)?)"
+    r"(?:,? (?:Inc|Ltd|LLC|Corp|Corporation|GmbH|plc)\.?)? "  # "Proseware, Inc. provides"
     r"(?:support |engineering )?"
     r"(?:will|provides?|supports?|manages?|maintains?|monitors?|operates?|patch(?:es)?|"
-    r"handles?|(?:is|are) responsible|does(?:n't| not)|do(?:n't| not)|can(?:'t|not)?)\b"
+    r"handles?|appl(?:y|ies)|backs? up|publish(?:es)?|(?:is|are) responsible|"
+    r"does(?:n't| not)|do(?:n't| not)|can(?:'t|not)?)\b"
 )
 # capitalised sentence openers that name no one
 _NOT_NAMES = frozenset(
