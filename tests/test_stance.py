@@ -482,6 +482,8 @@ version: 2026-01-01
 
 # Proseware Support Terms
 
+These terms describe the support Proseware provides.
+
 ## 1. Definitions
 
 - Incident: a single issue and the reasonable efforts needed to resolve it.
@@ -504,4 +506,34 @@ def test_what_a_definitions_section_says_is_informational(tmp_path: Path) -> Non
     assert stances["Unsupported Release"] is Stance.INFORMATIONAL
     assert stances["Proseware will use reasonable efforts to resolve each Incident."] is (
         Stance.BEST_EFFORT
+    )
+
+
+def test_each_partys_part_of_a_shared_duty_keeps_its_stance(tmp_path: Path) -> None:
+    """ "X and the Customer share responsibility for Z: X does A, and the Customer does B": a
+    question about A gets X's duty, about B the customer's, about Z the shared whole."""
+    path = tmp_path / "proseware.md"
+    path.write_text(
+        DEFINED.replace(
+            "## 2. Coverage",
+            "## 2. Coverage\n\nProseware and the Customer share responsibility for connector "
+            "credentials: Proseware stores them encrypted, and the Customer rotates them.",
+        ),
+        encoding="utf-8",
+    )
+    doc, sections, clauses = parse_document(path)
+    stanced = assign_stances(tuple(clauses), [])
+    (shared,) = [c for c in stanced if c.text.startswith("Proseware and the Customer")]
+    assert shared.stance is Stance.SHARED_RESPONSIBILITY
+    assert shared.cell_stances == (
+        None,
+        Stance.MICROSOFT_RESPONSIBILITY,
+        Stance.CUSTOMER_RESPONSIBILITY,
+    )
+    decider = VerdictDecider(Corpus((doc,), tuple(sections), stanced, "h"), Calibration())
+    asked = decider.stance_asked
+    assert asked("who rotates the credentials?", shared) is Stance.CUSTOMER_RESPONSIBILITY
+    assert asked("who stores connector credentials?", shared) is Stance.MICROSOFT_RESPONSIBILITY
+    assert asked("who is responsible for connector credentials?", shared) is (
+        Stance.SHARED_RESPONSIBILITY
     )

@@ -466,7 +466,9 @@ _DENIAL = re.compile(
 )
 
 
-def part_stances(clause: Clause) -> tuple[tuple[str, ...], tuple[Stance | None, ...]]:
+def part_stances(
+    clause: Clause, provider: re.Pattern[str] | None = None
+) -> tuple[tuple[str, ...], tuple[Stance | None, ...]]:
     """A clause's sentences, and their parts either side of a contrast, with each part's
     stance, when they say different things ("Fabrikam will advise on design questions on a
     best-effort basis, but does not review Customer schemas"; "… best-effort support for
@@ -479,6 +481,11 @@ def part_stances(clause: Clause) -> tuple[tuple[str, ...], tuple[Stance | None, 
     parts: list[str] = []
     stances: list[Stance | None] = []
     for sentence, _, _ in split_sentences(clause.text, 0):
+        shared = _shares(sentence, provider)
+        if shared:
+            parts += [p for p, _ in shared]
+            stances += [st for _, st in shared]
+            continue
         pieces = [p for p in _CONTRAST.split(sentence) if p.strip()]
         own = [_part_stance(p) for p in pieces]
         if Stance.CONDITIONAL in own:
@@ -488,6 +495,32 @@ def part_stances(clause: Clause) -> tuple[tuple[str, ...], tuple[Stance | None, 
     if len({s for s in stances if s is not None}) < 2:
         return (), ()
     return tuple(parts), tuple(stances)
+
+
+def _shares(sentence: str, provider: re.Pattern[str] | None) -> list[tuple[str, Stance | None]]:
+    """A shared duty's parts, each party's with its duty, when the sentence names them
+    ("Proseware and the Customer share responsibility for credentials: Proseware stores them
+    encrypted, and the Customer rotates them"); the part that states the sharing gets none
+    (a question about what is shared gets the whole). Empty for any other sentence."""
+    if provider is None or stance_from_cues(sentence) is not Stance.SHARED_RESPONSIBILITY:
+        return []
+    lead, colon, rest = sentence.partition(": ")
+    if not colon:
+        return []
+    party = rf"(?:the )?(?:customers?|you|we|{provider.pattern})\b"
+    pieces = re.split(rf"(?:;|,? (?:and|while|whereas)) (?={party})", rest, flags=re.IGNORECASE)
+    duties: list[tuple[str, Stance | None]] = []
+    for piece in pieces:
+        plain = _plain(piece).strip()
+        if re.match(r"(?:the )?(?:customers?|you)\b", plain):
+            duties.append((piece, Stance.CUSTOMER_RESPONSIBILITY))
+        elif re.match(rf"(?:we\b|{provider.pattern}\b)", plain):
+            duties.append((piece, Stance.MICROSOFT_RESPONSIBILITY))
+        else:
+            return []
+    if len({st for _, st in duties}) < 2:
+        return []
+    return [(lead, None), *duties]
 
 
 def _part_stance(part: str) -> Stance | None:
@@ -625,7 +658,7 @@ def rule_stances(clauses: tuple[Clause, ...]) -> list[RuleStance]:
                 )
             )
         else:
-            parts, by_part = part_stances(clause)
+            parts, by_part = part_stances(clause, columns[clause.doc_id])
             out.append(RuleStance(stance, rule, features, by_part, parts))
         previous = clause
     return out
