@@ -196,6 +196,7 @@ DUTY = Stance.MICROSOFT_RESPONSIBILITY
         (NORTHWIND, "we run, monitor and scale the fleet", DUTY),
         (NORTHWIND, "northwind filters inbound traffic", DUTY),
         (NORTHWIND, "firmware is updated automatically by northwind", DUTY),
+        (NORTHWIND, "clusters past end of support are upgraded automatically by northwind", DUTY),
         (NORTHWIND, "firmware is updated by the customer", None),
         (NORTHWIND, "northwind must not be asked to configure vlans", None),
         (NORTHWIND, "the customer installs the firmware and will keep it current", None),
@@ -537,3 +538,39 @@ def test_each_partys_part_of_a_shared_duty_keeps_its_stance(tmp_path: Path) -> N
     assert asked("who is responsible for connector credentials?", shared) is (
         Stance.SHARED_RESPONSIBILITY
     )
+
+
+RACI = """---
+title: Relecloud Kubernetes Responsibility Matrix
+version: 2026-01-01
+---
+
+# Relecloud Kubernetes Responsibility Matrix
+
+R = responsible, A = accountable, C = consulted, I = informed.
+
+| Activity | Relecloud | Customer |
+|---|---|---|
+| Control plane upgrades | R, A | I |
+| Node OS patching | R | A |
+| Application deployment | I | R/A |
+| Autoscaler settings | C | R |
+| Volume backups | | A |
+"""
+
+
+def test_a_raci_matrix_makes_a_task_the_duty_of_who_is_responsible_or_accountable(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "relecloud.md"
+    path.write_text(RACI, encoding="utf-8")
+    _, _, clauses = parse_document(path)
+    stances = rule_stances(tuple(clauses))
+    rows = {c.cells[0]: r.stance for c, r in zip(clauses, stances, strict=True) if c.cells}
+    assert rows == {
+        "Control plane upgrades": Stance.MICROSOFT_RESPONSIBILITY,
+        "Node OS patching": Stance.SHARED_RESPONSIBILITY,
+        "Application deployment": Stance.CUSTOMER_RESPONSIBILITY,
+        "Autoscaler settings": Stance.CUSTOMER_RESPONSIBILITY,
+        "Volume backups": Stance.CUSTOMER_RESPONSIBILITY,
+    }

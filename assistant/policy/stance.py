@@ -251,7 +251,8 @@ _PROVIDER_STATEMENTS = (
     (
         Stance.MICROSOFT_RESPONSIBILITY,
         r"\b(?:applied|performed|managed|handled|maintained|monitored|operated|patched|"
-        r"installed|updated|rotated|renewed|backed up) (?:automatically )?by (?:us|{names})\b",
+        r"installed|updated|upgraded|rotated|renewed|backed up|restarted|rebooted|replaced|"
+        r"repaired|scaled) (?:automatically )?by (?:us|{names})\b",
     ),
 )
 # A benefit only some plans or tiers get, by the names the document gives them (`tier_names`):
@@ -348,14 +349,15 @@ class RuleStance:
 def _row_stance(
     clause: Clause, legend: dict[str, Stance], provider: re.Pattern[str] | None
 ) -> Stance | None:
-    """A table row's stance from its cells: answers and icons first (the rightmost one; the
-    parties whose columns they check, when the columns are parties), then what each column's
+    """A table row's stance from its cells: the parties whose columns check it (a ✅, Yes, or
+    a RACI matrix's R or A) when the columns are parties, then answers and icons (the
+    rightmost one; conditional when they differ between columns), then what each column's
     header says about the cells under it."""
+    duties = _checked_parties(clause, legend, provider)
+    if duties:
+        return _combined(duties)
     answers = _cell_answers(clause, legend)
     if answers:
-        duties = _checked_parties(clause, legend, provider)
-        if duties:
-            return _combined(duties)
         # yes under some columns (plans, tiers), no under others: it depends on which
         return Stance.CONDITIONAL if _answers_differ(clause, legend) else answers[-1]
     stances = [s for s in _column_stances(clause) if s is not None]
@@ -386,15 +388,22 @@ def _answers_differ(clause: Clause, legend: dict[str, Stance]) -> bool:
     return {Stance.SUPPORTED, Stance.NOT_SUPPORTED} <= said
 
 
+# A RACI matrix's cell that makes the task the party's: Responsible or Accountable ("R",
+# "R, A", "A/R"); Consulted or Informed alone does not.
+_RACI_DUTY = re.compile(r"^(?:[CI]\s*[,/]?\s*)*[RA](?:\s*[,/]?\s*[RACI])*$")
+
+
 def _checked_parties(
     clause: Clause, legend: dict[str, Stance], provider: re.Pattern[str] | None
 ) -> list[Stance]:
     """Whose duty a row is in a table whose columns are the parties ("| Task | Litware |
-    Customer |" with a check mark under one or both): each party whose column says yes."""
+    Customer |" with a check mark under one or both, or a RACI matrix's letters): each party
+    whose column says yes, or R or A."""
     parties = []
     for head, cell in zip((clause.header or ())[1:], clause.cells[1:], strict=False):
         party = _party(head, provider)
-        if party is not None and cell_stance(cell, legend) is Stance.SUPPORTED:
+        checked = cell_stance(cell, legend) is Stance.SUPPORTED or _RACI_DUTY.match(cell.strip())
+        if party is not None and checked:
             parties.append(party)
     return parties
 
