@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer.limits import breaks_limit, names_other_version, quantities
+from assistant.answer.limits import (
+    breaks_limit,
+    misstates_period,
+    names_other_version,
+    quantities,
+)
 from assistant.config import Settings
 from assistant.models import Verdict
 from assistant.search.embedding import SentenceTransformerEmbedder
@@ -49,6 +54,19 @@ RESTORE = "Yes, if it was deleted within the last 35 days."
 )
 def test_a_quantity_beyond_the_clauses_limit(question: str, clause: str, broken: bool) -> None:
     assert breaks_limit(question, clause) is broken
+
+
+@pytest.mark.parametrize(
+    ("question", "misstated"),
+    [
+        ("agents are supported for 3 years, right?", True),
+        ("so each agent is supported for a year?", False),  # 12 months, the clause's period
+        ("our agent is 3 years old, is it supported?", False),  # an age, not a claim
+        ("can you restore it if it was deleted within the last 10 days?", False),
+    ],
+)
+def test_a_claimed_support_period_other_than_the_clauses(question: str, misstated: bool) -> None:
+    assert misstates_period(question, AGENTS) is misstated
 
 
 def test_quantities_read_digits_number_words_and_periods() -> None:

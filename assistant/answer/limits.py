@@ -30,6 +30,8 @@ _SUPPORT_PERIOD = re.compile(
     # a condition's period: "Yes, if it was deleted within the last 35 days"
     r"\b(?:if|when|as long as|provided)\b[^.]{0,30}\bwithin (?:the )?(?:last |past |first )?$"
 )
+_SAME_PERIOD = 0.05  # periods this close (relative) are the same period
+_SUPPORTED_FOR = re.compile(r"\bsupported for $")  # the period itself, claimed or given
 _AT_LEAST = re.compile(
     r"\b(?:keep|must (?:keep|have|run|use)|requires?) (?:at least|a minimum of|no fewer than) $"
 )
@@ -102,6 +104,30 @@ def breaks_limit(question: str, clause_text: str) -> bool:
         if beyond:
             return True
     return False
+
+
+def misstates_period(question: str, clause_text: str) -> bool:
+    """Whether the question says something is supported for another period than the one the
+    clause gives ("each version is supported for 5 years, right?" against "supported for 14
+    months"): what the question claims is corrected, not answered yes or no."""
+    claimed = [
+        q
+        for at, q in quantities(question)
+        if q.days and _SUPPORTED_FOR.search(_before(question, at))
+    ]
+    if not claimed:
+        return False
+    given = [
+        q
+        for at, q in quantities(clause_text)
+        if q.days and _SUPPORTED_FOR.search(_before(clause_text, at))
+    ]
+    # a year is 12 months give or take the 30-day month
+    return bool(given) and all(
+        abs((c.days or 0) - (g.days or 0)) > _SAME_PERIOD * (g.days or 0)
+        for c in claimed
+        for g in given
+    )
 
 
 def _before(text: str, start: int) -> str:

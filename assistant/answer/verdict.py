@@ -13,7 +13,7 @@ from pathlib import Path
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN_PLUS
 
-from assistant.answer.limits import breaks_limit, names_other_version
+from assistant.answer.limits import breaks_limit, misstates_period, names_other_version
 from assistant.answer.query import Topic
 from assistant.errors import CorpusError
 from assistant.models import (
@@ -222,6 +222,8 @@ class VerdictDecider:
         2022")."""
         if clause.stance not in RESPONSIBILITY_STANCES and breaks_limit(question, clause.text):
             return Stance.NOT_SUPPORTED
+        if misstates_period(question, clause.text):
+            return Stance.INFORMATIONAL
         if clause.stance is Stance.SUPPORTED and names_other_version(question, clause.text):
             return Stance.NOT_SUPPORTED
         if not clause.cell_stances:
