@@ -47,6 +47,28 @@ SEED_FILE = CORPUS_DIR / "history" / "aks-support-policies" / "2020-01-24.md"
 SEED_AS_OF = "2020-06-01"  # a date the seed revision (2020-01-24) was in force
 
 
+def serve_folder(
+    settings: Settings, embedder: SentenceTransformerEmbedder, folder: Path, index: Path
+) -> Assistant:
+    """An assistant over the policy documents in `folder`, with a real index built into
+    `index` (rules only: no training file)."""
+    served = settings.model_copy(
+        update={"corpus_dir": folder, "index_dir": index, "training_file": None}
+    )
+    save_index(build_index(load_policy(served), embedder), served.index_dir)
+    return Assistant.from_settings(served, embedder=embedder)
+
+
+def serve_policy(
+    settings: Settings, embedder: SentenceTransformerEmbedder, tmp_path: Path, name: str, text: str
+) -> Assistant:
+    """`serve_folder` over one policy document, `name`, written to a folder of `tmp_path`."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / name).write_text(text, encoding="utf-8")
+    return serve_folder(settings, embedder, folder, tmp_path / "index")
+
+
 def last_line_of_python(script: str, home: Path, timeout: int) -> str:
     """What a script prints last, run by a new interpreter from the repository root with a
     clean environment (no ASSISTANT_* settings, nothing fetched); fails if the script does."""

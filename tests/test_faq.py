@@ -11,8 +11,8 @@ from assistant.models import Stance, Verdict
 from assistant.policy.corpus import parse_document
 from assistant.policy.stance import rule_stances
 from assistant.search.embedding import SentenceTransformerEmbedder
-from assistant.search.index import build_index, save_index
-from assistant.service import Assistant, load_policy
+
+from .conftest import serve_policy
 
 WAF = "No. Web application firewall rules are your responsibility."
 DOMAINS = "A: Yes, custom domains are supported."
@@ -85,14 +85,7 @@ def test_supported_only_somewhere_is_conditional_and_excluded_is_not_supported(
 def test_a_question_asked_of_the_faq_is_answered_from_its_answer(
     settings: Settings, embedder: SentenceTransformerEmbedder, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "fabrikam-cdn.md").write_text(FAQ, encoding="utf-8")
-    served = settings.model_copy(
-        update={"corpus_dir": folder, "index_dir": tmp_path / "index", "training_file": None}
-    )
-    save_index(build_index(load_policy(served), embedder), served.index_dir)
-    assistant = Assistant.from_settings(served, embedder=embedder)
+    assistant = serve_policy(settings, embedder, tmp_path, "fabrikam-cdn.md", FAQ)
     origin = assistant.answer("Will you troubleshoot our self-hosted origin server?")
     assert (origin.verdict, origin.citations[0].text) == (Verdict.NOT_SUPPORTED, ORIGINS)
     waf = assistant.answer("who configures our web application firewall rules?")

@@ -16,8 +16,8 @@ from assistant.answer.limits import (
 from assistant.config import Settings
 from assistant.models import Verdict
 from assistant.search.embedding import SentenceTransformerEmbedder
-from assistant.search.index import build_index, save_index
-from assistant.service import Assistant, load_policy
+
+from .conftest import serve_policy
 
 AGENTS = "Vault agents are supported for 12 months after their release date."
 NODES = "Keep at least three vault nodes in each cluster at all times."
@@ -132,14 +132,7 @@ Fabrikam supports private endpoints for every vault.
 def test_answers_say_no_beyond_a_limit_or_a_list(
     settings: Settings, embedder: SentenceTransformerEmbedder, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "fabrikam-vault.md").write_text(POLICY, encoding="utf-8")
-    served = settings.model_copy(
-        update={"corpus_dir": folder, "index_dir": tmp_path / "index", "training_file": None}
-    )
-    save_index(build_index(load_policy(served), embedder), served.index_dir)
-    assistant = Assistant.from_settings(served, embedder=embedder)
+    assistant = serve_policy(settings, embedder, tmp_path, "fabrikam-vault.md", POLICY)
     old = assistant.answer("Our vault agent is about 2 years old. Are vault agents supported?")
     assert (old.verdict, old.citations[0].text) == (Verdict.NOT_SUPPORTED, AGENTS)
     new = assistant.answer("Our vault agent is 2 months old. Are vault agents supported?")

@@ -16,11 +16,11 @@ from assistant.models import Selection, Verdict
 from assistant.policy.corpus import Corpus, load_corpus
 from assistant.policy.provider import UNNAMED, provider_name
 from assistant.search.embedding import SentenceTransformerEmbedder
-from assistant.search.index import SearchIndex, build_index, save_index
-from assistant.service import Assistant, load_policy
+from assistant.search.index import SearchIndex
+from assistant.service import Assistant
 from assistant.storage.sqlite_store import SQLiteConversationStore
 
-from .conftest import CORPUS_DIR, ROOT
+from .conftest import CORPUS_DIR, ROOT, serve_folder
 
 POLICIES = {
     CORPUS_DIR / "training" / "policies" / "contoso-functions" / "policy": "Contoso",
@@ -134,11 +134,7 @@ def test_each_document_names_its_own_provider(
     for path in CORPUS_DIR.glob("aks-support-policies*"):
         shutil.copy(path, folder / path.name)
     (folder / "fabrikam-vault.md").write_text(FABRIKAM, encoding="utf-8")
-    both = settings.model_copy(
-        update={"corpus_dir": folder, "index_dir": tmp_path / "index", "training_file": None}
-    )
-    save_index(build_index(load_policy(both), embedder), both.index_dir)
-    assistant = Assistant.from_settings(both, embedder=embedder)
+    assistant = serve_folder(settings, embedder, folder, tmp_path / "index")
     assert assistant.providers == {
         "aks-support-policies": "Microsoft",
         "fabrikam-vault": "Fabrikam",

@@ -389,15 +389,19 @@ Litware supports the backup agent.
 """
 
 
+def _row_stances(tmp_path: Path, text: str) -> dict[str, Stance]:
+    """Each table row's rule stance, by its first cell, in a policy document with this text."""
+    path = tmp_path / "policy.md"
+    path.write_text(text, encoding="utf-8")
+    _, _, clauses = parse_document(path)
+    stances = rule_stances(tuple(clauses))
+    return {c.cells[0]: r.stance for c, r in zip(clauses, stances, strict=True) if c.cells}
+
+
 def test_check_marks_under_party_columns_name_whose_duty_it_is(tmp_path: Path) -> None:
     """ "| Task | Litware | Customer |": a check mark says which party does it, both say it is
     shared (a ✅ alone, in a table of plans or features, still says supported)."""
-    path = tmp_path / "litware-backup.md"
-    path.write_text(PARTY_TABLE, encoding="utf-8")
-    _, _, clauses = parse_document(path)
-    stances = rule_stances(tuple(clauses))
-    rows = {c.cells[0]: r.stance for c, r in zip(clauses, stances, strict=True) if c.cells}
-    assert rows == {
+    assert _row_stances(tmp_path, PARTY_TABLE) == {
         "Operating the storage": Stance.MICROSOFT_RESPONSIBILITY,
         "Testing restores": Stance.CUSTOMER_RESPONSIBILITY,
         "Monitoring failed jobs": Stance.SHARED_RESPONSIBILITY,
@@ -562,12 +566,7 @@ R = responsible, A = accountable, C = consulted, I = informed.
 def test_a_raci_matrix_makes_a_task_the_duty_of_who_is_responsible_or_accountable(
     tmp_path: Path,
 ) -> None:
-    path = tmp_path / "relecloud.md"
-    path.write_text(RACI, encoding="utf-8")
-    _, _, clauses = parse_document(path)
-    stances = rule_stances(tuple(clauses))
-    rows = {c.cells[0]: r.stance for c, r in zip(clauses, stances, strict=True) if c.cells}
-    assert rows == {
+    assert _row_stances(tmp_path, RACI) == {
         "Control plane upgrades": Stance.MICROSOFT_RESPONSIBILITY,
         "Node OS patching": Stance.SHARED_RESPONSIBILITY,
         "Application deployment": Stance.CUSTOMER_RESPONSIBILITY,
