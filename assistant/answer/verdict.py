@@ -219,7 +219,9 @@ class VerdictDecider:
         the clause sets ("a driver about 2 years old" and "supported for 18 months") is not
         supported, unless the clause states a responsibility; so is a version a supported
         clause's list leaves out ("Windows Server 2012" against "Windows Server 2019 and
-        2022")."""
+        2022"). A question claiming another support period than the clause's ("supported for
+        5 years, right?" against "14 months") gets the clause as information. A row's cell
+        is singled out by its column's header too ("phone support on basic?")."""
         if clause.stance not in RESPONSIBILITY_STANCES and breaks_limit(question, clause.text):
             return Stance.NOT_SUPPORTED
         if misstates_period(question, clause.text):
