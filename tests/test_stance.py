@@ -573,3 +573,33 @@ def test_a_raci_matrix_makes_a_task_the_duty_of_who_is_responsible_or_accountabl
         "Autoscaler settings": Stance.CUSTOMER_RESPONSIBILITY,
         "Volume backups": Stance.CUSTOMER_RESPONSIBILITY,
     }
+
+
+NO_PREAMBLE = """---
+title: Fabrikam Database Support Policy
+version: 2026-01-01
+---
+
+# Fabrikam Database Support Policy
+
+## Scope
+
+Fabrikam patches the database engine every month.
+
+Fabrikam will restore a deleted database within 7 days.
+
+Fabrikam doesn't support self-hosted replicas.
+"""
+
+
+def test_a_document_with_no_text_before_its_first_section_keeps_the_providers_duties(
+    tmp_path: Path,
+) -> None:
+    """The title the rules read is the first clause's heading ("Scope" here): the provider's
+    name, found in its sentences, names its duties all the same."""
+    path = tmp_path / "fabrikam-db.md"
+    path.write_text(NO_PREAMBLE, encoding="utf-8")
+    _, _, clauses = parse_document(path)
+    stances = [r.stance for r in rule_stances(tuple(clauses))]
+    duty = Stance.MICROSOFT_RESPONSIBILITY
+    assert stances == [duty, duty, Stance.NOT_SUPPORTED]

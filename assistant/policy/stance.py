@@ -541,8 +541,11 @@ def _part_stance(part: str) -> Stance | None:
 
 def provider_statements(title: str, provider: str) -> tuple[tuple[Stance, re.Pattern[str]], ...]:
     """The patterns of what a document's provider states of itself (`_PROVIDER_STATEMENTS`):
-    duties named after its title, the rest after its provider ("Microsoft and Red Hat")."""
+    duties named after its title or its provider, the rest after its provider ("Microsoft and
+    Red Hat"). The provider's own name counts for a document whose title the clauses do not
+    carry (no text before its first section)."""
     names, providers = _provider_words(title, provider)
+    names = [*names, *(_plain(p) for p in providers)]
     return tuple(
         (
             stance,
