@@ -603,3 +603,73 @@ def test_a_document_with_no_text_before_its_first_section_keeps_the_providers_du
     stances = [r.stance for r in rule_stances(tuple(clauses))]
     duty = Stance.MICROSOFT_RESPONSIBILITY
     assert stances == [duty, duty, Stance.NOT_SUPPORTED]
+
+
+HEADINGS = """---
+title: Woodgrove VPN Support Policy
+version: 2026-01-01
+---
+
+# Woodgrove VPN Support Policy
+
+This page lists what Woodgrove support covers for Woodgrove VPN.
+
+## In scope
+
+- Connection failures of the VPN client
+- Gateway configuration questions
+
+## Out of scope
+
+- Home router setup
+- Third-party firewalls
+
+## Supported configurations
+
+- Split tunnelling
+- IPv6 tunnels
+
+## Not supported
+
+- Custom cipher suites
+
+## What's covered
+
+- Client crashes
+
+## What isn't covered
+
+- Hardware tokens
+
+## Customer responsibilities
+
+- Distributing client certificates
+
+## Woodgrove responsibilities
+
+- Gateway patching
+
+## Limitations
+
+- Only 500 concurrent users per gateway.
+"""
+
+
+def test_a_sections_heading_gives_the_stance_of_bare_items_under_it(tmp_path: Path) -> None:
+    """ "In scope", "Out of scope", "Supported configurations", "Not supported", "What's
+    covered", "What isn't covered", "<provider> responsibilities" head lists whose items say
+    nothing themselves; an item's own cue still wins ("Only 500 …" under "Limitations")."""
+    path = tmp_path / "woodgrove-vpn.md"
+    path.write_text(HEADINGS, encoding="utf-8")
+    _, _, clauses = parse_document(path)
+    stances = {c.text: r.stance for c, r in zip(clauses, rule_stances(tuple(clauses)), strict=True)}
+    supported, declined = Stance.SUPPORTED, Stance.NOT_SUPPORTED
+    assert stances["Connection failures of the VPN client"] is supported
+    assert stances["Home router setup"] is declined
+    assert stances["IPv6 tunnels"] is supported
+    assert stances["Custom cipher suites"] is declined
+    assert stances["Client crashes"] is supported
+    assert stances["Hardware tokens"] is declined
+    assert stances["Distributing client certificates"] is Stance.CUSTOMER_RESPONSIBILITY
+    assert stances["Gateway patching"] is Stance.MICROSOFT_RESPONSIBILITY
+    assert stances["Only 500 concurrent users per gateway."] is Stance.CONDITIONAL

@@ -178,12 +178,22 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
     ),
 )
 
+# What a section's heading says of the items under it (when nothing else does); `{provider}`
+# is the document's provider ("Woodgrove responsibilities").
 _HEADING_CUES: tuple[tuple[Stance, str], ...] = (
-    (Stance.CUSTOMER_RESPONSIBILITY, r"customer responsibilit"),
-    (Stance.MICROSOFT_RESPONSIBILITY, r"microsoft responsibilit"),
+    (Stance.CUSTOMER_RESPONSIBILITY, r"(?:customer|your) responsibilit"),
+    (Stance.MICROSOFT_RESPONSIBILITY, r"(?:microsoft|our|{provider}) responsibilit"),
     (Stance.SHARED_RESPONSIBILITY, r"shared responsibilit"),
-    (Stance.NOT_SUPPORTED, r"\bunsupported\b|\bexclusions?\b|\bnot covered\b"),
-    (Stance.SUPPORTED, r"(?<!un)supported scenarios"),
+    (
+        Stance.NOT_SUPPORTED,
+        r"\bunsupported\b|\bexclusions?\b|\bnot (?:covered|supported|included)\b|"
+        r"\bout of scope\b|\b(?:isn't|aren't|is not|are not) (?:covered|supported|included)\b",
+    ),
+    (
+        Stance.SUPPORTED,
+        r"(?<!un)supported (?:scenarios|configurations?|features|platforms|environments)\b|"
+        r"^in scope$|^what(?:'s| is) (?:covered|supported|included)$",
+    ),
 )
 
 # Table cells that state a stance by themselves: yes/no answers and check marks, and short
@@ -295,10 +305,13 @@ def _plain(text: str) -> str:
     return text.lower().replace("\u2019", "'")
 
 
-def _stance_from_heading(path: tuple[str, ...]) -> Stance | None:
+def _stance_from_heading(
+    path: tuple[str, ...], provider: re.Pattern[str] | None = None
+) -> Stance | None:
+    named = provider.pattern if provider is not None else "microsoft"
     for heading in reversed(path):
         for stance, pattern in _HEADING_CUES:
-            if re.search(pattern, heading.lower()):
+            if re.search(pattern.replace("{provider}", named), _plain(heading).strip()):
                 return stance
     return None
 
@@ -648,7 +661,7 @@ def rule_stances(clauses: tuple[Clause, ...]) -> list[RuleStance]:
             "lead_in": _own_stance(clause.context, duties[clause.doc_id])
             if clause.kind == "item"
             else None,
-            "heading": _stance_from_heading(clause.section_path),
+            "heading": _stance_from_heading(clause.section_path, columns[clause.doc_id]),
             "table_intro": Stance.INFORMATIONAL
             if clause.kind == "sentence" and _TABLE_INTRO.search(_plain(clause.text))
             else None,
