@@ -10,6 +10,7 @@ from assistant.answer.verdict import Calibration, VerdictDecider
 from assistant.errors import CorpusError
 from assistant.models import Clause, Stance
 from assistant.policy.corpus import Corpus, parse_document
+from assistant.policy.provider import provider_of
 from assistant.policy.stance import (
     assign_stances,
     cell_stance,
@@ -160,6 +161,12 @@ def test_an_override_with_an_unknown_stance_is_refused(tmp_path: Path) -> None:
         ("Yes. Exports are kept for a year.", Stance.SUPPORTED),
         ("Proseware will use reasonable efforts to restore access.", Stance.BEST_EFFORT),
         ("An incident is one issue and the reasonable efforts to resolve it.", None),
+        # a contract's names for the customer
+        ("The Client shall keep its dependencies up to date.", Stance.CUSTOMER_RESPONSIBILITY),
+        ("The Licensee must notify the Supplier of incidents.", Stance.CUSTOMER_RESPONSIBILITY),
+        ("The Subscriber is responsible for the content it hosts.",
+         Stance.CUSTOMER_RESPONSIBILITY),
+        ("The Supplier is not obliged to support modifications.", Stance.NOT_SUPPORTED),
     ],
 )  # fmt: skip
 def test_cue_phrases_any_policy_uses(text: str, stance: Stance | None) -> None:
@@ -207,6 +214,22 @@ def test_duties_the_provider_states_of_itself_are_its_responsibility(
     title: str, text: str, stance: Stance | None
 ) -> None:
     assert provider_says(title, text) is stance
+
+
+def test_a_contract_names_the_provider_by_its_role() -> None:
+    """ "The Supplier shall …": a provider named by its role is found (`provider_of`) and its
+    duties and refusals read as its own."""
+    clauses = [
+        _sentence("1.1 The Supplier shall provide technical support for the platform."),
+        _sentence("1.2 The Supplier will apply security patches within 14 days."),
+    ]
+    assert provider_of(clauses) == "the Supplier"
+    title = "Trey Research Hosting Support Agreement"
+    assert provider_says(title, "the supplier will apply patches", "the Supplier") is DUTY
+    assert provider_says(title, "the supplier won't restore data", "the Supplier") is (
+        Stance.NOT_SUPPORTED
+    )
+    assert provider_says(title, "the supplier will apply patches") is None  # not found
 
 
 def test_what_the_provider_declines_is_not_supported() -> None:

@@ -22,6 +22,8 @@ _SUBJECT = re.compile(
     r"handles?|appl(?:y|ies)|backs? up|publish(?:es)?|(?:is|are) responsible|"
     r"does(?:n't| not)|do(?:n't| not)|can(?:'t|not)?)\b"
 )
+# the provider as a contract names its role ("The Supplier shall …")
+_ROLE = re.compile(r"\b[Tt]he (Supplier|Vendor|Service Provider|Contractor|Licensor)\b")
 # capitalised sentence openers that name no one
 _NOT_NAMES = frozenset(
     "The This These That Those It If You We They Customers Customer Users Each When Your "
@@ -45,12 +47,18 @@ def document_providers(corpus: Corpus) -> dict[str, str]:
 
 
 def provider_of(clauses: Iterable[Clause]) -> str:
-    """`provider_name` read from some clauses (one document's)."""
+    """`provider_name` read from some clauses (one document's); else the name a contract
+    gives the provider's role ("the Supplier"), when it uses one at least twice."""
+    texts = [clause.text for clause in clauses]
     counts = Counter(
         m.group(1)
-        for clause in clauses
-        for m in _SUBJECT.finditer(clause.text)
+        for text in texts
+        for m in _SUBJECT.finditer(text)
         if m.group(1).split()[0] not in _NOT_NAMES
     )
     name, seen = counts.most_common(1)[0] if counts else (UNNAMED, 0)
-    return name if seen >= 2 else UNNAMED
+    if seen >= 2:
+        return name
+    roles = Counter(m.group(1) for text in texts for m in _ROLE.finditer(text))
+    role, used = roles.most_common(1)[0] if roles else ("", 0)
+    return f"the {role}" if used >= 2 else UNNAMED

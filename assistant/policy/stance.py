@@ -15,6 +15,8 @@ from assistant.policy.corpus import split_sentences
 from assistant.policy.patterns import alternation
 from assistant.policy.provider import UNNAMED, provider_of
 
+# The customer as policies and contracts name it.
+_CUSTOMER = r"(?:customers?|clients?|licensees?|subscribers?)"
 # Ordered: the first stance whose cue matches wins, so specific cues come before general ones.
 # Written from the wordings policies use for each stance (not from labelled clauses).
 _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
@@ -42,17 +44,18 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
     (
         Stance.CUSTOMER_RESPONSIBILITY,
         (
-            r"customers? (?:is|are) (?:solely |fully |entirely )?responsible",
+            # the customer by a contract's names for it too ("the Client", "the Licensee")
+            rf"{_CUSTOMER} (?:is|are) (?:solely |fully |entirely )?responsible",
             r"\byou(?:'re| are) (?:solely |fully |entirely )?responsible\b",
             r"\b(?:it's|it is) your responsibility\b",
             r"^you (?:own|manage)\b",
             r"\byou should (?:apply|seek|update|keep)\b",
             r"user input is required",
             r"users must help",
-            r"\b(?:the )?customers? (?:owns?|defines?|chooses?|configures?|manages?)\b",
-            r"\b(?:the )?customers? (?:shall|assigns?|(?:is|are) required to)\b",
+            rf"\b(?:the )?{_CUSTOMER} (?:owns?|defines?|chooses?|configures?|manages?)\b",
+            rf"\b(?:the )?{_CUSTOMER} (?:shall|assigns?|(?:is|are) required to)\b",
             # "You must remove access …"; opting in is what a feature is available on
-            r"\b(?:(?:the )?customers?|you) must (?!not\b)(?!(?:\w+ )?opt[- ]in\b)",
+            rf"\b(?:(?:the )?{_CUSTOMER}|you) must (?!not\b)(?!(?:\w+ )?opt[- ]in\b)",
             r"\b(?:is|are) (?:your|the customer's) (?:responsibility|job)\b",
             r"\bis up to you\b",
             r"\b(?:is|are) yours to\b",
@@ -84,6 +87,7 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"(?:support|assistance|help)\b",
             r"\b(?:is|are)(?: not|n't) (?:included|eligible for)\b",
             r"\bno obligation to\b",
+            r"\b(?:is|are) not (?:obliged|obligated) to\b",
             r"\boutside (?:the )?scope of (?:this |these |the )?(?:support )?"
             r"(?:policy|agreement|contract|coverage|terms)\b",
             r"\bout of scope\b",
