@@ -464,27 +464,6 @@ Audit logs are available for 1 year on the Pro plan.
 """
 
 
-def test_a_benefit_only_some_named_plans_get_is_conditional(tmp_path: Path) -> None:
-    """A plan or tier is known by the name the document gives it within a sentence ("the
-    Basic, Plus and Pro plans"); what only those get is conditional, what every customer
-    (or the provider's customers) gets is not, and a plan named as a place is no benefit."""
-    path = tmp_path / "wingtip-print.md"
-    path.write_text(PLANS, encoding="utf-8")
-    _, _, clauses = parse_document(path)
-    stances = {c.text: r.stance for c, r in zip(clauses, rule_stances(tuple(clauses)), strict=True)}
-    conditional = Stance.CONDITIONAL
-    assert stances["Pro Customers get a dedicated engineer."] is conditional
-    assert stances["Plus and Pro plans also include weekend coverage."] is conditional
-    assert stances["You can request an on-site visit on the Pro plan."] is conditional
-    assert stances["All customers have access to the knowledge base."] is Stance.INFORMATIONAL
-    holidays = "Public holidays aren't support days on the Basic and Plus plans."
-    assert stances[holidays] is Stance.INFORMATIONAL
-    unless = "Wingtip has no access to your printers unless you grant it for a case."
-    assert stances[unless] is conditional
-    assert stances["Wingtip customers can open tickets in the portal."] is Stance.INFORMATIONAL
-    assert stances["Audit logs are available for 1 year on the Pro plan."] is conditional
-
-
 def test_a_row_answered_yes_under_some_plans_and_no_under_others(tmp_path: Path) -> None:
     """A table whose columns are plans: a row that says yes under some and no under others is
     conditional, and a question naming a plan gets that column's answer."""
@@ -534,36 +513,6 @@ def test_what_a_definitions_section_says_is_informational(tmp_path: Path) -> Non
     assert stances["Unsupported Release"] is Stance.INFORMATIONAL
     assert stances["Proseware will use reasonable efforts to resolve each Incident."] is (
         Stance.BEST_EFFORT
-    )
-
-
-def test_each_partys_part_of_a_shared_duty_keeps_its_stance(tmp_path: Path) -> None:
-    """ "X and the Customer share responsibility for Z: X does A, and the Customer does B": a
-    question about A gets X's duty, about B the customer's, about Z the shared whole."""
-    path = tmp_path / "proseware.md"
-    path.write_text(
-        DEFINED.replace(
-            "## 2. Coverage",
-            "## 2. Coverage\n\nProseware and the Customer share responsibility for connector "
-            "credentials: Proseware stores them encrypted, and the Customer rotates them.",
-        ),
-        encoding="utf-8",
-    )
-    doc, sections, clauses = parse_document(path)
-    stanced = assign_stances(tuple(clauses), [])
-    (shared,) = [c for c in stanced if c.text.startswith("Proseware and the Customer")]
-    assert shared.stance is Stance.SHARED_RESPONSIBILITY
-    assert shared.cell_stances == (
-        None,
-        Stance.MICROSOFT_RESPONSIBILITY,
-        Stance.CUSTOMER_RESPONSIBILITY,
-    )
-    decider = VerdictDecider(Corpus((doc,), tuple(sections), stanced, "h"), Calibration())
-    asked = decider.stance_asked
-    assert asked("who rotates the credentials?", shared) is Stance.CUSTOMER_RESPONSIBILITY
-    assert asked("who stores connector credentials?", shared) is Stance.MICROSOFT_RESPONSIBILITY
-    assert asked("who is responsible for connector credentials?", shared) is (
-        Stance.SHARED_RESPONSIBILITY
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -131,7 +130,6 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"\bas long as\b",
             # an answer with a condition: "Yes, if it was deleted within the last 35 days."
             r"^(?:a: ?)?(?:yes|no),? (?:only )?(?:if|when|unless|as long as|provided|but only)\b",
-            r"\bunless (?:the customer|you|customers?)\b",  # "no remote access unless you grant it"
             r"\bprovided that\b",
             r"\b(?:approved|agreed|authorized) in advance\b",
             r"\b(?:is|are) (?:available|offered|allowed|permitted)\b[^.]*\bonly\b",
@@ -268,24 +266,6 @@ _PROVIDER_STATEMENTS = (
         r"installed|updated|upgraded|rotated|renewed|backed up|restarted|rebooted|replaced|"
         r"repaired|scaled) (?:automatically )?by (?:us|{names})\b",
     ),
-)
-# A benefit only some plans or tiers get, by the names the document gives them (`tier_names`):
-# "Premier Customers have a named Technical Account Manager", "Enterprise plans also include
-# …", "You can deploy … on the Premium and Dedicated plans", "… are available on the
-# Enterprise plan".
-_TIER_STATEMENTS = (
-    r"(?:^|, )(?:{tiers})(?:,? (?:and|or) (?:{tiers}))? (?:customers|plans|tiers|subscribers) "
-    r"(?:also )?(?:have|get|receive|include|can)\b",
-    r"\b(?:you|customers?) can\b[^.]*\bon (?:the )?(?:{tiers})(?:,? (?:and|or) (?:{tiers}))? "
-    r"(?:plans?|tiers?)\b",
-    # "Audit logs are available for 1 year on the Enterprise plan."
-    r"\b(?:is|are) (?:only )?(?:available|included|offered|provided)\b[^.]*\b(?:on|with|in) "
-    r"(?:the )?(?:{tiers})(?:,? (?:and|or) (?:{tiers}))? (?:plans?|tiers?)\b",
-)
-# Capitalised names before "plan", "tier" or "Customers" within a sentence ("on the Enterprise
-# plan", "the Starter and Team plans", "to Premier Customers").
-_TIER_NAMES = re.compile(
-    r"(?<=[a-z,] )((?:[A-Z][a-z]+,? (?:(?:and|or) )?)+)(?:[Cc]ustomers|plans?|tiers?)\b"
 )
 # Title words that name no one (so "… Support and Maintenance Policy" makes no provider of
 # "and").
@@ -492,9 +472,7 @@ _DENIAL = re.compile(
 )
 
 
-def part_stances(
-    clause: Clause, provider: re.Pattern[str] | None = None
-) -> tuple[tuple[str, ...], tuple[Stance | None, ...]]:
+def part_stances(clause: Clause) -> tuple[tuple[str, ...], tuple[Stance | None, ...]]:
     """A clause's sentences, and their parts either side of a contrast, with each part's
     stance, when they say different things ("Fabrikam will advise on design questions on a
     best-effort basis, but does not review Customer schemas"; "… best-effort support for
@@ -507,11 +485,6 @@ def part_stances(
     parts: list[str] = []
     stances: list[Stance | None] = []
     for sentence, _, _ in split_sentences(clause.text, 0):
-        shared = _shares(sentence, provider)
-        if shared:
-            parts += [p for p, _ in shared]
-            stances += [st for _, st in shared]
-            continue
         pieces = [p for p in _CONTRAST.split(sentence) if p.strip()]
         own = [_part_stance(p) for p in pieces]
         if Stance.CONDITIONAL in own:
@@ -521,32 +494,6 @@ def part_stances(
     if len({s for s in stances if s is not None}) < 2:
         return (), ()
     return tuple(parts), tuple(stances)
-
-
-def _shares(sentence: str, provider: re.Pattern[str] | None) -> list[tuple[str, Stance | None]]:
-    """A shared duty's parts, each party's with its duty, when the sentence names them
-    ("Proseware and the Customer share responsibility for credentials: Proseware stores them
-    encrypted, and the Customer rotates them"); the part that states the sharing gets none
-    (a question about what is shared gets the whole). Empty for any other sentence."""
-    if provider is None or stance_from_cues(sentence) is not Stance.SHARED_RESPONSIBILITY:
-        return []
-    lead, colon, rest = sentence.partition(": ")
-    if not colon:
-        return []
-    party = rf"(?:the )?(?:customers?|you|we|{provider.pattern})\b"
-    pieces = re.split(rf"(?:;|,? (?:and|while|whereas)) (?={party})", rest, flags=re.IGNORECASE)
-    duties: list[tuple[str, Stance | None]] = []
-    for piece in pieces:
-        plain = _plain(piece).strip()
-        if re.match(r"(?:the )?(?:customers?|you)\b", plain):
-            duties.append((piece, Stance.CUSTOMER_RESPONSIBILITY))
-        elif re.match(rf"(?:we\b|{provider.pattern}\b)", plain):
-            duties.append((piece, Stance.MICROSOFT_RESPONSIBILITY))
-        else:
-            return []
-    if len({st for _, st in duties}) < 2:
-        return []
-    return [(lead, None), *duties]
 
 
 def _part_stance(part: str) -> Stance | None:
@@ -573,29 +520,6 @@ def provider_statements(title: str, provider: str) -> tuple[tuple[Stance, re.Pat
             ),
         )
         for stance, pattern in _PROVIDER_STATEMENTS
-    )
-
-
-def tier_names(texts: Iterable[str], title: str, provider: str) -> set[str]:
-    """The names a document gives its plans or tiers (lower-cased), not its provider's."""
-    names, providers = _provider_words(title, provider)
-    taken = {*names, *(_plain(p) for p in providers), "and", "or"}
-    found = {
-        word
-        for text in texts
-        for run in _TIER_NAMES.findall(text)
-        for word in re.findall(r"[a-z]+", run.lower())
-    }
-    return found - taken
-
-
-def tier_statements(tiers: set[str]) -> tuple[tuple[Stance, re.Pattern[str]], ...]:
-    """The patterns of a benefit only the named plans or tiers get (`_TIER_STATEMENTS`)."""
-    if not tiers:
-        return ()
-    words = alternation(tiers)
-    return tuple(
-        (Stance.CONDITIONAL, re.compile(p.replace("{tiers}", words))) for p in _TIER_STATEMENTS
     )
 
 
@@ -631,13 +555,7 @@ def rule_stances(clauses: tuple[Clause, ...]) -> list[RuleStance]:
     for c in clauses:
         titles.setdefault(c.doc_id, c.section_path[0] if c.section_path else "")
     providers = {doc: provider_of(c for c in clauses if c.doc_id == doc) for doc in titles}
-    duties = {
-        doc: provider_statements(title, providers[doc])
-        + tier_statements(
-            tier_names((c.text for c in clauses if c.doc_id == doc), title, providers[doc])
-        )
-        for doc, title in titles.items()
-    }
+    duties = {doc: provider_statements(title, providers[doc]) for doc, title in titles.items()}
     columns = {doc: _provider_column(title, providers[doc]) for doc, title in titles.items()}
     legend: dict[str, dict[str, Stance]] = {}
     decided: dict[str, Stance] = {}
@@ -687,7 +605,7 @@ def rule_stances(clauses: tuple[Clause, ...]) -> list[RuleStance]:
                 )
             )
         else:
-            parts, by_part = part_stances(clause, columns[clause.doc_id])
+            parts, by_part = part_stances(clause)
             out.append(RuleStance(stance, rule, features, by_part, parts))
         previous = clause
     return out
