@@ -110,24 +110,17 @@ def misstates_period(question: str, clause_text: str) -> bool:
     """Whether the question says something is supported for another period than the one the
     clause gives ("each version is supported for 5 years, right?" against "supported for 14
     months"): what the question claims is corrected, not answered yes or no."""
-    claimed = [
-        q
-        for at, q in quantities(question)
-        if q.days and _SUPPORTED_FOR.search(_before(question, at))
-    ]
-    if not claimed:
-        return False
-    given = [
-        q
-        for at, q in quantities(clause_text)
-        if q.days and _SUPPORTED_FOR.search(_before(clause_text, at))
-    ]
+    claimed = _supported_for(question)
+    given = _supported_for(clause_text) if claimed else []
     # a year is 12 months give or take the 30-day month
     return bool(given) and all(
-        abs((c.days or 0) - (g.days or 0)) > _SAME_PERIOD * (g.days or 0)
-        for c in claimed
-        for g in given
+        abs(c.amount() - g.amount()) > _SAME_PERIOD * g.amount() for c in claimed for g in given
     )
+
+
+def _supported_for(text: str) -> list[Quantity]:
+    """The periods a text says something is supported for ("supported for 14 months")."""
+    return [q for at, q in quantities(text) if q.days and _SUPPORTED_FOR.search(_before(text, at))]
 
 
 def _before(text: str, start: int) -> str:

@@ -356,7 +356,8 @@ def _row_stance(
     answers = _cell_answers(clause, legend)
     if answers:
         # yes under some columns (plans, tiers), no under others: it depends on which
-        return Stance.CONDITIONAL if _answers_differ(clause, legend) else answers[-1]
+        differ = _answers_differ(_answer_columns(clause, legend))
+        return Stance.CONDITIONAL if differ else answers[-1]
     stances = [s for s in _column_stances(clause) if s is not None]
     return _combined(stances) if stances else None
 
@@ -378,11 +379,10 @@ def _answer_columns(clause: Clause, legend: dict[str, Stance]) -> tuple[Stance |
     return (None,) + tuple(cell_stance(cell, legend) for cell in clause.cells[1:])
 
 
-def _answers_differ(clause: Clause, legend: dict[str, Stance]) -> bool:
-    """Whether a row says yes under some columns and no under others ("Phone support | ❌ |
-    ✅ | ✅" under "Basic | Business | Enterprise")."""
-    said = set(_answer_columns(clause, legend))
-    return {Stance.SUPPORTED, Stance.NOT_SUPPORTED} <= said
+def _answers_differ(answers: tuple[Stance | None, ...]) -> bool:
+    """Whether a row's answers (`_answer_columns`) say yes under some columns and no under
+    others ("Phone support | ❌ | ✅ | ✅" under "Basic | Business | Enterprise")."""
+    return {Stance.SUPPORTED, Stance.NOT_SUPPORTED} <= set(answers)
 
 
 # A RACI matrix's cell that makes the task the party's: Responsible or Accountable ("R",
@@ -452,9 +452,9 @@ def cell_stances(
     if clause.kind != "row":
         return ()
     if _cell_answers(clause, legend):
-        parties = _checked_parties(clause, legend, provider)
-        differ = _answers_differ(clause, legend) and not parties
-        return _answer_columns(clause, legend) if differ else ()
+        answers = _answer_columns(clause, legend)
+        differ = _answers_differ(answers) and not _checked_parties(clause, legend, provider)
+        return answers if differ else ()
     stances = _column_stances(clause)
     rest = [s for s in stances[1:] if s is not None]
     if stances and stances[0] is not None and rest and _combined(rest) is stances[0]:
@@ -509,13 +509,12 @@ def provider_statements(title: str, provider: str) -> tuple[tuple[Stance, re.Pat
     Red Hat"). The provider's own name counts for a document whose title the clauses do not
     carry (no text before its first section)."""
     names, providers = _provider_words(title, provider)
-    names = [*names, *(_plain(p) for p in providers)]
     return tuple(
         (
             stance,
             re.compile(
                 pattern.replace("{names}", alternation(names) or "microsoft").replace(
-                    "{provider}", alternation(_plain(p) for p in providers) or "we"
+                    "{provider}", alternation(providers) or "we"
                 )
             ),
         )
@@ -524,15 +523,16 @@ def provider_statements(title: str, provider: str) -> tuple[tuple[Stance, re.Pat
 
 
 def _provider_words(title: str, provider: str) -> tuple[list[str], list[str]]:
-    """The words of a document's title that may name its provider, and the provider's names."""
-    names = [w for w in re.findall(r"[a-z][\w-]*", _plain(title)) if w not in _TITLE_WORDS]
-    return names, [] if provider == UNNAMED else [provider, *provider.split(" and ")]
+    """The lower-cased words that may name a document's provider (its title's words and the
+    provider's names), and the provider's names alone."""
+    titled = [w for w in re.findall(r"[a-z][\w-]*", _plain(title)) if w not in _TITLE_WORDS]
+    named = [] if provider == UNNAMED else [_plain(p) for p in (provider, *provider.split(" and "))]
+    return [*titled, *named], named
 
 
 def _provider_column(title: str, provider: str) -> re.Pattern[str] | None:
     """A column header that names the provider: a word of its title or its name."""
-    names, providers = _provider_words(title, provider)
-    words = alternation([*names, *(_plain(p) for p in providers)])
+    words = alternation(_provider_words(title, provider)[0])
     return re.compile(rf"(?:{words})") if words else None
 
 
