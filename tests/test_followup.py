@@ -379,6 +379,43 @@ def test_the_duty_a_question_asked_about_stands_for_do_it(message: str, rewrite:
     ).question == ("Can microsoft apply node images?")
 
 
+@pytest.mark.parametrize(
+    ("asked", "message", "rewrite"),
+    [
+        (
+            "can i edit the vms in the node resource group?",
+            "what happens if i do?",
+            "What happens if i edit the vms in the node resource group?",
+        ),
+        (
+            "is it ok to ssh into a node and change sysctl",
+            "and if we do it anyway?",
+            "What happens if we ssh into a node and change sysctl?",
+        ),
+        (
+            "am i allowed to deallocate the vmss?",
+            "what if i did",
+            "What happens if i deallocate the vmss?",
+        ),
+        (
+            "do i have to reboot nodes after patches?",
+            "what if i do?",
+            "What happens if i reboot nodes after patches?",
+        ),
+        ("can we edit the vms ourselves?", "how do we do that?", "How do we edit the vms?"),
+    ],
+)
+def test_the_action_a_question_asked_whether_to_do_stands_for_doing_it(
+    asked: str, message: str, rewrite: str
+) -> None:
+    assert resolve_followup(message, [asked]).question == rewrite
+
+
+def test_doing_it_names_no_action_after_a_question_that_asked_none() -> None:
+    # "is helm supported" asks about no action of the asker's: the message is a condition
+    assert resolve_followup("what if i do", ["is helm supported"]).rule == "condition"
+
+
 def test_the_action_of_a_who_question_holds_over_a_question_word() -> None:
     turns = chain("who reboots nodes after patches?", "how often?", "can that be automated?")
     assert turns[2] == ("Can rebooting nodes after patches be automated?", "action")

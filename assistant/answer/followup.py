@@ -295,12 +295,24 @@ _DUTY = re.compile(
     r"\s++(?!do\b)(?P<action>\w.*)$",
     re.IGNORECASE,
 )
+# "can i edit the node resource group?": the action a question asks whether the asker may do.
+_PERMISSION = re.compile(
+    r"^(?:(?:can|could|may) (?:i|we)|(?:am i|are we) (?:allowed|permitted) to|"
+    r"is it (?:ok|okay|fine|alright|allowed|safe) (?:for (?:me|us) )?to)"
+    r"\s++(?!do\b)(?P<action>\w.*)$",
+    re.IGNORECASE,
+)
 # "should i apply the node images myself?": the doer, not part of the action.
 _REFLEXIVE = re.compile(r"(?<!\s)\s++(?:(?:by )?(?:myself|ourselves)|on (?:my|our) own)\b")
 # "what happens if i don't?", "and if we don't?": the duty left undone.
 _OMISSION = re.compile(
     r"^(?:what (?:happens )?)?if (?P<who>i|we) (?:don't|dont|do not|didn't|won't)"
     r"(?: do (?:it|that))?$",
+    re.IGNORECASE,
+)
+# "what happens if i do?", "and if we do it anyway?": the action asked about, done.
+_COMMISSION = re.compile(
+    r"^(?:what (?:happens )?)?if (?P<who>i|we) (?:do|did)(?: (?:it|that|this|so))?(?: anyway)?$",
     re.IGNORECASE,
 )
 _OBJECT_TAIL = re.compile(r"(?<!\s)\s++(?P<tail>(?:after|before|during|when|if|once|for)\b.+)$")
@@ -499,12 +511,15 @@ def _particle(who: re.Match[str]) -> str:
 def _ask_action(core: str, context: _Context) -> str | None:
     """The message with "do it" replaced by the action the previous "who …" question asked
     about ("can microsoft do it for me" -> "can microsoft reboot nodes after OS patches for
-    me"); None when the message says no "do it" or the previous question asked no action."""
+    me"), or the one a question asked whether the asker must or may do ("how do i do that?"
+    after "can i edit the node resource group?"); None when the message says no "do it" or
+    the previous question asked no action."""
     done, who = _DO_IT.search(core), context.action
-    if done is None or (who is None and context.duty is None):
+    asked = context.duty or context.attempt
+    if done is None or (who is None and asked is None):
         return None
     if who is None:
-        action = str(context.duty)
+        action = str(asked)
     else:
         base = _base_verb(who.group("stem").lower(), who.group("suffix").lower())
         action = f"{base}{_particle(who)} {who.group('object')}"
@@ -573,12 +588,18 @@ def _participle_swap(core: str, asked: str) -> str | None:
 
 def _ask_omission(core: str, context: _Context) -> str | None:
     """What happens if the asker leaves undone the action the previous question asked whether
-    they must do ("and if i don't?" after "do i have to reboot nodes after patches?"); None
-    when the message asks no such thing or the previous question named no duty."""
+    they must do ("and if i don't?" after "do i have to reboot nodes after patches?"), or does
+    the action it asked whether they must or may do ("what happens if i do?" after "can i edit
+    the node resource group?"); None when the message asks no such thing or the previous
+    question named no such action."""
     omitted = _OMISSION.match(core)
-    if omitted is None or context.duty is None:
-        return None
-    return _sentence(f"What happens if {omitted.group('who')} don't {context.duty}")
+    if omitted is not None and context.duty is not None:
+        return _sentence(f"What happens if {omitted.group('who')} don't {context.duty}")
+    done = _COMMISSION.match(core)
+    action = context.duty or context.attempt
+    if done is not None and action is not None:
+        return _sentence(f"What happens if {done.group('who')} {action}")
+    return None
 
 
 def _participle(stem: str, suffix: str) -> str:
@@ -652,6 +673,10 @@ class _Context:
         # i don't …?"), without the doer ("myself")
         duty = _latest_match(previous, _DUTY)
         self.duty = _REFLEXIVE.sub("", duty.group("action")) if duty else None
+        # and the action a recent question asked whether the asker may do ("edit the node
+        # resource group" of "can i edit the node resource group?")
+        attempt = _latest_match(previous, _PERMISSION)
+        self.attempt = _REFLEXIVE.sub("", attempt.group("action")) if attempt else None
         # and the latest "who VERBs X …?" (a pronoun for doing it still points there after
         # "how often?")
         self.recent_action = _latest_match(previous, _WHO_VERB)
