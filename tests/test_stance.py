@@ -167,6 +167,25 @@ def test_an_override_with_an_unknown_stance_is_refused(tmp_path: Path) -> None:
         ("The Subscriber is responsible for the content it hosts.",
          Stance.CUSTOMER_RESPONSIBILITY),
         ("The Supplier is not obliged to support modifications.", Stance.NOT_SUPPORTED),
+        # a British contract's wordings, clause numbers, plan-limited answers
+        ("2.8 Beta features are supported on a reasonable-endeavours basis.", Stance.BEST_EFFORT),
+        ("The Supplier will use reasonable endeavours to meet them.", Stance.BEST_EFFORT),
+        ("3.7 Submitting returns remains the Client's responsibility.",
+         Stance.CUSTOMER_RESPONSIBILITY),
+        ("You're also responsible for your allow lists.", Stance.CUSTOMER_RESPONSIBILITY),
+        ("2.2 Support covers Incidents affecting pay calculation.", Stance.SUPPORTED),
+        ("Support is included with every subscription.", Stance.SUPPORTED),
+        ("Service credits don't apply to outages caused by your DNS changes.",
+         Stance.NOT_SUPPORTED),
+        ("The capability doesn't apply to self-managed clusters.", None),
+        ("Yes, on Business and Enterprise.", Stance.CONDITIONAL),
+        ("Yes, on every plan.", Stance.SUPPORTED),
+        ("Outside business hours, response times apply only on the Enterprise plan.",
+         Stance.CONDITIONAL),
+        # a help centre's wordings
+        ("We'll do our best, but we can't promise it will work.", Stance.BEST_EFFORT),
+        ("Keeping your account secure is a joint effort.", Stance.SHARED_RESPONSIBILITY),
+        ("You'll need to take care of the following:", Stance.CUSTOMER_RESPONSIBILITY),
     ],
 )  # fmt: skip
 def test_cue_phrases_any_policy_uses(text: str, stance: Stance | None) -> None:
@@ -202,6 +221,9 @@ DUTY = Stance.MICROSOFT_RESPONSIBILITY
         (NORTHWIND, "northwind handles firmware signing", DUTY),
         (NORTHWIND, "we run, monitor and scale the fleet", DUTY),
         (NORTHWIND, "northwind filters inbound traffic", DUTY),
+        (NORTHWIND, "northwind reviews the reports users send and adjusts the filters", DUTY),
+        (NORTHWIND, "we keep the service available 99.9% of each month", DUTY),
+        (NORTHWIND, "we take care of these things for you:", DUTY),
         (NORTHWIND, "firmware is updated automatically by northwind", DUTY),
         (NORTHWIND, "clusters past end of support are upgraded automatically by northwind", DUTY),
         (NORTHWIND, "firmware is updated by the customer", None),
@@ -388,6 +410,10 @@ def test_a_sentence_whose_parts_differ_keeps_each_parts_stance(corpus: Corpus) -
         ("Preview", Stance.BEST_EFFORT),
         ("Preview features are described on their own page", None),  # not a short cell
         ("Automatic, scales to zero", None),
+        ("✓", Stance.SUPPORTED),
+        ("✗", Stance.NOT_SUPPORTED),
+        ("Limited support", Stance.BEST_EFFORT),
+        ("Limited to two seats", None),
     ],
 )
 def test_a_cell_that_answers_by_itself(cell: str, stance: Stance | None) -> None:
@@ -533,6 +559,23 @@ R = responsible, A = accountable, C = consulted, I = informed.
 | Autoscaler settings | C | R |
 | Volume backups | | A |
 """
+# a contract's RACI matrix: the provider by its role, the customer by the contract's name
+CONTRACT_RACI = """---
+title: Adatum Payroll Support Terms
+version: 2026-01-01
+---
+
+# Adatum Payroll Support Terms
+
+The Supplier shall keep the Service available. The Supplier shall publish release notes.
+
+| Activity | Supplier | Client |
+|---|---|---|
+| Running the payroll engine | R/A | I |
+| Approving the pay run | I | R/A |
+| Transmitting tax filings | R | A |
+| Checking year-end data | C/I | R/A |
+"""
 
 
 def test_a_raci_matrix_makes_a_task_the_duty_of_who_is_responsible_or_accountable(
@@ -562,6 +605,15 @@ Fabrikam will restore a deleted database within 7 days.
 
 Fabrikam doesn't support self-hosted replicas.
 """
+
+
+def test_a_contracts_raci_matrix_names_the_client_and_the_supplier(tmp_path: Path) -> None:
+    assert _row_stances(tmp_path, CONTRACT_RACI) == {
+        "Running the payroll engine": Stance.MICROSOFT_RESPONSIBILITY,
+        "Approving the pay run": Stance.CUSTOMER_RESPONSIBILITY,
+        "Transmitting tax filings": Stance.SHARED_RESPONSIBILITY,
+        "Checking year-end data": Stance.CUSTOMER_RESPONSIBILITY,
+    }
 
 
 def test_a_document_with_no_text_before_its_first_section_keeps_the_providers_duties(

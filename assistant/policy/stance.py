@@ -26,8 +26,10 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"\bprovided as[- ]is\b",
             # the wordings of contracts for help given without a commitment
             r"\bcommercially reasonable efforts\b",
-            r"\b(?:use|uses|using|make|makes|with) (?:all )?reasonable efforts\b",
+            r"\b(?:use|uses|using|make|makes|with) (?:all )?reasonable (?:efforts|endeavou?rs)\b",
+            r"\breasonable[- ](?:efforts|endeavou?rs) basis\b",
             r"\bat (?:its|our) (?:sole )?discretion\b",
+            r"\b(?:we'll|we will|we) do our best\b",
         ),
     ),
     (
@@ -38,6 +40,7 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             # "Gateway health monitoring is also shared:" (not data "shared with" someone)
             r"\b(?:is|are) (?:also )?shared(?::| between\b|\.?$)",
             r"\bjointly (?:responsible|manage[sd]?|maintain(?:s|ed)?)\b",
+            r"\b(?:is|are) a joint (?:effort|responsibility)\b",
         ),
     ),
     (
@@ -45,17 +48,18 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
         (
             # the customer by a contract's names for it too ("the Client", "the Licensee")
             rf"{_CUSTOMER} (?:is|are) (?:solely |fully |entirely )?responsible",
-            r"\byou(?:'re| are) (?:solely |fully |entirely )?responsible\b",
+            r"\byou(?:'re| are) (?:also )?(?:solely |fully |entirely )?responsible\b",
             r"\b(?:it's|it is) your responsibility\b",
             r"^you (?:own|manage)\b",
             r"\byou should (?:apply|seek|update|keep)\b",
+            r"^you(?:'ll| will) need to (?:take care of|handle|look after|manage|check|ask)\b",
             r"user input is required",
             r"users must help",
             rf"\b(?:the )?{_CUSTOMER} (?:owns?|defines?|chooses?|configures?|manages?)\b",
             rf"\b(?:the )?{_CUSTOMER} (?:shall|assigns?|(?:is|are) required to)\b",
             # "You must remove access …"; opting in is what a feature is available on
             rf"\b(?:(?:the )?{_CUSTOMER}|you) must (?!not\b)(?!(?:\w+ )?opt[- ]in\b)",
-            r"\b(?:is|are) (?:your|the customer's) (?:responsibility|job)\b",
+            rf"\b(?:is|are|remains?) (?:your|the {_CUSTOMER}'s) (?:responsibility|job)\b",
             r"\bis up to you\b",
             r"\b(?:is|are) yours to\b",
             r"^you (?:secure|maintain)\b",
@@ -102,6 +106,9 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"\bcan(?:'t|not) be (?:recovered|restored|renewed|reopened|extended|repaired|"
             r"reinstated|undone)\b",
             r"\b(?:don't|do not|doesn't|does not|won't|will not) cover\b",
+            # "Service credits don't apply to outages caused by your DNS changes."
+            r"\b(?:credits?|guarantees?|warrant(?:y|ies)|service levels?|slas?|targets?|coverage) "
+            r"(?:don't|do not|doesn't|does not) apply to\b",
             r"\bnot covered\b",
             r"^(?:don't|do not|never)\b",  # a requirement: "Don't scale the cluster to zero."
             # an answer: "No. Fabrikam can't …" (not "No, unless …": a condition)
@@ -130,6 +137,11 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"\bas long as\b",
             # an answer with a condition: "Yes, if it was deleted within the last 35 days."
             r"^(?:a: ?)?(?:yes|no),? (?:only )?(?:if|when|unless|as long as|provided|but only)\b",
+            # "Yes, on Business and Enterprise." (not "Yes, on every plan.")
+            r"^(?:a: ?)?yes,? (?:but )?(?:only )?(?:on|for|with) (?!(?:all|every|any|each)\b)",
+            # "… response times apply only on the Enterprise plan"
+            r"\bonly (?:on|for|to|in|with) (?:the )?[\w-]+(?: (?:and|or) [\w-]+)? "
+            r"(?:plans?|tiers?|editions?|customers|clients|subscribers)\b",
             r"\bprovided that\b",
             r"\b(?:approved|agreed|authorized) in advance\b",
             r"\b(?:is|are) (?:available|offered|allowed|permitted)\b[^.]*\bonly\b",
@@ -174,7 +186,8 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"\b(?:is|are|stays?|remains?) (?:fully |also |still )?(?:supported|covered)\b",
             r"^we support\b",
             r"\bincludes? (?:[\w-]+ ){0,2}support\b",
-            r"^(?:this|the) (?:policy|plan|contract|agreement) covers\b",
+            r"^(?:this |the )?(?:policy|plan|contract|agreement|support) covers\b",
+            r"^support (?:is|are) included\b",
             r"^(?:a: ?)?yes[.,!]",
         ),
     ),
@@ -203,16 +216,16 @@ _HEADING_CUES: tuple[tuple[Stance, str], ...] = (
 _CELL_ANSWERS: tuple[tuple[Stance, str], ...] = (
     (
         Stance.NOT_SUPPORTED,
-        r"^(?:no|not supported|not available)\b|^[\u274c\u2716\u26d4\U0001f6ab]",
+        r"^(?:no|not supported|not available)\b|^[\u274c\u2716\u2717\u2718\u26d4\U0001f6ab]",
     ),
-    (Stance.SUPPORTED, r"^(?:yes|available|generally available)\b|^[\u2705\u2714\u2611]"),
+    (Stance.SUPPORTED, r"^(?:yes|available|generally available)\b|^[\u2705\u2713\u2714\u2611]"),
 )
 _CELL_WORDS: tuple[tuple[Stance, str], ...] = (
-    (Stance.BEST_EFFORT, r"^(?:best[- ]effort|preview)\b"),
+    (Stance.BEST_EFFORT, r"^(?:best[- ]effort|preview|limited(?: support)?$)"),
     (Stance.NOT_SUPPORTED, r"^unsupported\b"),
     (Stance.SUPPORTED, r"^(?:fully )?supported\b"),
     (Stance.SHARED_RESPONSIBILITY, r"^shared\b"),
-    (Stance.CUSTOMER_RESPONSIBILITY, r"^(?:customer|you|user)s?\b"),
+    (Stance.CUSTOMER_RESPONSIBILITY, r"^(?:customer|client|licensee|subscriber|you|user)s?\b"),
     (Stance.MICROSOFT_RESPONSIBILITY, r"^microsoft\b"),
 )
 _SHORT_CELL = 4  # words
@@ -240,6 +253,7 @@ _PROVIDER_DUTY = (
     r"must(?! not\b)|manages?|maintains?|monitors?|operates?|patch(?:es)?|updates?|backs? up|"
     r"appl(?:y|ies)|secures?|renews?|"
     r"publish(?:es)?|ships?|builds?|handles?|runs?|scales?|encrypts?|scans?|filters?|"
+    r"reviews?|keeps?|sends?|takes? care of|looks? after|"
     r"(?:is|are) responsible for)\b"
 )
 # The provider naming itself: first person, or its name (`provider_of`).
@@ -285,8 +299,12 @@ def stance_from_cues(text: str) -> Stance | None:
     return None
 
 
+# A contract clause's number ("2.2 Support covers …"): cues read the words after it.
+_CLAUSE_NUMBER = re.compile(r"^\d+(?:\.\d+)*\.\s+|^\d+(?:\.\d+)+\s+")
+
+
 def _plain(text: str) -> str:
-    return text.lower().replace("\u2019", "'")
+    return _CLAUSE_NUMBER.sub("", text.lower().replace("\u2019", "'"))
 
 
 def _stance_from_heading(
@@ -526,7 +544,11 @@ def _provider_words(title: str, provider: str) -> tuple[list[str], list[str]]:
     """The lower-cased words that may name a document's provider (its title's words and the
     provider's names), and the provider's names alone."""
     titled = [w for w in re.findall(r"[a-z][\w-]*", _plain(title)) if w not in _TITLE_WORDS]
-    named = [] if provider == UNNAMED else [_plain(p) for p in (provider, *provider.split(" and "))]
+    named = (
+        []
+        if provider == UNNAMED
+        else [_plain(p).removeprefix("the ") for p in (provider, *provider.split(" and "))]
+    )
     return [*titled, *named], named
 
 
