@@ -20,6 +20,7 @@ from assistant.policy.stance import (
     rule_stances,
     stance_from_cues,
 )
+from assistant.policy.stance_model import labelled_clauses
 
 
 def stance_of(corpus: Corpus, fragment: str) -> Stance:
@@ -697,3 +698,23 @@ def test_a_sections_heading_gives_the_stance_of_bare_items_under_it(tmp_path: Pa
     assert stances["Distributing client certificates"] is Stance.CUSTOMER_RESPONSIBILITY
     assert stances["Gateway patching"] is Stance.MICROSOFT_RESPONSIBILITY
     assert stances["Only 500 concurrent users per gateway."] is Stance.CONDITIONAL
+
+
+# Documents written apart from the rules (docs/policies.md, tenth round), each with a reviewed
+# stance for every clause: how many of those the rules agree with, at least (the contract
+# schedule was never read while the rules were written).
+STANCE_DOCUMENTS = Path(__file__).parent / "data" / "stance-documents"
+AGREEMENT = {
+    "adatum-payroll": 89,
+    "fabrikam-mailguard": 89,
+    "litware-msp": 54,
+    "woodgrove-meet": 53,
+}
+
+
+@pytest.mark.parametrize("name", sorted(AGREEMENT))
+def test_the_rules_read_documents_written_apart_from_them(name: str) -> None:
+    (labelled,) = labelled_clauses(STANCE_DOCUMENTS / name)
+    agree = sum(r.stance is s for r, s in zip(labelled.rules, labelled.stances, strict=True))
+    assert len(labelled.clauses) > 60
+    assert agree >= AGREEMENT[name], f"{agree} of {len(labelled.clauses)}"
