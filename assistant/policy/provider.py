@@ -23,7 +23,7 @@ _SUBJECT = re.compile(
     r"does(?:n't| not)|do(?:n't| not)|can(?:'t|not)?)\b"
 )
 # the provider as a contract names its role ("The Supplier shall …")
-_ROLE = re.compile(r"\b[Tt]he (Supplier|Vendor|Service Provider|Contractor|Licensor)\b")
+_ROLE = re.compile(r"\b[Tt]he (Supplier|Vendor|Service Provider|Provider|Contractor|Licensor)\b")
 # capitalised sentence openers that name no one
 _NOT_NAMES = frozenset(
     "The This These That Those It If You We They Customers Customer Users Each When Your "

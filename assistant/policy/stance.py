@@ -143,6 +143,9 @@ _CUES: tuple[tuple[Stance, tuple[str, ...]], ...] = (
             r"\bonly (?:on|for|to|in|with) (?:the )?[\w-]+(?: (?:and|or) [\w-]+)? "
             r"(?:plans?|tiers?|editions?|customers|clients|subscribers)\b",
             r"\bprovided that\b",
+            # "Subject to the Customer paying the Provider's rates, …" (not "subject to this
+            # Schedule")
+            rf"^subject to (?:the )?(?:{_CUSTOMER}|you)\b",
             r"\b(?:approved|agreed|authorized) in advance\b",
             r"\b(?:is|are) (?:available|offered|allowed|permitted)\b[^.]*\bonly\b",
             r"\b(?:is|are) limited to\b",  # "Support for integrations is limited to …"
