@@ -28,6 +28,10 @@ POLICIES = {
     CORPUS_DIR / "training" / "policies" / "tailspin-desk" / "policy": "Tailspin",
     ROOT / "eval" / "documents" / "aro" / "policy": "Microsoft and Red Hat",
     ROOT / "eval" / "documents" / "clouddb" / "policy": "Fabrikam",
+    # a contract's role, and a page whose table cells say "Limited support" (no "Limited")
+    ROOT / "tests" / "data" / "stance-documents" / "adatum-payroll": "the Supplier",
+    ROOT / "tests" / "data" / "stance-documents" / "litware-msp": "the Provider",
+    ROOT / "tests" / "data" / "stance-documents" / "woodgrove-meet": UNNAMED,
 }
 
 

@@ -23,7 +23,8 @@ _SUBJECT = re.compile(
     r"does(?:n't| not)|do(?:n't| not)|can(?:'t|not)?)\b"
 )
 # the provider as a contract names its role ("The Supplier shall …")
-_ROLE = re.compile(r"\b[Tt]he (Supplier|Vendor|Service Provider|Provider|Contractor|Licensor)\b")
+_ROLES = ("Supplier", "Vendor", "Service Provider", "Provider", "Contractor", "Licensor")
+_ROLE = re.compile(rf"\b[Tt]he ({'|'.join(_ROLES)})\b")
 # capitalised sentence openers that name no one
 _NOT_NAMES = frozenset(
     "The This These That Those It If You We They Customers Customer Users Each When Your "
@@ -48,17 +49,20 @@ def document_providers(corpus: Corpus) -> dict[str, str]:
 
 def provider_of(clauses: Iterable[Clause]) -> str:
     """`provider_name` read from some clauses (one document's); else the name a contract
-    gives the provider's role ("the Supplier"), when it uses one at least twice."""
+    gives the provider's role ("the Supplier"), when it uses one at least twice. Sentences
+    name it, not table cells ("Safari | Limited support" names no "Limited")."""
+    clauses = list(clauses)
     texts = [clause.text for clause in clauses]
     counts = Counter(
         m.group(1)
-        for text in texts
-        for m in _SUBJECT.finditer(text)
+        for clause in clauses
+        if clause.kind != "row"
+        for m in _SUBJECT.finditer(clause.text)
         if m.group(1).split()[0] not in _NOT_NAMES
     )
     name, seen = counts.most_common(1)[0] if counts else (UNNAMED, 0)
     if seen >= 2:
-        return name
+        return f"the {name}" if name in _ROLES else name
     roles = Counter(m.group(1) for text in texts for m in _ROLE.finditer(text))
     role, used = roles.most_common(1)[0] if roles else ("", 0)
     return f"the {role}" if used >= 2 else UNNAMED
