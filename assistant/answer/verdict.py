@@ -29,6 +29,7 @@ from assistant.models import (
 )
 from assistant.policy.corpus import Corpus
 from assistant.policy.provider import UNNAMED, document_providers
+from assistant.policy.stance import answers_by_column
 from assistant.search.index import tokenize
 
 # Words that say nothing about *what* is asked: every clause of a support policy shares them.
@@ -221,14 +222,16 @@ class VerdictDecider:
         clause's list leaves out ("Windows Server 2012" against "Windows Server 2019 and
         2022"). A question claiming another support period than the clause's ("supported for
         5 years, right?" against "14 months") gets the clause as information. A row's cell
-        is singled out by its column's header too ("phone support on basic?")."""
+        is singled out by its column's header too ("what does the customer provide for
+        scaling?"); not a plan table's, whose cells answer yes or no under plans: "phone support
+        on basic?" names a condition, and gets the row's `conditional`."""
         if clause.stance not in RESPONSIBILITY_STANCES and breaks_limit(question, clause.text):
             return Stance.NOT_SUPPORTED
         if misstates_period(question, clause.text):
             return Stance.INFORMATIONAL
         if clause.stance is Stance.SUPPORTED and names_other_version(question, clause.text):
             return Stance.NOT_SUPPORTED
-        if not clause.cell_stances:
+        if not clause.cell_stances or answers_by_column(clause):
             return clause.stance
         terms = self.salient_terms(question) - self._function  # "from" singles out nothing
         # a row's cell is named by its column's header too ("Basic" over a ❌)

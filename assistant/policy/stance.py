@@ -394,6 +394,13 @@ def _cell_answers(clause: Clause, legend: dict[str, Stance]) -> list[Stance]:
     return [s for s in by_cell if s is not None]
 
 
+def answers_by_column(clause: Clause) -> bool:
+    """Whether a row's cell stances are its cells' own answers under columns that are plans or
+    tiers ("Phone support | No | Yes | Yes"), not what its columns' headers say of each cell: a
+    question naming one of those plans asks about a condition (eval/LABELLING.md)."""
+    return clause.kind == "row" and bool(clause.cell_stances) and bool(_cell_answers(clause, {}))
+
+
 def _answer_columns(clause: Clause, legend: dict[str, Stance]) -> tuple[Stance | None, ...]:
     """A row's yes/no answer per column (None for its first column and for a cell that
     answers nothing), when its columns are not parties."""
