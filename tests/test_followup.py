@@ -411,6 +411,29 @@ def test_the_action_a_question_asked_whether_to_do_stands_for_doing_it(
     assert resolve_followup(message, [asked]).question == rewrite
 
 
+@pytest.mark.parametrize(
+    ("message", "rewrite"),
+    [
+        ("what if i forget?", "What happens if i don't upgrade the kubernetes version?"),
+        ("and if we never do it?", "What happens if we don't upgrade the kubernetes version?"),
+        ("what happens if i don't?", "What happens if i don't upgrade the kubernetes version?"),
+    ],
+)
+def test_leaving_undone_what_a_who_question_asked_about(message: str, rewrite: str) -> None:
+    assert resolve_followup(message, ["who upgrades the kubernetes version?"]).question == rewrite
+
+
+def test_a_modal_verb_alone_asks_the_same_question_under_it() -> None:
+    assert (
+        resolve_followup("should i?", ["can i ssh to nodes?"]).question == "Should i ssh to nodes?"
+    )
+    assert resolve_followup("must we?", ["may we pin the node image?"]).question == (
+        "Must we pin the node image?"
+    )
+    # a previous question that asked no modal verb of the asker gives none to swap
+    assert resolve_followup("should i?", ["is helm supported?"]).rule != "modal"
+
+
 def test_doing_it_names_no_action_after_a_question_that_asked_none() -> None:
     # "is helm supported" asks about no action of the asker's: the message is a condition
     assert resolve_followup("what if i do", ["is helm supported"]).rule == "condition"

@@ -304,10 +304,18 @@ _PERMISSION = re.compile(
 )
 # "should i apply the node images myself?": the doer, not part of the action.
 _REFLEXIVE = re.compile(r"(?<!\s)\s++(?:(?:by )?(?:myself|ourselves)|on (?:my|our) own)\b")
-# "what happens if i don't?", "and if we don't?": the duty left undone.
+# "what happens if i don't?", "and if we never do it?": the duty or action left undone.
 _OMISSION = re.compile(
-    r"^(?:what (?:happens )?)?if (?P<who>i|we) (?:don't|dont|do not|didn't|won't)"
-    r"(?: do (?:it|that))?$",
+    r"^(?:what (?:happens )?)?if (?P<who>i|we) (?:don't|dont|do not|didn't|won't|never|"
+    r"forget(?: to)?)(?: do (?:it|that))?$",
+    re.IGNORECASE,
+)
+# "should i?" after "can i ssh to nodes?": the same question under another modal verb.
+_MODAL_ONLY = re.compile(
+    r"^(?P<modal>can|could|should|must|may|might|will|would|shall)\s+(?P<who>i|we)$", re.IGNORECASE
+)
+_MODAL_LEAD = re.compile(
+    r"^(?:can|could|should|must|may|might|will|would|shall)\s+(?P<who>i|we)\s+(?P<rest>\w.*)$",
     re.IGNORECASE,
 )
 # "what happens if i do?", "and if we do it anyway?": the action asked about, done.
@@ -514,15 +522,10 @@ def _ask_action(core: str, context: _Context) -> str | None:
     me"), or the one a question asked whether the asker must or may do ("how do i do that?"
     after "can i edit the node resource group?"); None when the message says no "do it" or
     the previous question asked no action."""
-    done, who = _DO_IT.search(core), context.action
-    asked = context.duty or context.attempt
-    if done is None or (who is None and asked is None):
+    done = _DO_IT.search(core)
+    action = _who_action(context) or context.duty or context.attempt
+    if done is None or action is None:
         return None
-    if who is None:
-        action = str(asked)
-    else:
-        base = _base_verb(who.group("stem").lower(), who.group("suffix").lower())
-        action = f"{base}{_particle(who)} {who.group('object')}"
     return _sentence(core[: done.start()] + action + core[done.end() :])
 
 
@@ -587,19 +590,41 @@ def _participle_swap(core: str, asked: str) -> str | None:
 
 
 def _ask_omission(core: str, context: _Context) -> str | None:
-    """What happens if the asker leaves undone the action the previous question asked whether
-    they must do ("and if i don't?" after "do i have to reboot nodes after patches?"), or does
+    """What happens if the asker leaves undone ("if i don't", "if we never do it", "what if i
+    forget?") the action the previous question asked whether they must do ("do i have to
+    reboot nodes after patches?") or who does ("who upgrades the kubernetes version?"), or does
     the action it asked whether they must or may do ("what happens if i do?" after "can i edit
     the node resource group?"); None when the message asks no such thing or the previous
     question named no such action."""
     omitted = _OMISSION.match(core)
-    if omitted is not None and context.duty is not None:
-        return _sentence(f"What happens if {omitted.group('who')} don't {context.duty}")
+    undone = context.duty or _who_action(context)
+    if omitted is not None and undone is not None:
+        return _sentence(f"What happens if {omitted.group('who')} don't {undone}")
     done = _COMMISSION.match(core)
     action = context.duty or context.attempt
     if done is not None and action is not None:
         return _sentence(f"What happens if {done.group('who')} {action}")
     return None
+
+
+def _who_action(context: _Context) -> str | None:
+    """The action the previous "who VERBs X" question asked about, in its base form
+    ("upgrade the kubernetes version" of "who upgrades the kubernetes version?")."""
+    who = context.action
+    if who is None:
+        return None
+    base = _base_verb(who.group("stem").lower(), who.group("suffix").lower())
+    return f"{base}{_particle(who)} {who.group('object')}"
+
+
+def _ask_modal(core: str, context: _Context) -> str | None:
+    """The previous "can i …?" question asked again under the message's modal verb ("should
+    i?" -> "should i ssh to nodes?"); None for any other message or previous question."""
+    modal = _MODAL_ONLY.match(core)
+    asked = _MODAL_LEAD.match(context.asked.rstrip(" ?!."))
+    if modal is None or asked is None:
+        return None
+    return _sentence(f"{modal.group('modal')} {modal.group('who')} {asked.group('rest')}")
 
 
 def _participle(stem: str, suffix: str) -> str:
@@ -1256,6 +1281,9 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
     omission = _ask_omission(core, context)
     if omission is not None:
         return Resolution(omission, "omission", context.subject)
+    modal = _ask_modal(core, context)
+    if modal is not None:
+        return Resolution(modal, "modal", context.subject)
     condition = _CONDITION.match(core)
     if condition:
         return Resolution(_ask_condition(condition, context), "condition", context.subject)
