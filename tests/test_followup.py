@@ -423,6 +423,32 @@ def test_leaving_undone_what_a_who_question_asked_about(message: str, rewrite: s
     assert resolve_followup(message, ["who upgrades the kubernetes version?"]).question == rewrite
 
 
+@pytest.mark.parametrize(
+    ("asked", "message", "rewrite"),
+    [
+        (
+            "what's the response time for sev a?",
+            "and sev b?",
+            "What's the response time for sev b?",
+        ),
+        (
+            "what is the initial response for priority 1 incidents?",
+            "and for p2?",
+            "What is the initial response for p2 incidents?",
+        ),
+        (
+            "what is the response target for a P1 incident?",
+            "and a P3?",
+            "What is the response target for a P3 incident?",
+        ),
+    ],
+)
+def test_a_level_by_letter_abbreviation_or_after_a_preposition_is_swapped(
+    asked: str, message: str, rewrite: str
+) -> None:
+    assert resolve_followup(message, [asked]).question == rewrite
+
+
 def test_a_modal_verb_alone_asks_the_same_question_under_it() -> None:
     assert (
         resolve_followup("should i?", ["can i ssh to nodes?"]).question == "Should i ssh to nodes?"

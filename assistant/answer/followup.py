@@ -347,6 +347,10 @@ _VERSION = re.compile(r"[a-z]{0,3}-?\d+(?:\.\d+)*[a-z]?|\d{4}-\d{2}-\d{2}", re.I
 _EDITION = re.compile(r"r\d|sp\d|lts|ltsc|esr", re.IGNORECASE)
 # "sev 1", "severity 2", "tier-3", "p1": a word and its number
 _NUMBERED = re.compile(r"\b(?P<word>[a-z]{1,12})(?:\s|-)?(?P<number>\d{1,3})\b", re.IGNORECASE)
+# A level named by a letter ("sev a", "priority b"): a word, then one letter.
+_LETTERED = re.compile(r"\b(?P<word>[a-z]{1,12})(?:\s|-)(?P<number>[a-e])\b", re.IGNORECASE)
+# Words before a numbered thing that name no part of it ("and for p2?", "and a P3?").
+_NUMBERED_LEAD = re.compile(r"^(?:(?:for|on|at|in|with|a|an|the)\s++)+", re.IGNORECASE)
 # "can I get help if ..." asks about help in general: what follows says what it is about.
 _NOT_A_SUBJECT = {a.lower() for a in ANAPHORS} | {
     "i", "we", "you", "me", "us", "microsoft", "help", "support", "some help", "any help",
@@ -1334,15 +1338,21 @@ def _preposition_wh(core: str) -> re.Match[str] | None:
 
 def _numbered_swap(candidate: str, asked: str) -> str | None:
     """The previous question with the numbered thing it named in the new one's place: "and sev
-    2?" after "what's the response time for a sev 1 on premium?"; None unless the message is a
-    word and a number that the question names with another number."""
-    new = _NUMBERED.fullmatch(candidate.strip(" ?!.,"))
-    if new is None:
-        return None
-    word = new.group("word").lower()
-    for named in _NUMBERED.finditer(asked):
-        if named.group("word").lower() == word and named.group("number") != new.group("number"):
-            return _sentence(asked[: named.start()] + new.group() + asked[named.end() :])
+    2?" after "what's the response time for a sev 1 on premium?", "and for p2?" after "… for
+    priority 1 incidents?", "and sev b?" after "… for sev a?"; None unless the message is a
+    word and a number (or a level's letter) that the question names with another one."""
+    text = _NUMBERED_LEAD.sub("", candidate.strip(" ?!.,"))
+    for pattern in (_NUMBERED, _LETTERED):
+        new = pattern.fullmatch(text)
+        if new is None:
+            continue
+        word = new.group("word").lower()
+        for named in pattern.finditer(asked):
+            named_word = named.group("word").lower()
+            # one may abbreviate the other ("p2" after "priority 1", "sev 2" after "severity 1")
+            same = named_word.startswith(word) or word.startswith(named_word)
+            if same and named.group("number").lower() != new.group("number").lower():
+                return _sentence(asked[: named.start()] + new.group() + asked[named.end() :])
     return None
 
 
