@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answer.compose import compose_answer
 from assistant.evaluation.grounding import GroundingChecker
-from assistant.models import Selection, Verdict
+from assistant.models import Decision, Frame, Hit, Selection, Verdict
+from assistant.policy.corpus import Corpus
 from assistant.policy.markdown import visible_text
 from assistant.service import Assistant
 
@@ -206,3 +208,29 @@ def test_a_row_whose_columns_differ_answers_with_the_cell_asked_about(
     answer = assistant.answer(question)
     assert answer.citations and "|" in answer.citations[0].text
     assert answer.verdict is verdict
+
+
+def test_a_sentence_that_goes_on_from_the_quoted_one_is_quoted_with_it(
+    seed_corpus: Corpus,
+) -> None:
+    """ "These reboots occur only on the node level …" goes on from "These reboot operations are
+    automated …" (another stance): the answer quotes both; a sentence that neither shares the
+    stance nor goes on is cited, not quoted."""
+    (automated,) = [c for c in seed_corpus.clauses if c.text.startswith("These reboot operations")]
+    decision = Decision(
+        Verdict.MICROSOFT_RESPONSIBILITY, 0.9, Frame.RESPONSIBILITY, (Hit(automated, 1.0),)
+    )
+    composition = compose_answer(decision, seed_corpus, 3)
+    assert [p.text.split()[:2] for p in composition.passages] == [
+        ["These", "reboot"],
+        ["These", "reboots"],
+    ]
+    (duty,) = [
+        c
+        for c in seed_corpus.clauses
+        if c.text.startswith("The customer is responsible for rebooting or")
+    ]
+    following = seed_corpus.next_clause(duty)
+    assert following is not None and following.text.startswith("If users don't apply")
+    alone = Decision(Verdict.CUSTOMER_RESPONSIBILITY, 0.9, Frame.RESPONSIBILITY, (Hit(duty, 1.0),))
+    assert [p.text for p in compose_answer(alone, seed_corpus, 3).passages] == [duty.text]

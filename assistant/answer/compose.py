@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -179,15 +180,21 @@ def list_changes(changes: Sequence[ClauseChange], corpus: Corpus, limit: int) ->
     )
 
 
+# A sentence that opens with one of these goes on from the one before it ("This role enables
+# AKS to troubleshoot …" after "… under a built-in Kubernetes role aks-service").
+_GOES_ON = re.compile(r"^(?:it|they|this|these|that|those|such)\b", re.IGNORECASE)
+
+
 def _passage_run(clause: Clause, corpus: Corpus) -> list[Clause]:
-    """The clause and, when the next sentence of its paragraph takes the same stance, that
-    sentence too, so the answer quotes a thought whole rather than half of it."""
+    """The clause and, when the next sentence of its paragraph takes the same stance or goes
+    on from it, that sentence too, so the answer quotes a thought whole rather than half of
+    it."""
     following = corpus.next_clause(clause)
     if (
         clause.kind == "sentence"
         and following is not None
         and following.kind == "sentence"
-        and following.stance == clause.stance
+        and (following.stance == clause.stance or _GOES_ON.match(following.text))
         and corpus.document(clause.doc_id).text[clause.end : following.start] == " "
     ):
         return [clause, following]
