@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -284,6 +285,28 @@ _PROVIDER_STATEMENTS = (
         r"repaired|scaled) (?:automatically )?by (?:us|{names})\b",
     ),
 )
+# A benefit only some plans or tiers get, by the names the document gives them (`tier_names`):
+# "Premier Customers have a named Technical Account Manager", "Enterprise plans also include
+# …", "You can deploy … on the Premium and Dedicated plans", "… are available on the
+# Enterprise plan".
+_TIER_STATEMENTS = (
+    r"(?:^|, )(?:{tiers})(?:,? (?:and|or) (?:{tiers}))? "
+    r"(?:customers|clients|plans|tiers|subscribers) (?:(?:may|can) )?(?:also )?"
+    r"(?:have|get|receive|include|can|may)\b",
+    r"\b(?:you|customers?|clients?) can\b[^.]*\bon (?:the )?(?:{tiers})(?:,? (?:and|or) "
+    r"(?:{tiers}))? (?:plans?|tiers?)\b",
+    # "On the Enterprise plan, you can extend archive retention …"
+    r"^(?:on|with|under) (?:the )?(?:{tiers})(?:,? (?:and|or) (?:{tiers}))? (?:plans?|tiers?),? "
+    r"(?:you|customers?|clients?) can\b",
+    # "Audit logs are available for 1 year on the Enterprise plan."
+    r"\b(?:is|are) (?:only )?(?:available|included|offered|provided)\b[^.]*\b(?:on|with|in) "
+    r"(?:the )?(?:{tiers})(?:,? (?:and|or) (?:{tiers}))? (?:plans?|tiers?)\b",
+)
+# Capitalised names before "plan", "tier" or "Customers" within a sentence ("on the Enterprise
+# plan", "the Starter and Team plans", "to Premier Customers").
+_TIER_NAMES = re.compile(
+    r"(?<=[a-z,] )((?:[A-Z][a-z]+,? (?:(?:and|or) )?)+)(?:[Cc]ustomers|[Cc]lients|plans?|tiers?)\b"
+)
 # Title words that name no one (so "… Support and Maintenance Policy" makes no provider of
 # "and").
 _TITLE_WORDS = {
@@ -550,6 +573,29 @@ def provider_statements(title: str, provider: str) -> tuple[tuple[Stance, re.Pat
     )
 
 
+def tier_names(texts: Iterable[str], title: str, provider: str) -> set[str]:
+    """The names a document gives its plans or tiers (lower-cased), not its provider's."""
+    names, providers = _provider_words(title, provider)
+    taken = {*names, *(_plain(p) for p in providers), "and", "or"}
+    found = {
+        word
+        for text in texts
+        for run in _TIER_NAMES.findall(text)
+        for word in re.findall(r"[a-z]+", run.lower())
+    }
+    return found - taken
+
+
+def tier_statements(tiers: set[str]) -> tuple[tuple[Stance, re.Pattern[str]], ...]:
+    """The patterns of a benefit only the named plans or tiers get (`_TIER_STATEMENTS`)."""
+    if not tiers:
+        return ()
+    words = alternation(tiers)
+    return tuple(
+        (Stance.CONDITIONAL, re.compile(p.replace("{tiers}", words))) for p in _TIER_STATEMENTS
+    )
+
+
 def _provider_words(title: str, provider: str) -> tuple[list[str], list[str]]:
     """The lower-cased words that may name a document's provider (its title's words and the
     provider's names), and the provider's names alone."""
@@ -587,7 +633,13 @@ def rule_stances(clauses: tuple[Clause, ...]) -> list[RuleStance]:
     for c in clauses:
         titles.setdefault(c.doc_id, c.section_path[0] if c.section_path else "")
     providers = {doc: provider_of(c for c in clauses if c.doc_id == doc) for doc in titles}
-    duties = {doc: provider_statements(title, providers[doc]) for doc, title in titles.items()}
+    duties = {
+        doc: provider_statements(title, providers[doc])
+        + tier_statements(
+            tier_names((c.text for c in clauses if c.doc_id == doc), title, providers[doc])
+        )
+        for doc, title in titles.items()
+    }
     columns = {doc: _provider_column(title, providers[doc]) for doc, title in titles.items()}
     legend: dict[str, dict[str, Stance]] = {}
     decided: dict[str, Stance] = {}
