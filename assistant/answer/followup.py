@@ -311,13 +311,9 @@ _OMISSION = re.compile(
     re.IGNORECASE,
 )
 # "should i?" after "can i ssh to nodes?": the same question under another modal verb.
-_MODAL_ONLY = re.compile(
-    r"^(?P<modal>can|could|should|must|may|might|will|would|shall)\s+(?P<who>i|we)$", re.IGNORECASE
-)
-_MODAL_LEAD = re.compile(
-    r"^(?:can|could|should|must|may|might|will|would|shall)\s+(?P<who>i|we)\s+(?P<rest>\w.*)$",
-    re.IGNORECASE,
-)
+_MODALS = r"can|could|should|must|may|might|will|would|shall"
+_MODAL_ONLY = re.compile(rf"^(?P<modal>{_MODALS})\s+(?P<who>i|we)$", re.IGNORECASE)
+_MODAL_LEAD = re.compile(rf"^(?:{_MODALS})\s+(?P<who>i|we)\s+(?P<rest>\w.*)$", re.IGNORECASE)
 # "what happens if i do?", "and if we do it anyway?": the action asked about, done.
 _COMMISSION = re.compile(
     r"^(?:what (?:happens )?)?if (?P<who>i|we) (?:do|did)(?: (?:it|that|this|so))?(?: anyway)?$",

@@ -289,18 +289,16 @@ _PROVIDER_STATEMENTS = (
 # "Premier Customers have a named Technical Account Manager", "Enterprise plans also include
 # …", "You can deploy … on the Premium and Dedicated plans", "… are available on the
 # Enterprise plan".
+# ({tiers}: one name, or two joined by "and" / "or": "the Starter and Team plans")
 _TIER_STATEMENTS = (
-    r"(?:^|, )(?:{tiers})(?:,? (?:and|or) (?:{tiers}))? "
-    r"(?:customers|clients|plans|tiers|subscribers) (?:(?:may|can) )?(?:also )?"
+    r"(?:^|, ){tiers} (?:customers|clients|plans|tiers|subscribers) (?:(?:may|can) )?(?:also )?"
     r"(?:have|get|receive|include|can|may)\b",
-    r"\b(?:you|customers?|clients?) can\b[^.]*\bon (?:the )?(?:{tiers})(?:,? (?:and|or) "
-    r"(?:{tiers}))? (?:plans?|tiers?)\b",
+    r"\b(?:you|customers?|clients?) can\b[^.]*\bon (?:the )?{tiers} (?:plans?|tiers?)\b",
     # "On the Enterprise plan, you can extend archive retention …"
-    r"^(?:on|with|under) (?:the )?(?:{tiers})(?:,? (?:and|or) (?:{tiers}))? (?:plans?|tiers?),? "
-    r"(?:you|customers?|clients?) can\b",
+    r"^(?:on|with|under) (?:the )?{tiers} (?:plans?|tiers?),? (?:you|customers?|clients?) can\b",
     # "Audit logs are available for 1 year on the Enterprise plan."
     r"\b(?:is|are) (?:only )?(?:available|included|offered|provided)\b[^.]*\b(?:on|with|in) "
-    r"(?:the )?(?:{tiers})(?:,? (?:and|or) (?:{tiers}))? (?:plans?|tiers?)\b",
+    r"(?:the )?{tiers} (?:plans?|tiers?)\b",
 )
 # Capitalised names before "plan", "tier" or "Customers" within a sentence ("on the Enterprise
 # plan", "the Starter and Team plans", "to Premier Customers").
@@ -591,8 +589,9 @@ def tier_statements(tiers: set[str]) -> tuple[tuple[Stance, re.Pattern[str]], ..
     if not tiers:
         return ()
     words = alternation(tiers)
+    named = f"(?:{words})(?:,? (?:and|or) (?:{words}))?"
     return tuple(
-        (Stance.CONDITIONAL, re.compile(p.replace("{tiers}", words))) for p in _TIER_STATEMENTS
+        (Stance.CONDITIONAL, re.compile(p.replace("{tiers}", named))) for p in _TIER_STATEMENTS
     )
 
 
