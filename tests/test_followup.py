@@ -460,6 +460,95 @@ def test_a_modal_verb_alone_asks_the_same_question_under_it() -> None:
     assert resolve_followup("should i?", ["is helm supported?"]).rule != "modal"
 
 
+@pytest.mark.parametrize(
+    ("asked", "message", "rewrite"),
+    [
+        (
+            "can you restore our data from a backup?",
+            "who does that",
+            "Who restores our data from a backup?",
+        ),
+        (
+            "do you submit the year-end returns for us?",
+            "who does that then?",
+            "Who submits the year-end returns for us?",
+        ),
+        (
+            "do i need to update the node images myself?",
+            "who does that then?",
+            "Who updates the node images?",
+        ),
+        ("will microsoft patch the api server?", "who does it", "Who patches the api server?"),
+    ],
+)
+def test_who_does_that_names_the_action_asked_about(asked: str, message: str, rewrite: str) -> None:
+    assert resolve_followup(message, [asked]).question == rewrite
+
+
+def test_who_does_that_without_an_action_asks_who_is_responsible() -> None:
+    assert resolve_followup("who does that?", ["is etcd backed up?"]).question == (
+        "Who is responsible for etcd?"
+    )
+
+
+@pytest.mark.parametrize(
+    ("asked", "message", "rewrite"),
+    [
+        ("is the hr connector covered?", "who sets that up?", "Who sets the hr connector up?"),
+        (
+            "is the ingress controller supported?",
+            "who configures that then?",
+            "Who configures the ingress controller then?",
+        ),
+        (
+            "what is the uptime sla?",
+            "can we get that on the free tier?",
+            "Can we get the uptime sla on the free tier?",
+        ),
+        ("what is azure policy?", "is that supported?", "Is azure policy supported?"),
+        # a demonstrative after a preposition of time stays: it points at the event
+        ("who patches the nodes?", "and who reboots them after that?", None),
+    ],
+)
+def test_a_demonstrative_before_a_particle_or_place_or_alone_is_the_subject(
+    asked: str, message: str, rewrite: str | None
+) -> None:
+    resolved = resolve_followup(message, [asked]).question
+    if rewrite is None:
+        assert resolved.endswith("after that?")
+    else:
+        assert resolved == rewrite
+
+
+@pytest.mark.parametrize(
+    ("asked", "message", "rewrite"),
+    [
+        (
+            "is phone support included on the business plan?",
+            "and chat support?",
+            "Is chat support supported on the business plan?",
+        ),
+        (
+            "is dmarc reporting included on business?",
+            "what about our own encryption keys",
+            "Are our own encryption keys included on business?",
+        ),
+        (
+            "are dlp policy reviews included on business",
+            "and migration assistance?",
+            "Is migration assistance included on business?",
+        ),
+        # supported on a platform: the new subject may be another platform, so none is kept
+        ("is the mobile app supported on the latest ios?", "what about android 9?", None),
+    ],
+)
+def test_what_a_plan_offers_keeps_the_plan_for_a_new_subject(
+    asked: str, message: str, rewrite: str | None
+) -> None:
+    resolved = resolve_followup(message, [asked]).question
+    assert resolved == (rewrite or "Is android 9 supported?")
+
+
 def test_doing_it_names_no_action_after_a_question_that_asked_none() -> None:
     # "is helm supported" asks about no action of the asker's: the message is a condition
     assert resolve_followup("what if i do", ["is helm supported"]).rule == "condition"
@@ -1091,7 +1180,7 @@ def test_a_message_that_opens_a_question_is_not_a_subject() -> None:
         (
             "does microsoft patch my application containers?",
             "who does then?",
-            "Who is responsible for my application containers?",
+            "Who patches my application containers?",
             "wh_fragment",
         ),
         # new subjects

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from assistant.answer.followup_words import (
+    AFTERTHOUGHTS,
     AGENT,
     AGENT_VERBS,
     ALTERNATIVE_TEMPLATE,
@@ -48,6 +49,7 @@ from assistant.answer.followup_words import (
     MAX_BARE_SUBJECT_WORDS,
     MAX_LED_SUBJECT_WORDS,
     MAX_PHRASE_WORDS,
+    MAX_PLACE_WORDS,
     MAX_PROVIDER_WORDS,
     MAX_REPLACED_ANAPHORS,
     MAX_REWRITE_CHARS,
@@ -58,6 +60,7 @@ from assistant.answer.followup_words import (
     MIN_PARTICIPLE_LETTERS,
     NOT_BEFORE_ONE,
     NOT_WHICH_NOUNS,
+    PARTICLES,
     PARTIES,
     PERSONAL_ANAPHORS,
     PHRASE_ENDS,
@@ -302,6 +305,14 @@ _PERMISSION = re.compile(
     r"\s++(?!do\b)(?P<action>\w.*)$",
     re.IGNORECASE,
 )
+# "can you restore our data from a backup?": the action a question asks whether the provider
+# does (the provider's name reads as Microsoft's here).
+_SERVICE = re.compile(
+    rf"^(?:can|could|will|would|do|does|did)\s+(?:you|u|they|{AGENT}|ms|support|your team)"
+    r"\s++(?!(?:have|need|want|know|think|mean|offer|provide|support|cover|include)\b)"
+    r"(?P<action>[a-z]\w*\s.*)$",
+    re.IGNORECASE,
+)
 # "should i apply the node images myself?": the doer, not part of the action.
 _REFLEXIVE = re.compile(r"(?<!\s)\s++(?:(?:by )?(?:myself|ourselves)|on (?:my|our) own)\b")
 # "what happens if i don't?", "and if we never do it?": the duty or action left undone.
@@ -319,6 +330,14 @@ _COMMISSION = re.compile(
     r"^(?:what (?:happens )?)?if (?P<who>i|we) (?:do|did)(?: (?:it|that|this|so))?(?: anyway)?$",
     re.IGNORECASE,
 )
+# "who sets that up?", "who fixes this then?": a question of who does something to a pronoun.
+_WHO_DOES_THAT = re.compile(
+    rf"^who\s+[a-z]+\s+(?:that|this)(?:\s+(?:{alternation(PARTICLES)}))?"
+    rf"(?:\s+(?:{alternation(AFTERTHOUGHTS)}))?[\s?!.]*$",
+    re.IGNORECASE,
+)
+# "is phone support included on the business plan?": what a plan offers, asked about by place.
+_OFFERED = re.compile(r"\b(?:included|available|offered)\b", re.IGNORECASE)
 _OBJECT_TAIL = re.compile(r"(?<!\s)\s++(?P<tail>(?:after|before|during|when|if|once|for)\b.+)$")
 _SUBJECT_FRAMES = tuple(re.compile(rf"^{p}$", re.IGNORECASE) for p in SUBJECT_FRAMES)
 _SUBJECT_END = re.compile("|".join(SUBJECT_ENDS), re.IGNORECASE)
@@ -436,6 +455,8 @@ def phrase_subject(question: str) -> str | None:
     starts += [n for n, w in enumerate(lower) if w in DETERMINERS][:1]
     if lower[:1] and lower[0] in AUXILIARIES and lower[1:2] and lower[1] in PRONOUNS:
         starts.append(3)
+    if lower[:2] in (["what", "is"], ["what", "are"]) or lower[:1] in (["what's"], ["whats"]):
+        starts.append(2 if lower[0] == "what" else 1)  # "what is kured?", "what's kured?"
     for start in starts:
         phrase = _phrase_from(words, start)
         if phrase and _has_letters(phrase) and phrase.lower() not in _NOT_A_SUBJECT:
@@ -617,6 +638,28 @@ def _who_action(context: _Context) -> str | None:
     return f"{base}{_particle(who)} {who.group('object')}"
 
 
+def _ask_doer(context: _Context) -> str | None:
+    """Who does the action the previous question asked whether the provider does ("can you
+    restore our data from a backup?") or the asker must or may do ("do i have to update the
+    node images myself?"): "Who restores our data from a backup?"; None when it asked none."""
+    service = _SERVICE.match(context.asked.rstrip(" ?!."))
+    action = service.group("action") if service else context.duty or context.attempt
+    if action is None:
+        return None
+    verb, _, rest = _REFLEXIVE.sub("", action).partition(" ")
+    return _sentence(f"Who {_third_person(verb.lower())} {rest}")
+
+
+def _third_person(base: str) -> str:
+    """A verb's third person singular ("restore" -> "restores", "patch" -> "patches", "apply"
+    -> "applies")."""
+    if re.search(r"[^aeiou]y$", base):
+        return base[:-1] + "ies"
+    if re.search(r"(?:sh|ch|x|s|z|o)$", base):
+        return base + "es"
+    return base + "s"
+
+
 def _ask_modal(core: str, context: _Context) -> str | None:
     """The previous "can i …?" question asked again under the message's modal verb ("should
     i?" -> "should i ssh to nodes?"); None for any other message or previous question."""
@@ -733,8 +776,28 @@ def _swap_subject(new_subject: str, context: _Context, same_question: bool = Fal
         at = question.lower().find(context.subject.lower())
         if at >= 0:
             end = at + len(context.subject)
+            if question[:at].strip().lower() in COPULAS[:2]:  # "is X …" -> "Are Ys …"
+                return _agreeing(_sentence(f"Is {new_subject}{question[end:]}"), new_subject)
             return _sentence(question[:at] + new_subject + question[end:])
-    return _agreeing(SUBJECT_TEMPLATES[context.frame].format(subject=new_subject), new_subject)
+    asked = _agreeing(SUBJECT_TEMPLATES[context.frame].format(subject=new_subject), new_subject)
+    offered = _OFFERED.search(context.asked)
+    place = _place_of(context) if context.frame is Frame.SCOPE and offered else None
+    return f"{asked[:-1]} {place}?" if place else asked
+
+
+def _place_of(context: _Context) -> str | None:
+    """The place the previous question named after its subject, last ("on the business plan"
+    of "is phone support included on the business plan?"), kept when a template asks about a
+    new subject; None when it named none, or a long one."""
+    if context.subject is None or context.phrase:
+        return None
+    main, _ = _split_circumstance(context.asked.rstrip(" ?!."))
+    after = main.lower().find(context.subject.lower())
+    places = [m for m in _PLACE.finditer(main) if after >= 0 and m.start() >= after]
+    if not places:
+        return None
+    place = main[places[-1].start() :].strip()
+    return place if len(_words(place)) <= MAX_PLACE_WORDS else None
 
 
 def _swapped_modifier(word: str, previous: str | None) -> str | None:
@@ -793,6 +856,9 @@ def _ask_wh(wh: str, context: _Context) -> str | None:
     if wh_lower == "why not":
         return _negated(_ask_wh("why", context), context.subject)
     if wh_lower in ("who", "by whom", "whose job", "who does that", "who does", "who does it"):
+        doer = _ask_doer(context)
+        if doer is not None:
+            return doer
         return WHO_TEMPLATE.format(subject=context.subject) if context.subject else None
     lead = _WH_LEAD.match(context.question)
     if lead:
@@ -886,6 +952,8 @@ def _replace_anaphors(text: str, antecedent: str | None) -> tuple[str, bool]:
     pronoun after the antecedent is named points back at it and stays ("will the known issue
     say when it gets fixed")."""
     expletives = [m.span() for m in _EXPLETIVE.finditer(text)]
+    # "who sets that up?", "who fixes that then?": the pronoun is the previous subject
+    who_does = _WHO_DOES_THAT.match(text) is not None
     pieces: list[str] = []
     pos, replaced, named = 0, False, False
     for match in _ANAPHOR.finditer(text):
@@ -896,7 +964,12 @@ def _replace_anaphors(text: str, antecedent: str | None) -> tuple[str, bool]:
         before = _words(text[:start])
         if any(a <= start < b for a, b in expletives):
             continue
-        if pronoun in ("that", "this") and before and before[-1] not in DEMONSTRATIVE_AFTER:
+        if (
+            pronoun in ("that", "this")
+            and before
+            and before[-1] not in DEMONSTRATIVE_AFTER
+            and not who_does
+        ):
             continue
         if pronoun == "they" and set(_words(text[end:])[:3]) & set(AGENT_VERBS):
             replacement = AGENT
@@ -911,7 +984,11 @@ def _replace_anaphors(text: str, antecedent: str | None) -> tuple[str, bool]:
             continue
         else:
             after = before[-1] if before else ""
-            phrase = _antecedent_phrase(pronoun, following, antecedent, match, after)
+            phrase = (
+                (antecedent, end)
+                if who_does
+                else _antecedent_phrase(pronoun, following, antecedent, match, after)
+            )
             if phrase is None:
                 continue
             replacement, end = phrase
@@ -953,6 +1030,8 @@ def _antecedent_phrase(
     if pronoun not in ("those", "these", "that", "this") or not following:
         return antecedent, match.end("pronoun")
     if following in CLAUSE_WORDS or following in ("the", "a", "an", "to", "and", "or"):
+        return antecedent, match.end("pronoun")
+    if following in (*PARTICLES, *PLACES):  # "can we get that on the free tier?"
         return antecedent, match.end("pronoun")
     if following in BARE_NOUNS or any(
         w.rstrip("s") == following.rstrip("s") for w in _words(antecedent)

@@ -189,7 +189,8 @@ WH_FALLBACK = "{wh}, regarding {subject}?"
 # names the previous question's subject.
 SUBJECT_FRAMES = (
     r"(?:is|are) (?:it true (?:that )?)?(?P<subject>.+?) (?:actually |really |even |still |fully )?"
-    r"(?:supported|covered|allowed|permitted|ok|okay|fine)",
+    r"(?:supported|covered|allowed|permitted|ok|okay|fine|included|available|offered)"
+    r"(?: (?:on|in|under|at|for|with) .+)?",  # "… included on the business plan"
     # "is the kubelet (fully) managed by microsoft?" (not "supported by", the first frame's)
     r"(?:is|are) (?P<subject>[^,]+?) (?:(?:fully|completely|entirely|actually|really) )?"
     r"(?!supported|covered|allowed|permitted)(?:\w+ed|run|kept|built|done|made|set)(?: up)? "
@@ -317,6 +318,13 @@ RELATIVE_PRONOUNS = ("we", "i", "you", "they")
 MAX_LED_SUBJECT_WORDS = 10
 # "and on windows nodes?": a place for the previous question, replacing the place it named.
 PLACES = ("on", "in", "at", "inside", "within", "under")
+# The most words of a place kept from a previous question ("on the enterprise plan").
+MAX_PLACE_WORDS = 5
+# Words after which "that"/"this" is a pronoun, whatever verb came before it ("who sets that
+# up?"), as it is at the end of a message ("who fixes that?").
+PARTICLES = ("up", "down", "out", "off", "over", "back")
+# Words that may close a follow-up without adding to it ("who fixes that then?").
+AFTERTHOUGHTS = ("then", "now", "too", "again")
 # "what about from a tool not on your list?" after "is importing from X supported?": a phrase
 # for the previous question that replaces the one it named after the same preposition.
 SWAP_PREPOSITIONS = (
