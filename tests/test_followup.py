@@ -538,6 +538,27 @@ def test_a_demonstrative_before_a_particle_or_place_or_alone_is_the_subject(
             "and migration assistance?",
             "Is migration assistance included on business?",
         ),
+        (
+            "do we get phone support on business",
+            "what about chat support?",
+            "Is chat support supported on business?",
+        ),
+        (
+            "can i get the uptime sla on the free tier?",
+            "and long term support?",
+            "Is long term support supported on the free tier?",
+        ),
+        (
+            "do premium clients get a named success manager?",
+            "and the quarterly review?",
+            "Do premium clients get the quarterly review?",
+        ),
+        # a new subject that names its own place takes the old one's
+        (
+            "is there 24/7 coverage on enterprise?",
+            "and a TAM on enterprise?",
+            "Is there a TAM on enterprise?",
+        ),
         # supported on a platform: the new subject may be another platform, so none is kept
         ("is the mobile app supported on the latest ios?", "what about android 9?", None),
     ],

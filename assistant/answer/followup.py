@@ -337,7 +337,10 @@ _WHO_DOES_THAT = re.compile(
     re.IGNORECASE,
 )
 # "is phone support included on the business plan?": what a plan offers, asked about by place.
-_OFFERED = re.compile(r"\b(?:included|available|offered)\b", re.IGNORECASE)
+_OFFERED = re.compile(
+    r"\b(?:included|available|offered|get|gets|receive|receives|(?:is|are) there)\b",
+    re.IGNORECASE,
+)
 _OBJECT_TAIL = re.compile(r"(?<!\s)\s++(?P<tail>(?:after|before|during|when|if|once|for)\b.+)$")
 _SUBJECT_FRAMES = tuple(re.compile(rf"^{p}$", re.IGNORECASE) for p in SUBJECT_FRAMES)
 _SUBJECT_END = re.compile("|".join(SUBJECT_ENDS), re.IGNORECASE)
@@ -771,17 +774,20 @@ def _swap_subject(new_subject: str, context: _Context, same_question: bool = Fal
     """The previous question about a new subject: FACT questions (and any question after "and
     for X?") keep their wording with the subject swapped in place; others take a template."""
     in_place = same_question or context.frame is Frame.FACT
+    named = _PLACE.search(new_subject)  # "and a TAM on enterprise?" names its own place
     if in_place and context.subject and not context.phrase:
         question = context.asked if same_question else context.question
         at = question.lower().find(context.subject.lower())
         if at >= 0:
-            end = at + len(context.subject)
+            rest = question[at + len(context.subject) :]
+            if named and _PLACE.match(f"{rest} "):  # "and a TAM on enterprise?" names its own
+                rest = ""
             if question[:at].strip().lower() in COPULAS[:2]:  # "is X …" -> "Are Ys …"
-                return _agreeing(_sentence(f"Is {new_subject}{question[end:]}"), new_subject)
-            return _sentence(question[:at] + new_subject + question[end:])
+                return _agreeing(_sentence(f"Is {new_subject}{rest}"), new_subject)
+            return _sentence(question[:at] + new_subject + rest)
     asked = _agreeing(SUBJECT_TEMPLATES[context.frame].format(subject=new_subject), new_subject)
     offered = _OFFERED.search(context.asked)
-    place = _place_of(context) if context.frame is Frame.SCOPE and offered else None
+    place = _place_of(context) if context.frame is Frame.SCOPE and offered and not named else None
     return f"{asked[:-1]} {place}?" if place else asked
 
 

@@ -221,6 +221,11 @@ SUBJECT_FRAMES = (
     r"what does the policy say about (?P<subject>.+)",
     r"what (?:about|of) (?P<subject>.+)",
     r"(?:which|what) (?P<subject>.+?) (?:gets?|is|are) (?:\w+ )?\w+(?:ed|en)(?: \w+){0,3}",
+    # what a plan offers: "is there 24/7 coverage on enterprise?", "do premium clients get a
+    # named manager?", "do we get phone support on business?"
+    r"(?:is|are) there (?P<subject>.+?)(?: (?:on|in|for|with|under) .+)?",
+    r"(?:do|does|did|can|could|will|would) (?:\w+ ){1,3}?(?:get|receive|have) (?!to\b)"
+    r"(?P<subject>.+?)(?: (?:on|in|for|with|under) .+)?",
 )
 # "with byo cni can support look at X": a question may open with a phrase that sets the scene;
 # the frames are tried after up to this many words that start with one of these.
