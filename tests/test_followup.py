@@ -570,6 +570,75 @@ def test_what_a_plan_offers_keeps_the_plan_for_a_new_subject(
     assert resolved == (rewrite or "Is android 9 supported?")
 
 
+def test_a_modal_verb_with_an_afterthought_asks_the_same_question() -> None:
+    assert resolve_followup("should i tho?", ["can i ssh into my nodes?"]).question == (
+        "Should i ssh into my nodes?"
+    )
+
+
+def test_a_level_named_in_the_plural_is_swapped() -> None:
+    asked = "how fast do you respond to P2s on bronze"
+    assert resolve_followup("what about p3", [asked]).question == (
+        "How fast do you respond to p3 on bronze?"
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "rewrite"),
+    [
+        # a doubt with a remark asks the question again
+        ("really? they're just vms", "Is deallocating the nodes a supported way to stop it?"),
+        (
+            "are you sure?? it's only a restart",
+            "Is deallocating the nodes a supported way to stop it?",
+        ),
+        # a doubt before a question of its own asks that one
+        ("really? is helm supported?", "Is helm supported?"),
+    ],
+)
+def test_a_doubt_with_more_to_say(message: str, rewrite: str) -> None:
+    asked = "is deallocating the nodes a supported way to stop it?"
+    assert resolve_followup(message, [asked]).question == rewrite
+
+
+@pytest.mark.parametrize(
+    ("message", "rewrite"),
+    [
+        (
+            "back to the alpha thing, what if the docs say it's fine?",
+            "Does aks support alpha features if the docs say it's fine?",
+        ),
+        (
+            "back to containerd - if it crashes who fixes it?",
+            "Who is responsible for the container runtime if it crashes?",
+        ),
+        ("going back to helm: what about charts i wrote?", "Are charts i wrote supported?"),
+    ],
+)
+def test_back_to_an_earlier_turn_asks_about_that_turn(message: str, rewrite: str) -> None:
+    turns = [
+        "does aks support alpha features?",
+        "who is responsible for the container runtime?",
+        "is helm supported?",
+        "what about preview features?",
+    ]
+    assert resolve_followup(message, turns).question == rewrite
+
+
+@pytest.mark.parametrize(
+    ("asked", "rewrite"),
+    [
+        (
+            "do gold customers get any free project hours?",
+            "How many project hours do gold customers get?",
+        ),
+        ("do we get free restores on premium?", "How many restores do we get on premium?"),
+    ],
+)
+def test_how_many_asks_for_the_amount_of_the_thing_asked_about(asked: str, rewrite: str) -> None:
+    assert resolve_followup("how many?", [asked]).question == rewrite
+
+
 def test_doing_it_names_no_action_after_a_question_that_asked_none() -> None:
     # "is helm supported" asks about no action of the asker's: the message is a condition
     assert resolve_followup("what if i do", ["is helm supported"]).rule == "condition"

@@ -151,7 +151,9 @@ _CONDITION = re.compile(
     re.IGNORECASE,
 )
 # Where a condition's own question begins: "what if X, still covered?", "what if X - who ...".
-_CONDITION_REPLY = re.compile(r",\s*+|(?<!\s)\s++[-\u2014]\s")
+_CONDITION_REPLY = re.compile(
+    r",\s*+|(?<!\s)\s++[-\u2014]\s|(?<!\s)\s++(?=(?:who|what|how|when|where|why)\s)", re.IGNORECASE
+)  # "what if it crashes who fixes it?" asks who fixes it
 _QUESTION_START = re.compile(
     rf"^(?:{alternation((*AUXILIARIES, 'am', 'has', 'have', *QUESTION_WORDS))})\b", re.IGNORECASE
 )
@@ -182,6 +184,14 @@ _CORRECTION = (
 )
 _DOUBT = re.compile(
     rf"^(?:{alternation(DOUBTS)})(?:\s++(?:{alternation(DOUBT_TIMES)}))?$", re.IGNORECASE
+)
+# "really? they're just vms", "are you sure? not even best effort?": a doubt with a remark
+_DOUBT_LEAD = re.compile(rf"^(?:{alternation(DOUBTS)})\s*+[?!.]+\s*+(?P<rest>\S.*)$", re.IGNORECASE)
+# "back to containerd - if it crashes who fixes it?": a message that returns to an earlier turn
+_BACK_TO = re.compile(
+    r"^(?:(?:going|coming|getting|go|come)\s++)?back\s++to\s++"
+    r"(?P<topic>[^,:;?!\u2014-]{1,60}?)\s*+[-,:;?!\u2014]\s*+(?P<rest>\S.*)$",
+    re.IGNORECASE,
 )
 _APPROVAL_ECHO = re.compile(
     r"^(?:(?:is|would|will) (?:that|it|this) (?:be )?)?(?:still |really |actually )?"
@@ -323,7 +333,10 @@ _OMISSION = re.compile(
 )
 # "should i?" after "can i ssh to nodes?": the same question under another modal verb.
 _MODALS = r"can|could|should|must|may|might|will|would|shall"
-_MODAL_ONLY = re.compile(rf"^(?P<modal>{_MODALS})\s+(?P<who>i|we)$", re.IGNORECASE)
+_MODAL_ONLY = re.compile(
+    rf"^(?P<modal>{_MODALS})\s+(?P<who>i|we)(?:\s+(?:tho|though|then|really|even))?$",
+    re.IGNORECASE,
+)
 _MODAL_LEAD = re.compile(rf"^(?:{_MODALS})\s+(?P<who>i|we)\s+(?P<rest>\w.*)$", re.IGNORECASE)
 # "what happens if i do?", "and if we do it anyway?": the action asked about, done.
 _COMMISSION = re.compile(
@@ -341,6 +354,8 @@ _OFFERED = re.compile(
     r"\b(?:included|available|offered|get|gets|receive|receives|(?:is|are) there)\b",
     re.IGNORECASE,
 )
+_AMOUNT_WORDS = {*DETERMINERS, "any", "some", "free"}
+_VAGUE_TOPIC_WORDS = {*DETERMINERS, "thing", "things", "stuff", "question", "one", "bit", "part"}
 _OBJECT_TAIL = re.compile(r"(?<!\s)\s++(?P<tail>(?:after|before|during|when|if|once|for)\b.+)$")
 _SUBJECT_FRAMES = tuple(re.compile(rf"^{p}$", re.IGNORECASE) for p in SUBJECT_FRAMES)
 _SUBJECT_END = re.compile("|".join(SUBJECT_ENDS), re.IGNORECASE)
@@ -364,7 +379,9 @@ _VERSION = re.compile(r"[a-z]{0,3}-?\d+(?:\.\d+)*[a-z]?|\d{4}-\d{2}-\d{2}", re.I
 # What may follow a version as its edition: "2012 r2", "10 sp1", "22.04 lts".
 _EDITION = re.compile(r"r\d|sp\d|lts|ltsc|esr", re.IGNORECASE)
 # "sev 1", "severity 2", "tier-3", "p1": a word and its number
-_NUMBERED = re.compile(r"\b(?P<word>[a-z]{1,12})(?:\s|-)?(?P<number>\d{1,3})\b", re.IGNORECASE)
+_NUMBERED = re.compile(
+    r"\b(?P<word>[a-z]{1,12})(?:\s|-)?(?P<number>\d{1,3})(?:s\b|\b)", re.IGNORECASE
+)  # "P2s" is P2 incidents
 # A level named by a letter ("sev a", "priority b"): a word, then one letter.
 _LETTERED = re.compile(r"\b(?P<word>[a-z]{1,12})(?:\s|-)(?P<number>[a-e])\b", re.IGNORECASE)
 # Words before a numbered thing that name no part of it ("and for p2?", "and a P3?").
@@ -1268,6 +1285,20 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
 
     if set(_words(core)) <= set(REPLY_WORDS) or not _MARKERS.sub("", text.rstrip(" ?!.")):
         return Resolution(text, None, None)  # a bare reply, or markers alone ("ok cool")
+    back = _BACK_TO.match(core)
+    at = _turn_about(back.group("topic"), previous) if back else None
+    if back and at is not None:
+        earlier = frames[: at + 1] if len(frames) == len(previous) else ()
+        return _resolve(back.group("rest"), previous[: at + 1], earlier)
+    doubted = _DOUBT_LEAD.match(core)
+    if doubted:
+        pressed = _resolve(doubted.group("rest"), previous, frames)
+        asks = text.rstrip().endswith("?")  # "really? they're just vms" only remarks
+        if asks and pressed.rule is not None:  # "really? even the addon?"
+            return pressed
+        if asks and _QUESTION_START.match(doubted.group("rest")):  # "really? is helm supported?"
+            return Resolution(_sentence(pressed.question), "full_question", pressed.subject)
+        return Resolution(_sentence(context.question), "again", context.subject)
     if _DOUBT.match(core) or (_APPROVAL_ECHO.match(core) and context.frame is Frame.SCOPE):
         return Resolution(_sentence(context.question), "again", context.subject)
     if _ALTERNATIVE.match(core) and context.subject:
@@ -1287,6 +1318,9 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
         swapped = _swap_subject(corrected, context, same_question=True)
         return Resolution(swapped, "correction", corrected)
 
+    amount = _ask_amount(core, context)
+    if amount is not None:
+        return Resolution(amount, "how_many", context.subject)
     counted = _HOW_MANY_AUX.match(core)
     if counted and context.subject:  # "how many can i have?" -> "how many read replicas …"
         asked = f"how many {context.subject} {counted.group('rest')}"
@@ -1406,6 +1440,32 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
         # "and who patches the nodes?": a whole question after a marker stands alone
         return Resolution(_sentence(core), "full_question", extract_subject(core))
     return Resolution(text, None, extract_subject(text))
+
+
+def _ask_amount(core: str, context: _Context) -> str | None:
+    """How many of the thing a yes/no question asked about: "how many?" after "do gold
+    customers get any free project hours?" -> "How many free project hours do gold customers
+    get?"; None for any other message or previous question."""
+    amount = core.rstrip(" ?!.").lower()
+    if amount not in ("how many", "how much") or not context.subject or context.phrase:
+        return None
+    asked = context.asked.rstrip(" ?!.")
+    at = asked.lower().find(context.subject.lower())
+    if at <= 0 or not _AUX_LEAD.match(asked):
+        return None
+    thing = " ".join(w for w in context.subject.split() if w.lower() not in _AMOUNT_WORDS)
+    rest = f"{asked[:at].strip()}{asked[at + len(context.subject) :]}"
+    return _sentence(f"{amount} {thing} {rest[:1].lower()}{rest[1:]}") if thing else None
+
+
+def _turn_about(topic: str, previous: Sequence[str]) -> int | None:
+    """The latest earlier turn that names a word of `topic` (the first five letters of one:
+    "containerd" finds "the container runtime"), or None."""
+    stems = {w[:5] for w in _words(topic) if len(w) > 2 and w not in _VAGUE_TOPIC_WORDS}
+    for n in reversed(range(len(previous))):
+        if stems & {w[:5] for w in _words(previous[n])}:
+            return n
+    return None
 
 
 def _preposition_wh(core: str) -> re.Match[str] | None:
