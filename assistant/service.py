@@ -46,6 +46,7 @@ from assistant.errors import (
 )
 from assistant.models import Answer, Change, Decision, Frame, Hit, Selection, Verdict
 from assistant.policy.corpus import Corpus
+from assistant.policy.plans import plan_names
 from assistant.policy.provider import document_providers, provider_name
 from assistant.policy.stance import assign_stances, load_overrides
 from assistant.policy.versions import (
@@ -362,6 +363,8 @@ class Assistant:
             doc_id: settings.provider_name or name
             for doc_id, name in document_providers(corpus).items()
         }
+        # the names the policy gives its plans or tiers, which follow-ups may swap
+        self.plans = plan_names(corpus)
         self.renderer = Renderer(self.provider)
         self.views: list[View] = []
         previous: Era | None = None
@@ -899,7 +902,7 @@ def training_examples(assistant: Assistant) -> list[Example]:
         raise IndexNotFoundError(
             f"no training questions at {str(path)!r} (ASSISTANT_TRAINING_FILE)"
         )
-    items = load_training_items(path, assistant.provider)
+    items = load_training_items(path, assistant.provider, assistant.plans)
     if not any(
         assistant.view_of_version(item.version).corpus.find_quote(quote) is not None
         for item in items

@@ -10,7 +10,7 @@ the rule that fired.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.answer.followup_words import (
@@ -355,6 +355,12 @@ _OFFERED = re.compile(
     re.IGNORECASE,
 )
 _AMOUNT_WORDS = {*DETERMINERS, "any", "some", "free"}
+# "on the gold plan", "for business customers": the words around a plan's name
+_PLAN_WRAPPING = re.compile(
+    r"^(?:(?:on|for|in|with|under|at)\s++)?(?:the\s++)?|"
+    r"\s++(?:plan|plans|tier|tiers|level|edition|package|customers|clients|subscribers)$",
+    re.IGNORECASE,
+)
 _VAGUE_TOPIC_WORDS = {*DETERMINERS, "thing", "things", "stuff", "question", "one", "bit", "part"}
 _OBJECT_TAIL = re.compile(r"(?<!\s)\s++(?P<tail>(?:after|before|during|when|if|once|for)\b.+)$")
 _SUBJECT_FRAMES = tuple(re.compile(rf"^{p}$", re.IGNORECASE) for p in SUBJECT_FRAMES)
@@ -1214,6 +1220,7 @@ def resolve_followup(
     max_chars: int = MAX_REWRITE_CHARS,
     frames: Sequence[Frame | None] = (),
     provider: str = AGENT,
+    plans: Collection[str] = (),
 ) -> Resolution:
     """The standalone question a message stands for, given the earlier turns' questions.
 
@@ -1222,14 +1229,16 @@ def resolve_followup(
     message that needs no context, or whose rewrite would be longer than `max_chars`, comes
     back unchanged with `rule=None`. `provider` is who provides the support the policy
     describes: the rules read its name as they read Microsoft's ("does northwind cover X?",
-    "will they tell me?" -> "Will Northwind tell me?").
+    "will they tell me?" -> "Will Northwind tell me?"). `plans` are the names the policy
+    gives its plans or tiers (lower-cased): "and silver?" asks the previous question of the
+    Silver plan when that question named another one.
     """
     name = _provider_pattern(provider, message, previous)
     if name is None:
-        resolution = _resolve(message, previous, frames)
+        resolution = _resolve(message, previous, frames, plans)
     else:
         agent = [_as_agent(name, text) for text in (message, *previous)]
-        resolution = _from_agent(_resolve(agent[0], agent[1:], frames), provider)
+        resolution = _from_agent(_resolve(agent[0], agent[1:], frames, plans), provider)
     if resolution.rule is not None and len(resolution.question) > max_chars:
         text = " ".join(message.split())
         return Resolution(text, None, extract_subject(text))
@@ -1275,7 +1284,12 @@ def _from_agent(resolution: Resolution, provider: str) -> Resolution:
     )
 
 
-def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | None]) -> Resolution:
+def _resolve(
+    message: str,
+    previous: Sequence[str],
+    frames: Sequence[Frame | None],
+    plans: Collection[str] = (),
+) -> Resolution:
     text = " ".join(message.split())
     if not previous or not text:
         return Resolution(text, None, extract_subject(text))
@@ -1289,10 +1303,10 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
     at = _turn_about(back.group("topic"), previous) if back else None
     if back and at is not None:
         earlier = frames[: at + 1] if len(frames) == len(previous) else ()
-        return _resolve(back.group("rest"), previous[: at + 1], earlier)
+        return _resolve(back.group("rest"), previous[: at + 1], earlier, plans)
     doubted = _DOUBT_LEAD.match(core)
     if doubted:
-        pressed = _resolve(doubted.group("rest"), previous, frames)
+        pressed = _resolve(doubted.group("rest"), previous, frames, plans)
         asks = text.rstrip().endswith("?")  # "really? they're just vms" only remarks
         if asks and pressed.rule is not None:  # "really? even the addon?"
             return pressed
@@ -1374,6 +1388,9 @@ def _resolve(message: str, previous: Sequence[str], frames: Sequence[Frame | Non
     numbered = _numbered_swap(candidate, context.asked)
     if numbered is not None:
         return Resolution(numbered, "numbered_swap", context.subject)
+    plan = _plan_swap(candidate, context.asked, plans)
+    if plan is not None:
+        return Resolution(plan, "plan_swap", context.subject)
     participle = _participle_swap(core, context.asked)
     if participle is not None:
         return Resolution(participle, "participle_swap", context.subject)
@@ -1495,6 +1512,24 @@ def _numbered_swap(candidate: str, asked: str) -> str | None:
             if same and named.group("number").lower() != new.group("number").lower():
                 return _sentence(asked[: named.start()] + new.group() + asked[named.end() :])
     return None
+
+
+def _plan_swap(candidate: str, asked: str, plans: Collection[str]) -> str | None:
+    """The previous question with the plan it named in the new one's place: "and silver?",
+    "what about the gold plan?", "for business customers?" after "… on bronze?"; None unless
+    the message names a plan alone and the question named another."""
+    text = _PLAN_WRAPPING.sub("", candidate.strip(" ?!.,"))
+    if text.lower() not in plans:
+        return None
+    named = [
+        m
+        for m in _WORDS.finditer(asked)
+        if m.group().lower() in plans and m.group().lower() != text.lower()
+    ]
+    if not named:
+        return None
+    old = named[-1]
+    return _sentence(asked[: old.start()] + text + asked[old.end() :])
 
 
 def _version_swap(candidate: str, subject: str | None) -> str | None:

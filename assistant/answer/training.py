@@ -73,6 +73,7 @@ class TrainingItem:
     version: str
     previous: tuple[str, ...] = ()  # a follow-up's earlier messages, oldest first
     provider: str = AGENT  # who provides the support of the policy it is asked of
+    plans: frozenset[str] = frozenset()  # the names that policy gives its plans
 
     @property
     def standalone(self) -> str:
@@ -82,7 +83,8 @@ class TrainingItem:
             return self.question
         earlier: list[str] = []
         for message in (*self.previous, self.question):
-            earlier.append(resolve_followup(message, earlier, provider=self.provider).question)
+            resolved = resolve_followup(message, earlier, provider=self.provider, plans=self.plans)
+            earlier.append(resolved.question)
         return earlier[-1]
 
 
@@ -105,9 +107,11 @@ class Example:
         return self.item.question if standalone != self.item.question else ""
 
 
-def load_training_items(path: Path, provider: str = AGENT) -> list[TrainingItem]:
+def load_training_items(
+    path: Path, provider: str = AGENT, plans: frozenset[str] = frozenset()
+) -> list[TrainingItem]:
     """The labelled questions of a training file (JSONL), asked of a policy whose support
-    `provider` provides."""
+    `provider` provides and whose plans `plans` names."""
     try:
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
         return [
@@ -120,6 +124,7 @@ def load_training_items(path: Path, provider: str = AGENT) -> list[TrainingItem]
                 str(r.get("version", "")),
                 tuple(str(m) for m in r.get("previous", ())),
                 provider,
+                plans,
             )
             for r in rows
         ]

@@ -102,6 +102,7 @@ class Conversations:
             self.settings.max_question_chars,
             frames,
             provider or self.assistant.provider,
+            self.assistant.plans,
         )
         kept_documents = self._documents_kept(resolution, policy_turns)
         if kept_documents:
