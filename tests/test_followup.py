@@ -639,6 +639,27 @@ def test_how_many_asks_for_the_amount_of_the_thing_asked_about(asked: str, rewri
     assert resolve_followup("how many?", [asked]).question == rewrite
 
 
+def test_a_pronoun_after_a_question_of_what_the_provider_does_is_doing_it() -> None:
+    asked = "do you come on site for P1 incidents?"
+    assert resolve_followup("is that included on bronze?", [asked]).question == (
+        "Is coming on site for P1 incidents included on bronze?"
+    )
+
+
+@pytest.mark.parametrize("message", ["for free?", "even at no extra cost?", "free of charge?"])
+def test_at_no_charge_asks_the_previous_question_so(message: str) -> None:
+    resolved = resolve_followup(message, ["will you help with the handover?"]).question
+    cost = message.rstrip("?").removeprefix("even ")
+    assert resolved == f"Will you help with the handover {cost}?"
+
+
+def test_a_statement_of_when_it_happened_is_a_situation() -> None:
+    asked = "can you restore a recording I deleted?"
+    assert resolve_followup("it was 3 weeks ago", [asked]).question == (
+        "Can you restore a recording I deleted if it was 3 weeks ago?"
+    )
+
+
 def test_doing_it_names_no_action_after_a_question_that_asked_none() -> None:
     # "is helm supported" asks about no action of the asker's: the message is a condition
     assert resolve_followup("what if i do", ["is helm supported"]).rule == "condition"

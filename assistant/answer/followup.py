@@ -355,6 +355,12 @@ _OFFERED = re.compile(
     re.IGNORECASE,
 )
 _AMOUNT_WORDS = {*DETERMINERS, "any", "some", "free"}
+# "for free?", "even at no extra cost?": the previous question asked at no charge
+_COST = re.compile(
+    r"^(?:(?:and|but|even|only|just)\s++)?(?P<cost>for free|free of charge|"
+    r"at no (?:extra |additional )?(?:cost|charge)|without paying(?: extra| more)?)$",
+    re.IGNORECASE,
+)
 # "on the gold plan", "for business customers": the words around a plan's name
 _PLAN_WRAPPING = re.compile(
     r"^(?:(?:on|for|in|with|under|at)\s++)?(?:the\s++)?|"
@@ -674,6 +680,17 @@ def _ask_doer(context: _Context) -> str | None:
         return None
     verb, _, rest = _REFLEXIVE.sub("", action).partition(" ")
     return _sentence(f"Who {_third_person(verb.lower())} {rest}")
+
+
+def _service_doing(context: _Context) -> str | None:
+    """Doing the action the previous question asked whether the provider does, for a pronoun
+    that points at it ("is that included on bronze?" after "do you come on site for P1
+    incidents?": "coming on site for P1 incidents"); None when it asked none."""
+    service = _SERVICE.match(context.asked.rstrip(" ?!."))
+    if service is None:
+        return None
+    verb, _, rest = _REFLEXIVE.sub("", service.group("action")).partition(" ")
+    return f"{_gerund(verb.lower())} {rest}"
 
 
 def _third_person(base: str) -> str:
@@ -1332,6 +1349,9 @@ def _resolve(
         swapped = _swap_subject(corrected, context, same_question=True)
         return Resolution(swapped, "correction", corrected)
 
+    cost = _COST.match(core)
+    if cost:  # "for free?" after "will you help with the handover?"
+        return Resolution(_add_phrase(cost.group("cost"), context), "cost", context.subject)
     amount = _ask_amount(core, context)
     if amount is not None:
         return Resolution(amount, "how_many", context.subject)
@@ -1446,7 +1466,7 @@ def _resolve(
     if action is not None:
         return Resolution(action, "action", context.subject)
 
-    antecedent = context.subject
+    antecedent = context.subject or _service_doing(context)
     if antecedent and antecedent.lower() in core.lower():
         antecedent = None
     question, replaced = _replace_anaphors(core, antecedent)

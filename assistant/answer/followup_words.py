@@ -364,7 +364,8 @@ PREDICATE_WORDS = (
 SITUATION_OPENERS = (
     "we're", "we are", "i'm", "im", "i am", "we've", "we have", "i have", "we use",
     "we run", "we only", "we do", "we don't", "we dont", "we already", "we still", "we just",
-    "we got", "it's been", "its been", "it has been",
+    "we got", "it's been", "its been", "it has been", "it was", "that was", "they were",
+    "it's only", "its only", "it only",
 )  # fmt: skip
 MAX_SITUATION_WORDS = 8
 # Pronouns replaced in one message: "it and it and it ..." must not multiply a long subject.
