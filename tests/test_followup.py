@@ -112,6 +112,13 @@ def test_a_circumstance_narrowed_by_a_focus_word_is_added(message: str) -> None:
         )
 
 
+def test_even_when_the_asker_does_something_adds_to_the_circumstance_named() -> None:
+    asked = "does support help if the api server is unreachable?"
+    assert resolve_followup("even after i bump to 1.30?", [asked]).question == (
+        "Does support help if the api server is unreachable even after i bump to 1.30?"
+    )
+
+
 def test_a_demonstrative_before_another_noun_is_left_when_the_subject_is_determined() -> None:
     # "that tier" is not "the opening hours": left as typed
     tier = chain("what are the opening hours on the gold tier?", "phone support on that tier?")

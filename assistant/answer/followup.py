@@ -164,6 +164,10 @@ _CIRCUMSTANCE_LEAD = re.compile(
     rf"(?:{alternation(CIRCUMSTANCE_SWAPS)})\s",
     re.IGNORECASE,
 )
+_EVEN_WHEN = re.compile(
+    rf"^even\s++(?:{alternation(CIRCUMSTANCE_SWAPS)})\s++(?:{alternation(PRONOUNS)}|we're|i'm)\s",
+    re.IGNORECASE,
+)
 _TRAILING_REMARK = re.compile(rf",?(?<!\s)\s++(?:{alternation(TRAILING_REMARKS)})$", re.IGNORECASE)
 _PLACE_LEAD = re.compile(rf"^(?:{alternation(PLACES)})\s", re.IGNORECASE)
 _PLACE = re.compile(rf"(?<!\s)\s++(?:{alternation(PLACES)})\s", re.IGNORECASE)
@@ -1400,6 +1404,10 @@ def _resolve(
     if bare and _CIRCUMSTANCE_LEAD.match(candidate):
         main, _ = _split_circumstance(context.asked)
         return Resolution(_sentence(f"{main} {candidate}"), "circumstance_swap", context.subject)
+    if _EVEN_WHEN.match(core) and len(_words(core)) <= MAX_SITUATION_WORDS:
+        # "even after i bump to 1.30?": a circumstance added to the one the question named
+        asked = context.asked.rstrip(" ?!.")
+        return Resolution(_sentence(f"{asked} {core}"), "circumstance_added", context.subject)
     if _MANNER.match(core):
         return Resolution(_ask_manner(core.split()[-1].lower(), context), "manner", context.subject)
     version = _version_swap(candidate, context.subject)
