@@ -667,6 +667,27 @@ def test_a_statement_of_when_it_happened_is_a_situation() -> None:
     )
 
 
+def test_a_version_alone_swaps_the_version_the_question_named() -> None:
+    asked = "when does support end for add-in 5.0?"
+    assert resolve_followup("and 5.1?", [asked]).question == (
+        "When does support end for add-in 5.1?"
+    )
+
+
+def test_what_someone_does_is_no_subject_to_swap() -> None:
+    resolved = resolve_followup(
+        "so they handle full cluster backup too?", ["does ms back up etcd?"]
+    )
+    assert resolved.rule != "subject_swap"
+    assert "Who is responsible for they" not in resolved.question
+
+
+def test_that_one_before_a_noun_is_left_as_typed() -> None:
+    asked = "someone deleted an employee record, can you restore it from backup?"
+    resolved = resolve_followup("just that one record though", [asked]).question
+    assert "record record" not in resolved
+
+
 def test_doing_it_names_no_action_after_a_question_that_asked_none() -> None:
     # "is helm supported" asks about no action of the asker's: the message is a condition
     assert resolve_followup("what if i do", ["is helm supported"]).rule == "condition"

@@ -1014,6 +1014,8 @@ def _replace_anaphors(text: str, antecedent: str | None) -> tuple[str, bool]:
         before = _words(text[:start])
         if any(a <= start < b for a, b in expletives):
             continue
+        if pronoun in ("that one", "this one") and following and following not in _PHRASE_ENDS:
+            continue  # "just that one record" names its own noun
         if (
             pronoun in ("that", "this")
             and before
@@ -1388,6 +1390,8 @@ def _resolve(
     most = MAX_LED_SUBJECT_WORDS if led else MAX_BARE_SUBJECT_WORDS
     bare = _is_bare_subject(candidate, most, relatives=led)
     bare = bare and _has_letters(candidate) and _words(candidate)[0] not in QUESTION_OPENERS
+    # "so they handle full cluster backup too?" says what someone does: no subject
+    bare = bare and not (len(_words(candidate)) > 1 and _words(candidate)[0] in PRONOUNS)
     if bare and _PLACE_LEAD.match(candidate) and (led or len(_words(candidate)) <= 4):
         return Resolution(_ask_place(candidate, context), "place_swap", context.subject)
     swap = _SWAP_LEAD.match(candidate) if bare else None
@@ -1416,6 +1420,9 @@ def _resolve(
     numbered = _numbered_swap(candidate, context.asked)
     if numbered is not None:
         return Resolution(numbered, "numbered_swap", context.subject)
+    versioned = _version_in_place(candidate, context.asked)
+    if versioned is not None:  # "and 5.1?" after "when does support end for add-in 5.0?"
+        return Resolution(versioned, "version_swap", context.subject)
     plan = _plan_swap(candidate, context.asked, plans)
     if plan is not None:
         return Resolution(plan, "plan_swap", context.subject)
@@ -1580,6 +1587,23 @@ def _version_swap(candidate: str, subject: str | None) -> str | None:
         end += 1
     words[at[-1] : end] = [new]
     return " ".join(words)
+
+
+def _version_in_place(candidate: str, asked: str) -> str | None:
+    """The previous question with the last version it named (outside its subject) in the new
+    one's place; None unless the message is a version alone and the question named another."""
+    new = candidate.strip(" ?!.,")
+    if not _VERSION.fullmatch(new) or not any(c.isdigit() for c in new):
+        return None
+    named = [
+        m
+        for m in _WORDS.finditer(asked)
+        if _VERSION.fullmatch(m.group()) and any(c.isdigit() for c in m.group())
+    ]
+    if not named or named[-1].group().lower() == new.lower():
+        return None
+    old = named[-1]
+    return _sentence(asked[: old.start()] + new + asked[old.end() :])
 
 
 def _marker_prefix(text: str, core: str) -> str:
