@@ -164,6 +164,7 @@ _CIRCUMSTANCE_LEAD = re.compile(
     rf"(?:{alternation(CIRCUMSTANCE_SWAPS)})\s",
     re.IGNORECASE,
 )
+# "even after i bump to 1.30?": a circumstance of the asker's added to the question's own
 _EVEN_WHEN = re.compile(
     rf"^even\s++(?:{alternation(CIRCUMSTANCE_SWAPS)})\s++(?:{alternation(PRONOUNS)}|we're|i'm)\s",
     re.IGNORECASE,
@@ -358,6 +359,7 @@ _OFFERED = re.compile(
     r"\b(?:included|available|offered|get|gets|receive|receives|(?:is|are) there)\b",
     re.IGNORECASE,
 )
+# words of a subject that say how much of it, left out of "how many …?" ("any free hours")
 _AMOUNT_WORDS = {*DETERMINERS, "any", "some", "free"}
 # "for free?", "even at no extra cost?": the previous question asked at no charge
 _COST = re.compile(
@@ -371,6 +373,7 @@ _PLAN_WRAPPING = re.compile(
     r"\s++(?:plan|plans|tier|tiers|level|edition|package|customers|clients|subscribers)$",
     re.IGNORECASE,
 )
+# words of "back to the alpha thing" that name no earlier turn
 _VAGUE_TOPIC_WORDS = {*DETERMINERS, "thing", "things", "stuff", "question", "one", "bit", "part"}
 _OBJECT_TAIL = re.compile(r"(?<!\s)\s++(?P<tail>(?:after|before|during|when|if|once|for)\b.+)$")
 _SUBJECT_FRAMES = tuple(re.compile(rf"^{p}$", re.IGNORECASE) for p in SUBJECT_FRAMES)
@@ -678,11 +681,10 @@ def _ask_doer(context: _Context) -> str | None:
     """Who does the action the previous question asked whether the provider does ("can you
     restore our data from a backup?") or the asker must or may do ("do i have to update the
     node images myself?"): "Who restores our data from a backup?"; None when it asked none."""
-    service = _SERVICE.match(context.asked.rstrip(" ?!."))
-    action = service.group("action") if service else context.duty or context.attempt
+    action = _service_action(context) or context.duty or context.attempt
     if action is None:
         return None
-    verb, _, rest = _REFLEXIVE.sub("", action).partition(" ")
+    verb, _, rest = action.partition(" ")
     return _sentence(f"Who {_third_person(verb.lower())} {rest}")
 
 
@@ -690,11 +692,18 @@ def _service_doing(context: _Context) -> str | None:
     """Doing the action the previous question asked whether the provider does, for a pronoun
     that points at it ("is that included on bronze?" after "do you come on site for P1
     incidents?": "coming on site for P1 incidents"); None when it asked none."""
-    service = _SERVICE.match(context.asked.rstrip(" ?!."))
-    if service is None:
+    action = _service_action(context)
+    if action is None:
         return None
-    verb, _, rest = _REFLEXIVE.sub("", service.group("action")).partition(" ")
+    verb, _, rest = action.partition(" ")
     return f"{_gerund(verb.lower())} {rest}"
+
+
+def _service_action(context: _Context) -> str | None:
+    """The action the previous question asked whether the provider does, without a doer
+    ("restore our data from a backup" of "can you restore our data from a backup?")."""
+    service = _SERVICE.match(context.asked.rstrip(" ?!."))
+    return _REFLEXIVE.sub("", service.group("action")) if service else None
 
 
 def _third_person(base: str) -> str:
