@@ -678,8 +678,15 @@ def test_what_someone_does_is_no_subject_to_swap() -> None:
     resolved = resolve_followup(
         "so they handle full cluster backup too?", ["does ms back up etcd?"]
     )
-    assert resolved.rule != "subject_swap"
-    assert "Who is responsible for they" not in resolved.question
+    assert resolved.question == "Does Microsoft handle full cluster backup too?"
+
+
+def test_make_it_points_back_unless_it_is_an_idiom() -> None:
+    asked = "how long is quarantined mail kept?"
+    assert resolve_followup("can we make it longer?", [asked]).question == (
+        "Can we make quarantined mail longer?"
+    )
+    assert resolve_followup("can we make it work?", [asked]).rule is None
 
 
 def test_that_one_before_a_noun_is_left_as_typed() -> None:

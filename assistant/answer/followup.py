@@ -1033,7 +1033,8 @@ def _replace_anaphors(text: str, antecedent: str | None) -> tuple[str, bool]:
         ):
             continue
         if pronoun == "they" and set(_words(text[end:])[:3]) & set(AGENT_VERBS):
-            replacement = AGENT
+            # "they handle backups too?" asks whether the provider does
+            replacement = AGENT if before else f"Does {AGENT}"
             aux = _AUX_BEFORE.search(text, pos, start)
             if aux and aux.group("aux").lower() in SINGULAR_AUXILIARIES:
                 agreeing = SINGULAR_AUXILIARIES[aux.group("aux").lower()]

@@ -257,7 +257,7 @@ EXPLETIVE_IT = (
     # "is it ok to …", "is it safe if …", "is it fine for us to …" ("is it ok for prod?" asks
     # about the thing before)
     r"(?=\s*+(?:to|if|that|when|whether|for(?: [\w'-]+){1,3} to)\b)|"
-    r"\bmake it\b|\bit depends\b"
+    r"\bmake it (?:work|happen|through|to)\b|\bit depends\b"
 )
 # Words after which "that"/"this" is a pronoun rather than a conjunction.
 DEMONSTRATIVE_AFTER = (
