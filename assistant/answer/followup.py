@@ -417,6 +417,11 @@ def strip_markers(message: str) -> str:
     return _MARKERS.sub("", text).strip() or text
 
 
+def _replacing(question: str, named: re.Match[str], new: str, group: str | int = 0) -> str:
+    """The question with what `named` matched of it (its `group`) replaced by `new`."""
+    return _sentence(question[: named.start(group)] + new + question[named.end(group) :])
+
+
 def _sentence(text: str) -> str:
     text = text.strip().rstrip(" ?!.").strip()
     return text[:1].upper() + text[1:] + "?" if text else text
@@ -595,7 +600,7 @@ def _ask_manner(manner: str, context: _Context) -> str:
     named = _MANNER_WORD.search(context.asked)
     if named is None:
         return _add_phrase(manner, context)
-    return _sentence(context.asked[: named.start()] + manner + context.asked[named.end() :])
+    return _replacing(context.asked, named, manner)
 
 
 def _ask_done_how(core: str, context: _Context) -> str | None:
@@ -646,7 +651,7 @@ def _participle_swap(core: str, asked: str) -> str | None:
     if not named or named[-1].group("word").lower() in PREDICATE_WORDS:
         return None
     old = named[-1]
-    return _sentence(asked[: old.start("word")] + new.group("word") + asked[old.end("word") :])
+    return _replacing(asked, old, new.group("word"), "word")
 
 
 def _ask_omission(core: str, context: _Context) -> str | None:
@@ -833,7 +838,7 @@ def _swap_subject(new_subject: str, context: _Context, same_question: bool = Fal
         at = question.lower().find(context.subject.lower())
         if at >= 0:
             rest = question[at + len(context.subject) :]
-            if named and _PLACE.match(f"{rest} "):  # "and a TAM on enterprise?" names its own
+            if named and _PLACE.match(f"{rest} "):
                 rest = ""
             if question[:at].strip().lower() in COPULAS[:2]:  # "is X …" -> "Are Ys …"
                 return _agreeing(_sentence(f"Is {new_subject}{rest}"), new_subject)
@@ -1555,7 +1560,7 @@ def _numbered_swap(candidate: str, asked: str) -> str | None:
             # one may abbreviate the other ("p2" after "priority 1", "sev 2" after "severity 1")
             same = named_word.startswith(word) or word.startswith(named_word)
             if same and named.group("number").lower() != new.group("number").lower():
-                return _sentence(asked[: named.start()] + new.group() + asked[named.end() :])
+                return _replacing(asked, named, new.group())
     return None
 
 
@@ -1573,8 +1578,7 @@ def _plan_swap(candidate: str, asked: str, plans: Collection[str]) -> str | None
     ]
     if not named:
         return None
-    old = named[-1]
-    return _sentence(asked[: old.start()] + text + asked[old.end() :])
+    return _replacing(asked, named[-1], text)
 
 
 def _version_swap(candidate: str, subject: str | None) -> str | None:
@@ -1612,8 +1616,7 @@ def _version_in_place(candidate: str, asked: str) -> str | None:
     ]
     if not named or named[-1].group().lower() == new.lower():
         return None
-    old = named[-1]
-    return _sentence(asked[: old.start()] + new + asked[old.end() :])
+    return _replacing(asked, named[-1], new)
 
 
 def _marker_prefix(text: str, core: str) -> str:

@@ -325,8 +325,8 @@ MAX_LED_SUBJECT_WORDS = 10
 PLACES = ("on", "in", "at", "inside", "within", "under")
 # The most words of a place kept from a previous question ("on the enterprise plan").
 MAX_PLACE_WORDS = 5
-# Words after which "that"/"this" is a pronoun, whatever verb came before it ("who sets that
-# up?"), as it is at the end of a message ("who fixes that?").
+# Particles after which "that"/"this" is a pronoun, not a determiner ("who sets that up?";
+# places too: "can we get that on the free tier?").
 PARTICLES = ("up", "down", "out", "off", "over", "back")
 # Words that may close a follow-up without adding to it ("who fixes that then?").
 AFTERTHOUGHTS = ("then", "now", "too", "again")
